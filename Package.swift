@@ -1,0 +1,42 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Release builds of the front end skip exclusivity checks at run time: the decoder and
+// validator are hot loops over unsafe buffers whose accesses are already bounds-checked.
+let fastSettings: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "WasmKiln",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "wasmkiln", targets: ["WasmKilnCLI"]),
+        .library(name: "WasmDecoder", targets: ["WasmDecoder"]),
+        .library(name: "WasmValidator", targets: ["WasmValidator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/swiftwasm/WasmKit.git", exact: "0.4.2"),
+    ],
+    targets: [
+        // Stage 1: the module model and the binary decoder.
+        .target(name: "WasmDecoder", swiftSettings: fastSettings),
+        // Stage 2: the spec's typing rules.
+        .target(name: "WasmValidator", dependencies: ["WasmDecoder"], swiftSettings: fastSettings),
+        // The command-line tool.
+        .executableTarget(
+            name: "WasmKilnCLI",
+            dependencies: [
+                "WasmDecoder", "WasmValidator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "WAT", package: "WasmKit"),
+            ]
+        ),
+        .testTarget(name: "FrontendTests", dependencies: ["WasmDecoder", "WasmValidator", "WasmKilnCLI",
+            .product(name: "WAT", package: "WasmKit")]),
+        .testTarget(name: "ConformanceTests", dependencies: ["WasmDecoder", "WasmValidator",
+            .product(name: "WAT", package: "WasmKit")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,179 @@
+/// Reads the binary format's primitives from a byte buffer. Every read is
+/// checked against `end`; running past it throws `unexpected end`.
+public struct ByteReader {
+    public let base: UnsafePointer<UInt8>
+    public var position: Int
+    public var end: Int
+
+    public init(base: UnsafePointer<UInt8>, position: Int, end: Int) {
+        self.base = base
+        self.position = position
+        self.end = end
+    }
+
+    public var isAtEnd: Bool { position >= end }
+
+    @inline(__always)
+    public func error(_ message: String, at offset: Int? = nil) -> WasmError {
+        WasmError(offset: offset ?? position, message: message)
+    }
+
+    @inline(__always)
+    public mutating func readByte() throws(WasmError) -> UInt8 {
+        guard position < end else { throw unexpectedEnd() }
+        let byte = base[position]
+        position += 1
+        return byte
+    }
+
+    @inline(__always)
+    public func peekByte() throws(WasmError) -> UInt8 {
+        guard position < end else { throw unexpectedEnd() }
+        return base[position]
+    }
+
+    public func unexpectedEnd() -> WasmError {
+        error("unexpected end of section or function")
+    }
+
+    @inline(__always)
+    public mutating func readU32() throws(WasmError) -> UInt32 {
+        guard position < end else { throw unexpectedEnd() }
+        let first = base[position]
+        if first < 0x80 {
+            position += 1
+            return UInt32(first)
+        }
+        return try readU32Slow()
+    }
+
+    private mutating func readU32Slow() throws(WasmError) -> UInt32 {
+        let start = position
+        var result: UInt32 = 0
+        var shift: UInt32 = 0
+        while true {
+            let byte = try readByte()
+            if shift == 28 {
+                if byte & 0x80 != 0 { throw error("integer representation too long", at: start) }
+                if byte & 0x70 != 0 { throw error("integer too large", at: start) }
+            }
+            result |= UInt32(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return result }
+            shift += 7
+        }
+    }
+
+    /// A signed LEB128 of `bits` bits (32, 33 or 64), sign-extended to Int64.
+    @inline(__always)
+    public mutating func readSigned(bits: Int) throws(WasmError) -> Int64 {
+        guard position < end else { throw unexpectedEnd() }
+        let first = base[position]
+        if first < 0x80 {
+            position += 1
+            return (Int64(first) << 57) >> 57
+        }
+        return try readSignedSlow(bits: bits)
+    }
+
+    private mutating func readSignedSlow(bits: Int) throws(WasmError) -> Int64 {
+        let start = position
+        let maxBytes = (bits + 6) / 7
+        var result: Int64 = 0
+        var shift = 0
+        var count = 0
+        while true {
+            let byte = try readByte()
+            count += 1
+            if count == maxBytes {
+                if byte & 0x80 != 0 { throw error("integer representation too long", at: start) }
+                // The unused high bits of the last byte must all equal the sign bit.
+                let usedBits = bits - shift
+                let rest = Int64(byte & 0x7F) >> (usedBits - 1)
+                let allowed: Int64 = (1 << (7 - usedBits + 1)) - 1
+                if rest != 0 && rest != allowed { throw error("integer too large", at: start) }
+            }
+            result |= Int64(byte & 0x7F) << shift
+            shift += 7
+            if byte & 0x80 == 0 {
+                if shift < 64 { result = (result << (64 - shift)) >> (64 - shift) }
+                return result
+            }
+        }
+    }
+
+    public mutating func readS32() throws(WasmError) -> Int32 { Int32(truncatingIfNeeded: try readSigned(bits: 32)) }
+    public mutating func readS64() throws(WasmError) -> Int64 { try readSigned(bits: 64) }
+
+    @inline(__always)
+    public mutating func readU32Fixed() throws(WasmError) -> UInt32 {
+        guard end - position >= 4 else { position = end; throw unexpectedEnd() }
+        let value = UnsafeRawPointer(base + position).loadUnaligned(as: UInt32.self)
+        position += 4
+        return UInt32(littleEndian: value)
+    }
+
+    @inline(__always)
+    public mutating func readU64Fixed() throws(WasmError) -> UInt64 {
+        guard end - position >= 8 else { position = end; throw unexpectedEnd() }
+        let value = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+        position += 8
+        return UInt64(littleEndian: value)
+    }
+
+    /// Skips `count` bytes.
+    @inline(__always)
+    public mutating func skip(_ count: Int) throws(WasmError) {
+        guard count <= end - position else { position = end; throw unexpectedEnd() }
+        position += count
+    }
+
+    /// A vector length, checked to be plausible: each element takes at least
+    /// `minimumElementSize` bytes, so a count larger than what is left is malformed.
+    public mutating func readCount(minimumElementSize: Int = 1) throws(WasmError) -> Int {
+        let start = position
+        let count = Int(try readU32())
+        if count * minimumElementSize > end - position {
+            throw error("unexpected end of section or function", at: start)
+        }
+        return count
+    }
+
+    /// A UTF-8 name.
+    public mutating func readName() throws(WasmError) -> String {
+        let start = position
+        let length = Int(try readU32())
+        guard length <= end - position else { throw error("length out of bounds", at: start) }
+        let buffer = UnsafeBufferPointer(start: base + position, count: length)
+        guard isValidUTF8(buffer) else { throw error("malformed UTF-8 encoding", at: start) }
+        position += length
+        return String(decoding: buffer, as: UTF8.self)
+    }
+}
+
+/// Strict UTF-8 check: no overlong forms, no surrogates, nothing above U+10FFFF.
+func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var index = 0
+    let count = bytes.count
+    while index < count {
+        let lead = bytes[index]
+        if lead < 0x80 { index += 1; continue }
+        let length: Int
+        var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; lower = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; upper = 0x9F
+        case 0xF0: length = 4; lower = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; upper = 0x8F
+        default: return false
+        }
+        guard index + length <= count else { return false }
+        let second = bytes[index + 1]
+        guard second >= lower && second <= upper else { return false }
+        for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 { return false }
+        index += length
+    }
+    return true
+}

@@ -1,0 +1,417 @@
+/// Decodes the binary format into a `Module` in one pass over the bytes.
+/// Function bodies are located but not decoded: the validator reads them.
+public enum ModuleDecoder {
+    public static func decode(_ bytes: [UInt8]) throws(WasmError) -> Module {
+        var module = Module(bytes: bytes)
+        let result: Result<Void, WasmError> = bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else {
+                return .failure(WasmError(offset: 0, message: "unexpected end"))
+            }
+            var state = SectionDecoder(reader: ByteReader(base: base, position: 0, end: buffer.count))
+            do throws(WasmError) {
+                try state.decode(into: &module)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
+        return module
+    }
+}
+
+struct SectionDecoder {
+    var reader: ByteReader
+
+    /// Order of the known sections; custom sections (id 0) may appear anywhere.
+    static func orderRank(_ id: UInt8) -> Int {
+        switch id {
+        case 1...5: Int(id)
+        case 13: 6  // tag
+        case 6...9: Int(id) + 1
+        case 12: 11  // data count
+        case 10: 12
+        case 11: 13
+        default: -1
+        }
+    }
+
+    mutating func decode(into module: inout Module) throws(WasmError) {
+        guard reader.end >= 4 else { throw reader.error("unexpected end", at: 0) }
+        guard try reader.readU32Fixed() == 0x6D73_6100 else { throw reader.error("magic header not detected", at: 0) }
+        guard reader.end >= 8 else { throw reader.error("unexpected end", at: 4) }
+        guard try reader.readU32Fixed() == 1 else { throw reader.error("unknown binary version", at: 4) }
+
+        var lastRank = 0
+        var sawFunctionSection = false
+        while !reader.isAtEnd {
+            let sectionStart = reader.position
+            let id = try reader.readByte()
+            let size = Int(try reader.readU32())
+            let payloadStart = reader.position
+            guard size <= reader.end - payloadStart else {
+                throw reader.error("length out of bounds", at: payloadStart)
+            }
+            let payloadEnd = payloadStart + size
+            if id != 0 {
+                let rank = Self.orderRank(id)
+                guard rank > 0 else { throw reader.error("malformed section id", at: sectionStart) }
+                guard rank > lastRank else { throw reader.error("unexpected content after last section", at: sectionStart) }
+                lastRank = rank
+            }
+            let outerEnd = reader.end
+            reader.end = payloadEnd
+            var info = SectionInfo(id: id, range: payloadStart..<payloadEnd)
+            switch id {
+            case 0: info.customName = try customSection(&module)
+            case 1: try typeSection(&module)
+            case 2: try importSection(&module)
+            case 3: sawFunctionSection = true; try functionSection(&module)
+            case 4: module.definedTables = try vector { (r: inout Self) throws(WasmError) in try r.tableType() }
+            case 5: module.definedMemories = try vector { (r: inout Self) throws(WasmError) in try r.memoryType() }
+            case 13: module.definedTags = try vector { (r: inout Self) throws(WasmError) in try r.tagType() }
+            case 6: try globalSection(&module)
+            case 7: try exportSection(&module)
+            case 8:
+                module.startOffset = reader.position
+                module.start = try reader.readU32()
+            case 9: try elementSection(&module)
+            case 12: module.dataCount = try reader.readU32()
+            case 10: try codeSection(&module)
+            case 11: try dataSection(&module)
+            default: break
+            }
+            guard reader.position == payloadEnd else { throw reader.error("section size mismatch") }
+            reader.end = outerEnd
+            module.sections.append(info)
+        }
+        if module.codes.count != module.definedFunctionTypes.count {
+            throw reader.error("function and code section have inconsistent lengths")
+        }
+        _ = sawFunctionSection
+        if let dataCount = module.dataCount, !module.sections.contains(where: { $0.id == 11 }), dataCount != 0 {
+            throw reader.error("data count and data section have inconsistent lengths")
+        }
+        finishIndexSpaces(&module)
+    }
+
+    mutating func vector<T>(_ element: (inout Self) throws(WasmError) -> T) throws(WasmError) -> [T] {
+        let count = try reader.readCount()
+        var result: [T] = []
+        result.reserveCapacity(count)
+        for _ in 0..<count { result.append(try element(&self)) }
+        return result
+    }
+
+    // MARK: Types
+
+    mutating func valueType() throws(WasmError) -> ValueType {
+        let start = reader.position
+        let byte = try reader.readByte()
+        guard let type = ValueType(rawValue: byte) else { throw reader.error("malformed value type", at: start) }
+        return type
+    }
+
+    mutating func referenceType() throws(WasmError) -> ValueType {
+        let start = reader.position
+        let byte = try reader.readByte()
+        guard let type = ValueType(rawValue: byte), type.isReference else {
+            throw reader.error("malformed reference type", at: start)
+        }
+        return type
+    }
+
+    mutating func limits() throws(WasmError) -> Limits {
+        let start = reader.position
+        let flags = try reader.readU32()
+        guard flags <= 1 else { throw reader.error("integer too large", at: start) }
+        let min = try reader.readU32()
+        let max = flags == 1 ? try reader.readU32() : nil
+        return Limits(min: min, max: max)
+    }
+
+    mutating func tableType() throws(WasmError) -> TableType {
+        let element = try referenceType()
+        return TableType(elementType: element, limits: try limits())
+    }
+
+    mutating func memoryType() throws(WasmError) -> MemoryType {
+        MemoryType(limits: try limits())
+    }
+
+    mutating func globalType() throws(WasmError) -> GlobalType {
+        let type = try valueType()
+        let start = reader.position
+        let mutability = try reader.readByte()
+        guard mutability <= 1 else { throw reader.error("malformed mutability", at: start) }
+        return GlobalType(valueType: type, isMutable: mutability == 1)
+    }
+
+    mutating func tagType() throws(WasmError) -> UInt32 {
+        let start = reader.position
+        guard try reader.readByte() == 0 else { throw reader.error("malformed tag attribute", at: start) }
+        return try reader.readU32()
+    }
+
+    // MARK: Sections
+
+    mutating func typeSection(_ module: inout Module) throws(WasmError) {
+        module.types = try vector { (r: inout Self) throws(WasmError) in
+            let start = r.reader.position
+            guard try r.reader.readByte() == 0x60 else { throw r.reader.error("malformed function type", at: start) }
+            let params = try r.vector { (r: inout Self) throws(WasmError) in try r.valueType() }
+            let results = try r.vector { (r: inout Self) throws(WasmError) in try r.valueType() }
+            return FuncType(params: params, results: results)
+        }
+    }
+
+    mutating func importSection(_ module: inout Module) throws(WasmError) {
+        module.imports = try vector { (r: inout Self) throws(WasmError) in
+            let start = r.reader.position
+            let moduleName = try r.reader.readName()
+            let name = try r.reader.readName()
+            let kindOffset = r.reader.position
+            let kind: ImportKind
+            switch try r.reader.readByte() {
+            case 0: kind = .function(typeIndex: try r.reader.readU32())
+            case 1: kind = .table(try r.tableType())
+            case 2: kind = .memory(try r.memoryType())
+            case 3: kind = .global(try r.globalType())
+            case 4: kind = .tag(typeIndex: try r.tagType())
+            default: throw r.reader.error("malformed import kind", at: kindOffset)
+            }
+            return Import(module: moduleName, name: name, kind: kind, offset: start)
+        }
+    }
+
+    mutating func functionSection(_ module: inout Module) throws(WasmError) {
+        module.definedFunctionTypes = try vector { (r: inout Self) throws(WasmError) in try r.reader.readU32() }
+    }
+
+    mutating func globalSection(_ module: inout Module) throws(WasmError) {
+        module.definedGlobals = try vector { (r: inout Self) throws(WasmError) in
+            let type = try r.globalType()
+            return Global(type: type, initializer: try r.constExpr())
+        }
+    }
+
+    mutating func exportSection(_ module: inout Module) throws(WasmError) {
+        module.exports = try vector { (r: inout Self) throws(WasmError) in
+            let start = r.reader.position
+            let name = try r.reader.readName()
+            let kindOffset = r.reader.position
+            guard let kind = ExternalKind(rawValue: try r.reader.readByte()) else {
+                throw r.reader.error("malformed export kind", at: kindOffset)
+            }
+            return Export(name: name, kind: kind, index: try r.reader.readU32(), offset: start)
+        }
+    }
+
+    mutating func elementSection(_ module: inout Module) throws(WasmError) {
+        module.elements = try vector { (r: inout Self) throws(WasmError) in try r.elementSegment() }
+    }
+
+    mutating func elementSegment() throws(WasmError) -> ElementSegment {
+        let start = reader.position
+        let flags = try reader.readU32()
+        guard flags <= 7 else { throw reader.error("malformed elements segment kind", at: start) }
+        let usesExpressions = flags & 4 != 0
+        let mode: ElementMode
+        if flags & 1 == 0 {
+            let table = flags & 2 != 0 ? try reader.readU32() : 0
+            mode = .active(table: table, offset: try constExpr())
+        } else {
+            mode = flags & 2 != 0 ? .declarative : .passive
+        }
+        // Forms 0 and 4 have an implicit funcref type; the others state it.
+        var type = ValueType.funcref
+        if flags & 3 != 0 {
+            if usesExpressions {
+                type = try referenceType()
+            } else {
+                let kindOffset = reader.position
+                guard try reader.readByte() == 0 else { throw reader.error("malformed element kind", at: kindOffset) }
+            }
+        }
+        let items: ElementItems
+        if usesExpressions {
+            items = .expressions(try vector { (r: inout Self) throws(WasmError) in try r.constExpr() })
+        } else {
+            items = .functions(try vector { (r: inout Self) throws(WasmError) in try r.reader.readU32() })
+        }
+        return ElementSegment(mode: mode, type: type, items: items, offset: start)
+    }
+
+    mutating func codeSection(_ module: inout Module) throws(WasmError) {
+        let countOffset = reader.position
+        let count = try reader.readCount()
+        guard count == module.definedFunctionTypes.count else {
+            throw reader.error("function and code section have inconsistent lengths", at: countOffset)
+        }
+        module.codes.reserveCapacity(count)
+        for _ in 0..<count {
+            let entryStart = reader.position
+            let size = Int(try reader.readU32())
+            guard size <= reader.end - reader.position else { throw reader.error("unexpected end of section or function", at: entryStart) }
+            let entryEnd = reader.position + size
+            let sectionEnd = reader.end
+            reader.end = entryEnd
+            let runCount = try reader.readCount(minimumElementSize: 2)
+            var locals: [LocalRun] = []
+            locals.reserveCapacity(runCount)
+            var total: UInt64 = 0
+            for _ in 0..<runCount {
+                let countStart = reader.position
+                let n = try reader.readU32()
+                total += UInt64(n)
+                guard total <= Self.maxLocals else { throw reader.error("too many locals", at: countStart) }
+                locals.append(LocalRun(count: n, type: try valueType()))
+            }
+            module.codes.append(FunctionBody(locals: locals, localCount: UInt32(total), code: reader.position..<entryEnd, offset: entryStart))
+            reader.position = entryEnd
+            reader.end = sectionEnd
+        }
+    }
+
+    /// Implementation limit on locals per function, as in the major engines.
+    static let maxLocals: UInt64 = 50_000
+
+    mutating func dataSection(_ module: inout Module) throws(WasmError) {
+        let countOffset = reader.position
+        let count = try reader.readCount()
+        if let dataCount = module.dataCount, dataCount != count {
+            throw reader.error("data count and data section have inconsistent lengths", at: countOffset)
+        }
+        module.data.reserveCapacity(count)
+        for _ in 0..<count {
+            let start = reader.position
+            let flags = try reader.readU32()
+            let mode: DataMode
+            switch flags {
+            case 0: mode = .active(memory: 0, offset: try constExpr())
+            case 1: mode = .passive
+            case 2:
+                let memory = try reader.readU32()
+                mode = .active(memory: memory, offset: try constExpr())
+            default: throw reader.error("malformed data segment kind", at: start)
+            }
+            let lengthOffset = reader.position
+            let length = Int(try reader.readU32())
+            guard length <= reader.end - reader.position else {
+                throw reader.error("unexpected end of section or function", at: lengthOffset)
+            }
+            module.data.append(DataSegment(mode: mode, range: reader.position..<(reader.position + length), offset: start))
+            reader.position += length
+        }
+    }
+
+    mutating func customSection(_ module: inout Module) throws(WasmError) -> String {
+        let start = reader.position
+        let name = try reader.readName()
+        let payload = reader.position..<reader.end
+        module.customSections.append(CustomSection(name: name, range: payload, offset: start))
+        if name == "name" {
+            // A malformed name section does not make the module invalid: it is ignored.
+            var names = NameSectionDecoder(reader: reader)
+            if let decoded = try? names.decode() { module.names = decoded }
+        }
+        reader.position = reader.end
+        return name
+    }
+
+    // MARK: Constant expressions
+
+    mutating func constExpr() throws(WasmError) -> ConstExpr {
+        var instructions: [ConstInstruction] = []
+        var offsets: [Int] = []
+        while true {
+            let start = reader.position
+            let opcode = try reader.readByte()
+            let instruction: ConstInstruction
+            switch opcode {
+            case 0x0B: return ConstExpr(instructions: instructions, offsets: offsets + [start])
+            case 0x41: instruction = .i32Const(try reader.readS32())
+            case 0x42: instruction = .i64Const(try reader.readS64())
+            case 0x43: instruction = .f32Const(bits: try reader.readU32Fixed())
+            case 0x44: instruction = .f64Const(bits: try reader.readU64Fixed())
+            case 0x23: instruction = .globalGet(try reader.readU32())
+            case 0xD2: instruction = .refFunc(try reader.readU32())
+            case 0xD0: instruction = .refNull(try heapType())
+            case 0xFD where try reader.readU32() == 12:
+                let low = try reader.readU64Fixed()
+                instruction = .v128Const(low: low, high: try reader.readU64Fixed())
+            default:
+                throw reader.error("constant expression required", at: start)
+            }
+            instructions.append(instruction)
+            offsets.append(start)
+        }
+    }
+
+    /// The heap type of `ref.null`, as the reference type it makes.
+    mutating func heapType() throws(WasmError) -> ValueType {
+        let start = reader.position
+        switch try reader.readByte() {
+        case 0x70: return .funcref
+        case 0x6F: return .externref
+        case 0x69: return .exnref
+        default: throw reader.error("malformed reference type", at: start)
+        }
+    }
+
+    func finishIndexSpaces(_ module: inout Module) {
+        for entry in module.imports {
+            switch entry.kind {
+            case .function(let type): module.functionTypes.append(type)
+            case .table(let type): module.tables.append(type)
+            case .memory(let type): module.memories.append(type)
+            case .global(let type): module.globals.append(type)
+            case .tag(let type): module.tags.append(type)
+            }
+        }
+        module.functionTypes += module.definedFunctionTypes
+        module.tables += module.definedTables
+        module.memories += module.definedMemories
+        module.globals += module.definedGlobals.map(\.type)
+        module.tags += module.definedTags
+    }
+}
+
+/// Reads the `name` custom section: module, function and local names.
+struct NameSectionDecoder {
+    var reader: ByteReader
+
+    mutating func decode() throws(WasmError) -> NameSection {
+        var names = NameSection()
+        while !reader.isAtEnd {
+            let id = try reader.readByte()
+            let size = Int(try reader.readU32())
+            guard size <= reader.end - reader.position else { throw reader.unexpectedEnd() }
+            let end = reader.position + size
+            switch id {
+            case 0: names.moduleName = try reader.readName()
+            case 1: names.functionNames = try nameMap()
+            case 2:
+                let count = try reader.readCount()
+                for _ in 0..<count {
+                    let function = try reader.readU32()
+                    names.localNames[function] = try nameMap()
+                }
+            default: break
+            }
+            reader.position = end
+        }
+        return names
+    }
+
+    mutating func nameMap() throws(WasmError) -> [UInt32: String] {
+        let count = try reader.readCount(minimumElementSize: 2)
+        var map: [UInt32: String] = [:]
+        map.reserveCapacity(count)
+        for _ in 0..<count {
+            let index = try reader.readU32()
+            map[index] = try reader.readName()
+        }
+        return map
+    }
+}

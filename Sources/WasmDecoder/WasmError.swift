@@ -1,0 +1,25 @@
+/// A decoding or validation error, located by its byte offset in the module
+/// and, inside code, by the function it belongs to.
+public struct WasmError: Error, Sendable, CustomStringConvertible {
+    public var offset: Int
+    public var message: String
+    public var functionIndex: UInt32?
+    public var functionName: String?
+
+    public init(offset: Int, message: String, functionIndex: UInt32? = nil, functionName: String? = nil) {
+        self.offset = offset
+        self.message = message
+        self.functionIndex = functionIndex
+        self.functionName = functionName
+    }
+
+    /// `offset 0x1a2: func 12 (foo): type mismatch: ...`
+    public var description: String {
+        var text = "offset 0x\(String(offset, radix: 16))"
+        if let functionIndex {
+            text += ": func \(functionIndex)"
+            if let functionName { text += " (\(functionName))" }
+        }
+        return text + ": " + message
+    }
+}

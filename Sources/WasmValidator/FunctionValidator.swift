@@ -1,0 +1,660 @@
+import WasmDecoder
+
+enum FrameKind: UInt8 {
+    case function, block, loop, `if`, `else`, `try`, `catch`, catchAll, tryTable
+}
+
+/// One entry of the control stack (the spec appendix's ctrl_frame).
+struct Frame {
+    var kind: FrameKind
+    var unreachable: Bool
+    var height: Int
+    var params: UnsafePointer<UInt8>
+    var paramCount: Int
+    var results: UnsafePointer<UInt8>
+    var resultCount: Int
+
+    var labelTypes: UnsafePointer<UInt8> { kind == .loop ? params : results }
+    var labelCount: Int { kind == .loop ? paramCount : resultCount }
+}
+
+/// A stack type code for "any type" after `unreachable` (bottom in the spec).
+let unknown: UInt8 = 0
+let i32: UInt8 = 0x7F, i64: UInt8 = 0x7E, f32: UInt8 = 0x7D, f64: UInt8 = 0x7C, v128: UInt8 = 0x7B
+let funcref: UInt8 = 0x70, externref: UInt8 = 0x6F, exnref: UInt8 = 0x69
+
+@inline(__always) func isReference(_ code: UInt8) -> Bool { code == funcref || code == externref || code == exnref }
+
+/// Validates function bodies one at a time, following the algorithm of the
+/// spec's validation appendix. One instance per thread; buffers are reused.
+final class FunctionValidator {
+    let context: ValidationContext
+    var reader: ByteReader
+    var instructionStart = 0
+
+    // Operand stack of type codes, and per slot the set of types it ever held.
+    var stack: UnsafeMutablePointer<UInt8>
+    var slotMasks: UnsafeMutablePointer<UInt8>
+    var capacity = 1024
+    var height = 0
+    var maxHeight = 0
+
+    var frames: [Frame] = []
+    /// Cached from the innermost frame: pops below `floor` hit the frame's bottom.
+    var floor = 0
+    var unreachable = false
+
+    var locals: [UInt8] = []
+    static let slotBits: [UInt8] = {
+        var bits = [UInt8](repeating: 0, count: 256)
+        for type in [ValueType.i32, .i64, .f32, .f64, .v128, .funcref, .externref, .exnref] {
+            bits[Int(type.rawValue)] = type.slotBit
+        }
+        return bits
+    }()
+    let slotBits = FunctionValidator.slotBits
+
+    init(context: ValidationContext, base: UnsafePointer<UInt8>) {
+        self.context = context
+        reader = ByteReader(base: base, position: 0, end: 0)
+        stack = .allocate(capacity: capacity)
+        slotMasks = .allocate(capacity: capacity)
+        slotMasks.initialize(repeating: 0, count: capacity)
+        frames.reserveCapacity(64)
+    }
+
+    deinit {
+        stack.deallocate()
+        slotMasks.deallocate()
+    }
+
+    // MARK: Errors
+
+    func error(_ message: String) -> WasmError {
+        WasmError(offset: instructionStart, message: message)
+    }
+
+    func mismatch(expected: UInt8, got: UInt8?) -> WasmError {
+        if let got {
+            return error("type mismatch: expected \(typeName(expected)) but got \(typeName(got))")
+        }
+        return error("type mismatch: expected \(typeName(expected)) but the stack is empty")
+    }
+
+    // MARK: Operand stack
+
+    @inline(__always)
+    func push(_ type: UInt8) {
+        if height == capacity { grow() }
+        stack[height] = type
+        slotMasks[height] |= slotBits[Int(type)]
+        height += 1
+        if height > maxHeight { maxHeight = height }
+    }
+
+    func grow() {
+        let newCapacity = capacity * 2
+        let newStack = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newStack.update(from: stack, count: capacity)
+        stack.deallocate()
+        stack = newStack
+        let newMasks = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newMasks.initialize(repeating: 0, count: newCapacity)
+        newMasks.update(from: slotMasks, count: capacity)
+        slotMasks.deallocate()
+        slotMasks = newMasks
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    func pop() throws(WasmError) -> UInt8 {
+        if height == floor {
+            if unreachable { return unknown }
+            throw error("type mismatch: operand stack is empty")
+        }
+        height -= 1
+        return stack[height]
+    }
+
+    @inline(__always)
+    func pop(_ expected: UInt8) throws(WasmError) {
+        if height == floor {
+            if unreachable { return }
+            throw mismatch(expected: expected, got: nil)
+        }
+        height -= 1
+        let actual = stack[height]
+        if actual != expected && actual != unknown && expected != unknown {
+            throw mismatch(expected: expected, got: actual)
+        }
+    }
+
+    func pop(_ types: UnsafePointer<UInt8>, count: Int) throws(WasmError) {
+        var index = count
+        while index > 0 {
+            index -= 1
+            try pop(types[index])
+        }
+    }
+
+    func push(_ types: UnsafePointer<UInt8>, count: Int) {
+        for index in 0..<count { push(types[index]) }
+    }
+
+    // MARK: Control stack
+
+    func pushFrame(_ kind: FrameKind, params: UnsafePointer<UInt8>, paramCount: Int, results: UnsafePointer<UInt8>, resultCount: Int) {
+        frames.append(Frame(kind: kind, unreachable: false, height: height, params: params, paramCount: paramCount, results: results, resultCount: resultCount))
+        floor = height
+        unreachable = false
+        push(params, count: paramCount)
+    }
+
+    func popFrame() throws(WasmError) -> Frame {
+        guard let frame = frames.last else { throw error("unexpected end") }
+        try pop(frame.results, count: frame.resultCount)
+        if height != frame.height { throw error("type mismatch: block leaves \(height - frame.height) extra value(s) on the stack") }
+        frames.removeLast()
+        if let outer = frames.last {
+            floor = outer.height
+            unreachable = outer.unreachable
+        }
+        return frame
+    }
+
+    func setUnreachable() {
+        height = floor
+        unreachable = true
+        frames[frames.count - 1].unreachable = true
+    }
+
+    func label(_ depth: UInt32) throws(WasmError) -> Frame {
+        guard Int(depth) < frames.count else { throw error("unknown label") }
+        return frames[frames.count - 1 - Int(depth)]
+    }
+
+    // MARK: Immediates
+
+    /// A block type: the params and results it gives the new frame.
+    func blockType() throws(WasmError) -> (UnsafePointer<UInt8>, Int, UnsafePointer<UInt8>, Int) {
+        let empty = UnsafePointer(context.signatureTypes)
+        let byte = try reader.peekByte()
+        if byte == 0x40 {
+            reader.position += 1
+            return (empty, 0, empty, 0)
+        }
+        if byte & 0xC0 == 0x40 {
+            reader.position += 1
+            guard ValueType(rawValue: byte) != nil else { throw error("malformed value type") }
+            return (empty, 0, context.single(byte), 1)
+        }
+        let index = try reader.readSigned(bits: 33)
+        guard index >= 0, index < context.module.types.count else { throw error("unknown type") }
+        let (params, paramCount) = context.params(ofType: Int(index))
+        let (results, resultCount) = context.results(ofType: Int(index))
+        return (params, paramCount, results, resultCount)
+    }
+
+    /// A memory instruction's alignment and offset; checks the memory exists.
+    func memoryArgument(naturalAlignment: UInt32) throws(WasmError) {
+        let alignment = try reader.readU32()
+        guard alignment < 32 else { throw error("malformed memop flags") }
+        _ = try reader.readU32()
+        guard !context.module.memories.isEmpty else { throw error("unknown memory 0") }
+        guard alignment <= naturalAlignment else { throw error("alignment must not be larger than natural") }
+    }
+
+    func zeroByte() throws(WasmError) {
+        guard try reader.readByte() == 0 else { throw error("zero byte expected") }
+    }
+
+    func memoryIndexZero() throws(WasmError) {
+        try zeroByte()
+        guard !context.module.memories.isEmpty else { throw error("unknown memory 0") }
+    }
+
+    func localType(_ index: UInt32) throws(WasmError) -> UInt8 {
+        guard Int(index) < locals.count else { throw error("unknown local \(index)") }
+        return locals[Int(index)]
+    }
+
+    func globalIndex(_ index: UInt32) throws(WasmError) -> Int {
+        guard Int(index) < context.globalTypes.count else { throw error("unknown global \(index)") }
+        return Int(index)
+    }
+
+    func tableType(_ index: UInt32) throws(WasmError) -> UInt8 {
+        guard Int(index) < context.tableTypes.count else { throw error("unknown table \(index)") }
+        return context.tableTypes[Int(index)]
+    }
+
+    func elementType(_ index: UInt32) throws(WasmError) -> UInt8 {
+        guard Int(index) < context.elementTypes.count else { throw error("unknown elem segment \(index)") }
+        return context.elementTypes[Int(index)]
+    }
+
+    func dataSegment(_ index: UInt32) throws(WasmError) {
+        guard let count = context.module.dataCount else { throw error("data count section required") }
+        guard index < count else { throw error("unknown data segment \(index)") }
+    }
+
+    func typeIndex(_ index: UInt32) throws(WasmError) -> Int {
+        guard Int(index) < context.module.types.count else { throw error("unknown type \(index)") }
+        return Int(index)
+    }
+
+    func tagType(_ index: UInt32) throws(WasmError) -> Int {
+        guard Int(index) < context.module.tags.count else { throw error("unknown tag \(index)") }
+        return Int(context.module.tags[Int(index)])
+    }
+
+    func functionType(_ index: UInt32) throws(WasmError) -> Int {
+        guard Int(index) < context.module.functionTypes.count else { throw error("unknown function \(index)") }
+        return Int(context.module.functionTypes[Int(index)])
+    }
+
+    func call(type: Int) throws(WasmError) {
+        let (params, paramCount) = context.params(ofType: type)
+        try pop(params, count: paramCount)
+        let (results, resultCount) = context.results(ofType: type)
+        push(results, count: resultCount)
+    }
+
+    func laneIndex(below lanes: UInt8) throws(WasmError) {
+        guard try reader.readByte() < lanes else { throw error("invalid lane index") }
+    }
+
+    // MARK: Functions
+
+    /// Validates defined function `definedIndex`.
+    func validate(definedIndex: Int) throws(WasmError) -> FunctionInfo {
+        let module = context.module
+        let body = module.codes[definedIndex]
+        let typeIndex = Int(module.definedFunctionTypes[definedIndex])
+        instructionStart = body.offset
+        guard typeIndex < module.types.count else { throw error("unknown type \(typeIndex)") }
+
+        locals.removeAll(keepingCapacity: true)
+        locals += module.types[typeIndex].params.map(\.rawValue)
+        for run in body.locals { locals += repeatElement(run.type.rawValue, count: Int(run.count)) }
+
+        slotMasks.update(repeating: 0, count: min(maxHeight, capacity))
+        height = 0
+        maxHeight = 0
+        frames.removeAll(keepingCapacity: true)
+        let empty = UnsafePointer(context.signatureTypes)
+        let (results, resultCount) = context.results(ofType: typeIndex)
+        pushFrame(.function, params: empty, paramCount: 0, results: results, resultCount: resultCount)
+
+        reader.position = body.code.lowerBound
+        reader.end = body.code.upperBound
+        try validateInstructions()
+        guard reader.position == reader.end else {
+            instructionStart = reader.position
+            throw error("section size mismatch: operators after the end of the function")
+        }
+        return FunctionInfo(maxStackHeight: maxHeight, slotTypes: Array(UnsafeBufferPointer(start: slotMasks, count: maxHeight)))
+    }
+
+    func validateInstructions() throws(WasmError) {
+        while true {
+            instructionStart = reader.position
+            guard reader.position < reader.end else { throw error("END opcode expected") }
+            let opcode = reader.base[reader.position]
+            reader.position += 1
+            switch opcode {
+            case 0x00:  // unreachable
+                setUnreachable()
+            case 0x01:  // nop
+                break
+            case 0x02, 0x03, 0x06:  // block, loop, try
+                let (params, paramCount, results, resultCount) = try blockType()
+                try pop(params, count: paramCount)
+                let kind: FrameKind = opcode == 0x02 ? .block : opcode == 0x03 ? .loop : .try
+                pushFrame(kind, params: params, paramCount: paramCount, results: results, resultCount: resultCount)
+            case 0x04:  // if
+                let (params, paramCount, results, resultCount) = try blockType()
+                try pop(i32)
+                try pop(params, count: paramCount)
+                pushFrame(.if, params: params, paramCount: paramCount, results: results, resultCount: resultCount)
+            case 0x05:  // else
+                guard frames.last?.kind == .if else { throw error("else without matching if") }
+                let frame = try popFrame()
+                pushFrame(.else, params: frame.params, paramCount: frame.paramCount, results: frame.results, resultCount: frame.resultCount)
+            case 0x07:  // catch (legacy)
+                let tag = try tagType(try reader.readU32())
+                let kind = frames.last?.kind
+                guard kind == .try || kind == .catch else { throw error("catch without matching try") }
+                let frame = try popFrame()
+                let (params, paramCount) = context.params(ofType: tag)
+                // The caught values start the catch block's stack.
+                pushFrame(.catch, params: params, paramCount: paramCount, results: frame.results, resultCount: frame.resultCount)
+            case 0x19:  // catch_all (legacy)
+                let kind = frames.last?.kind
+                guard kind == .try || kind == .catch else { throw error("catch_all without matching try") }
+                let frame = try popFrame()
+                let empty = UnsafePointer(context.signatureTypes)
+                pushFrame(.catchAll, params: empty, paramCount: 0, results: frame.results, resultCount: frame.resultCount)
+            case 0x18:  // delegate (legacy)
+                let depth = try reader.readU32()
+                guard frames.last?.kind == .try else { throw error("delegate without matching try") }
+                let frame = try popFrame()
+                _ = try label(depth)
+                push(frame.results, count: frame.resultCount)
+            case 0x09:  // rethrow (legacy)
+                let frame = try label(try reader.readU32())
+                guard frame.kind == .catch || frame.kind == .catchAll else { throw error("invalid rethrow label") }
+                setUnreachable()
+            case 0x08:  // throw
+                let tag = try tagType(try reader.readU32())
+                let (params, paramCount) = context.params(ofType: tag)
+                try pop(params, count: paramCount)
+                setUnreachable()
+            case 0x0A:  // throw_ref
+                try pop(exnref)
+                setUnreachable()
+            case 0x1F:  // try_table
+                try tryTable()
+            case 0x0B:  // end
+                let frame = try popFrame()
+                if frame.kind == .if && !sameTypes(frame.params, frame.paramCount, frame.results, frame.resultCount) {
+                    throw error("type mismatch: if without else must leave its parameters as results")
+                }
+                if frames.isEmpty { return }
+                push(frame.results, count: frame.resultCount)
+            case 0x0C:  // br
+                let frame = try label(try reader.readU32())
+                try pop(frame.labelTypes, count: frame.labelCount)
+                setUnreachable()
+            case 0x0D:  // br_if
+                let frame = try label(try reader.readU32())
+                try pop(i32)
+                try pop(frame.labelTypes, count: frame.labelCount)
+                push(frame.labelTypes, count: frame.labelCount)
+            case 0x0E:
+                try brTable()
+            case 0x0F:  // return
+                let frame = frames[0]
+                try pop(frame.results, count: frame.resultCount)
+                setUnreachable()
+            case 0x10:  // call
+                try call(type: try functionType(try reader.readU32()))
+            case 0x11:  // call_indirect
+                let type = try typeIndex(try reader.readU32())
+                let table = try tableType(try reader.readU32())
+                guard table == funcref else { throw error("type mismatch: call_indirect needs a funcref table") }
+                try pop(i32)
+                try call(type: type)
+            case 0x1A:  // drop
+                _ = try pop()
+            case 0x1B:  // select
+                try pop(i32)
+                let first = try pop()
+                let second = try pop()
+                if isReference(first) || isReference(second) {
+                    throw error("type mismatch: select without a type needs numeric or vector operands")
+                }
+                if first != second && first != unknown && second != unknown {
+                    throw error("type mismatch: select operands are \(typeName(second)) and \(typeName(first))")
+                }
+                push(first == unknown ? second : first)
+            case 0x1C:  // select t*
+                let count = try reader.readU32()
+                guard count == 1 else { throw error("invalid result arity") }
+                let typeOffset = reader.position
+                guard let type = ValueType(rawValue: try reader.readByte()) else {
+                    instructionStart = typeOffset
+                    throw error("malformed value type")
+                }
+                try pop(i32)
+                try pop(type.rawValue)
+                try pop(type.rawValue)
+                push(type.rawValue)
+            case 0x20:  // local.get
+                push(try localType(try reader.readU32()))
+            case 0x21:  // local.set
+                try pop(try localType(try reader.readU32()))
+            case 0x22:  // local.tee
+                let type = try localType(try reader.readU32())
+                try pop(type)
+                push(type)
+            case 0x23:  // global.get
+                push(context.globalTypes[try globalIndex(try reader.readU32())])
+            case 0x24:  // global.set
+                let index = try globalIndex(try reader.readU32())
+                guard context.globalMutable[index] else { throw error("global is immutable") }
+                try pop(context.globalTypes[index])
+            case 0x25:  // table.get
+                let type = try tableType(try reader.readU32())
+                try pop(i32)
+                push(type)
+            case 0x26:  // table.set
+                let type = try tableType(try reader.readU32())
+                try pop(type)
+                try pop(i32)
+            case 0x28...0x35:  // loads
+                let access = memoryAccesses[Int(opcode - 0x28)]
+                try memoryArgument(naturalAlignment: access.alignment)
+                try pop(i32)
+                push(access.type)
+            case 0x36...0x3E:  // stores
+                let access = memoryAccesses[Int(opcode - 0x28)]
+                try memoryArgument(naturalAlignment: access.alignment)
+                try pop(access.type)
+                try pop(i32)
+            case 0x3F:  // memory.size
+                try memoryIndexZero()
+                push(i32)
+            case 0x40:  // memory.grow
+                try memoryIndexZero()
+                try pop(i32)
+                push(i32)
+            case 0x41:
+                _ = try reader.readS32()
+                push(i32)
+            case 0x42:
+                _ = try reader.readS64()
+                push(i64)
+            case 0x43:
+                try reader.skip(4)
+                push(f32)
+            case 0x44:
+                try reader.skip(8)
+                push(f64)
+            case 0x45...0xC4:
+                let signature = numericSignatures[Int(opcode - 0x45)]
+                if signature.second != 0 { try pop(signature.second) }
+                try pop(signature.first)
+                push(signature.result)
+            case 0xD0:  // ref.null
+                let type: UInt8
+                switch try reader.readByte() {
+                case 0x70: type = funcref
+                case 0x6F: type = externref
+                case 0x69: type = exnref
+                default: throw error("malformed reference type")
+                }
+                push(type)
+            case 0xD1:  // ref.is_null
+                let type = try pop()
+                guard type == unknown || isReference(type) else {
+                    throw error("type mismatch: ref.is_null needs a reference, got \(typeName(type))")
+                }
+                push(i32)
+            case 0xD2:  // ref.func
+                let index = try reader.readU32()
+                _ = try functionType(index)
+                guard context.declaredReferences.contains(index) else { throw error("undeclared function reference") }
+                push(funcref)
+            case 0xFC:
+                try miscellaneous(try reader.readU32())
+            case 0xFD:
+                try simd(try reader.readU32())
+            default:
+                throw error("illegal opcode 0x\(String(opcode, radix: 16))")
+            }
+        }
+    }
+
+    func sameTypes(_ a: UnsafePointer<UInt8>, _ aCount: Int, _ b: UnsafePointer<UInt8>, _ bCount: Int) -> Bool {
+        guard aCount == bCount else { return false }
+        for index in 0..<aCount where a[index] != b[index] { return false }
+        return true
+    }
+
+    func brTable() throws(WasmError) {
+        let count = try reader.readCount()
+        try pop(i32)
+        var targets: [UInt32] = []
+        targets.reserveCapacity(count + 1)
+        for _ in 0...count { targets.append(try reader.readU32()) }
+        let defaultFrame = try label(targets[count])
+        let arity = defaultFrame.labelCount
+        for depth in targets.dropLast() {
+            let frame = try label(depth)
+            guard frame.labelCount == arity else { throw error("type mismatch: br_table targets have different arities") }
+            // Check the operands against this label without consuming them.
+            let saved = height
+            try pop(frame.labelTypes, count: arity)
+            height = saved
+        }
+        try pop(defaultFrame.labelTypes, count: arity)
+        setUnreachable()
+    }
+
+    func tryTable() throws(WasmError) {
+        let (params, paramCount, results, resultCount) = try blockType()
+        let count = try reader.readCount(minimumElementSize: 2)
+        for _ in 0..<count {
+            let kind = try reader.readByte()
+            guard kind <= 3 else { throw error("malformed catch clause") }
+            var caught: [UInt8] = []
+            if kind <= 1 {
+                let tag = try tagType(try reader.readU32())
+                let (tagParams, tagCount) = context.params(ofType: tag)
+                caught = Array(UnsafeBufferPointer(start: tagParams, count: tagCount))
+            }
+            if kind == 1 || kind == 3 { caught.append(exnref) }
+            let frame = try label(try reader.readU32())
+            guard caught.elementsEqual(UnsafeBufferPointer(start: frame.labelTypes, count: frame.labelCount)) else {
+                throw error("type mismatch: catch clause does not match its label's types")
+            }
+        }
+        try pop(params, count: paramCount)
+        pushFrame(.tryTable, params: params, paramCount: paramCount, results: results, resultCount: resultCount)
+    }
+
+    func miscellaneous(_ code: UInt32) throws(WasmError) {
+        switch code {
+        case 0...7:
+            let signature = saturatingTruncations[Int(code)]
+            try pop(signature.first)
+            push(signature.result)
+        case 8:  // memory.init
+            let segment = try reader.readU32()
+            try memoryIndexZero()
+            try dataSegment(segment)
+            try pop(i32); try pop(i32); try pop(i32)
+        case 9:  // data.drop
+            try dataSegment(try reader.readU32())
+        case 10:  // memory.copy
+            try memoryIndexZero()
+            try memoryIndexZero()
+            try pop(i32); try pop(i32); try pop(i32)
+        case 11:  // memory.fill
+            try memoryIndexZero()
+            try pop(i32); try pop(i32); try pop(i32)
+        case 12:  // table.init
+            let element = try elementType(try reader.readU32())
+            let table = try tableType(try reader.readU32())
+            guard element == table else { throw error("type mismatch: element segment and table types differ") }
+            try pop(i32); try pop(i32); try pop(i32)
+        case 13:  // elem.drop
+            _ = try elementType(try reader.readU32())
+        case 14:  // table.copy
+            let destination = try tableType(try reader.readU32())
+            let source = try tableType(try reader.readU32())
+            guard destination == source else { throw error("type mismatch: table types differ") }
+            try pop(i32); try pop(i32); try pop(i32)
+        case 15:  // table.grow
+            let type = try tableType(try reader.readU32())
+            try pop(i32)
+            try pop(type)
+            push(i32)
+        case 16:  // table.size
+            _ = try tableType(try reader.readU32())
+            push(i32)
+        case 17:  // table.fill
+            let type = try tableType(try reader.readU32())
+            try pop(i32)
+            try pop(type)
+            try pop(i32)
+        default:
+            throw error("illegal opcode 0xfc \(code)")
+        }
+    }
+
+    func simd(_ code: UInt32) throws(WasmError) {
+        guard code < 256, let form = simdForms[Int(code)] else { throw error("illegal opcode 0xfd \(code)") }
+        switch form {
+        case .load(let alignment):
+            try memoryArgument(naturalAlignment: alignment)
+            try pop(i32)
+            push(v128)
+        case .store(let alignment):
+            try memoryArgument(naturalAlignment: alignment)
+            try pop(v128)
+            try pop(i32)
+        case .loadLane(let alignment, let lanes):
+            try memoryArgument(naturalAlignment: alignment)
+            try laneIndex(below: lanes)
+            try pop(v128)
+            try pop(i32)
+            push(v128)
+        case .storeLane(let alignment, let lanes):
+            try memoryArgument(naturalAlignment: alignment)
+            try laneIndex(below: lanes)
+            try pop(v128)
+            try pop(i32)
+        case .const:
+            try reader.skip(16)
+            push(v128)
+        case .shuffle:
+            for _ in 0..<16 { try laneIndex(below: 32) }
+            try pop(v128)
+            try pop(v128)
+            push(v128)
+        case .extractLane(let lanes, let result):
+            try laneIndex(below: lanes)
+            try pop(v128)
+            push(result.rawValue)
+        case .replaceLane(let lanes, let operand):
+            try laneIndex(below: lanes)
+            try pop(operand.rawValue)
+            try pop(v128)
+            push(v128)
+        case .splat(let operand):
+            try pop(operand.rawValue)
+            push(v128)
+        case .test:
+            try pop(v128)
+            push(i32)
+        case .shift:
+            try pop(i32)
+            try pop(v128)
+            push(v128)
+        case .unary:
+            try pop(v128)
+            push(v128)
+        case .binary:
+            try pop(v128)
+            try pop(v128)
+            push(v128)
+        case .ternary:
+            try pop(v128)
+            try pop(v128)
+            try pop(v128)
+            push(v128)
+        }
+    }
+}

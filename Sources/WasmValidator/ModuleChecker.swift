@@ -1,0 +1,197 @@
+import WasmDecoder
+
+/// The module-level rules: index spaces, limits, constant expressions,
+/// exports, the start function and segments. Collects every error it finds.
+struct ModuleChecker {
+    let context: ValidationContext
+    var module: Module { context.module }
+    var errors: [WasmError] = []
+
+    init(context: ValidationContext) {
+        self.context = context
+    }
+
+    mutating func check() -> [WasmError] {
+        for entry in module.imports {
+            switch entry.kind {
+            case .function(let type): checkType(type, at: entry.offset)
+            case .table(let table): checkTable(table, at: entry.offset)
+            case .memory(let memory): checkMemory(memory, at: entry.offset)
+            case .global: break
+            case .tag(let type): checkTag(type, at: entry.offset)
+            }
+        }
+        let functionSection = sectionOffset(3)
+        for type in module.definedFunctionTypes { checkType(type, at: functionSection) }
+        let tableSection = sectionOffset(4)
+        for table in module.definedTables { checkTable(table, at: tableSection) }
+        let memorySection = sectionOffset(5)
+        for memory in module.definedMemories { checkMemory(memory, at: memorySection) }
+        if module.memories.count > 1 { fail("multiple memories", at: memorySection) }
+        let tagSection = sectionOffset(13)
+        for tag in module.definedTags { checkTag(tag, at: tagSection) }
+
+        for global in module.definedGlobals {
+            checkConstant(global.initializer, type: global.type.valueType.rawValue)
+        }
+        checkExports()
+        if let start = module.start {
+            if let type = module.functionType(start) {
+                if !type.params.isEmpty || !type.results.isEmpty { fail("start function must have type [] -> []", at: module.startOffset) }
+            } else {
+                fail("unknown function \(start)", at: module.startOffset)
+            }
+        }
+        for segment in module.elements { checkElement(segment) }
+        for segment in module.data {
+            if case .active(let memory, let offset) = segment.mode {
+                if Int(memory) >= module.memories.count { fail("unknown memory \(memory)", at: segment.offset) }
+                checkConstant(offset, type: i32)
+            }
+        }
+        return errors
+    }
+
+    /// Where section `id` starts, for errors about its entries.
+    func sectionOffset(_ id: UInt8) -> Int {
+        module.sections.first(where: { $0.id == id })?.range.lowerBound ?? 0
+    }
+
+    mutating func fail(_ message: String, at offset: Int) {
+        errors.append(WasmError(offset: offset, message: message))
+    }
+
+    mutating func checkType(_ index: UInt32, at offset: Int) {
+        if Int(index) >= module.types.count { fail("unknown type \(index)", at: offset) }
+    }
+
+    mutating func checkLimits(_ limits: Limits, bound: UInt64, message: String, at offset: Int) {
+        if UInt64(limits.min) > bound || limits.max.map({ UInt64($0) > bound }) == true { fail(message, at: offset) }
+        if let max = limits.max, limits.min > max { fail("size minimum must not be greater than maximum", at: offset) }
+    }
+
+    mutating func checkTable(_ table: TableType, at offset: Int) {
+        checkLimits(table.limits, bound: UInt64(UInt32.max), message: "table size must be at most 2^32-1", at: offset)
+    }
+
+    mutating func checkMemory(_ memory: MemoryType, at offset: Int) {
+        checkLimits(memory.limits, bound: UInt64(MemoryType.maxPages), message: "memory size must be at most 65536 pages (4GiB)", at: offset)
+    }
+
+    mutating func checkTag(_ type: UInt32, at offset: Int) {
+        guard Int(type) < module.types.count else { return fail("unknown type \(type)", at: offset) }
+        if !module.types[Int(type)].results.isEmpty { fail("non-empty tag result type", at: offset) }
+    }
+
+    mutating func checkExports() {
+        var names = Set<String>()
+        for export in module.exports {
+            if !names.insert(export.name).inserted { fail("duplicate export name \"\(export.name)\"", at: export.offset) }
+            let count: Int
+            switch export.kind {
+            case .function: count = module.functionTypes.count
+            case .table: count = module.tables.count
+            case .memory: count = module.memories.count
+            case .global: count = module.globals.count
+            case .tag: count = module.tags.count
+            }
+            if Int(export.index) >= count { fail("unknown \(export.kind == .function ? "function" : export.kind.description) \(export.index)", at: export.offset) }
+        }
+    }
+
+    mutating func checkElement(_ segment: ElementSegment) {
+        if case .active(let table, let offset) = segment.mode {
+            if Int(table) >= module.tables.count {
+                fail("unknown table \(table)", at: segment.offset)
+            } else if module.tables[Int(table)].elementType != segment.type {
+                fail("type mismatch: element segment of \(segment.type) for a table of \(module.tables[Int(table)].elementType)", at: segment.offset)
+            }
+            checkConstant(offset, type: i32)
+        }
+        switch segment.items {
+        case .functions(let indices):
+            for index in indices where Int(index) >= module.functionTypes.count {
+                fail("unknown function \(index)", at: segment.offset)
+            }
+        case .expressions(let expressions):
+            for expression in expressions { checkConstant(expression, type: segment.type.rawValue) }
+        }
+    }
+
+    /// A constant expression must produce exactly one value of `type`.
+    mutating func checkConstant(_ expression: ConstExpr, type: UInt8) {
+        var stack: [UInt8] = []
+        for (instruction, offset) in zip(expression.instructions, expression.offsets) {
+            switch instruction {
+            case .i32Const: stack.append(i32)
+            case .i64Const: stack.append(i64)
+            case .f32Const: stack.append(f32)
+            case .f64Const: stack.append(f64)
+            case .v128Const: stack.append(v128)
+            case .refNull(let type): stack.append(type.rawValue)
+            case .refFunc(let index):
+                guard Int(index) < module.functionTypes.count else { return fail("unknown function \(index)", at: offset) }
+                stack.append(funcref)
+            case .globalGet(let index):
+                // Wasm 2.0: only imported globals, and only immutable ones.
+                guard Int(index) < module.importedGlobalCount else { return fail("unknown global \(index)", at: offset) }
+                guard !module.globals[Int(index)].isMutable else { return fail("constant expression required", at: offset) }
+                stack.append(module.globals[Int(index)].valueType.rawValue)
+            }
+        }
+        guard stack == [type] else {
+            let got = stack.map(typeName).joined(separator: " ")
+            return fail("type mismatch: constant expression must be [\(typeName(type))] but is [\(got)]", at: expression.offset)
+        }
+    }
+}
+
+/// Validates every function body, spread over the processor's cores.
+enum FunctionBodies {
+    static func validate(context: ValidationContext, parallel: Bool) -> ([FunctionInfo], [WasmError]) {
+        let module = context.module
+        let count = module.codes.count
+        guard count > 0 else { return ([], []) }
+        let workers = parallel ? min(max(1, ProcessorCount.value), count) : 1
+        let results = UnsafeMutableBufferPointer<FunctionInfo?>.allocate(capacity: count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let errorsByWorker = UnsafeMutableBufferPointer<[WasmError]>.allocate(capacity: workers)
+        errorsByWorker.initialize(repeating: [])
+        defer { errorsByWorker.deallocate() }
+        module.bytes.withUnsafeBufferPointer { bytes in
+            let shared = SharedResults(base: bytes.baseAddress!, functions: results, errors: errorsByWorker)
+            let run: @Sendable (Int) -> Void = { worker in
+                let validator = FunctionValidator(context: context, base: shared.base)
+                // Interleaved chunks keep the workers' loads even when big functions cluster.
+                let chunk = 64
+                var start = worker * chunk
+                while start < count {
+                    for index in start..<min(start + chunk, count) {
+                        do throws(WasmError) {
+                            shared.functions[index] = try validator.validate(definedIndex: index)
+                        } catch {
+                            var located = error
+                            let functionIndex = UInt32(module.importedFunctionCount + index)
+                            located.functionIndex = functionIndex
+                            located.functionName = module.names.functionNames[functionIndex]
+                            shared.errors[worker].append(located)
+                        }
+                    }
+                    start += workers * chunk
+                }
+            }
+            if workers == 1 { run(0) } else { concurrentPerform(iterations: workers, run) }
+        }
+        let errors = Array(errorsByWorker.joined())
+        let functions = results.map { $0 ?? FunctionInfo(maxStackHeight: 0, slotTypes: []) }
+        return (functions, errors)
+    }
+}
+
+/// Per-index result slots that each worker writes without overlap.
+struct SharedResults: @unchecked Sendable {
+    let base: UnsafePointer<UInt8>
+    let functions: UnsafeMutableBufferPointer<FunctionInfo?>
+    let errors: UnsafeMutableBufferPointer<[WasmError]>
+}

@@ -1,0 +1,82 @@
+import WasmDecoder
+
+/// Read-only facts about a module that every function's validation needs,
+/// laid out flat so that the hot loop does no reference counting.
+final class ValidationContext: @unchecked Sendable {
+    let module: Module
+    /// All signatures' value types, back to back; `signatureTypes[0..<8]` holds
+    /// each value type once, so a single-result block type can point into it.
+    let signatureTypes: UnsafeMutablePointer<UInt8>
+    /// For type `i`: params at `paramStart[i]`, results right after them.
+    let paramStart: [Int]
+    let globalTypes: [UInt8]
+    let globalMutable: [Bool]
+    let tableTypes: [UInt8]
+    let elementTypes: [UInt8]
+    /// Function indices that `ref.func` may name (the spec's C.refs).
+    let declaredReferences: Set<UInt32>
+
+    static let valueTypeCodes: [UInt8] = [0x7F, 0x7E, 0x7D, 0x7C, 0x7B, 0x70, 0x6F, 0x69]
+
+    init(module: Module) {
+        self.module = module
+        let total = Self.valueTypeCodes.count + module.types.reduce(0) { $0 + $1.params.count + $1.results.count }
+        signatureTypes = .allocate(capacity: max(total, 1))
+        var cursor = 0
+        for code in Self.valueTypeCodes {
+            signatureTypes[cursor] = code
+            cursor += 1
+        }
+        var starts: [Int] = []
+        starts.reserveCapacity(module.types.count)
+        for type in module.types {
+            starts.append(cursor)
+            for value in type.params + type.results {
+                signatureTypes[cursor] = value.rawValue
+                cursor += 1
+            }
+        }
+        paramStart = starts
+        globalTypes = module.globals.map(\.valueType.rawValue)
+        globalMutable = module.globals.map(\.isMutable)
+        tableTypes = module.tables.map(\.elementType.rawValue)
+        elementTypes = module.elements.map(\.type.rawValue)
+
+        var references = Set<UInt32>()
+        for export in module.exports where export.kind == .function { references.insert(export.index) }
+        for global in module.definedGlobals {
+            for case .refFunc(let index) in global.initializer.instructions { references.insert(index) }
+        }
+        for segment in module.elements {
+            switch segment.items {
+            case .functions(let list): references.formUnion(list)
+            case .expressions(let list):
+                for expression in list {
+                    for case .refFunc(let index) in expression.instructions { references.insert(index) }
+                }
+            }
+        }
+        declaredReferences = references
+    }
+
+    deinit { signatureTypes.deallocate() }
+
+    /// Pointer to the one-element type list holding `code`.
+    func single(_ code: UInt8) -> UnsafePointer<UInt8> {
+        let index = Self.valueTypeCodes.firstIndex(of: code)!
+        return UnsafePointer(signatureTypes + index)
+    }
+
+    func params(ofType index: Int) -> (UnsafePointer<UInt8>, Int) {
+        (UnsafePointer(signatureTypes + paramStart[index]), module.types[index].params.count)
+    }
+
+    func results(ofType index: Int) -> (UnsafePointer<UInt8>, Int) {
+        let type = module.types[index]
+        return (UnsafePointer(signatureTypes + paramStart[index] + type.params.count), type.results.count)
+    }
+}
+
+func typeName(_ code: UInt8) -> String {
+    code == 0 ? "unknown" : ValueType(rawValue: code)?.description ?? "?"
+}

@@ -1,0 +1,62 @@
+import WasmDecoder
+
+/// What lowering needs to know about one function, found while validating it.
+public struct FunctionInfo: Sendable {
+    /// The greatest number of operands on the stack at any point of the body.
+    public var maxStackHeight: Int
+    /// For each operand stack slot (from the bottom), the set of value types that
+    /// slot ever holds, as a bit mask indexed by `ValueType.slotBit`.
+    public var slotTypes: [UInt8]
+}
+
+/// A module that passed validation, with the facts lowering needs.
+public struct ValidatedModule: Sendable {
+    public let module: Module
+    /// One entry per defined function, in order.
+    public let functions: [FunctionInfo]
+}
+
+extension ValueType {
+    /// This type's bit in `FunctionInfo.slotTypes`.
+    public var slotBit: UInt8 {
+        switch self {
+        case .i32: 1 << 0
+        case .i64: 1 << 1
+        case .f32: 1 << 2
+        case .f64: 1 << 3
+        case .v128: 1 << 4
+        case .funcref: 1 << 5
+        case .externref: 1 << 6
+        case .exnref: 1 << 7
+        }
+    }
+}
+
+public enum Validator {
+    /// Validates `module`; throws the first error (by byte offset).
+    public static func validate(_ module: Module, parallel: Bool = true) throws(WasmError) -> ValidatedModule {
+        let (functions, errors) = check(module, parallel: parallel)
+        if let first = errors.first { throw first }
+        return ValidatedModule(module: module, functions: functions)
+    }
+
+    /// Every error found: the module-level ones and the first in each function, by offset.
+    public static func errors(in module: Module, parallel: Bool = true) -> [WasmError] {
+        check(module, parallel: parallel).errors
+    }
+
+    static func check(_ module: Module, parallel: Bool) -> (functions: [FunctionInfo], errors: [WasmError]) {
+        let context = ValidationContext(module: module)
+        var checker = ModuleChecker(context: context)
+        var errors = checker.check()
+        let (functions, functionErrors) = FunctionBodies.validate(context: context, parallel: parallel)
+        errors += functionErrors
+        errors.sort { $0.offset < $1.offset }
+        return (functions, errors)
+    }
+}
+
+/// Decodes and validates a binary module.
+public func decodeAndValidate(_ bytes: [UInt8], parallel: Bool = true) throws(WasmError) -> ValidatedModule {
+    try Validator.validate(try ModuleDecoder.decode(bytes), parallel: parallel)
+}
