@@ -123,7 +123,9 @@ struct SectionDecoder {
 
     mutating func limits() throws(WasmError) -> Limits {
         let start = reader.position
-        let flags = try reader.readU32()
+        // The flags are one byte; 0x80 and up would begin a longer LEB128.
+        let flags = try reader.readByte()
+        guard flags & 0x80 == 0 else { throw reader.error("integer representation too long", at: start) }
         guard flags <= 1 else { throw reader.error("integer too large", at: start) }
         let min = try reader.readU32()
         let max = flags == 1 ? try reader.readU32() : nil

@@ -75,10 +75,15 @@ final class FunctionValidator {
     }
 
     func mismatch(expected: UInt8, got: UInt8?) -> WasmError {
-        if let got {
-            return error("type mismatch: expected \(typeName(expected)) but got \(typeName(got))")
-        }
-        return error("type mismatch: expected \(typeName(expected)) but the stack is empty")
+        error("type mismatch: instruction requires [\(typeName(expected))] but stack has [\(got.map(typeName) ?? "")]")
+    }
+
+    /// The spec's wording for a sequence that does not match: what is needed
+    /// and what the top of the current block's stack holds.
+    func mismatch(_ what: String, requires types: UnsafePointer<UInt8>, count: Int) -> WasmError {
+        let required = (0..<count).map { typeName(types[$0]) }.joined(separator: " ")
+        let present = (max(floor, height - max(count, 1))..<height).map { typeName(stack[$0]) }.joined(separator: " ")
+        return error("type mismatch: \(what) requires [\(required)] but stack has [\(present)]")
     }
 
     // MARK: Operand stack
@@ -129,11 +134,17 @@ final class FunctionValidator {
         }
     }
 
-    func pop(_ types: UnsafePointer<UInt8>, count: Int) throws(WasmError) {
+    func pop(_ types: UnsafePointer<UInt8>, count: Int, what: String = "instruction") throws(WasmError) {
+        let saved = height
         var index = count
-        while index > 0 {
-            index -= 1
-            try pop(types[index])
+        do throws(WasmError) {
+            while index > 0 {
+                index -= 1
+                try pop(types[index])
+            }
+        } catch {
+            height = saved
+            throw mismatch(what, requires: types, count: count)
         }
     }
 
@@ -152,8 +163,12 @@ final class FunctionValidator {
 
     func popFrame() throws(WasmError) -> Frame {
         guard let frame = frames.last else { throw error("unexpected end") }
+        let saved = height
         try pop(frame.results, count: frame.resultCount)
-        if height != frame.height { throw error("type mismatch: block leaves \(height - frame.height) extra value(s) on the stack") }
+        if height != frame.height {
+            height = saved
+            throw mismatch("block", requires: frame.results, count: frame.resultCount)
+        }
         frames.removeLast()
         if let outer = frames.last {
             floor = outer.height
@@ -234,8 +249,9 @@ final class FunctionValidator {
     }
 
     func dataSegment(_ index: UInt32) throws(WasmError) {
-        guard let count = context.module.dataCount else { throw error("data count section required") }
-        guard index < count else { throw error("unknown data segment \(index)") }
+        let module = context.module
+        guard index < module.dataCount ?? UInt32(module.data.count) else { throw error("unknown data segment \(index)") }
+        guard module.dataCount != nil else { throw error("data count section required") }
     }
 
     func typeIndex(_ index: UInt32) throws(WasmError) -> Int {
@@ -258,6 +274,18 @@ final class FunctionValidator {
         try pop(params, count: paramCount)
         let (results, resultCount) = context.results(ofType: type)
         push(results, count: resultCount)
+    }
+
+    /// A tail call: the callee's results must be the caller's.
+    func returnCall(type: Int) throws(WasmError) {
+        let (results, resultCount) = context.results(ofType: type)
+        let caller = frames[0]
+        guard sameTypes(results, resultCount, caller.results, caller.resultCount) else {
+            throw error("type mismatch: tail call results differ from the function's")
+        }
+        let (params, paramCount) = context.params(ofType: type)
+        try pop(params, count: paramCount)
+        setUnreachable()
     }
 
     func laneIndex(below lanes: UInt8) throws(WasmError) {
@@ -385,6 +413,14 @@ final class FunctionValidator {
                 guard table == funcref else { throw error("type mismatch: call_indirect needs a funcref table") }
                 try pop(i32)
                 try call(type: type)
+            case 0x12:  // return_call
+                try returnCall(type: try functionType(try reader.readU32()))
+            case 0x13:  // return_call_indirect
+                let type = try typeIndex(try reader.readU32())
+                let table = try tableType(try reader.readU32())
+                guard table == funcref else { throw error("type mismatch: call_indirect needs a funcref table") }
+                try pop(i32)
+                try returnCall(type: type)
             case 0x1A:  // drop
                 _ = try pop()
             case 0x1B:  // select
@@ -565,8 +601,9 @@ final class FunctionValidator {
             try memoryIndexZero()
             try pop(i32); try pop(i32); try pop(i32)
         case 12:  // table.init
-            let element = try elementType(try reader.readU32())
+            let elementIndex = try reader.readU32()
             let table = try tableType(try reader.readU32())
+            let element = try elementType(elementIndex)
             guard element == table else { throw error("type mismatch: element segment and table types differ") }
             try pop(i32); try pop(i32); try pop(i32)
         case 13:  // elem.drop

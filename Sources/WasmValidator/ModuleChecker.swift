@@ -84,9 +84,11 @@ struct ModuleChecker {
     }
 
     mutating func checkExports() {
-        var names = Set<String>()
+        // Names are compared as bytes: Swift's String equality would merge canonically
+        // equivalent spellings, which Wasm keeps distinct.
+        var names = Set<[UInt8]>()
         for export in module.exports {
-            if !names.insert(export.name).inserted { fail("duplicate export name \"\(export.name)\"", at: export.offset) }
+            if !names.insert(Array(export.name.utf8)).inserted { fail("duplicate export name \"\(export.name)\"", at: export.offset) }
             let count: Int
             switch export.kind {
             case .function: count = module.functionTypes.count
