@@ -4,11 +4,30 @@ public struct ByteReader {
     public let base: UnsafePointer<UInt8>
     public var position: Int
     public var end: Int
+    /// The end of the whole buffer. An integer that runs past `end` is still read
+    /// up to here, so an overlong one is reported as such, as the spec's tests expect.
+    public let limit: Int
 
-    public init(base: UnsafePointer<UInt8>, position: Int, end: Int) {
+    public init(base: UnsafePointer<UInt8>, position: Int, end: Int, limit: Int? = nil) {
         self.base = base
         self.position = position
         self.end = end
+        self.limit = limit ?? end
+    }
+
+    /// The next byte of an integer, which may lie past `end` (see `limit`).
+    private mutating func readIntegerByte() throws(WasmError) -> UInt8 {
+        guard position < limit else { throw unexpectedEnd() }
+        let byte = base[position]
+        position += 1
+        return byte
+    }
+
+    private mutating func checkWithinEnd() throws(WasmError) {
+        if position > end {
+            position = end
+            throw unexpectedEnd()
+        }
     }
 
     public var isAtEnd: Bool { position >= end }
@@ -52,13 +71,16 @@ public struct ByteReader {
         var result: UInt32 = 0
         var shift: UInt32 = 0
         while true {
-            let byte = try readByte()
+            let byte = try readIntegerByte()
             if shift == 28 {
                 if byte & 0x80 != 0 { throw error("integer representation too long", at: start) }
                 if byte & 0x70 != 0 { throw error("integer too large", at: start) }
             }
             result |= UInt32(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return result }
+            if byte & 0x80 == 0 {
+                try checkWithinEnd()
+                return result
+            }
             shift += 7
         }
     }
@@ -82,7 +104,7 @@ public struct ByteReader {
         var shift = 0
         var count = 0
         while true {
-            let byte = try readByte()
+            let byte = try readIntegerByte()
             count += 1
             if count == maxBytes {
                 if byte & 0x80 != 0 { throw error("integer representation too long", at: start) }
@@ -95,6 +117,7 @@ public struct ByteReader {
             result |= Int64(byte & 0x7F) << shift
             shift += 7
             if byte & 0x80 == 0 {
+                try checkWithinEnd()
                 if shift < 64 { result = (result << (64 - shift)) >> (64 - shift) }
                 return result
             }

@@ -7,7 +7,7 @@ public enum ModuleDecoder {
             guard let base = buffer.baseAddress else {
                 return .failure(WasmError(offset: 0, message: "unexpected end"))
             }
-            var state = SectionDecoder(reader: ByteReader(base: base, position: 0, end: buffer.count))
+            var state = SectionDecoder(reader: ByteReader(base: base, position: 0, end: buffer.count, limit: buffer.count))
             do throws(WasmError) {
                 try state.decode(into: &module)
                 return .success(())
@@ -245,11 +245,7 @@ struct SectionDecoder {
     }
 
     mutating func codeSection(_ module: inout Module) throws(WasmError) {
-        let countOffset = reader.position
         let count = try reader.readCount()
-        guard count == module.definedFunctionTypes.count else {
-            throw reader.error("function and code section have inconsistent lengths", at: countOffset)
-        }
         module.codes.reserveCapacity(count)
         for _ in 0..<count {
             let entryStart = reader.position
@@ -343,7 +339,7 @@ struct SectionDecoder {
                 let low = try reader.readU64Fixed()
                 instruction = .v128Const(low: low, high: try reader.readU64Fixed())
             default:
-                throw reader.error("constant expression required", at: start)
+                throw reader.error(Opcodes.isDefined(opcode) ? "constant expression required" : "illegal opcode", at: start)
             }
             instructions.append(instruction)
             offsets.append(start)

