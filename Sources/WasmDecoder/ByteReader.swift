@@ -32,12 +32,12 @@ public struct ByteReader {
 
     public var isAtEnd: Bool { position >= end }
 
-    @inline(__always)
-    public func error(_ message: String, at offset: Int? = nil) -> WasmError {
+    @usableFromInline
+    func error(_ message: String, at offset: Int? = nil) -> WasmError {
         WasmError(offset: offset ?? position, message: message)
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func readByte() throws(WasmError) -> UInt8 {
         guard position < end else { throw unexpectedEnd() }
         let byte = base[position]
@@ -45,17 +45,18 @@ public struct ByteReader {
         return byte
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public func peekByte() throws(WasmError) -> UInt8 {
         guard position < end else { throw unexpectedEnd() }
         return base[position]
     }
 
-    public func unexpectedEnd() -> WasmError {
+    @usableFromInline
+    func unexpectedEnd() -> WasmError {
         error("unexpected end of section or function")
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func readU32() throws(WasmError) -> UInt32 {
         guard position < end else { throw unexpectedEnd() }
         let first = base[position]
@@ -66,7 +67,8 @@ public struct ByteReader {
         return try readU32Slow()
     }
 
-    private mutating func readU32Slow() throws(WasmError) -> UInt32 {
+    @usableFromInline
+    mutating func readU32Slow() throws(WasmError) -> UInt32 {
         let start = position
         var result: UInt32 = 0
         var shift: UInt32 = 0
@@ -86,7 +88,7 @@ public struct ByteReader {
     }
 
     /// A signed LEB128 of `bits` bits (32, 33 or 64), sign-extended to Int64.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func readSigned(bits: Int) throws(WasmError) -> Int64 {
         guard position < end else { throw unexpectedEnd() }
         let first = base[position]
@@ -97,7 +99,8 @@ public struct ByteReader {
         return try readSignedSlow(bits: bits)
     }
 
-    private mutating func readSignedSlow(bits: Int) throws(WasmError) -> Int64 {
+    @usableFromInline
+    mutating func readSignedSlow(bits: Int) throws(WasmError) -> Int64 {
         let start = position
         let maxBytes = (bits + 6) / 7
         var result: Int64 = 0
@@ -124,10 +127,12 @@ public struct ByteReader {
         }
     }
 
+    @inlinable
     public mutating func readS32() throws(WasmError) -> Int32 { Int32(truncatingIfNeeded: try readSigned(bits: 32)) }
+    @inlinable
     public mutating func readS64() throws(WasmError) -> Int64 { try readSigned(bits: 64) }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func readU32Fixed() throws(WasmError) -> UInt32 {
         guard end - position >= 4 else { position = end; throw unexpectedEnd() }
         let value = UnsafeRawPointer(base + position).loadUnaligned(as: UInt32.self)
@@ -135,7 +140,7 @@ public struct ByteReader {
         return UInt32(littleEndian: value)
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func readU64Fixed() throws(WasmError) -> UInt64 {
         guard end - position >= 8 else { position = end; throw unexpectedEnd() }
         let value = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
@@ -144,7 +149,7 @@ public struct ByteReader {
     }
 
     /// Skips `count` bytes.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func skip(_ count: Int) throws(WasmError) {
         guard count <= end - position else { position = end; throw unexpectedEnd() }
         position += count

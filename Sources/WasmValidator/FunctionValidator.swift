@@ -52,7 +52,12 @@ final class FunctionValidator {
         }
         return bits
     }()
+    // Instance copies of the global tables: a global is reached through a lazy
+    // initialization check on every access.
     let slotBits = FunctionValidator.slotBits
+    let numeric = numericSignatures
+    let accesses = memoryAccesses
+    let simdTable = simdForms
 
     init(context: ValidationContext, base: UnsafePointer<UInt8>) {
         self.context = context
@@ -470,12 +475,12 @@ final class FunctionValidator {
                 try pop(type)
                 try pop(i32)
             case 0x28...0x35:  // loads
-                let access = memoryAccesses[Int(opcode - 0x28)]
+                let access = accesses[Int(opcode - 0x28)]
                 try memoryArgument(naturalAlignment: access.alignment)
                 try pop(i32)
                 push(access.type)
             case 0x36...0x3E:  // stores
-                let access = memoryAccesses[Int(opcode - 0x28)]
+                let access = accesses[Int(opcode - 0x28)]
                 try memoryArgument(naturalAlignment: access.alignment)
                 try pop(access.type)
                 try pop(i32)
@@ -499,7 +504,7 @@ final class FunctionValidator {
                 try reader.skip(8)
                 push(f64)
             case 0x45...0xC4:
-                let signature = numericSignatures[Int(opcode - 0x45)]
+                let signature = numeric[Int(opcode - 0x45)]
                 if signature.second != 0 { try pop(signature.second) }
                 try pop(signature.first)
                 push(signature.result)
@@ -633,7 +638,7 @@ final class FunctionValidator {
     }
 
     func simd(_ code: UInt32) throws(WasmError) {
-        guard code < 256, let form = simdForms[Int(code)] else { throw error("illegal opcode 0xfd \(code)") }
+        guard code < 256, let form = simdTable[Int(code)] else { throw error("illegal opcode 0xfd \(code)") }
         switch form {
         case .load(let alignment):
             try memoryArgument(naturalAlignment: alignment)
