@@ -31,6 +31,7 @@ let package = Package(
                 "WasmDecoder", "WasmValidator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "WAT", package: "WasmKit"),
+                .product(name: "WasmParser", package: "WasmKit"),
             ]
         ),
         .testTarget(name: "FrontendTests", dependencies: ["WasmDecoder", "WasmValidator", "WasmKilnCLI",

@@ -37,17 +37,11 @@ enum ModuleFile {
     }
 
     static func read(_ path: String) throws(InputError) -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw InputError(description: "\(path): cannot read file: no such file")
+        do {
+            return try BinaryFile.read(path)
+        } catch {
+            throw InputError(description: "\(path): \(error)")
         }
-        guard !isDirectory.boolValue else {
-            throw InputError(description: "\(path): cannot read file: is a directory")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(description: "\(path): cannot read file: permission denied or I/O error")
-        }
-        return [UInt8](data)
     }
 
     /// `path:line:column: message`. WasmKit's own description ends in a debug dump of the

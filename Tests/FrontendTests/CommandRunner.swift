@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// Runs the built `wasmkiln` executable the way a person would, and collects what it printed.
+struct CommandRunner {
+    struct Result {
+        var status: Int32
+        /// False when the process died from a signal (a crash), not an exit.
+        var exited: Bool
+        var stdout: String
+        var stderr: String
+        var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
+    }
+
+    /// The repository's `Fixtures/` folder.
+    static let fixtures = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+
+    /// SwiftPM puts the executable beside the test product: in the bundle's folder on Linux,
+    /// next to the `.xctest` bundle on macOS.
+    static func executable() throws -> URL {
+        let bundles = [Bundle.main] + Bundle.allBundles.filter { $0.bundlePath.hasSuffix(".xctest") }
+        let folders = bundles.flatMap { [$0.bundleURL, $0.bundleURL.deletingLastPathComponent()] }
+        let candidates = folders.map { $0.appendingPathComponent("wasmkiln") }
+        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+                            "wasmkiln not found in \(folders.map(\.path))")
+    }
+
+    static func run(_ arguments: [String]) throws -> Result {
+        let outputs = FileManager.default.temporaryDirectory.appendingPathComponent("wasmkiln-run-\(UUID())")
+        try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: outputs) }
+        // Files, not pipes: a full pipe would block the child while we wait for it.
+        let stdoutURL = outputs.appendingPathComponent("stdout")
+        let stderrURL = outputs.appendingPathComponent("stderr")
+        try Data().write(to: stdoutURL)
+        try Data().write(to: stderrURL)
+
+        let process = Process()
+        process.executableURL = try executable()
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        try process.run()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus,
+            exited: process.terminationReason == .exit,
+            stdout: try String(contentsOf: stdoutURL, encoding: .utf8),
+            stderr: try String(contentsOf: stderrURL, encoding: .utf8))
+    }
+}
+
+/// A scratch folder for files a test writes, removed when the test is done.
+struct ScratchFolder: ~Copyable {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("wasmkiln-test-\(UUID())")
+
+    init() throws {
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let file = url.appendingPathComponent(name)
+        try Data(bytes).write(to: file)
+        return file.path
+    }
+
+    func write(_ name: String, text: String) throws -> String {
+        try write(name, Array(text.utf8))
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import WAT
+
+@Suite struct ValidateCommandTests {
+    func fixture(_ name: String) -> String {
+        CommandRunner.fixtures.appendingPathComponent(name).path
+    }
+
+    @Test func validTextModules() throws {
+        let add = fixture("add.wat"), fib = fixture("fib.wat")
+        let result = try CommandRunner.run(["validate", add, fib])
+        #expect(result.exited)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "\(add): ok\n\(fib): ok\n")
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func validBinaryModule() throws {
+        let scratch = try ScratchFolder()
+        let text = try String(contentsOfFile: fixture("fib.wat"), encoding: .utf8)
+        let path = try scratch.write("fib.wasm", try wat2wasm(text))
+        let result = try CommandRunner.run(["validate", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "\(path): ok\n")
+
+        let quiet = try CommandRunner.run(["validate", "--quiet", path])
+        #expect(quiet.status == 0)
+        #expect(quiet.stdout.isEmpty)
+    }
+
+    @Test func invalidModuleReportsOffsetAndFunction() throws {
+        let path = fixture("invalid-type-mismatch.wat")
+        let result = try CommandRunner.run(["validate", path])
+        #expect(result.exited)
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        let line = try #require(result.stderrLines.first)
+        #expect(line.hasPrefix("\(path): offset 0x"))
+        #expect(line.contains(": func 0 (half): "))
+        #expect(line.contains("type mismatch"))
+    }
+
+    @Test func everyInvalidFunctionIsReported() throws {
+        let scratch = try ScratchFolder()
+        let path = try scratch.write("two.wat", text: """
+            (module
+              (func $first (result i32) (i64.const 1))
+              (func $ok (result i32) (i32.const 1))
+              (func $third (result f32) (f64.const 1)))
+            """)
+        let result = try CommandRunner.run(["validate", path])
+        #expect(result.status == 1)
+        #expect(result.stderrLines.count == 2, "\(result.stderr)")
+        #expect(result.stderrLines.first?.contains("func 0 (first)") == true)
+        #expect(result.stderrLines.last?.contains("func 2 (third)") == true)
+    }
+
+    @Test func malformedBytesAreOneLine() throws {
+        let scratch = try ScratchFolder()
+        let path = try scratch.write("junk.wasm", [0x7F, 0x45, 0x4C, 0x46, 1, 0, 0, 0])
+        let result = try CommandRunner.run(["validate", path])
+        #expect(result.exited)
+        #expect(result.status == 1)
+        #expect(result.stderrLines == ["\(path): offset 0x0: magic header not detected"])
+    }
+
+    @Test func textSyntaxErrorHasLineAndColumn() throws {
+        let scratch = try ScratchFolder()
+        let path = try scratch.write("typo.wat", text: "(module\n  (func (i32.bogus)))\n")
+        let result = try CommandRunner.run(["validate", path])
+        #expect(result.status == 1)
+        let line = try #require(result.stderrLines.first)
+        #expect(line.hasPrefix("\(path):2:"), "\(line)")
+        #expect(!line.contains("Location("))
+    }
+
+    @Test func missingFileIsAnErrorNotACrash() throws {
+        let add = fixture("add.wat")
+        let missing = fixture("no-such-module.wasm")
+        let result = try CommandRunner.run(["validate", add, missing])
+        #expect(result.exited)
+        #expect(result.status == 1)
+        #expect(result.stdout == "\(add): ok\n")
+        #expect(result.stderrLines == ["\(missing): cannot read file: No such file or directory"])
+    }
+
+    @Test func directoryIsAnError() throws {
+        let result = try CommandRunner.run(["validate", CommandRunner.fixtures.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is a directory"))
+    }
+}
