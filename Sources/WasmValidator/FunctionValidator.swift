@@ -267,12 +267,13 @@ final class FunctionValidator {
 
     func tagType(_ index: UInt32) throws(WasmError) -> Int {
         guard Int(index) < context.module.tags.count else { throw error("unknown tag \(index)") }
-        return Int(context.module.tags[Int(index)])
+        // The tag's own type index is checked at module level; this body must not trust it.
+        return try typeIndex(context.module.tags[Int(index)])
     }
 
     func functionType(_ index: UInt32) throws(WasmError) -> Int {
         guard Int(index) < context.module.functionTypes.count else { throw error("unknown function \(index)") }
-        return Int(context.module.functionTypes[Int(index)])
+        return try typeIndex(context.module.functionTypes[Int(index)])
     }
 
     func call(type: Int) throws(WasmError) {
