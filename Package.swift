@@ -24,11 +24,17 @@ let package = Package(
         .target(name: "WasmDecoder", swiftSettings: fastSettings),
         // Stage 2: the spec's typing rules.
         .target(name: "WasmValidator", dependencies: ["WasmDecoder"], swiftSettings: fastSettings),
+        // Stage 3: C for a validated module.
+        .target(name: "CLowering", dependencies: ["WasmDecoder", "WasmValidator"], swiftSettings: fastSettings),
+        // libffi, to call compiled functions of any signature.
+        .systemLibrary(name: "CFFI", path: "Sources/CFFI"),
+        // Stage 4: the C compiler driver, the build cache, and loading what it built.
+        .target(name: "Toolchain", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "CFFI"]),
         // The command-line tool.
         .executableTarget(
             name: "WasmKilnCLI",
             dependencies: [
-                "WasmDecoder", "WasmValidator",
+                "WasmDecoder", "WasmValidator", "CLowering", "Toolchain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "WAT", package: "WasmKit"),
                 .product(name: "WasmParser", package: "WasmKit"),
@@ -36,7 +42,8 @@ let package = Package(
         ),
         .testTarget(name: "FrontendTests", dependencies: ["WasmDecoder", "WasmValidator", "WasmKilnCLI",
             .product(name: "WAT", package: "WasmKit")]),
-        .testTarget(name: "ConformanceTests", dependencies: ["WasmDecoder", "WasmValidator",
+        .testTarget(name: "RuntimeTests", dependencies: ["Toolchain"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "Toolchain",
             .product(name: "WAT", package: "WasmKit")]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,190 @@
+/* WasmKiln runtime: the public C API that compiled modules and embedders use.
+ *
+ * A compiled module is a `wk_module` (a description plus an instantiate function)
+ * that generated C defines. An instance owns or imports its memories, tables and
+ * globals; functions are `wk_func` descriptors called with their instance pointer.
+ * Traps unwind (longjmp) to the nearest `wk_call_protected`.
+ */
+#ifndef WASMKILN_H
+#define WASMKILN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Value type codes: the binary format's bytes. */
+enum {
+    WK_I32 = 0x7F,
+    WK_I64 = 0x7E,
+    WK_F32 = 0x7D,
+    WK_F64 = 0x7C,
+    WK_V128 = 0x7B,
+    WK_FUNCREF = 0x70,
+    WK_EXTERNREF = 0x6F,
+};
+
+typedef struct wk_v128 {
+    uint64_t lo, hi;
+} wk_v128;
+
+typedef union wk_value {
+    uint32_t i32;
+    uint64_t i64;
+    float f32;
+    double f64;
+    wk_v128 v128;
+    void *ref; /* funcref: const wk_func *; externref: host pointer; NULL is null */
+} wk_value;
+
+/* A function: `code` has the C type `R (*)(void *instance, P...)`, with i32 as uint32_t,
+ * i64 as uint64_t, f32 as float, f64 as double, references as void *, and several
+ * results as a struct of fields r0, r1, ... in order. */
+typedef struct wk_func {
+    void *code;
+    uint32_t type_id; /* wk_type_id of its signature: equal ids, equal signatures */
+    void *instance;
+} wk_func;
+
+/* Interns a signature written as parameter codes, ':', result codes, one letter per
+ * value type: i=i32 I=i64 f=f32 F=f64 v=v128 r=funcref e=externref ("iI:f").
+ * Ids are process-wide and thread-safe, so call_indirect checks hold across modules. */
+uint32_t wk_type_id(const char *signature);
+
+/* Linear memory: grows, never shrinks, never moves. */
+typedef struct wk_memory {
+    uint8_t *base;     /* fixed for the memory's lifetime */
+    uint64_t size;     /* accessible bytes: pages * 65536 */
+    uint32_t pages;
+    uint32_t max_pages; /* declared maximum, or 65536 */
+    uint64_t reserved; /* bytes of address space reserved at base */
+    bool guarded;      /* accesses past `size` fault and trap (guard-page mode) */
+} wk_memory;
+
+typedef enum wk_bounds_mode {
+    WK_BOUNDS_GUARD = 0,    /* reserve 4 GiB + guard, fault on out-of-bounds (64-bit hosts) */
+    WK_BOUNDS_EXPLICIT = 1, /* generated code checks every access */
+} wk_bounds_mode;
+
+/* Creates a memory of `pages` pages; NULL when the address space cannot be reserved. */
+wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode);
+void wk_memory_free(wk_memory *memory);
+/* memory.grow: the old size in pages, or -1 (as uint32_t) when it cannot grow. */
+uint32_t wk_memory_grow(wk_memory *memory, uint32_t delta);
+
+typedef struct wk_table {
+    void **elements; /* const wk_func * for funcref tables, host pointers for externref */
+    uint32_t size;
+    uint32_t max;    /* declared maximum, or UINT32_MAX */
+    uint8_t type;    /* WK_FUNCREF or WK_EXTERNREF */
+} wk_table;
+
+wk_table *wk_table_new(uint8_t type, uint32_t size, uint32_t max, void *init);
+void wk_table_free(wk_table *table);
+/* table.grow: the old size, or -1 (as uint32_t). */
+uint32_t wk_table_grow(wk_table *table, uint32_t delta, void *init);
+
+typedef struct wk_global {
+    wk_value value;
+    uint8_t type;
+    bool is_mutable;
+} wk_global;
+
+/* Traps, with the spec's texts. */
+typedef enum wk_trap_code {
+    WK_TRAP_NONE = 0,
+    WK_TRAP_UNREACHABLE,
+    WK_TRAP_DIVIDE_BY_ZERO,
+    WK_TRAP_INTEGER_OVERFLOW,
+    WK_TRAP_INVALID_CONVERSION,
+    WK_TRAP_MEMORY_OUT_OF_BOUNDS,
+    WK_TRAP_TABLE_OUT_OF_BOUNDS,
+    WK_TRAP_INDIRECT_CALL_TYPE_MISMATCH,
+    WK_TRAP_UNDEFINED_ELEMENT,
+    WK_TRAP_UNINITIALIZED_ELEMENT,
+    WK_TRAP_CALL_STACK_EXHAUSTED,
+    WK_TRAP_HOST, /* raised by a host function with wk_trap_host */
+} wk_trap_code;
+
+const char *wk_trap_text(wk_trap_code code);
+#if defined(__GNUC__)
+__attribute__((noreturn, cold))
+#endif
+void wk_trap(wk_trap_code code);
+#if defined(__GNUC__)
+__attribute__((noreturn, cold))
+#endif
+void wk_trap_host(const char *message);
+
+/* Runs body(context) so that a trap inside it returns here: WK_TRAP_NONE if it
+ * finished, else the trap (message in *host_message for WK_TRAP_HOST). Nests. */
+wk_trap_code wk_call_protected(void (*body)(void *), void *context, const char **host_message);
+
+/* Generated functions trap with WK_TRAP_CALL_STACK_EXHAUSTED when their frame lies
+ * below this address. wk_call_protected sets it for the calling thread from the bytes
+ * of stack actually left (less a margin for the trap path and host calls); NULL means
+ * unchecked. One variable per thread, in the initial-exec TLS model so the check is a
+ * single load even in a shared library. */
+extern __thread char *wk_stack_limit
+#if defined(__GNUC__)
+    __attribute__((tls_model("initial-exec")))
+#endif
+    ;
+
+/* ---- Modules and instances ---- */
+
+typedef enum wk_extern_kind {
+    WK_EXTERN_FUNC = 0,
+    WK_EXTERN_TABLE = 1,
+    WK_EXTERN_MEMORY = 2,
+    WK_EXTERN_GLOBAL = 3,
+    WK_EXTERN_TAG = 4,
+} wk_extern_kind;
+
+typedef struct wk_extern {
+    wk_extern_kind kind;
+    void *object; /* const wk_func *, wk_table *, wk_memory * or wk_global * */
+} wk_extern;
+
+/* An import or export as the module declares it. `signature` is the function's
+ * wk_type_id string, a global's type letter with a leading 'm' if mutable ("mi"),
+ * or NULL; limits are for tables and memories. */
+typedef struct wk_extern_desc {
+    const char *module; /* imports only */
+    const char *name;
+    wk_extern_kind kind;
+    const char *signature;
+    uint32_t min, max; /* max is UINT32_MAX when absent */
+    uint8_t elem_type; /* tables */
+} wk_extern_desc;
+
+typedef struct wk_instance wk_instance;
+
+typedef struct wk_error {
+    char message[256];
+} wk_error;
+
+typedef struct wk_module {
+    const char *name;
+    uint32_t import_count;
+    const wk_extern_desc *imports;
+    uint32_t export_count;
+    const wk_extern_desc *exports;
+    /* How the module's code was compiled: a guard-page module needs guarded memories. */
+    wk_bounds_mode bounds_mode;
+    /* Creates an instance from imports given in declaration order (checked against
+     * `imports`: kinds, signatures, limits); runs the start function. NULL on failure,
+     * with the reason (a trap's text too) in *error. */
+    wk_instance *(*instantiate)(const wk_extern *imports, wk_error *error);
+    void (*free)(wk_instance *instance);
+    /* The export named `name`, or false. */
+    bool (*get_export)(wk_instance *instance, const char *name, wk_extern *out);
+} wk_module;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,43 @@
+import WasmDecoder
+import WasmValidator
+
+/// How generated code checks memory accesses.
+public enum BoundsChecks: String, Sendable, CaseIterable {
+    /// Rely on a 4 GiB reservation plus guard pages: an out-of-bounds access faults.
+    case guardPages = "guard"
+    /// Compare every access against the memory's size.
+    case explicit
+}
+
+public struct LoweringOptions: Sendable {
+    /// The C identifier prefix for everything the module defines (`wk_module_<prefix>`).
+    public var prefix: String
+    public var boundsChecks: BoundsChecks
+    /// About how many bytes of C to put in one translation unit.
+    public var unitSize: Int
+
+    public init(prefix: String, boundsChecks: BoundsChecks = .guardPages, unitSize: Int = 256 * 1024) {
+        self.prefix = prefix
+        self.boundsChecks = boundsChecks
+        self.unitSize = unitSize
+    }
+}
+
+/// A generated file: C source (`.c`, compiled) or header (`.h`).
+public struct GeneratedFile: Sendable {
+    public var name: String
+    public var contents: String
+}
+
+public enum CLowering {
+    /// Flags the generated C needs from any compiler, whatever else the user passes:
+    /// exact IEEE semantics (no contraction into FMA, signaling NaNs honoured).
+    public static let requiredCFlags = ["-std=gnu11", "-ffp-contract=off", "-fno-fast-math"]
+
+    /// Lowers a validated module to C. The files include `wasmkiln.h` and
+    /// `wasmkiln-gen.h` from `Runtime/include`; the module's entry point is
+    /// `const wk_module wk_module_<prefix>`, declared in `<prefix>.h`.
+    public static func lower(_ module: ValidatedModule, options: LoweringOptions) -> [GeneratedFile] {
+        ModuleLowering(module: module, options: options).files()
+    }
+}

@@ -1,0 +1,1 @@
+// The C compiler driver, the build cache and the loader live here (being written).
