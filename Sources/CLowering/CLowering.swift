@@ -37,7 +37,7 @@ public enum CLowering {
     /// Lowers a validated module to C. The files include `wasmkiln.h` and
     /// `wasmkiln-gen.h` from `Runtime/include`; the module's entry point is
     /// `const wk_module wk_module_<prefix>`, declared in `<prefix>.h`.
-    public static func lower(_ module: ValidatedModule, options: LoweringOptions) -> [GeneratedFile] {
-        ModuleLowering(module: module, options: options).files()
+    public static func lower(_ module: ValidatedModule, options: LoweringOptions) throws(LoweringError) -> [GeneratedFile] {
+        try ModuleLowering(module: module, options: options).files()
     }
 }

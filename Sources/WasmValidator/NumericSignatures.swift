@@ -1,10 +1,10 @@
 /// Operand and result types of the one-byte numeric instructions 0x45...0xC4
 /// and of the saturating truncations (0xFC 0...7).
-struct NumericSignature {
+public struct NumericSignature: Sendable {
     /// Operand types in push order; `second` is 0 for unary instructions.
-    var first: UInt8
-    var second: UInt8
-    var result: UInt8
+    public var first: UInt8
+    public var second: UInt8
+    public var result: UInt8
 }
 
 
@@ -12,7 +12,7 @@ private func unary(_ operand: UInt8, _ result: UInt8) -> NumericSignature { Nume
 private func binary(_ operand: UInt8, _ result: UInt8) -> NumericSignature { NumericSignature(first: operand, second: operand, result: result) }
 
 /// Indexed by `opcode - 0x45`.
-let numericSignatures: [NumericSignature] = {
+public let numericSignatures: [NumericSignature] = {
     var table: [NumericSignature] = []
     func add(_ count: Int, _ signature: NumericSignature) { table += Array(repeating: signature, count: count) }
     add(1, unary(i32, i32))      // i32.eqz
@@ -52,13 +52,13 @@ let numericSignatures: [NumericSignature] = {
 }()
 
 /// 0xFC 0...7: i32/i64.trunc_sat_f32/f64_s/u.
-let saturatingTruncations: [NumericSignature] = [
+public let saturatingTruncations: [NumericSignature] = [
     unary(f32, i32), unary(f32, i32), unary(f64, i32), unary(f64, i32),
     unary(f32, i64), unary(f32, i64), unary(f64, i64), unary(f64, i64),
 ]
 
 /// Natural alignment (log2 bytes) and value type of the loads and stores 0x28...0x3E.
-let memoryAccesses: [(alignment: UInt32, type: UInt8)] = [
+public let memoryAccesses: [(alignment: UInt32, type: UInt8)] = [
     (2, i32), (3, i64), (2, f32), (3, f64),        // i32/i64/f32/f64.load
     (0, i32), (0, i32), (1, i32), (1, i32),        // i32.load8/16_s/u
     (0, i64), (0, i64), (1, i64), (1, i64), (2, i64), (2, i64),  // i64.load8/16/32_s/u

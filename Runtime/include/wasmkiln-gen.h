@@ -1,0 +1,251 @@
+/* Inline helpers for C that WasmKiln generates: memory access, numeric operations
+ * with WebAssembly's exact semantics, and trap checks. Not an embedder API.
+ *
+ * Every integer is unsigned in C (no signed overflow); floats are handled through
+ * their bits wherever C could change a NaN. Compile with -ffp-contract=off. */
+#ifndef WASMKILN_GEN_H
+#define WASMKILN_GEN_H
+
+#include "wasmkiln.h"
+#include <math.h>
+#include <string.h>
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "WasmKiln's generated code assumes a little-endian host"
+#endif
+
+#define WK_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define WK_HIDDEN __attribute__((visibility("hidden")))
+
+/* Trap when this frame lies below the thread's stack limit (see wk_stack_limit). */
+#define WK_STACK_CHECK()                                                              \
+    do {                                                                              \
+        if (WK_UNLIKELY((char *)__builtin_frame_address(0) < wk_stack_limit))        \
+            wk_trap(WK_TRAP_CALL_STACK_EXHAUSTED);                                    \
+    } while (0)
+
+/* ---- Memory ---- */
+
+/* A load whose value is unused must still fault in guard-page mode: an empty asm
+ * that takes the value keeps the compiler from deleting the load, at the cost of no
+ * instruction (the value is already in a register of its class). */
+#define WK_KEEP_INT(value) __asm__("" ::"r"(value))
+#if defined(__x86_64__)
+#define WK_KEEP_FLOAT(value) __asm__("" ::"x"(value))
+#elif defined(__aarch64__)
+#define WK_KEEP_FLOAT(value) __asm__("" ::"w"(value))
+#else
+#define WK_KEEP_FLOAT(value) __asm__("" ::"g"(value))
+#endif
+
+static inline void wk_check(const wk_memory *m, uint64_t address, uint64_t size) {
+    if (WK_UNLIKELY(address + size > m->size)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
+}
+
+#define WK_LOADER(name, type, keep)                                                   \
+    static inline type wk_load_##name(const uint8_t *p) {                             \
+        type v;                                                                       \
+        memcpy(&v, p, sizeof v);                                                      \
+        keep(v);                                                                      \
+        return v;                                                                     \
+    }                                                                                 \
+    static inline void wk_store_##name(uint8_t *p, type v) { memcpy(p, &v, sizeof v); }
+WK_LOADER(u8, uint8_t, WK_KEEP_INT)
+WK_LOADER(u16, uint16_t, WK_KEEP_INT)
+WK_LOADER(u32, uint32_t, WK_KEEP_INT)
+WK_LOADER(u64, uint64_t, WK_KEEP_INT)
+WK_LOADER(f32, float, WK_KEEP_FLOAT)
+WK_LOADER(f64, double, WK_KEEP_FLOAT)
+#undef WK_LOADER
+
+static inline void wk_memory_fill(wk_memory *m, uint32_t d, uint32_t value, uint32_t n) {
+    wk_check(m, d, n);
+    memset(m->base + d, (int)value, n);
+}
+
+static inline void wk_memory_copy(wk_memory *dst, wk_memory *src, uint32_t d, uint32_t s, uint32_t n) {
+    wk_check(dst, d, n);
+    wk_check(src, s, n);
+    memmove(dst->base + d, src->base + s, n);
+}
+
+static inline void wk_memory_init(wk_memory *m, const uint8_t *data, uint32_t length, uint32_t d, uint32_t s, uint32_t n) {
+    if (WK_UNLIKELY((uint64_t)s + n > length)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
+    wk_check(m, d, n);
+    if (n) memcpy(m->base + d, data + s, n);
+}
+
+/* ---- Tables ---- */
+
+static inline void *wk_table_get(const wk_table *t, uint32_t i) {
+    if (WK_UNLIKELY(i >= t->size)) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
+    return t->elements[i];
+}
+
+static inline void wk_table_set(wk_table *t, uint32_t i, void *value) {
+    if (WK_UNLIKELY(i >= t->size)) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
+    t->elements[i] = value;
+}
+
+static inline void wk_table_fill(wk_table *t, uint32_t i, void *value, uint32_t n) {
+    if (WK_UNLIKELY((uint64_t)i + n > t->size)) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
+    for (uint32_t k = 0; k < n; k++) t->elements[i + k] = value;
+}
+
+static inline void wk_table_copy(wk_table *dst, wk_table *src, uint32_t d, uint32_t s, uint32_t n) {
+    if (WK_UNLIKELY((uint64_t)d + n > dst->size || (uint64_t)s + n > src->size)) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
+    memmove(dst->elements + d, src->elements + s, (size_t)n * sizeof(void *));
+}
+
+static inline void wk_table_init(wk_table *t, void *const *items, uint32_t length, uint32_t d, uint32_t s, uint32_t n) {
+    if (WK_UNLIKELY((uint64_t)s + n > length || (uint64_t)d + n > t->size)) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
+    if (n) memcpy(t->elements + d, items + s, (size_t)n * sizeof(void *));
+}
+
+/* The function at table index i, checked against the expected signature id. */
+static inline const wk_func *wk_indirect(const wk_table *t, uint32_t i, uint32_t type_id) {
+    if (WK_UNLIKELY(i >= t->size)) wk_trap(WK_TRAP_UNDEFINED_ELEMENT);
+    const wk_func *f = (const wk_func *)t->elements[i];
+    if (WK_UNLIKELY(!f)) wk_trap(WK_TRAP_UNINITIALIZED_ELEMENT);
+    if (WK_UNLIKELY(f->type_id != type_id)) wk_trap(WK_TRAP_INDIRECT_CALL_TYPE_MISMATCH);
+    return f;
+}
+
+/* ---- Integers ---- */
+
+static inline uint32_t wk_i32_div_s(uint32_t a, uint32_t b) {
+    if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
+    if (WK_UNLIKELY(a == 0x80000000u && b == 0xFFFFFFFFu)) wk_trap(WK_TRAP_INTEGER_OVERFLOW);
+    return (uint32_t)((int32_t)a / (int32_t)b);
+}
+static inline uint32_t wk_i32_div_u(uint32_t a, uint32_t b) {
+    if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
+    return a / b;
+}
+static inline uint32_t wk_i32_rem_s(uint32_t a, uint32_t b) {
+    if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
+    return b == 0xFFFFFFFFu ? 0 : (uint32_t)((int32_t)a % (int32_t)b);
+}
+static inline uint32_t wk_i32_rem_u(uint32_t a, uint32_t b) {
+    if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
+    return a % b;
+}
+static inline uint64_t wk_i64_div_s(uint64_t a, uint64_t b) {
+    if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
+    if (WK_UNLIKELY(a == 0x8000000000000000ull && b == ~0ull)) wk_trap(WK_TRAP_INTEGER_OVERFLOW);
+    return (uint64_t)((int64_t)a / (int64_t)b);
+}
+static inline uint64_t wk_i64_div_u(uint64_t a, uint64_t b) {
+    if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
+    return a / b;
+}
+static inline uint64_t wk_i64_rem_s(uint64_t a, uint64_t b) {
+    if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
+    return b == ~0ull ? 0 : (uint64_t)((int64_t)a % (int64_t)b);
+}
+static inline uint64_t wk_i64_rem_u(uint64_t a, uint64_t b) {
+    if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
+    return a % b;
+}
+
+static inline uint32_t wk_i32_rotl(uint32_t a, uint32_t b) { b &= 31; return (a << b) | (a >> ((32 - b) & 31)); }
+static inline uint32_t wk_i32_rotr(uint32_t a, uint32_t b) { b &= 31; return (a >> b) | (a << ((32 - b) & 31)); }
+static inline uint64_t wk_i64_rotl(uint64_t a, uint64_t b) { b &= 63; return (a << b) | (a >> ((64 - b) & 63)); }
+static inline uint64_t wk_i64_rotr(uint64_t a, uint64_t b) { b &= 63; return (a >> b) | (a << ((64 - b) & 63)); }
+static inline uint32_t wk_i32_clz(uint32_t a) { return a ? (uint32_t)__builtin_clz(a) : 32; }
+static inline uint32_t wk_i32_ctz(uint32_t a) { return a ? (uint32_t)__builtin_ctz(a) : 32; }
+static inline uint64_t wk_i64_clz(uint64_t a) { return a ? (uint64_t)__builtin_clzll(a) : 64; }
+static inline uint64_t wk_i64_ctz(uint64_t a) { return a ? (uint64_t)__builtin_ctzll(a) : 64; }
+
+/* ---- Floats, through their bits where C could touch a NaN ---- */
+
+static inline uint32_t wk_f32_bits(float x) { uint32_t b; memcpy(&b, &x, 4); return b; }
+static inline uint64_t wk_f64_bits(double x) { uint64_t b; memcpy(&b, &x, 8); return b; }
+static inline float wk_f32_from(uint32_t b) { float x; memcpy(&x, &b, 4); return x; }
+static inline double wk_f64_from(uint64_t b) { double x; memcpy(&x, &b, 8); return x; }
+
+static inline float wk_f32_abs(float x) { return wk_f32_from(wk_f32_bits(x) & 0x7FFFFFFFu); }
+static inline float wk_f32_neg(float x) { return wk_f32_from(wk_f32_bits(x) ^ 0x80000000u); }
+static inline float wk_f32_copysign(float a, float b) {
+    return wk_f32_from((wk_f32_bits(a) & 0x7FFFFFFFu) | (wk_f32_bits(b) & 0x80000000u));
+}
+static inline double wk_f64_abs(double x) { return wk_f64_from(wk_f64_bits(x) & 0x7FFFFFFFFFFFFFFFull); }
+static inline double wk_f64_neg(double x) { return wk_f64_from(wk_f64_bits(x) ^ 0x8000000000000000ull); }
+static inline double wk_f64_copysign(double a, double b) {
+    return wk_f64_from((wk_f64_bits(a) & 0x7FFFFFFFFFFFFFFFull) | (wk_f64_bits(b) & 0x8000000000000000ull));
+}
+
+/* min/max: a NaN operand gives a NaN (a + b propagates it, quieted); -0 < +0. */
+static inline float wk_f32_min(float a, float b) {
+    if (a != a || b != b) return a + b;
+    if (a == b) return wk_f32_from(wk_f32_bits(a) | wk_f32_bits(b));
+    return a < b ? a : b;
+}
+static inline float wk_f32_max(float a, float b) {
+    if (a != a || b != b) return a + b;
+    if (a == b) return wk_f32_from(wk_f32_bits(a) & wk_f32_bits(b));
+    return a > b ? a : b;
+}
+static inline double wk_f64_min(double a, double b) {
+    if (a != a || b != b) return a + b;
+    if (a == b) return wk_f64_from(wk_f64_bits(a) | wk_f64_bits(b));
+    return a < b ? a : b;
+}
+static inline double wk_f64_max(double a, double b) {
+    if (a != a || b != b) return a + b;
+    if (a == b) return wk_f64_from(wk_f64_bits(a) & wk_f64_bits(b));
+    return a > b ? a : b;
+}
+
+/* Rounding: the C functions quiet a NaN input, which Wasm allows. nearbyint rounds
+ * half to even in the default rounding mode, which Wasm code never changes. */
+static inline float wk_f32_ceil(float x) { return __builtin_ceilf(x); }
+static inline float wk_f32_floor(float x) { return __builtin_floorf(x); }
+static inline float wk_f32_trunc(float x) { return __builtin_truncf(x); }
+static inline float wk_f32_nearest(float x) { return __builtin_nearbyintf(x); }
+static inline float wk_f32_sqrt(float x) { return __builtin_sqrtf(x); }
+static inline double wk_f64_ceil(double x) { return __builtin_ceil(x); }
+static inline double wk_f64_floor(double x) { return __builtin_floor(x); }
+static inline double wk_f64_trunc(double x) { return __builtin_trunc(x); }
+static inline double wk_f64_nearest(double x) { return __builtin_nearbyint(x); }
+static inline double wk_f64_sqrt(double x) { return __builtin_sqrt(x); }
+
+/* Trapping float-to-integer conversions: NaN is invalid, out of range overflows.
+ * The bounds are the first values that do not fit, exactly representable. */
+#define WK_TRUNC(name, from, to, signed_to, low, high)                                \
+    static inline to wk_##name(from x) {                                              \
+        if (WK_UNLIKELY(x != x)) wk_trap(WK_TRAP_INVALID_CONVERSION);                 \
+        if (WK_UNLIKELY(!(x > (from)(low) && x < (from)(high)))) wk_trap(WK_TRAP_INTEGER_OVERFLOW); \
+        return (to)(signed_to)x;                                                      \
+    }
+WK_TRUNC(i32_trunc_f32_s, float, uint32_t, int32_t, -2147483904.0, 2147483648.0)
+WK_TRUNC(i32_trunc_f32_u, float, uint32_t, uint32_t, -1.0, 4294967296.0)
+WK_TRUNC(i32_trunc_f64_s, double, uint32_t, int32_t, -2147483649.0, 2147483648.0)
+WK_TRUNC(i32_trunc_f64_u, double, uint32_t, uint32_t, -1.0, 4294967296.0)
+WK_TRUNC(i64_trunc_f32_s, float, uint64_t, int64_t, -9223373136366403584.0, 9223372036854775808.0)
+WK_TRUNC(i64_trunc_f32_u, float, uint64_t, uint64_t, -1.0, 18446744073709551616.0)
+WK_TRUNC(i64_trunc_f64_s, double, uint64_t, int64_t, -9223372036854777856.0, 9223372036854775808.0)
+WK_TRUNC(i64_trunc_f64_u, double, uint64_t, uint64_t, -1.0, 18446744073709551616.0)
+#undef WK_TRUNC
+
+/* Saturating conversions: NaN is 0, out of range clamps. */
+#define WK_TRUNC_SAT(name, from, to, signed_to, low, high, min, max)                  \
+    static inline to wk_##name(from x) {                                              \
+        if (x != x) return 0;                                                         \
+        if (!(x > (from)(low))) return (to)(min);                                     \
+        if (!(x < (from)(high))) return (to)(max);                                    \
+        return (to)(signed_to)x;                                                      \
+    }
+WK_TRUNC_SAT(i32_trunc_sat_f32_s, float, uint32_t, int32_t, -2147483904.0, 2147483648.0, 0x80000000u, 0x7FFFFFFFu)
+WK_TRUNC_SAT(i32_trunc_sat_f32_u, float, uint32_t, uint32_t, -1.0, 4294967296.0, 0, 0xFFFFFFFFu)
+WK_TRUNC_SAT(i32_trunc_sat_f64_s, double, uint32_t, int32_t, -2147483649.0, 2147483648.0, 0x80000000u, 0x7FFFFFFFu)
+WK_TRUNC_SAT(i32_trunc_sat_f64_u, double, uint32_t, uint32_t, -1.0, 4294967296.0, 0, 0xFFFFFFFFu)
+WK_TRUNC_SAT(i64_trunc_sat_f32_s, float, uint64_t, int64_t, -9223373136366403584.0, 9223372036854775808.0,
+             0x8000000000000000ull, 0x7FFFFFFFFFFFFFFFull)
+WK_TRUNC_SAT(i64_trunc_sat_f32_u, float, uint64_t, uint64_t, -1.0, 18446744073709551616.0, 0, ~0ull)
+WK_TRUNC_SAT(i64_trunc_sat_f64_s, double, uint64_t, int64_t, -9223372036854777856.0, 9223372036854775808.0,
+             0x8000000000000000ull, 0x7FFFFFFFFFFFFFFFull)
+WK_TRUNC_SAT(i64_trunc_sat_f64_u, double, uint64_t, uint64_t, -1.0, 18446744073709551616.0, 0, ~0ull)
+#undef WK_TRUNC_SAT
+
+#endif

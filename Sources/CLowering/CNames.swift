@@ -1,0 +1,107 @@
+import WasmDecoder
+
+extension ValueType {
+    /// The C type of a value of this type.
+    var cType: String {
+        switch self {
+        case .i32: "uint32_t"
+        case .i64: "uint64_t"
+        case .f32: "float"
+        case .f64: "double"
+        case .v128: "wk_v128"
+        case .funcref, .externref, .exnref: "void *"
+        }
+    }
+
+    /// The suffix of an operand stack slot's C variable holding this type.
+    var slotSuffix: String {
+        switch self {
+        case .i32: "i"
+        case .i64: "j"
+        case .f32: "f"
+        case .f64: "d"
+        case .v128: "v"
+        case .funcref, .externref, .exnref: "r"
+        }
+    }
+
+    /// This type's letter in a `wk_type_id` signature string.
+    var signatureLetter: String {
+        switch self {
+        case .i32: "i"
+        case .i64: "I"
+        case .f32: "f"
+        case .f64: "F"
+        case .v128: "v"
+        case .funcref: "r"
+        case .externref: "e"
+        case .exnref: "x"
+        }
+    }
+
+    /// The `wk_value` field for this type.
+    var valueField: String {
+        switch self {
+        case .i32: "i32"
+        case .i64: "i64"
+        case .f32: "f32"
+        case .f64: "f64"
+        case .v128: "v128"
+        case .funcref, .externref, .exnref: "ref"
+        }
+    }
+}
+
+extension FuncType {
+    /// The `wk_type_id` string: parameter letters, ':', result letters.
+    var signature: String {
+        params.map(\.signatureLetter).joined() + ":" + results.map(\.signatureLetter).joined()
+    }
+}
+
+/// Names in the generated C, all under the module's prefix.
+struct CNames {
+    let prefix: String
+    let module: Module
+
+    /// A C identifier made of the letters, digits and underscores of `text`.
+    static func sanitize(_ text: String, limit: Int = 40) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars.prefix(limit) {
+            let isWordCharacter = scalar.isASCII && (CharacterSet.letters(scalar) || ("0"..."9").contains(Character(scalar)) || scalar == "_")
+            result.append(isWordCharacter ? Character(scalar) : "_")
+        }
+        return result
+    }
+
+    /// Defined function `index` (in the whole index space), named after the name section when it has a name.
+    func function(_ index: Int) -> String {
+        let base = "\(prefix)_f\(index)"
+        guard let name = module.names.functionNames[UInt32(index)], !name.isEmpty else { return base }
+        return base + "_" + Self.sanitize(name)
+    }
+
+    var instanceType: String { "\(prefix)_instance" }
+
+    /// The C return type of functions with these results.
+    func returnType(_ results: [ValueType]) -> String {
+        switch results.count {
+        case 0: "void"
+        case 1: results[0].cType
+        default: "\(prefix)_results_" + results.map(\.signatureLetter).joined()
+        }
+    }
+
+    /// A pointer-to-function type for calling code of this signature through `wk_func.code`.
+    func pointerType(_ type: FuncType) -> String {
+        let params = (["void *"] + type.params.map(\.cType)).joined(separator: ", ")
+        return "\(returnType(type.results)) (*)(\(params))"
+    }
+}
+
+/// ASCII letter test without Foundation.
+enum CharacterSet {
+    static func letters(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+    }
+}

@@ -1,0 +1,533 @@
+import WasmDecoder
+import WasmValidator
+
+/// Why a module cannot be lowered (yet).
+public struct LoweringError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+}
+
+/// Lowers one function body to C. Operand stack slots become C locals named by
+/// depth and type (`s3i` is slot 3 holding an i32); structured control flow
+/// becomes labels and gotos. Code after a branch is unreachable and not emitted.
+struct FunctionLowering {
+    let module: Module
+    let names: CNames
+    let options: LoweringOptions
+    let index: Int  // in the whole function index space
+    let reader0: ByteReader
+
+    private var reader: ByteReader
+    private var body = ""
+    private var stack: [ValueType] = []
+    private var frames: [Frame] = []
+    private var labelCount = 0
+    private var declared = Set<String>()
+    private var usesMemory = false
+
+    struct Frame {
+        enum Kind { case function, block, loop, `if`, `else` }
+        var kind: Kind
+        var label: Int
+        var params: [ValueType]
+        var results: [ValueType]
+        var base: Int  // stack height below the params
+        var branchedTo = false
+        /// Whether the current point in the frame can be reached.
+        var reachable = true
+        /// For `else`: whether the end of the then-branch could be reached.
+        var thenReachable = false
+        var labelTypes: [ValueType] { kind == .loop ? params : results }
+    }
+
+    init(module: Module, names: CNames, options: LoweringOptions, index: Int, base: UnsafePointer<UInt8>) {
+        self.module = module
+        self.names = names
+        self.options = options
+        self.index = index
+        let code = module.codes[index - module.importedFunctionCount].code
+        reader0 = ByteReader(base: base, position: code.lowerBound, end: code.upperBound)
+        reader = reader0
+    }
+
+    var type: FuncType { module.functionType(UInt32(index))! }
+    var explicitChecks: Bool { options.boundsChecks == .explicit }
+
+    /// The function's C definition.
+    mutating func lower() throws(LoweringError) -> String {
+        let definedIndex = index - module.importedFunctionCount
+        let bodyInfo = module.codes[definedIndex]
+        var locals = type.params
+        for run in bodyInfo.locals { locals += Array(repeating: run.type, count: Int(run.count)) }
+
+        frames = [Frame(kind: .function, label: newLabel(), params: [], results: type.results, base: 0)]
+        do {
+            try instructions(locals: locals)
+        } catch let error as LoweringError {
+            throw error
+        } catch {
+            throw LoweringError(description: "func \(index): \(error)")
+        }
+
+        var text = "WK_HIDDEN \(names.returnType(type.results)) \(names.function(index))(void *instance_"
+        for (n, param) in type.params.enumerated() { text += ", \(param.cType) l\(n)" }
+        text += ") {\n    \(names.instanceType) *const inst = instance_;\n    (void)inst;\n"
+        for n in type.params.count..<locals.count {
+            text += "    \(locals[n].cType) l\(n) = \(zero(locals[n]));\n"
+        }
+        for name in declared.sorted() {
+            let suffix = String(name.last!)
+            let type: ValueType = ["i": .i32, "j": .i64, "f": .f32, "d": .f64, "v": .v128][suffix] ?? .funcref
+            text += "    \(type.cType) \(name);\n"
+        }
+        if usesMemory {
+            text += "    wk_memory *const m0 = inst->memories[0];\n    uint8_t *const mb = m0->base;\n    (void)mb;\n"
+        }
+        text += "    WK_STACK_CHECK();\n"
+        return text + body + "}\n\n"
+    }
+
+    private func zero(_ type: ValueType) -> String {
+        switch type {
+        case .v128: "{0, 0}"
+        case .funcref, .externref, .exnref: "NULL"
+        default: "0"
+        }
+    }
+
+    private mutating func newLabel() -> Int {
+        labelCount += 1
+        return labelCount
+    }
+
+    // MARK: Stack slots
+
+    /// The C variable for stack position `depth` holding `type`.
+    private mutating func slot(_ depth: Int, _ type: ValueType) -> String {
+        let name = "s\(depth)\(type.slotSuffix)"
+        declared.insert(name)
+        return name
+    }
+
+    private mutating func top(_ offset: Int = 0) -> String {
+        let depth = stack.count - 1 - offset
+        return slot(depth, stack[depth])
+    }
+
+    private mutating func push(_ type: ValueType) -> String {
+        stack.append(type)
+        return slot(stack.count - 1, type)
+    }
+
+    private mutating func emit(_ line: String) {
+        body += "    " + line + "\n"
+    }
+
+    // MARK: Control
+
+    private var reachable: Bool { frames[frames.count - 1].reachable }
+
+    private mutating func markUnreachable() {
+        frames[frames.count - 1].reachable = false
+    }
+
+    /// Copies the top `types.count` values into the slots a branch target expects.
+    private mutating func moveValues(_ types: [ValueType], to base: Int) -> String {
+        var code = ""
+        let from = stack.count - types.count
+        guard from != base else { return code }
+        for (k, type) in types.enumerated() {
+            code += "\(slot(base + k, type)) = \(slot(from + k, type)); "
+        }
+        return code
+    }
+
+    /// The code of a branch to the frame `depth` levels out.
+    private mutating func branch(_ depth: Int) -> String {
+        let target = frames.count - 1 - depth
+        if target == 0 { return returnStatement() }
+        frames[target].branchedTo = true
+        let frame = frames[target]
+        return moveValues(frame.labelTypes, to: frame.base) + "goto L\(frame.label);"
+    }
+
+    private mutating func returnStatement() -> String {
+        let results = type.results
+        let from = stack.count - results.count
+        switch results.count {
+        case 0: return "return;"
+        case 1: return "return \(slot(from, results[0]));"
+        default:
+            let values = results.enumerated().map { slot(from + $0.offset, $0.element) }.joined(separator: ", ")
+            return "return (\(names.returnType(results))){\(values)};"
+        }
+    }
+
+    private mutating func blockType() throws(WasmError) -> (params: [ValueType], results: [ValueType]) {
+        let byte = try reader.peekByte()
+        if byte == 0x40 {
+            reader.position += 1
+            return ([], [])
+        }
+        if let type = ValueType(rawValue: byte) {
+            reader.position += 1
+            return ([], [type])
+        }
+        let type = module.types[Int(try reader.readSigned(bits: 33))]
+        return (type.params, type.results)
+    }
+
+    private mutating func enter(_ kind: Frame.Kind, params: [ValueType], results: [ValueType]) {
+        let frame = Frame(kind: kind, label: newLabel(), params: params, results: results, base: stack.count - params.count)
+        frames.append(frame)
+        if kind == .loop { emit("L\(frame.label): __attribute__((unused));") }
+    }
+
+    /// Ends the innermost frame at its `end`.
+    private mutating func leave() {
+        let frame = frames.removeLast()
+        stack.removeLast(stack.count - frame.base)
+        stack += frame.results
+        let after: Bool = switch frame.kind {
+        case .loop, .function: frame.reachable
+        case .block: frame.reachable || frame.branchedTo
+        case .if: true  // the then-branch, or the missing else, falls through
+        case .else: frame.thenReachable || frame.reachable || frame.branchedTo
+        }
+        if frame.kind == .if || frame.kind == .else { emit("}") }
+        if frame.kind != .loop && frame.branchedTo { emit("L\(frame.label): __attribute__((unused));") }
+        frames[frames.count - 1].reachable = after
+    }
+
+    // MARK: Instructions
+
+    private mutating func instructions(locals: [ValueType]) throws {
+        // Blocks opened inside unreachable code, which is skipped rather than lowered.
+        var skippedDepth = 0
+        while true {
+            let opcode = try reader.readByte()
+            if !reachable {
+                switch opcode {
+                case 0x02, 0x03, 0x04:
+                    _ = try blockType()
+                    skippedDepth += 1
+                    continue
+                case 0x0B where skippedDepth > 0:
+                    skippedDepth -= 1
+                    continue
+                case 0x05 where skippedDepth > 0:
+                    continue
+                case 0x05, 0x0B:
+                    break
+                default:
+                    try skipImmediates(opcode)
+                    continue
+                }
+            }
+            switch opcode {
+            case 0x00:
+                emit("wk_trap(WK_TRAP_UNREACHABLE);")
+                markUnreachable()
+            case 0x01: break
+            case 0x02, 0x03:
+                let (params, results) = try blockType()
+                enter(opcode == 0x02 ? .block : .loop, params: params, results: results)
+            case 0x04:
+                let (params, results) = try blockType()
+                emit("if (\(top())) {")
+                stack.removeLast()
+                enter(.if, params: params, results: results)
+            case 0x05:
+                var frame = frames.removeLast()
+                emit("} else {")
+                stack.removeLast(stack.count - frame.base)
+                stack += frame.params
+                frame.kind = .else
+                frame.thenReachable = frame.reachable
+                frame.reachable = true
+                frames.append(frame)
+            case 0x0B:
+                if frames.count == 1 {
+                    if reachable { emit(returnStatement()) }
+                    return
+                }
+                leave()
+            case 0x0C:
+                emit(branch(Int(try reader.readU32())))
+                markUnreachable()
+            case 0x0D:
+                let depth = Int(try reader.readU32())
+                let condition = top()
+                stack.removeLast()
+                emit("if (\(condition)) { \(branch(depth)) }")
+            case 0x0E:
+                let count = try reader.readCount()
+                var depths: [Int] = []
+                for _ in 0...count { depths.append(Int(try reader.readU32())) }
+                let selector = top()
+                stack.removeLast()
+                var text = "switch (\(selector)) {"
+                for (k, depth) in depths.dropLast().enumerated() { text += " case \(k): \(branch(depth))" }
+                text += " default: \(branch(depths[count])) }"
+                emit(text)
+                markUnreachable()
+            case 0x0F:
+                emit(returnStatement())
+                markUnreachable()
+            case 0x10:
+                try call(callee: Int(try reader.readU32()))
+            case 0x11:
+                let typeIndex = Int(try reader.readU32())
+                let table = try reader.readU32()
+                let calleeType = module.types[typeIndex]
+                let selector = top()
+                stack.removeLast()
+                emitCall(type: calleeType,
+                         target: "const wk_func *f_ = wk_indirect(inst->tables[\(table)], \(selector), inst->type_ids[\(typeIndex)]); ",
+                         function: "((\(names.pointerType(calleeType)))f_->code)", instance: "f_->instance")
+            case 0x1A:
+                stack.removeLast()
+            case 0x1B, 0x1C:
+                if opcode == 0x1C { try skipImmediates(opcode) }
+                emit("if (!\(top())) \(top(2)) = \(top(1));")
+                stack.removeLast(2)
+            case 0x20:
+                let local = Int(try reader.readU32())
+                emit("\(push(locals[local])) = l\(local);")
+            case 0x21:
+                emit("l\(try reader.readU32()) = \(top());")
+                stack.removeLast()
+            case 0x22:
+                emit("l\(try reader.readU32()) = \(top());")
+            case 0x23:
+                let global = Int(try reader.readU32())
+                let type = module.globals[global].valueType
+                emit("\(push(type)) = inst->globals[\(global)]->value.\(type.valueField);")
+            case 0x24:
+                let global = Int(try reader.readU32())
+                emit("inst->globals[\(global)]->value.\(module.globals[global].valueType.valueField) = \(top());")
+                stack.removeLast()
+            case 0x25:
+                let table = try reader.readU32()
+                let address = top()
+                stack.removeLast()
+                emit("\(push(module.tables[Int(table)].elementType)) = wk_table_get(inst->tables[\(table)], \(address));")
+            case 0x26:
+                let table = try reader.readU32()
+                emit("wk_table_set(inst->tables[\(table)], \(top(1)), \(top()));")
+                stack.removeLast(2)
+            case 0x28...0x35:
+                try load(opcode)
+            case 0x36...0x3E:
+                try store(opcode)
+            case 0x3F:
+                _ = try reader.readByte()
+                emit("\(push(.i32)) = inst->memories[0]->pages;")
+            case 0x40:
+                _ = try reader.readByte()
+                emit("\(top()) = wk_memory_grow(inst->memories[0], \(top()));")
+            case 0x41:
+                emit("\(push(.i32)) = \(UInt32(bitPattern: try reader.readS32()))u;")
+            case 0x42:
+                emit("\(push(.i64)) = \(UInt64(bitPattern: try reader.readS64()))ull;")
+            case 0x43:
+                emit("\(push(.f32)) = wk_f32_from(0x\(String(try reader.readU32Fixed(), radix: 16))u);")
+            case 0x44:
+                emit("\(push(.f64)) = wk_f64_from(0x\(String(try reader.readU64Fixed(), radix: 16))ull);")
+            case 0x45...0xC4:
+                numeric(template: NumericTemplates.template(opcode)!, signature: numericSignatures[Int(opcode - 0x45)])
+            case 0xD0:
+                let type: ValueType = try reader.readByte() == 0x70 ? .funcref : .externref
+                emit("\(push(type)) = NULL;")
+            case 0xD1:
+                let value = top()
+                stack.removeLast()
+                emit("\(push(.i32)) = \(value) == NULL;")
+            case 0xD2:
+                let function = Int(try reader.readU32())
+                emit("\(push(.funcref)) = (void *)\(ModuleLowering.functionReference(function, module: module));")
+            case 0xFC:
+                try miscellaneous(try reader.readU32())
+            default:
+                throw unsupported(opcode)
+            }
+        }
+    }
+
+    private func unsupported(_ opcode: UInt8) -> LoweringError {
+        let feature = switch opcode {
+        case 0xFD: "SIMD instructions are"
+        case 0x12, 0x13: "tail calls are"
+        default: "exception handling is"
+        }
+        return LoweringError(description: "func \(index): \(feature) not supported yet")
+    }
+
+    /// Reads past the immediates of an instruction in unreachable code.
+    private mutating func skipImmediates(_ opcode: UInt8) throws {
+        switch opcode {
+        case 0x0C, 0x0D, 0x10, 0x20...0x26, 0xD2: _ = try reader.readU32()
+        case 0x0E:
+            let count = try reader.readCount()
+            for _ in 0...count { _ = try reader.readU32() }
+        case 0x11, 0x28...0x3E:
+            _ = try reader.readU32()
+            _ = try reader.readU32()
+        case 0x1C:
+            let count = try reader.readCount()
+            try reader.skip(count)
+        case 0x3F, 0x40, 0xD0: _ = try reader.readByte()
+        case 0x41: _ = try reader.readS32()
+        case 0x42: _ = try reader.readS64()
+        case 0x43: try reader.skip(4)
+        case 0x44: try reader.skip(8)
+        case 0xFC:
+            switch try reader.readU32() {
+            case 8: _ = try reader.readU32(); _ = try reader.readByte()
+            case 9, 13, 15, 16, 17: _ = try reader.readU32()
+            case 10: try reader.skip(2)
+            case 11: try reader.skip(1)
+            case 12, 14: _ = try reader.readU32(); _ = try reader.readU32()
+            default: break
+            }
+        case 0x00, 0x01, 0x0F, 0x1A, 0x1B, 0x45...0xC4, 0xD1: break
+        default: throw unsupported(opcode)
+        }
+    }
+
+    private mutating func call(callee: Int) throws {
+        let calleeType = module.functionType(UInt32(callee))!
+        if callee < module.importedFunctionCount {
+            emitCall(type: calleeType, target: "const wk_func *f_ = inst->imports[\(callee)]; ",
+                     function: "((\(names.pointerType(calleeType)))f_->code)", instance: "f_->instance")
+        } else {
+            emitCall(type: calleeType, target: "", function: names.function(callee), instance: "inst")
+        }
+    }
+
+    private mutating func emitCall(type: FuncType, target prefix: String, function: String, instance: String) {
+        let base = stack.count - type.params.count
+        let arguments = ([instance] + type.params.enumerated().map { slot(base + $0.offset, $0.element) }).joined(separator: ", ")
+        stack.removeLast(type.params.count)
+        switch type.results.count {
+        case 0:
+            emit(prefix.isEmpty ? "\(function)(\(arguments));" : "{ \(prefix)\(function)(\(arguments)); }")
+        case 1:
+            let result = push(type.results[0])
+            emit(prefix.isEmpty ? "\(result) = \(function)(\(arguments));" : "{ \(prefix)\(result) = \(function)(\(arguments)); }")
+        default:
+            var text = "{ \(prefix)\(names.returnType(type.results)) r_ = \(function)(\(arguments));"
+            for (k, resultType) in type.results.enumerated() { text += " \(push(resultType)) = r_.r\(k);" }
+            emit(text + " }")
+        }
+    }
+
+    private mutating func numeric(template: String, signature: NumericSignature) {
+        let resultType = ValueType(rawValue: signature.result)!
+        var expression = template
+        if signature.second != 0 {
+            expression = expression.replacing("B", with: top())
+            stack.removeLast()
+        }
+        expression = expression.replacing("A", with: top())
+        stack.removeLast()
+        emit("\(push(resultType)) = \(expression);")
+    }
+
+    /// The effective address expression of a memory access, after its bounds check.
+    private mutating func address(_ operand: String, offset: UInt32, size: Int) -> String {
+        usesMemory = true
+        let sum = offset == 0 ? "(uint64_t)\(operand)" : "(uint64_t)\(operand) + \(offset)u"
+        if explicitChecks { emit("wk_check(m0, \(sum), \(size));") }
+        return "mb + \(sum)"
+    }
+
+    private mutating func load(_ opcode: UInt8) throws {
+        _ = try reader.readU32()
+        let offset = try reader.readU32()
+        let (loader, size, type, conversion): (String, Int, ValueType, String) = switch opcode {
+        case 0x28: ("u32", 4, .i32, "")
+        case 0x29: ("u64", 8, .i64, "")
+        case 0x2A: ("f32", 4, .f32, "")
+        case 0x2B: ("f64", 8, .f64, "")
+        case 0x2C: ("u8", 1, .i32, "(uint32_t)(int32_t)(int8_t)")
+        case 0x2D: ("u8", 1, .i32, "(uint32_t)")
+        case 0x2E: ("u16", 2, .i32, "(uint32_t)(int32_t)(int16_t)")
+        case 0x2F: ("u16", 2, .i32, "(uint32_t)")
+        case 0x30: ("u8", 1, .i64, "(uint64_t)(int64_t)(int8_t)")
+        case 0x31: ("u8", 1, .i64, "(uint64_t)")
+        case 0x32: ("u16", 2, .i64, "(uint64_t)(int64_t)(int16_t)")
+        case 0x33: ("u16", 2, .i64, "(uint64_t)")
+        case 0x34: ("u32", 4, .i64, "(uint64_t)(int64_t)(int32_t)")
+        default: ("u32", 4, .i64, "(uint64_t)")
+        }
+        let effective = address(top(), offset: offset, size: size)
+        stack.removeLast()
+        emit("\(push(type)) = \(conversion)wk_load_\(loader)(\(effective));")
+    }
+
+    private mutating func store(_ opcode: UInt8) throws {
+        _ = try reader.readU32()
+        let offset = try reader.readU32()
+        let (storer, size, conversion): (String, Int, String) = switch opcode {
+        case 0x36: ("u32", 4, "")
+        case 0x37: ("u64", 8, "")
+        case 0x38: ("f32", 4, "")
+        case 0x39: ("f64", 8, "")
+        case 0x3A, 0x3C: ("u8", 1, "(uint8_t)")
+        case 0x3B, 0x3D: ("u16", 2, "(uint16_t)")
+        default: ("u32", 4, "(uint32_t)")
+        }
+        let value = top()
+        let effective = address(top(1), offset: offset, size: size)
+        emit("wk_store_\(storer)(\(effective), \(conversion)\(value));")
+        stack.removeLast(2)
+    }
+
+    private mutating func miscellaneous(_ code: UInt32) throws {
+        switch code {
+        case 0...7:
+            numeric(template: NumericTemplates.saturating(code), signature: saturatingTruncations[Int(code)])
+        case 8:  // memory.init
+            let segment = try reader.readU32()
+            _ = try reader.readByte()
+            emit("wk_memory_init(inst->memories[0], \(names.prefix)_data_\(segment), inst->data_length[\(segment)], \(top(2)), \(top(1)), \(top()));")
+            stack.removeLast(3)
+        case 9:  // data.drop
+            emit("inst->data_length[\(try reader.readU32())] = 0;")
+        case 10:  // memory.copy
+            try reader.skip(2)
+            emit("wk_memory_copy(inst->memories[0], inst->memories[0], \(top(2)), \(top(1)), \(top()));")
+            stack.removeLast(3)
+        case 11:  // memory.fill
+            try reader.skip(1)
+            emit("wk_memory_fill(inst->memories[0], \(top(2)), \(top(1)), \(top()));")
+            stack.removeLast(3)
+        case 12:  // table.init
+            let segment = try reader.readU32()
+            let table = try reader.readU32()
+            emit("wk_table_init(inst->tables[\(table)], inst->element_items[\(segment)], inst->element_length[\(segment)], \(top(2)), \(top(1)), \(top()));")
+            stack.removeLast(3)
+        case 13:  // elem.drop
+            emit("inst->element_length[\(try reader.readU32())] = 0;")
+        case 14:  // table.copy
+            let destination = try reader.readU32()
+            let source = try reader.readU32()
+            emit("wk_table_copy(inst->tables[\(destination)], inst->tables[\(source)], \(top(2)), \(top(1)), \(top()));")
+            stack.removeLast(3)
+        case 15:  // table.grow
+            let table = try reader.readU32()
+            let count = top()
+            let value = top(1)
+            stack.removeLast(2)
+            emit("\(push(.i32)) = wk_table_grow(inst->tables[\(table)], \(count), \(value));")
+        case 16:  // table.size
+            emit("\(push(.i32)) = inst->tables[\(try reader.readU32())]->size;")
+        case 17:  // table.fill
+            let table = try reader.readU32()
+            emit("wk_table_fill(inst->tables[\(table)], \(top(2)), \(top(1)), \(top()));")
+            stack.removeLast(3)
+        default:
+            throw LoweringError(description: "func \(index): unknown instruction 0xfc \(code)")
+        }
+    }
+}
