@@ -14,6 +14,13 @@
 #error "WasmKiln's generated code assumes a little-endian host"
 #endif
 
+/* A module may recurse without end on purpose: the stack check turns it into a trap. */
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Winfinite-recursion"
+#elif defined(__GNUC__) && __GNUC__ >= 12
+#pragma GCC diagnostic ignored "-Winfinite-recursion"
+#endif
+
 #define WK_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define WK_HIDDEN __attribute__((visibility("hidden")))
 

@@ -3,25 +3,27 @@ import CLowering
 
 /// End-to-end checks of generated code: lower, compile with cc, run.
 @Suite struct BackendTests {
-    /// C that instantiates the module and calls an export `name` taking and returning i32.
-    static func callI32(_ name: String, _ arguments: [UInt32]) -> String {
-        """
+    /// C that instantiates the module and makes each call in turn (an export taking and
+    /// returning i32), printing its result or its trap; the process must live through all.
+    static func calls(_ calls: [(export: String, argument: UInt32)]) -> String {
+        let table = calls.map { "{\"\($0.export)\", \($0.argument)u}" }.joined(separator: ", ")
+        return """
         static uint32_t (*fn)(void *, uint32_t);
         static void *fn_instance;
         static uint32_t argument, result;
         static void body(void *context) { (void)context; result = fn(fn_instance, argument); }
         int main(void) {
+            static const struct { const char *name; uint32_t argument; } calls[] = {\(table)};
             wk_error error;
             wk_instance *instance = wk_module_m.instantiate(NULL, &error);
             if (!instance) { printf("instantiate: %s\\n", error.message); return 1; }
-            wk_extern function;
-            if (!wk_module_m.get_export(instance, "\(name)", &function)) { printf("no export\\n"); return 1; }
-            const wk_func *f = function.object;
-            fn = (uint32_t (*)(void *, uint32_t))f->code;
-            fn_instance = f->instance;
-            uint32_t arguments[] = {\(arguments.map { "\($0)u" }.joined(separator: ", "))};
-            for (unsigned k = 0; k < sizeof arguments / sizeof arguments[0]; k++) {
-                argument = arguments[k];
+            for (unsigned k = 0; k < sizeof calls / sizeof calls[0]; k++) {
+                wk_extern function;
+                if (!wk_module_m.get_export(instance, calls[k].name, &function)) { printf("no export\\n"); return 1; }
+                const wk_func *f = function.object;
+                fn = (uint32_t (*)(void *, uint32_t))f->code;
+                fn_instance = f->instance;
+                argument = calls[k].argument;
                 const char *message;
                 wk_trap_code trap = wk_call_protected(body, NULL, &message);
                 if (trap) printf("trap: %s\\n", wk_trap_text(trap)); else printf("%" PRIu32 "\\n", result);
@@ -51,9 +53,51 @@ import CLowering
                   (br $next)))
                 (local.get $s))
               (func (export "load") (param i32) (result i32) (i32.load (local.get 0))))
-            """, main: Self.callI32("fib", [0, 1, 10, 20]), boundsChecks: boundsChecks)
+            """, main: Self.calls([("fib", 0), ("fib", 1), ("fib", 10), ("fib", 20), ("sum", 100)]), boundsChecks: boundsChecks)
         let result = try module.run()
-        #expect(result.output == "0\n1\n55\n6765\n")
+        #expect(result.output == "0\n1\n55\n6765\n4950\n")
         #expect(result.status == 0)
+    }
+
+    /// Each trap is reported with the spec's text, and the host goes on to the next call.
+    @Test(arguments: BoundsChecks.allCases)
+    func trapsLeaveTheHostAlive(boundsChecks: BoundsChecks) throws {
+        let module = try CompiledModule(wat: """
+            (module
+              (memory 1 2)
+              (type $unary (func (param i32) (result i32)))
+              (type $nullary (func (result i64)))
+              (table 3 funcref)
+              (elem (i32.const 0) $identity $wide)
+              (func $identity (param i32) (result i32) (local.get 0))
+              (func $wide (result i64) (i64.const 7))
+              (func (export "far_load") (param i32) (result i32) (i32.load offset=0xFFFFFFFF (local.get 0)))
+              (func (export "dropped_load") (param i32) (result i32) (drop (i32.load (local.get 0))) (i32.const 1))
+              (func $recurse (export "recurse") (param i32) (result i32) (i32.add (call $recurse (local.get 0)) (i32.const 1)))
+              (func (export "indirect") (param i32) (result i32) (call_indirect (type $unary) (local.get 0) (local.get 0)))
+              (func (export "divide") (param i32) (result i32) (i32.div_s (i32.const 0x80000000) (local.get 0)))
+              (func (export "truncate") (param i32) (result i32) (i32.trunc_f32_s (f32.reinterpret_i32 (local.get 0))))
+              (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+              (func (export "size") (param i32) (result i32) (memory.size))
+              (func (export "unreachable") (param i32) (result i32) (unreachable)))
+            """, main: Self.calls([
+                ("far_load", 0xFFFF_FFFF), ("far_load", 0), ("dropped_load", 65536), ("dropped_load", 65532),
+                ("recurse", 0), ("recurse", 1),
+                ("indirect", 0), ("indirect", 1), ("indirect", 2), ("indirect", 5),
+                ("divide", 0), ("divide", 0xFFFF_FFFF), ("divide", 2),
+                ("truncate", 0x7FC0_0000), ("truncate", 0x4F00_0000), ("truncate", 0xC2F6_E979),
+                ("grow", 2), ("grow", 1), ("size", 0), ("grow", 1), ("unreachable", 0),
+            ]), boundsChecks: boundsChecks)
+        let result = try module.run()
+        #expect(result.status == 0)
+        #expect(result.output.split(separator: "\n").map(String.init) == [
+            "trap: out of bounds memory access", "trap: out of bounds memory access",
+            "trap: out of bounds memory access", "1",
+            "trap: call stack exhausted", "trap: call stack exhausted",
+            "0", "trap: indirect call type mismatch", "trap: uninitialized element", "trap: undefined element",
+            "trap: integer divide by zero", "trap: integer overflow", "3221225472",
+            "trap: invalid conversion to integer", "trap: integer overflow", "4294967173",
+            "4294967295", "1", "2", "4294967295", "trap: unreachable",
+        ])
     }
 }
