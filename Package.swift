@@ -44,7 +44,7 @@ let package = Package(
             .product(name: "WAT", package: "WasmKit")]),
         .testTarget(name: "BackendTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering",
             .product(name: "WAT", package: "WasmKit")]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Toolchain"], exclude: ["C"]),
+        .testTarget(name: "RuntimeTests", exclude: ["C"]),
         .testTarget(name: "ConformanceTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "Toolchain",
             .product(name: "WAT", package: "WasmKit")]),
     ],

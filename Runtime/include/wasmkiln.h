@@ -65,7 +65,7 @@ typedef struct wk_memory {
 } wk_memory;
 
 typedef enum wk_bounds_mode {
-    WK_BOUNDS_GUARD = 0,    /* reserve 4 GiB + guard, fault on out-of-bounds (64-bit hosts) */
+    WK_BOUNDS_GUARD = 0,    /* reserve 8 GiB + 64 KiB, fault on out-of-bounds (64-bit hosts) */
     WK_BOUNDS_EXPLICIT = 1, /* generated code checks every access */
 } wk_bounds_mode;
 
@@ -120,14 +120,21 @@ __attribute__((noreturn, cold))
 void wk_trap_host(const char *message);
 
 /* Runs body(context) so that a trap inside it returns here: WK_TRAP_NONE if it
- * finished, else the trap (message in *host_message for WK_TRAP_HOST). Nests. */
+ * finished, else the trap (message in *host_message for WK_TRAP_HOST). Nests.
+ * host_message may be NULL; else *host_message is set on every return: NULL unless
+ * WK_TRAP_HOST, then a per-thread copy valid until the thread's next host trap.
+ * Faults inside a guarded memory's reservation trap only within a protected call;
+ * elsewhere they crash as usual. */
 wk_trap_code wk_call_protected(void (*body)(void *), void *context, const char **host_message);
 
 /* Generated functions trap with WK_TRAP_CALL_STACK_EXHAUSTED when their frame lies
  * below this address. wk_call_protected sets it for the calling thread from the bytes
  * of stack actually left (less a margin for the trap path and host calls); NULL means
  * unchecked. One variable per thread, in the initial-exec TLS model so the check is a
- * single load even in a shared library. */
+ * single load even in a shared library.
+ * Details: it is computed only while NULL, so an embedder may set its own limit; it
+ * is the stack's lowest usable address plus min(128 KiB, a quarter of the stack left
+ * at the first protected call); it stays set for the thread's lifetime. */
 extern __thread char *wk_stack_limit
 #if defined(__GNUC__)
     __attribute__((tls_model("initial-exec")))

@@ -1,0 +1,63 @@
+/* Runtime internals shared between the files of Runtime/src; not for generated code. */
+#ifndef WASMKILN_INTERNAL_H
+#define WASMKILN_INTERNAL_H
+
+/* pthread_getattr_np, sigaltstack and friends; harmless when the build defines it. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include "wasmkiln.h"
+
+#include <setjmp.h>
+
+/* Keeps runtime internals out of a shared library's dynamic symbol table. */
+#define WK_HIDDEN __attribute__((visibility("hidden")))
+
+/* ---- reservations.c: the address ranges our memories reserve ---- */
+
+/* Records [base, base + size) as ours; false when out of memory. */
+WK_HIDDEN bool wkrt_reservation_add(void *base, uint64_t size);
+WK_HIDDEN void wkrt_reservation_remove(void *base);
+/* Lock-free and async-signal-safe, for the fault handler. */
+WK_HIDDEN bool wkrt_reservation_contains(const void *address);
+
+/* ---- trap.c: protected calls ---- */
+
+/* One wk_call_protected activation, on the stack of the call. */
+typedef struct wkrt_frame {
+    sigjmp_buf jump;
+    struct wkrt_frame *previous;
+    /* Set by the trap after sigsetjmp, hence volatile. */
+    volatile int code;
+    const char *volatile message; /* for WK_TRAP_HOST */
+} wkrt_frame;
+
+/* Per-thread state the fault handler reads. Initial-exec TLS, like wk_stack_limit, so
+ * that reading it inside a signal handler never allocates; kept small because a
+ * dlopen'ed library gets only a little static TLS. */
+typedef struct wkrt_thread {
+    wkrt_frame *frame;    /* innermost protected call, or NULL */
+    char *stack_low;      /* lowest usable address of this thread's stack, or NULL */
+    bool ready;           /* alternate signal stack and stack limit are set up */
+} wkrt_thread;
+
+extern __thread wkrt_thread wkrt_thread_state
+    __attribute__((tls_model("initial-exec"), visibility("hidden")));
+
+/* Unwinds to the innermost protected call; that call must exist. */
+WK_HIDDEN __attribute__((noreturn)) void wkrt_unwind(wk_trap_code code);
+
+/* ---- stack.c: where this thread's stack ends ---- */
+
+/* The lowest address this thread's stack may grow to, or NULL when unknown. */
+WK_HIDDEN char *wkrt_stack_low(void);
+
+/* ---- signals.c: turning faults into traps ---- */
+
+/* Installs the SIGSEGV/SIGBUS handlers once per process and an alternate signal stack
+ * once per thread. */
+WK_HIDDEN void wkrt_signals_install(void);
+WK_HIDDEN void wkrt_signals_thread_setup(void);
+
+#endif

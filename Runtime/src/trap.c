@@ -1,0 +1,105 @@
+/* Traps and protected calls: wk_call_protected pushes a jump buffer on a per-thread
+ * chain; a trap, from generated code, a host function or the fault handler, jumps to
+ * the innermost one. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+__thread char *wk_stack_limit = NULL;
+__thread wkrt_thread wkrt_thread_state;
+
+/* A host trap's message is copied here: the host function's own buffer may be on
+ * the stack that the trap unwinds. Valid until the next host trap on the thread. */
+static __thread char host_message_copy[1024];
+
+/* Stack kept below wk_stack_limit for what runs after the check fails or around wasm
+ * code: the trap path, signal delivery before the alternate stack, host functions. */
+#define STACK_MARGIN ((size_t)128 << 10)
+
+const char *wk_trap_text(wk_trap_code code) {
+    switch (code) {
+    case WK_TRAP_NONE: return "no trap";
+    case WK_TRAP_UNREACHABLE: return "unreachable";
+    case WK_TRAP_DIVIDE_BY_ZERO: return "integer divide by zero";
+    case WK_TRAP_INTEGER_OVERFLOW: return "integer overflow";
+    case WK_TRAP_INVALID_CONVERSION: return "invalid conversion to integer";
+    case WK_TRAP_MEMORY_OUT_OF_BOUNDS: return "out of bounds memory access";
+    case WK_TRAP_TABLE_OUT_OF_BOUNDS: return "out of bounds table access";
+    case WK_TRAP_INDIRECT_CALL_TYPE_MISMATCH: return "indirect call type mismatch";
+    case WK_TRAP_UNDEFINED_ELEMENT: return "undefined element";
+    case WK_TRAP_UNINITIALIZED_ELEMENT: return "uninitialized element";
+    case WK_TRAP_CALL_STACK_EXHAUSTED: return "call stack exhausted";
+    case WK_TRAP_HOST: return "host trap";
+    }
+    return "unknown trap";
+}
+
+void wkrt_unwind(wk_trap_code code) {
+    wkrt_frame *frame = wkrt_thread_state.frame;
+    frame->code = code;
+    siglongjmp(frame->jump, 1);
+}
+
+/* Without a protected call there is nowhere to go. */
+static __attribute__((noreturn)) void unhandled(wk_trap_code code, const char *message) {
+    if (message) fprintf(stderr, "trap: %s: %s\n", wk_trap_text(code), message);
+    else fprintf(stderr, "trap: %s\n", wk_trap_text(code));
+    abort();
+}
+
+void wk_trap(wk_trap_code code) {
+    if (code == WK_TRAP_NONE) code = WK_TRAP_UNREACHABLE; /* a trap must be one */
+    if (!wkrt_thread_state.frame) unhandled(code, NULL);
+    wkrt_unwind(code);
+}
+
+void wk_trap_host(const char *message) {
+    wkrt_frame *frame = wkrt_thread_state.frame;
+    if (!frame) unhandled(WK_TRAP_HOST, message);
+    if (message) {
+        snprintf(host_message_copy, sizeof host_message_copy, "%s", message);
+        frame->message = host_message_copy;
+    } else {
+        frame->message = NULL;
+    }
+    wkrt_unwind(WK_TRAP_HOST);
+}
+
+static void setup_thread(wkrt_thread *thread) {
+    wkrt_signals_install();
+    wkrt_signals_thread_setup();
+    thread->stack_low = wkrt_stack_low();
+    thread->ready = true;
+}
+
+/* The limit leaves STACK_MARGIN above the stack's end, or a quarter of the room left
+ * on small stacks so that some recursion stays possible. */
+static void set_stack_limit(const wkrt_thread *thread) {
+    char *low = thread->stack_low;
+    char *here = __builtin_frame_address(0);
+    if (!low || here <= low) return;
+    size_t margin = (size_t)(here - low) / 4;
+    if (margin > STACK_MARGIN) margin = STACK_MARGIN;
+    wk_stack_limit = low + margin;
+}
+
+wk_trap_code wk_call_protected(void (*body)(void *), void *context, const char **host_message) {
+    wkrt_thread *thread = &wkrt_thread_state;
+    if (!thread->ready) setup_thread(thread);
+    if (!wk_stack_limit) set_stack_limit(thread);
+
+    wkrt_frame frame;
+    frame.previous = thread->frame;
+    frame.code = WK_TRAP_NONE;
+    frame.message = NULL;
+    if (sigsetjmp(frame.jump, 0) == 0) {
+        thread->frame = &frame;
+        body(context);
+    }
+    thread->frame = frame.previous;
+    wk_trap_code code = (wk_trap_code)frame.code;
+    if (host_message) *host_message = code == WK_TRAP_HOST ? frame.message : NULL;
+    return code;
+}

@@ -1,1 +1,0 @@
-// Runtime tests are written here.
