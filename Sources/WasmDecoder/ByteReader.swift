@@ -64,6 +64,12 @@ public struct ByteReader {
             position += 1
             return UInt32(first)
         }
+        // Two-byte integers (indices and offsets up to 16383) are common enough to inline.
+        if position + 1 < end, base[position + 1] < 0x80 {
+            let value = UInt32(first & 0x7F) | UInt32(base[position + 1]) << 7
+            position += 2
+            return value
+        }
         return try readU32Slow()
     }
 
@@ -95,6 +101,11 @@ public struct ByteReader {
         if first < 0x80 {
             position += 1
             return (Int64(first) << 57) >> 57
+        }
+        if position + 1 < end, base[position + 1] < 0x80 {
+            let value = Int64(first & 0x7F) | Int64(base[position + 1]) << 7
+            position += 2
+            return (value << 50) >> 50
         }
         return try readSignedSlow(bits: bits)
     }

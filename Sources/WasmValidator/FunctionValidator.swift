@@ -217,6 +217,7 @@ final class FunctionValidator {
     }
 
     /// A memory instruction's alignment and offset; checks the memory exists.
+    @inline(__always)
     func memoryArgument(naturalAlignment: UInt32) throws(WasmError) {
         let alignment = try reader.readU32()
         guard alignment < 32 else { throw error("malformed memop flags") }
@@ -234,9 +235,10 @@ final class FunctionValidator {
         guard !context.module.memories.isEmpty else { throw error("unknown memory 0") }
     }
 
+    @inline(__always)
     func localType(_ index: UInt32) throws(WasmError) -> UInt8 {
         guard Int(index) < locals.count else { throw error("unknown local \(index)") }
-        return locals[Int(index)]
+        return locals.withUnsafeBufferPointer { $0[Int(index)] }
     }
 
     func globalIndex(_ index: UInt32) throws(WasmError) -> Int {
