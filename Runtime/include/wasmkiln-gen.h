@@ -14,6 +14,19 @@
 #error "WasmKiln's generated code assumes a little-endian host"
 #endif
 
+/* Exact IEEE arithmetic whatever flags the compiler was given: no contraction into
+ * fused multiply-add, and signaling NaNs honoured so that x * 1.0 is not folded to
+ * x (it must quiet a signaling NaN). */
+#if defined(__FAST_MATH__)
+#error "WasmKiln's generated code needs exact IEEE arithmetic: do not compile it with -ffast-math"
+#endif
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#pragma clang fp exceptions(maytrap)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off", "signaling-nans")
+#endif
+
 /* A module may recurse without end on purpose: the stack check turns it into a trap. */
 #if defined(__clang__)
 #pragma clang diagnostic ignored "-Winfinite-recursion"
