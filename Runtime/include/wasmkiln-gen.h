@@ -24,7 +24,7 @@
 #pragma clang fp contract(off)
 #pragma clang fp exceptions(maytrap)
 #elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off", "signaling-nans")
+#pragma GCC optimize("fp-contract=off", "signaling-nans", "no-optimize-sibling-calls")
 #endif
 
 /* A module may recurse without end on purpose: the stack check turns it into a trap. */
@@ -36,6 +36,13 @@
 
 #define WK_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define WK_HIDDEN __attribute__((visibility("hidden")))
+/* Generated functions. A call in tail position stays a call: turned into a jump, a
+ * runaway recursion would loop forever instead of trapping at the stack limit. */
+#if defined(__clang__)
+#define WK_FUNCTION WK_HIDDEN __attribute__((disable_tail_calls))
+#else
+#define WK_FUNCTION WK_HIDDEN
+#endif
 
 /* Trap when this frame lies below the thread's stack limit (see wk_stack_limit). */
 #define WK_STACK_CHECK()                                                              \

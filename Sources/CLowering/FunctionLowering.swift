@@ -68,7 +68,7 @@ struct FunctionLowering {
             throw LoweringError(description: "func \(index): \(error)")
         }
 
-        var text = "WK_HIDDEN \(names.returnType(type.results)) \(names.function(index))(void *instance_"
+        var text = "WK_FUNCTION \(names.returnType(type.results)) \(names.function(index))(void *instance_"
         for (n, param) in type.params.enumerated() { text += ", \(param.cType) l\(n)" }
         text += ") {\n    \(names.instanceType) *const inst = instance_;\n    (void)inst;\n"
         for n in type.params.count..<locals.count {

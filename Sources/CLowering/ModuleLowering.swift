@@ -94,7 +94,7 @@ struct ModuleLowering {
             text += "WK_HIDDEN extern const uint8_t \(prefix)_data_\(segment)[];\n"
         }
         for index in module.importedFunctionCount..<module.functionTypes.count {
-            text += "WK_HIDDEN \(prototype(index));\n"
+            text += "WK_FUNCTION \(prototype(index));\n"
         }
         return text + "\n#endif\n"
     }

@@ -1,10 +1,10 @@
 import ArgumentParser
 
 @main
-struct WasmKiln: ParsableCommand {
+struct WasmKiln: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wasmkiln",
         abstract: "Compile WebAssembly to native code through C.",
-        subcommands: [Validate.self, Inspect.self]
+        subcommands: [Validate.self, Inspect.self, EmitC.self, Build.self, Run.self]
     )
 }

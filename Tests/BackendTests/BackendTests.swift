@@ -74,6 +74,7 @@ import CLowering
               (func (export "far_load") (param i32) (result i32) (i32.load offset=0xFFFFFFFF (local.get 0)))
               (func (export "dropped_load") (param i32) (result i32) (drop (i32.load (local.get 0))) (i32.const 1))
               (func $recurse (export "recurse") (param i32) (result i32) (i32.add (call $recurse (local.get 0)) (i32.const 1)))
+              (func $runaway (export "runaway") (param i32) (result i32) (call $runaway (local.get 0)))
               (func (export "indirect") (param i32) (result i32) (call_indirect (type $unary) (local.get 0) (local.get 0)))
               (func (export "divide") (param i32) (result i32) (i32.div_s (i32.const 0x80000000) (local.get 0)))
               (func (export "truncate") (param i32) (result i32) (i32.trunc_f32_s (f32.reinterpret_i32 (local.get 0))))
@@ -82,7 +83,7 @@ import CLowering
               (func (export "unreachable") (param i32) (result i32) (unreachable)))
             """, main: Self.calls([
                 ("far_load", 0xFFFF_FFFF), ("far_load", 0), ("dropped_load", 65536), ("dropped_load", 65532),
-                ("recurse", 0), ("recurse", 1),
+                ("recurse", 0), ("recurse", 1), ("runaway", 0),
                 ("indirect", 0), ("indirect", 1), ("indirect", 2), ("indirect", 5),
                 ("divide", 0), ("divide", 0xFFFF_FFFF), ("divide", 2),
                 ("truncate", 0x7FC0_0000), ("truncate", 0x4F00_0000), ("truncate", 0xC2F6_E979),
@@ -93,7 +94,7 @@ import CLowering
         #expect(result.output.split(separator: "\n").map(String.init) == [
             "trap: out of bounds memory access", "trap: out of bounds memory access",
             "trap: out of bounds memory access", "1",
-            "trap: call stack exhausted", "trap: call stack exhausted",
+            "trap: call stack exhausted", "trap: call stack exhausted", "trap: call stack exhausted",
             "0", "trap: indirect call type mismatch", "trap: uninitialized element", "trap: undefined element",
             "trap: integer divide by zero", "trap: integer overflow", "3221225472",
             "trap: invalid conversion to integer", "trap: integer overflow", "4294967173",

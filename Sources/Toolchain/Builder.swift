@@ -1,0 +1,135 @@
+import CLowering
+import Foundation
+import Synchronization
+
+/// Compiles C translation units in parallel into cached objects and links them.
+public struct Builder: Sendable {
+    public var compiler: CCompiler
+    public var cache: BuildCache
+    public var optimization: OptimizationLevel
+    /// Added after our own flags (`$CFLAGS`).
+    public var extraFlags: [String]
+    /// How many compilers run at once.
+    public var jobs: Int
+
+    public init(compiler: CCompiler, cache: BuildCache, optimization: OptimizationLevel = .o2,
+                extraFlags: [String] = [], jobs: Int = ProcessInfo.processInfo.activeProcessorCount)
+    {
+        self.compiler = compiler
+        self.cache = cache
+        self.optimization = optimization
+        self.extraFlags = extraFlags
+        self.jobs = max(1, jobs)
+    }
+
+    /// `$CC`, `$CFLAGS` and the cache folder from the environment.
+    public static func fromEnvironment(
+        optimization: OptimizationLevel = .o2, jobs: Int? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws(ToolchainError) -> Builder {
+        Builder(compiler: try await CCompiler.find(environment: environment),
+                cache: BuildCache(root: BuildCache.defaultRoot(environment: environment)),
+                optimization: optimization,
+                extraFlags: CCompiler.splitFlags(environment["CFLAGS"] ?? ""),
+                jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// The flags every unit is compiled with. The required ones come last: compilers take
+    /// the last of conflicting flags, so `$CFLAGS` may add or change `-O` but cannot undo
+    /// the exact floating-point semantics the generated code relies on. Everything is
+    /// position-independent because everything ends up in a shared library.
+    public var compileFlags: [String] {
+        [optimization.flag, "-fPIC"] + extraFlags + CLowering.requiredCFlags
+    }
+
+    /// What `compile` did: the objects, in the order of the sources, and how many of them
+    /// the compiler had to build (the rest came from the cache).
+    public struct Objects: Sendable {
+        public var files: [URL]
+        public var compiled: Int
+    }
+
+    /// Compiles each source into an object, at most `jobs` at a time. An object is keyed
+    /// by the source's text, `headersKey` (a hash of every header it may include: the
+    /// caller knows which), the flags and the compiler, so an unchanged unit is not
+    /// compiled again.
+    public func compile(_ sources: [URL], includes: [URL], headersKey: String) async throws -> Objects {
+        var objects = [URL?](repeating: nil, count: sources.count)
+        var compiled = 0
+        try await withThrowingTaskGroup(of: (index: Int, object: URL, compiled: Bool).self) { group in
+            var next = 0
+            func start() {
+                guard next < sources.count else { return }
+                let index = next
+                next += 1
+                group.addTask { try await compileOne(sources[index], includes: includes, headersKey: headersKey, index: index) }
+            }
+            for _ in 0..<jobs { start() }
+            while let done = try await group.next() {
+                objects[done.index] = done.object
+                if done.compiled { compiled += 1 }
+                start()
+            }
+        }
+        return Objects(files: objects.map { $0! }, compiled: compiled)
+    }
+
+    private func compileOne(_ source: URL, includes: [URL], headersKey: String, index: Int)
+        async throws -> (index: Int, object: URL, compiled: Bool)
+    {
+        guard let text = FileManager.default.contents(atPath: source.path) else {
+            throw ToolchainError("cannot read \(source.path)")
+        }
+        var key = SHA256()
+        key.field(compiler.identity)
+        key.field(compileFlags.joined(separator: " "))
+        key.field(headersKey)
+        key.field(Array(text))
+        let object = cache.object(key.hexDigest())
+        if BuildCache.exists(object) { return (index, object, false) }
+
+        try BuildCache.createFolder(object.deletingLastPathComponent())
+        let temporary = BuildCache.temporary(for: object)
+        let arguments = compileFlags + includes.map { "-I\($0.path)" } + ["-c", source.path, "-o", temporary.path]
+        do {
+            try await compiler.run(arguments, what: "compiling \(source.lastPathComponent)")
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+        try BuildCache.publish(temporary, as: object)
+        return (index, object, true)
+    }
+
+    /// Links objects into a shared library at `output`, which appears complete or not at all.
+    public func linkSharedLibrary(_ objects: [URL], output: URL) async throws(ToolchainError) {
+        try BuildCache.createFolder(output.deletingLastPathComponent())
+        let temporary = BuildCache.temporary(for: output)
+        do {
+            try await compiler.run(["-shared", "-o", temporary.path] + objects.map(\.path) + ["-lm", "-lpthread"],
+                                   what: "linking \(output.lastPathComponent)")
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+        try BuildCache.publish(temporary, as: output)
+    }
+
+    /// Runs `work` once for concurrent callers with the same key: they wait for one build
+    /// instead of each starting their own. Finished work is forgotten; the cache on disk
+    /// remembers it.
+    static func once(_ key: String, _ work: @escaping @Sendable () async throws -> URL) async throws -> URL {
+        let task = inFlight.withLock { tasks in
+            if let task = tasks[key] { return task }
+            let task = Task {
+                defer { inFlight.withLock { _ = $0.removeValue(forKey: key) } }
+                return try await work()
+            }
+            tasks[key] = task
+            return task
+        }
+        return try await task.value
+    }
+
+    private static let inFlight = Mutex<[String: Task<URL, any Error>]>([:])
+}

@@ -1,0 +1,95 @@
+import CLowering
+import Foundation
+import WasmValidator
+
+/// A module's generated C, written out and compiled.
+public struct BuiltModule: Sendable {
+    /// Where the generated sources were written.
+    public var folder: URL
+    /// The shared library.
+    public var library: URL
+    /// `wk_module_<prefix>` is the module's entry point in the library.
+    public var prefix: String
+}
+
+extension Builder {
+    /// The cache key of a module's build: its bytes, how it is lowered and compiled, and
+    /// which wasmkiln did it.
+    public func moduleKey(_ module: ValidatedModule, options: LoweringOptions) -> String {
+        var key = SHA256()
+        key.field(ToolVersion.identity)
+        key.field(compiler.identity)
+        key.field(compileFlags.joined(separator: " "))
+        key.field("prefix=\(options.prefix) bounds=\(options.boundsChecks.rawValue) unit=\(options.unitSize)")
+        key.field(module.module.bytes)
+        return key.hexDigest()
+    }
+
+    /// `lib<prefix>.so` for the module, without the runtime: load `runtimeLibrary()` into
+    /// the process first (`ModuleLibrary.load` does). Cached by `moduleKey`.
+    public func moduleLibrary(_ module: ValidatedModule, options: LoweringOptions) async throws -> BuiltModule {
+        let folder = cache.moduleFolder(moduleKey(module, options: options))
+        let library = folder.appendingPathComponent("lib\(options.prefix).so")
+        let built = BuiltModule(folder: folder, library: library, prefix: options.prefix)
+        _ = try await Self.once(library.path) {
+            if BuildCache.exists(library) { return library }
+            let objects = try await moduleObjects(module, options: options, folder: folder)
+            try await linkSharedLibrary(objects.files, output: library)
+            return library
+        }
+        return built
+    }
+
+    /// A self-contained shared library at `output`: the module and the runtime linked
+    /// together, for embedders.
+    public func sharedLibrary(_ module: ValidatedModule, options: LoweringOptions, output: URL) async throws {
+        let folder = cache.moduleFolder(moduleKey(module, options: options))
+        let objects = try await moduleObjects(module, options: options, folder: folder)
+        let runtime = try await runtimeObjects()
+        try await linkSharedLibrary(objects.files + runtime.files, output: output)
+    }
+
+    /// Lowers the module into `folder` and compiles its units.
+    func moduleObjects(_ module: ValidatedModule, options: LoweringOptions, folder: URL) async throws -> Objects {
+        let files = try Self.lower(module, options: options)
+        try BuildCache.createFolder(folder)
+        var headersKey = SHA256()
+        headersKey.field(Self.runtimeSourcesKey)
+        for file in files {
+            try BuildCache.write(file.contents, to: folder.appendingPathComponent(file.name))
+            if file.name.hasSuffix(".h") {
+                headersKey.field(file.name)
+                headersKey.field(file.contents)
+            }
+        }
+        let sources = files.filter { $0.name.hasSuffix(".c") }.map { folder.appendingPathComponent($0.name) }
+        return try await compile(sources, includes: [try runtimeHeaders()], headersKey: headersKey.hexDigest())
+    }
+
+    /// The generated files; an error when there is no C to compile.
+    public static func lower(_ module: ValidatedModule, options: LoweringOptions) throws(ToolchainError) -> [GeneratedFile] {
+        let files: [GeneratedFile]
+        do {
+            files = try CLowering.lower(module, options: options)
+        } catch {
+            throw ToolchainError("cannot compile the module to C: \(error)")
+        }
+        guard files.contains(where: { $0.name.hasSuffix(".c") }) else {
+            throw ToolchainError("the C backend produced no code for this module")
+        }
+        return files
+    }
+
+    /// A C identifier prefix made from `name` (a file name, say): other characters become
+    /// `_`, and a leading digit gets one in front.
+    public static func prefix(from name: String) -> String {
+        var prefix = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+        if prefix.first?.isNumber ?? true { prefix = "_" + prefix }
+        return prefix
+    }
+
+    /// A prefix unique to the module's contents, for libraries nobody links by name.
+    public static func prefix(for module: ValidatedModule) -> String {
+        "m" + SHA256.hex(module.module.bytes).prefix(16)
+    }
+}

@@ -1,1 +1,0 @@
-// The C compiler driver, the build cache and the loader live here (being written).

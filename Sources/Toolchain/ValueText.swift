@@ -1,0 +1,148 @@
+import WasmDecoder
+
+/// Values as people type and read them: `wasmkiln run`'s arguments and results.
+public enum ValueText {
+    /// A bad argument, with the reason.
+    public struct ParseError: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    /// Reads `text` as a value of `type`. Integers: signed or unsigned decimal, or hex
+    /// (`0x…`, `-0x…`). Floats: decimal or hex-float literals, `inf`, `-inf`, `nan`,
+    /// `nan:0x…` (a payload), or exact bits as `f32:0x…` / `f64:0x…`. v128: `0x` and up to
+    /// 32 hex digits. References: `null`, or for externref a host value as an integer.
+    public static func parse(_ text: String, as type: ValueType) throws(ParseError) -> Value {
+        let fail = ParseError(description: "'\(text)' is not \(article(type)) \(type)")
+        if let colon = text.firstIndex(of: ":"), let prefix = ValueType.named(String(text[..<colon])) {
+            guard prefix == type else { throw ParseError(description: "'\(text)' given for \(article(type)) \(type) parameter") }
+            let bits = text[text.index(after: colon)...]
+            guard bits.hasPrefix("0x"), let value = UInt64(bits.dropFirst(2), radix: 16) else { throw fail }
+            switch type {
+            case .i32 where value <= UInt32.max: return .i32(UInt32(value))
+            case .i64: return .i64(value)
+            case .f32 where value <= UInt32.max: return .f32(bits: UInt32(value))
+            case .f64: return .f64(bits: value)
+            default: throw fail
+            }
+        }
+        switch type {
+        case .i32:
+            guard let value = integer(text, bits: 32) else { throw fail }
+            return .i32(UInt32(truncatingIfNeeded: value))
+        case .i64:
+            guard let value = integer(text, bits: 64) else { throw fail }
+            return .i64(value)
+        case .f32:
+            guard let value = float(text, Float.self) else { throw fail }
+            return .f32(bits: value.bitPattern)
+        case .f64:
+            guard let value = float(text, Double.self) else { throw fail }
+            return .f64(bits: value.bitPattern)
+        case .v128:
+            let digits = text.hasPrefix("0x") ? text.dropFirst(2) : ""
+            guard !digits.isEmpty, digits.count <= 32, digits.allSatisfy(\.isHexDigit) else { throw fail }
+            let lo = UInt64(digits.suffix(16), radix: 16)!, hi = digits.count > 16 ? UInt64(digits.dropLast(16), radix: 16)! : 0
+            return .v128(lo: lo, hi: hi)
+        case .funcref:
+            guard text == "null" else { throw fail }
+            return .funcref(0)
+        case .externref:
+            if text == "null" { return .externref(0) }
+            guard let value = integer(text, bits: 64) else { throw fail }
+            return .externref(UInt(value))
+        case .exnref:
+            throw fail
+        }
+    }
+
+    /// `TYPE VALUE`: integers in signed decimal, floats in the shortest decimal that reads
+    /// back to the same bits, `inf`, `nan` for canonical NaNs and `nan:0x…` with the
+    /// payload otherwise, each NaN with its sign.
+    public static func format(_ value: Value) -> String {
+        switch value {
+        case .i32(let bits): "i32 \(Int32(bitPattern: bits))"
+        case .i64(let bits): "i64 \(Int64(bitPattern: bits))"
+        case .f32(let bits): "f32 \(float(Float(bitPattern: bits)))"
+        case .f64(let bits): "f64 \(float(Double(bitPattern: bits)))"
+        case .v128(let lo, let hi): "v128 0x\(hex(hi, digits: 16))\(hex(lo, digits: 16))"
+        case .funcref(let address): "funcref \(address == 0 ? "null" : "0x" + String(address, radix: 16))"
+        case .externref(let address): "externref \(address == 0 ? "null" : String(address))"
+        }
+    }
+
+    static func float<F: BinaryFloatingPoint & LosslessStringConvertible>(_ value: F) -> String
+        where F.RawSignificand: FixedWidthInteger
+    {
+        let sign = value.sign == .minus ? "-" : ""
+        if value.isNaN {
+            let payload = value.significandBitPattern
+            let canonical: F.RawSignificand = 1 << (F.significandBitCount - 1)
+            return payload == canonical ? "\(sign)nan" : "\(sign)nan:0x\(String(payload, radix: 16))"
+        }
+        if value.isInfinite { return "\(sign)inf" }
+        return value.description
+    }
+
+    static func float<F: BinaryFloatingPoint & LosslessStringConvertible>(_ text: String, _: F.Type) -> F?
+        where F.RawSignificand: FixedWidthInteger
+    {
+        var body = Substring(text)
+        var sign: FloatingPointSign = .plus
+        if let first = body.first, first == "-" || first == "+" {
+            if first == "-" { sign = .minus }
+            body = body.dropFirst()
+        }
+        let magnitude: F
+        switch body {
+        case "inf", "infinity": magnitude = .infinity
+        case "nan": magnitude = .nan
+        case _ where body.hasPrefix("nan:0x"):
+            let canonicalMask: F.RawSignificand = (1 << F.significandBitCount) - 1
+            guard let payload = F.RawSignificand(body.dropFirst(6), radix: 16), payload != 0, payload <= canonicalMask else {
+                return nil
+            }
+            magnitude = F(sign: .plus, exponentBitPattern: (1 << F.exponentBitCount) - 1, significandBitPattern: payload)
+        default:
+            // Digits only: Swift's parser would also take "nan(…)" and "infinity" spellings.
+            guard let first = body.first, first.isNumber || first == ".", let value = F(String(body)),
+                  value.isFinite, value.sign == .plus
+            else { return nil }
+            magnitude = value
+        }
+        return sign == .minus ? -magnitude : magnitude
+    }
+
+    /// A decimal or hex integer that fits in `bits` bits, signed or unsigned.
+    static func integer(_ text: String, bits: Int) -> UInt64? {
+        var body = Substring(text)
+        let negative = body.first == "-"
+        if negative || body.first == "+" { body = body.dropFirst() }
+        let hex = body.hasPrefix("0x")
+        if hex { body = body.dropFirst(2) }
+        guard !body.isEmpty, body.allSatisfy({ hex ? $0.isHexDigit : $0.isASCII && $0.isNumber }),
+              let magnitude = UInt64(body, radix: hex ? 16 : 10)
+        else { return nil }
+        if negative {
+            guard magnitude <= UInt64(1) << (bits - 1) else { return nil }
+            return 0 &- magnitude
+        }
+        guard bits == 64 || magnitude <= (UInt64(1) << bits) - 1 else { return nil }
+        return magnitude
+    }
+
+    static func hex(_ value: UInt64, digits: Int) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text
+    }
+
+    static func article(_ type: ValueType) -> String {
+        type == .v128 || type == .funcref ? "a" : "an"
+    }
+}
+
+extension ValueType {
+    /// The type named as in the text format (`i32`, `funcref`, …).
+    static func named(_ name: String) -> ValueType? {
+        [ValueType.i32, .i64, .f32, .f64, .v128, .funcref, .externref, .exnref].first { $0.description == name }
+    }
+}

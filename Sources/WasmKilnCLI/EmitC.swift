@@ -1,0 +1,48 @@
+import ArgumentParser
+import CLowering
+import Foundation
+import Toolchain
+
+struct EmitC: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "emit-c",
+        abstract: "Write the C for a module, with the runtime headers it includes.",
+        discussion: """
+            The folder gets <name>.h (declaring `wk_module_<name>`), the other generated \
+            files, wasmkiln.h and wasmkiln-gen.h. Compile the .c files with at least \
+            \(CLowering.requiredCFlags.joined(separator: " ")); `build --shared` does that \
+            and links the runtime in.
+            """
+    )
+
+    @Argument(help: "The module (.wasm, or .wat text).")
+    var file: String
+
+    @Option(name: .shortAndLong, help: "The folder to write into (created if needed).")
+    var output: String
+
+    @OptionGroup var lowering: LoweringArguments
+
+    func run() throws {
+        let module = try ModuleInput.validated(file)
+        let folder = URL(fileURLWithPath: output, isDirectory: true)
+        let files: [(name: String, contents: String)]
+        do {
+            let headers = RuntimeSources.files.filter { $0.path.hasPrefix("include/") }
+                .map { (name: URL(fileURLWithPath: $0.path).lastPathComponent, contents: $0.contents) }
+            files = try Builder.lower(module, options: lowering.options(for: file)).map { ($0.name, $0.contents) } + headers
+        } catch {
+            printError("\(file): \(error)")
+            throw ExitCode.failure
+        }
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for file in files {
+                try Data(file.contents.utf8).write(to: folder.appendingPathComponent(file.name))
+            }
+        } catch {
+            printError("\(output): \(error.localizedDescription)")
+            throw ExitCode.failure
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+import WAT
+
+/// `wasmkiln run`, `build` and `emit-c` as a person would use them.
+@Suite struct RunCommandTests {
+    let add = ToolchainTesting.fixture("add.wat"), fib = ToolchainTesting.fixture("fib.wat")
+
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandRunner.Result {
+        try ToolchainTesting.wasmkiln(arguments, environment: environment)
+    }
+
+    @Test func invokesExportsInOrder() throws {
+        let result = try run(["run", fib, "--invoke", "fib_recursive 20", "--invoke", "fib_iterative 90",
+                              "--invoke", "fib_iterative 0"])
+        #expect(result.stderr.isEmpty)
+        #expect(result.status == 0)
+        #expect(result.stdout == "i32 6765\ni64 2880067194370816120\ni64 0\n")
+    }
+
+    @Test func argumentsInEveryForm() throws {
+        let scratch = try ScratchFolder()
+        let path = try scratch.write("values.wat", text: """
+            (module
+              (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+              (func (export "id32") (param f32) (result f32) (local.get 0))
+              (func (export "id64") (param f64) (result f64) (local.get 0))
+              (func (export "pair") (param i64) (result i64 f64) (local.get 0) (f64.const -0.0)))
+            """)
+        let result = try run(["run", path, "--invoke", "add 0x10 -1", "--invoke", "id32 f32:0x7fc00001",
+                              "--invoke", "id32 -nan", "--invoke", "id64 -inf", "--invoke", "id64 0.1",
+                              "--invoke", "pair 0xffffffffffffffff"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "i32 15\nf32 nan:0x400001\nf32 -nan\nf64 -inf\nf64 0.1\ni64 -1\nf64 -0.0\n")
+    }
+
+    @Test func trapsPrintAndTheRunGoesOn() throws {
+        let scratch = try ScratchFolder()
+        let path = try scratch.write("traps.wat", text: """
+            (module
+              (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+              (func (export "boom") unreachable))
+            """)
+        let result = try run(["run", path, "--invoke", "div 1 0", "--invoke", "boom", "--invoke", "div -7 2",
+                              "--invoke", "div -2147483648 -1"])
+        #expect(result.exited)
+        #expect(result.status == 2)
+        #expect(result.stdout == "trap: integer divide by zero\ntrap: unreachable\ni32 -3\ntrap: integer overflow\n")
+    }
+
+    @Test func oneInstanceForAllCalls() throws {
+        let scratch = try ScratchFolder()
+        let path = try scratch.write("counter.wat", text: """
+            (module (global $n (mut i32) (i32.const 0))
+              (func (export "next") (result i32) (global.set $n (i32.add (global.get $n) (i32.const 1))) (global.get $n)))
+            """)
+        let result = try run(["run", path, "--invoke", "next", "--invoke", "next", "--invoke", "next"])
+        #expect(result.stdout == "i32 1\ni32 2\ni32 3\n")
+    }
+
+    @Test func binaryModulesAndExplicitBoundsChecks() throws {
+        let scratch = try ScratchFolder()
+        let text = try String(contentsOfFile: add, encoding: .utf8)
+        let path = try scratch.write("add.wasm", try wat2wasm(text))
+        let result = try run(["run", path, "--bounds-checks", "explicit", "-O0", "--invoke", "add 2 3"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "i32 5\n")
+    }
+
+    @Test func malformedModule() throws {
+        let scratch = try ScratchFolder()
+        let path = try scratch.write("bad.wasm", [0x00, 0x61, 0x73, 0x6d, 0x02, 0x00, 0x00, 0x00])
+        let result = try run(["run", path, "--invoke", "f"])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("\(path): "))
+        #expect(result.stderrLines.count == 1)
+    }
+
+    @Test func invalidModule() throws {
+        let path = ToolchainTesting.fixture("invalid-type-mismatch.wat")
+        let result = try run(["run", path, "--invoke", "half 1"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("type mismatch"))
+    }
+
+    @Test func missingExport() throws {
+        let result = try run(["run", add, "--invoke", "add 1 2", "--invoke", "sub 1 2"])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty, "nothing runs when a call cannot")
+        #expect(result.stderr == "\(add): no export named \"sub\"\n")
+    }
+
+    @Test func wrongArguments() throws {
+        let count = try run(["run", add, "--invoke", "add 1"])
+        #expect(count.status == 1)
+        #expect(count.stderr == "\(add): \"add\" takes 2 arguments (i32 i32), 1 given\n")
+
+        let type = try run(["run", add, "--invoke", "add 1 2.5"])
+        #expect(type.status == 1)
+        #expect(type.stderr == "\(add): \"add\" argument 2: '2.5' is not an i32\n")
+
+        let memory = try run(["run", fib, "--invoke", "memory"])
+        #expect(memory.status == 1)
+        #expect(memory.stderr == "\(fib): export \"memory\" is a memory, not a function\n")
+    }
+
+    @Test func modulesWithImportsCannotRun() throws {
+        let scratch = try ScratchFolder()
+        let path = try scratch.write("imports.wat", text: "(module (import \"env\" \"print\" (func (param i32))))")
+        let result = try run(["run", path])
+        #expect(result.status == 1)
+        #expect(result.stderr == "\(path): cannot run a module with imports: it imports func \"env\" \"print\"\n")
+    }
+
+    @Test func compilerErrorsAreReported() throws {
+        let result = try run(["run", add, "--invoke", "add 1 2"], environment: ["CC": "/nonexistent/cc"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("C compiler '/nonexistent/cc' not found"))
+    }
+
+    @Test func emitCWritesSourcesAndHeaders() throws {
+        let scratch = try ScratchFolder()
+        let folder = scratch.url.appendingPathComponent("out")
+        let result = try run(["emit-c", add, "-o", folder.path, "--name", "adder"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(names.contains("adder.h"))
+        #expect(names.contains("wasmkiln.h"))
+        #expect(names.contains("wasmkiln-gen.h"))
+        #expect(names.contains { $0.hasSuffix(".c") })
+        let header = try String(contentsOf: folder.appendingPathComponent("adder.h"), encoding: .utf8)
+        #expect(header.contains("wk_module_adder"))
+
+        let badName = try run(["emit-c", add, "-o", folder.path, "--name", "9lives"])
+        #expect(badName.status != 0)
+    }
+
+    @Test func buildsASelfContainedSharedLibrary() throws {
+        let scratch = try ScratchFolder()
+        let library = scratch.url.appendingPathComponent("libadd.so")
+        let result = try run(["build", add, "--shared", "-o", library.path, "-O1", "--jobs", "2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        // The entry point is defined, and nothing of the runtime is left to find elsewhere.
+        let symbols = try Self.dynamicSymbols(library)
+        #expect(symbols.defined.contains("wk_module_add"))
+        #expect(symbols.defined.contains("wk_call_protected"))
+        #expect(!symbols.undefined.contains { $0.hasPrefix("wk_") })
+
+        let notShared = try run(["build", add, "-o", library.path])
+        #expect(notShared.status != 0)
+        #expect(notShared.stderr.contains("--shared"))
+    }
+
+    /// `nm -D`: the names a shared library defines and the ones it needs.
+    static func dynamicSymbols(_ library: URL) throws -> (defined: Set<String>, undefined: Set<String>) {
+        let output = try ToolchainTesting.output(of: "nm", ["-D", library.path])
+        var defined = Set<String>(), undefined = Set<String>()
+        for line in output.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard let name = fields.last.map(String.init), fields.count >= 2 else { continue }
+            if fields[fields.count - 2] == "U" { undefined.insert(name) } else { defined.insert(name) }
+        }
+        return (defined, undefined)
+    }
+}
