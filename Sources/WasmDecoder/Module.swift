@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A decoded WebAssembly module. Function bodies and data stay in `bytes`;
 /// the model refers to them by byte range, so decoding copies no code.
 public struct Module: Sendable {
@@ -22,7 +24,10 @@ public struct Module: Sendable {
     public var data: [DataSegment] = []
     public var customSections: [CustomSection] = []
     public var sections: [SectionInfo] = []
-    public var names = NameSection()
+    /// The `name` section, decoded on first use: a large module's names (megabytes of
+    /// them) are only needed for messages and generated C, not for validation.
+    public var names: NameSection { nameSection.value }
+    var nameSection = LazyNameSection()
 
     // Whole index spaces, imports first.
     public var functionTypes: [UInt32] = []
@@ -210,6 +215,34 @@ public struct SectionInfo: Sendable {
         case 12: "data count"
         case 13: "tag"
         default: "unknown"
+        }
+    }
+}
+
+/// Decodes the `name` section once, when first asked; safe to share between threads.
+final class LazyNameSection: @unchecked Sendable {
+    private let lock = Mutex<NameSection?>(nil)
+    private let bytes: [UInt8]
+    private let range: Range<Int>
+
+    init(bytes: [UInt8] = [], range: Range<Int> = 0..<0) {
+        self.bytes = bytes
+        self.range = range
+    }
+
+    var value: NameSection {
+        lock.withLock { cached in
+            if let cached { return cached }
+            var decoded = NameSection()
+            if !range.isEmpty {
+                bytes.withUnsafeBufferPointer { buffer in
+                    // A malformed name section does not make the module invalid: it is ignored.
+                    var decoder = NameSectionDecoder(reader: ByteReader(base: buffer.baseAddress!, position: range.lowerBound, end: range.upperBound))
+                    if let names = try? decoder.decode() { decoded = names }
+                }
+            }
+            cached = decoded
+            return decoded
         }
     }
 }

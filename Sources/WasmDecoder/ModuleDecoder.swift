@@ -309,9 +309,7 @@ struct SectionDecoder {
         let payload = reader.position..<reader.end
         module.customSections.append(CustomSection(name: name, range: payload, offset: start))
         if name == "name" {
-            // A malformed name section does not make the module invalid: it is ignored.
-            var names = NameSectionDecoder(reader: reader)
-            if let decoded = try? names.decode() { module.names = decoded }
+            module.nameSection = LazyNameSection(bytes: module.bytes, range: payload)
         }
         reader.position = reader.end
         return name
