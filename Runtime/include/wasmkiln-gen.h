@@ -224,17 +224,18 @@ static inline double wk_f64_max(double a, double b) {
     return a > b ? a : b;
 }
 
-/* Rounding: the C functions quiet a NaN input, which Wasm allows. nearbyint rounds
- * half to even in the default rounding mode, which Wasm code never changes. */
-static inline float wk_f32_ceil(float x) { return __builtin_ceilf(x); }
-static inline float wk_f32_floor(float x) { return __builtin_floorf(x); }
-static inline float wk_f32_trunc(float x) { return __builtin_truncf(x); }
-static inline float wk_f32_nearest(float x) { return __builtin_nearbyintf(x); }
+/* Rounding. A NaN result must be quiet, and the C library's floor, ceil and trunc can
+ * return a signaling NaN unchanged: x + x quiets it. nearbyint rounds half to even in
+ * the default rounding mode, which Wasm code never changes. */
+static inline float wk_f32_ceil(float x) { return x != x ? x + x : __builtin_ceilf(x); }
+static inline float wk_f32_floor(float x) { return x != x ? x + x : __builtin_floorf(x); }
+static inline float wk_f32_trunc(float x) { return x != x ? x + x : __builtin_truncf(x); }
+static inline float wk_f32_nearest(float x) { return x != x ? x + x : __builtin_nearbyintf(x); }
 static inline float wk_f32_sqrt(float x) { return __builtin_sqrtf(x); }
-static inline double wk_f64_ceil(double x) { return __builtin_ceil(x); }
-static inline double wk_f64_floor(double x) { return __builtin_floor(x); }
-static inline double wk_f64_trunc(double x) { return __builtin_trunc(x); }
-static inline double wk_f64_nearest(double x) { return __builtin_nearbyint(x); }
+static inline double wk_f64_ceil(double x) { return x != x ? x + x : __builtin_ceil(x); }
+static inline double wk_f64_floor(double x) { return x != x ? x + x : __builtin_floor(x); }
+static inline double wk_f64_trunc(double x) { return x != x ? x + x : __builtin_trunc(x); }
+static inline double wk_f64_nearest(double x) { return x != x ? x + x : __builtin_nearbyint(x); }
 static inline double wk_f64_sqrt(double x) { return __builtin_sqrt(x); }
 
 /* Trapping float-to-integer conversions: NaN is invalid, out of range overflows.

@@ -166,6 +166,8 @@ typedef struct wk_extern_desc {
     const char *signature;
     uint32_t min, max; /* max is UINT32_MAX when absent */
     uint8_t elem_type; /* tables */
+    /* Byte lengths of `module` and `name`: Wasm names may contain NUL bytes. */
+    uint32_t module_length, name_length;
 } wk_extern_desc;
 
 typedef struct wk_instance wk_instance;
@@ -187,8 +189,8 @@ typedef struct wk_module {
      * with the reason (a trap's text too) in *error. */
     wk_instance *(*instantiate)(const wk_extern *imports, wk_error *error);
     void (*free)(wk_instance *instance);
-    /* The export named `name`, or false. */
-    bool (*get_export)(wk_instance *instance, const char *name, wk_extern *out);
+    /* The export whose name is the `length` bytes at `name`, or false. */
+    bool (*get_export)(wk_instance *instance, const char *name, size_t length, wk_extern *out);
 } wk_module;
 
 #ifdef __cplusplus

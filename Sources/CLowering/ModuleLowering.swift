@@ -197,12 +197,12 @@ struct ModuleLowering {
             let index = indexByKind[kind, default: 0]
             indexByKind[kind] = index + 1
             let (signature, min, max, element) = describe(kind: kind, index: index)
-            text += "    {\(cString(entry.module)), \(cString(entry.name)), \(kind.cName), \(signature), \(min), \(max), \(element)},\n"
+            text += "    {\(cString(entry.module)), \(cString(entry.name)), \(kind.cName), \(signature), \(min), \(max), \(element), \(entry.module.utf8.count), \(entry.name.utf8.count)},\n"
         }
         text += "};\n\nstatic const wk_extern_desc \(prefix)_exports[\(size(module.exports.count))] = {\n"
         for entry in module.exports {
             let (signature, min, max, element) = describe(kind: entry.kind, index: Int(entry.index))
-            text += "    {NULL, \(cString(entry.name)), \(entry.kind.cName), \(signature), \(min), \(max), \(element)},\n"
+            text += "    {NULL, \(cString(entry.name)), \(entry.kind.cName), \(signature), \(min), \(max), \(element), 0, \(entry.name.utf8.count)},\n"
         }
         text += "};\n\n"
         text += freeFunction() + initializeFunction() + instantiateFunction() + exportFunction()
@@ -379,7 +379,13 @@ struct ModuleLowering {
         text += """
                 const char *message = NULL;
                 wk_trap_code trap = wk_call_protected(\(prefix)_initialize, inst, &message);
-                if (trap != WK_TRAP_NONE) return \(prefix)_fail(inst, error, trap == WK_TRAP_HOST && message ? message : wk_trap_text(trap));
+                if (trap != WK_TRAP_NONE) {
+                    /* Segments applied before the trap stay in imported tables and may point at
+                     * this instance's functions, which use its memories and globals: the failed
+                     * instance must outlive them, so it is kept (never freed), as Wasm requires. */
+                    \(prefix)_fail(NULL, error, trap == WK_TRAP_HOST && message ? message : wk_trap_text(trap));
+                    return NULL;
+                }
                 return (wk_instance *)inst;
             }
 
@@ -390,7 +396,7 @@ struct ModuleLowering {
 
     func exportFunction() -> String {
         var text = """
-            static bool \(prefix)_get_export(wk_instance *instance, const char *name, wk_extern *out) {
+            static bool \(prefix)_get_export(wk_instance *instance, const char *name, size_t length, wk_extern *out) {
                 \(names.instanceType) *inst = (\(names.instanceType) *)instance;
                 (void)inst;
 
@@ -403,7 +409,7 @@ struct ModuleLowering {
             case .global: "inst->globals[\(entry.index)]"
             case .tag: "NULL"
             }
-            text += "    if (strcmp(name, \(prefix)_exports[\(position)].name) == 0) { out->kind = \(entry.kind.cName); out->object = \(object); return true; }\n"
+            text += "    if (length == \(entry.name.utf8.count) && memcmp(name, \(prefix)_exports[\(position)].name, length) == 0) { out->kind = \(entry.kind.cName); out->object = \(object); return true; }\n"
         }
         return text + "    return false;\n}\n\n"
     }

@@ -41,7 +41,8 @@ enum CLayout {
     /// `wk_extern_desc`
     enum ExternDesc {
         static let module = 0, name = 8, kind = 16, signature = 24, min = 32, max = 36, elemType = 40
-        static let size = 48
+        static let moduleLength = 44, nameLength = 48
+        static let size = 56
     }
 
     /// `wk_module`
@@ -73,6 +74,8 @@ enum CLayout {
         ("offsetof(wk_extern_desc, signature)", ExternDesc.signature),
         ("offsetof(wk_extern_desc, min)", ExternDesc.min), ("offsetof(wk_extern_desc, max)", ExternDesc.max),
         ("offsetof(wk_extern_desc, elem_type)", ExternDesc.elemType), ("sizeof(wk_extern_desc)", ExternDesc.size),
+        ("offsetof(wk_extern_desc, module_length)", ExternDesc.moduleLength),
+        ("offsetof(wk_extern_desc, name_length)", ExternDesc.nameLength),
         ("offsetof(wk_module, name)", Module.name), ("offsetof(wk_module, import_count)", Module.importCount),
         ("offsetof(wk_module, imports)", Module.imports), ("offsetof(wk_module, export_count)", Module.exportCount),
         ("offsetof(wk_module, exports)", Module.exports), ("offsetof(wk_module, bounds_mode)", Module.boundsMode),

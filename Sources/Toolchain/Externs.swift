@@ -37,14 +37,18 @@ public struct ExternDescriptor: Hashable, Sendable, CustomStringConvertible {
     }
 
     static func read(_ pointer: UnsafeRawPointer) -> ExternDescriptor {
-        func string(_ offset: Int) -> String? {
-            pointer.load(fromByteOffset: offset, as: UnsafePointer<CChar>?.self).map { String(cString: $0) }
+        func string(_ offset: Int, length lengthOffset: Int? = nil) -> String? {
+            guard let text = pointer.load(fromByteOffset: offset, as: UnsafePointer<UInt8>?.self) else { return nil }
+            // Names carry their length: they may contain NUL bytes.
+            guard let lengthOffset else { return String(cString: text) }
+            let length = Int(pointer.load(fromByteOffset: lengthOffset, as: UInt32.self))
+            return String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self)
         }
         let max = pointer.load(fromByteOffset: CLayout.ExternDesc.max, as: UInt32.self)
         let kind = ExternKind(rawValue: pointer.load(fromByteOffset: CLayout.ExternDesc.kind, as: UInt32.self)) ?? .tag
         return ExternDescriptor(
-            module: string(CLayout.ExternDesc.module),
-            name: string(CLayout.ExternDesc.name) ?? "",
+            module: string(CLayout.ExternDesc.module, length: CLayout.ExternDesc.moduleLength),
+            name: string(CLayout.ExternDesc.name, length: CLayout.ExternDesc.nameLength) ?? "",
             kind: kind,
             signature: string(CLayout.ExternDesc.signature),
             min: pointer.load(fromByteOffset: CLayout.ExternDesc.min, as: UInt32.self),

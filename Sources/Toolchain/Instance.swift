@@ -22,7 +22,8 @@ public final class Instance {
         }
         switch kind {
         case .function:
-            guard let type = module.exports.first(where: { $0.name == name })?.functionType else { return nil }
+            // Compared as bytes: Swift's String equality merges canonically equivalent names.
+            guard let type = module.exports.first(where: { $0.name.utf8.elementsEqual(name.utf8) })?.functionType else { return nil }
             return .function(Function(address: object, type: type, runtime: module.runtime, owner: self))
         case .table: return .table(Table(address: object, owner: self))
         case .memory: return .memory(Memory(address: object, owner: self))

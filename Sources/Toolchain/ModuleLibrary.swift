@@ -100,7 +100,10 @@ public final class ModuleLibrary: @unchecked Sendable {  // immutable after init
                                       to: GetExportFunction.self)
         let out = UnsafeMutableRawPointer.allocate(byteCount: CLayout.Extern.size, alignment: 8)
         defer { out.deallocate() }
-        guard getExport(instance, name, out),
+        let found = name.utf8CString.withUnsafeBufferPointer { text in
+            getExport(instance, text.baseAddress, text.count - 1, out)
+        }
+        guard found,
               let object = out.load(fromByteOffset: CLayout.Extern.object, as: UnsafeMutableRawPointer?.self)
         else { return nil }
         return (out.load(fromByteOffset: CLayout.Extern.kind, as: UInt32.self), object)
@@ -108,7 +111,7 @@ public final class ModuleLibrary: @unchecked Sendable {  // immutable after init
 }
 
 typealias InstantiateFunction = @convention(c) (UnsafeRawPointer?, UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?
-typealias GetExportFunction = @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Bool
+typealias GetExportFunction = @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Bool
 
 private struct PendingInstantiation {
     var instantiate: UnsafeRawPointer

@@ -231,17 +231,18 @@ static inline double wk_f64_max(double a, double b) {
     return a > b ? a : b;
 }
 
-/* Rounding: the C functions quiet a NaN input, which Wasm allows. nearbyint rounds
- * half to even in the default rounding mode, which Wasm code never changes. */
-static inline float wk_f32_ceil(float x) { return __builtin_ceilf(x); }
-static inline float wk_f32_floor(float x) { return __builtin_floorf(x); }
-static inline float wk_f32_trunc(float x) { return __builtin_truncf(x); }
-static inline float wk_f32_nearest(float x) { return __builtin_nearbyintf(x); }
+/* Rounding. A NaN result must be quiet, and the C library's floor, ceil and trunc can
+ * return a signaling NaN unchanged: x + x quiets it. nearbyint rounds half to even in
+ * the default rounding mode, which Wasm code never changes. */
+static inline float wk_f32_ceil(float x) { return x != x ? x + x : __builtin_ceilf(x); }
+static inline float wk_f32_floor(float x) { return x != x ? x + x : __builtin_floorf(x); }
+static inline float wk_f32_trunc(float x) { return x != x ? x + x : __builtin_truncf(x); }
+static inline float wk_f32_nearest(float x) { return x != x ? x + x : __builtin_nearbyintf(x); }
 static inline float wk_f32_sqrt(float x) { return __builtin_sqrtf(x); }
-static inline double wk_f64_ceil(double x) { return __builtin_ceil(x); }
-static inline double wk_f64_floor(double x) { return __builtin_floor(x); }
-static inline double wk_f64_trunc(double x) { return __builtin_trunc(x); }
-static inline double wk_f64_nearest(double x) { return __builtin_nearbyint(x); }
+static inline double wk_f64_ceil(double x) { return x != x ? x + x : __builtin_ceil(x); }
+static inline double wk_f64_floor(double x) { return x != x ? x + x : __builtin_floor(x); }
+static inline double wk_f64_trunc(double x) { return x != x ? x + x : __builtin_trunc(x); }
+static inline double wk_f64_nearest(double x) { return x != x ? x + x : __builtin_nearbyint(x); }
 static inline double wk_f64_sqrt(double x) { return __builtin_sqrt(x); }
 
 /* Trapping float-to-integer conversions: NaN is invalid, out of range overflows.
@@ -454,6 +455,8 @@ typedef struct wk_extern_desc {
     const char *signature;
     uint32_t min, max; /* max is UINT32_MAX when absent */
     uint8_t elem_type; /* tables */
+    /* Byte lengths of `module` and `name`: Wasm names may contain NUL bytes. */
+    uint32_t module_length, name_length;
 } wk_extern_desc;
 
 typedef struct wk_instance wk_instance;
@@ -475,8 +478,8 @@ typedef struct wk_module {
      * with the reason (a trap's text too) in *error. */
     wk_instance *(*instantiate)(const wk_extern *imports, wk_error *error);
     void (*free)(wk_instance *instance);
-    /* The export named `name`, or false. */
-    bool (*get_export)(wk_instance *instance, const char *name, wk_extern *out);
+    /* The export whose name is the `length` bytes at `name`, or false. */
+    bool (*get_export)(wk_instance *instance, const char *name, size_t length, wk_extern *out);
 } wk_module;
 
 #ifdef __cplusplus

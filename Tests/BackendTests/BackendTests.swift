@@ -8,6 +8,7 @@ import CLowering
     static func calls(_ calls: [(export: String, argument: UInt32)]) -> String {
         let table = calls.map { "{\"\($0.export)\", \($0.argument)u}" }.joined(separator: ", ")
         return """
+        #include <string.h>
         static uint32_t (*fn)(void *, uint32_t);
         static void *fn_instance;
         static uint32_t argument, result;
@@ -19,7 +20,7 @@ import CLowering
             if (!instance) { printf("instantiate: %s\\n", error.message); return 1; }
             for (unsigned k = 0; k < sizeof calls / sizeof calls[0]; k++) {
                 wk_extern function;
-                if (!wk_module_m.get_export(instance, calls[k].name, &function)) { printf("no export\\n"); return 1; }
+                if (!wk_module_m.get_export(instance, calls[k].name, strlen(calls[k].name), &function)) { printf("no export\\n"); return 1; }
                 const wk_func *f = function.object;
                 fn = (uint32_t (*)(void *, uint32_t))f->code;
                 fn_instance = f->instance;

@@ -1,23 +1,36 @@
+import CLowering
+import Toolchain
+
 /// The totals over all scripts, and the text printed for them.
 struct Report {
     let files: [FileResult]
+    /// Whether every executed script also ran with explicit bounds checks.
+    let explicitForAll: Bool
 
     /// How many wording mismatches to list; the rest are only counted.
     static let listedMismatches = 20
 
-    init(_ files: [FileResult]) {
+    init(_ files: [FileResult], explicitForAll: Bool) {
         self.files = files.sorted { $0.path < $1.path }
+        self.explicitForAll = explicitForAll
     }
 
     var passed: Int { files.reduce(0) { $0 + $1.passed } }
     var failed: Int { files.reduce(0) { $0 + $1.failed } }
     var skipped: Int { files.reduce(0) { $0 + $1.skipped } }
 
-    var text: String {
+    /// The report; `footer` goes just before the totals, which stay the last line.
+    func text(footer: String) -> String {
         var lines: [String] = []
         for file in files {
             lines.append("\(file.path): \(file.passed) passed, \(file.failed) failed, \(file.skipped) skipped")
         }
+
+        let executed = files.filter { !$0.boundsModes.isEmpty }
+        let explicit = executed.filter { $0.boundsModes.contains(.explicit) }.map(\.path)
+        lines.append("")
+        lines.append("Executed with guard pages: \(executed.count) scripts; with explicit bounds checks: "
+            + (explicitForAll ? "all of them" : "\(explicit.count), the subset \(explicit.joined(separator: ", "))"))
 
         let converted = files.filter(\.byWast2json).map(\.path)
         lines.append("")
@@ -34,9 +47,9 @@ struct Report {
 
         let mismatches = files.flatMap { file in file.wordingMismatches.map { (file.path, $0) } }
         lines.append("")
-        lines.append("Wording differs (rejected, but the message lacks the expected text): \(mismatches.count)")
+        lines.append("Wording differs (rejected or trapped, but the message lacks the expected text): \(mismatches.count)")
         for (path, mismatch) in mismatches.prefix(Self.listedMismatches) {
-            lines.append("  \(path):\(mismatch.line.number): expected \"\(mismatch.expected)\", got \"\(mismatch.got)\"")
+            lines.append("  \(path):\(mismatch.line.number): expected \"\(mismatch.expected)\", got \"\(mismatch.got)\"".printable)
         }
 
         let failures = files.flatMap { file in file.failures.map { (file.path, $0) } }
@@ -47,7 +60,16 @@ struct Report {
         }
 
         lines.append("")
+        lines.append(footer)
         lines.append("\(passed) passed, \(failed) failed, \(skipped) skipped")
         return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    /// Control characters (names.wast's export names have them) as `\u{…}` escapes, to
+    /// keep the report one line per entry and plain text.
+    var printable: String {
+        unicodeScalars.map { $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
     }
 }

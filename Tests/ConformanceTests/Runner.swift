@@ -1,3 +1,5 @@
+import CLowering
+import Toolchain
 import WasmDecoder
 import WasmValidator
 
@@ -19,6 +21,8 @@ struct FileResult: Sendable {
     let path: String
     /// Whether the script was read with wast2json because WAT could not read it.
     var byWast2json = false
+    /// The bounds-check modes its execution directives ran in.
+    var boundsModes: [BoundsChecks] = []
     var passed = 0
     var failed = 0
     var skipped = 0
@@ -28,14 +32,48 @@ struct FileResult: Sendable {
 }
 
 enum Runner {
-    /// Reads and checks one script. Files run concurrently, so validation itself runs serially.
-    static func run(_ script: TestSuite.Script) -> FileResult {
+    /// Reads one script, checks its modules with the front end, then runs its execution
+    /// directives in each bounds-check mode the plan gives it. Files run concurrently, so
+    /// validation itself runs serially.
+    static func run(_ script: TestSuite.Script, plan: ExecutionPlan) async -> FileResult {
         let (commands, byWast2json) = ScriptReader.commands(script)
         var result = FileResult(path: script.path, byWast2json: byWast2json)
         for command in commands {
             result.record(command)
         }
+
+        if let reason = ExecutionPlan.skipReason(for: script.path) {
+            for command in commands where command.execution != nil { result.skip(reason) }
+            return result
+        }
+        for mode in plan.modes(for: script.path) {
+            result.merge(await execute(commands, path: script.path, boundsChecks: mode, plan: plan))
+            result.boundsModes.append(mode)
+        }
         return result
+    }
+
+    /// Builds the script's modules, then runs its directives on a thread of our own: a
+    /// big stack for deep recursion, and no blocking of the concurrency pool.
+    static func execute(_ commands: [ScriptCommand], path: String, boundsChecks: BoundsChecks,
+                        plan: ExecutionPlan) async -> FileResult
+    {
+        let modules = await ModuleBuilds.prepare(commands, boundsChecks: boundsChecks, builder: plan.builder, gate: plan.gate)
+        let runtime = plan.runtime
+        return await StackThread.run {
+            let spectest: [String: Extern]
+            do {
+                spectest = try SpecTestHost.exports(runtime: runtime, boundsChecks: boundsChecks)
+            } catch {
+                var result = FileResult(path: path)
+                result.fail(line: .number(1), kind: "spectest", error: "cannot create the spectest module: \(error)")
+                return result
+            }
+            let executor = ScriptExecutor(path: path, modules: modules, spectest: spectest,
+                                          label: boundsChecks == .explicit ? " [explicit bounds checks]" : "")
+            executor.run(commands)
+            return executor.result
+        }
     }
 }
 
@@ -60,15 +98,39 @@ extension FileResult {
                 }
             }
         case .skip(let reason):
-            skipped += 1
-            skipReasons[reason, default: 0] += 1
+            skip(reason)
         case .unreadable(let message):
             fail(command, "script not readable: \(message)")
+        case nil:
+            break
         }
     }
 
-    private mutating func fail(_ command: ScriptCommand, _ error: String) {
+    mutating func pass() {
+        passed += 1
+    }
+
+    mutating func skip(_ reason: String) {
+        skipped += 1
+        skipReasons[reason, default: 0] += 1
+    }
+
+    mutating func fail(line: SourceLine, kind: String, error: String) {
         failed += 1
-        failures.append(Failure(line: command.line, kind: command.kind, error: error))
+        failures.append(Failure(line: line, kind: kind, error: error))
+    }
+
+    private mutating func fail(_ command: ScriptCommand, _ error: String) {
+        fail(line: command.line, kind: command.kind, error: error)
+    }
+
+    /// Adds another run's counts (an execution in one mode) to these.
+    mutating func merge(_ other: FileResult) {
+        passed += other.passed
+        failed += other.failed
+        skipped += other.skipped
+        skipReasons.merge(other.skipReasons, uniquingKeysWith: +)
+        failures += other.failures
+        wordingMismatches += other.wordingMismatches
     }
 }

@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Where the WebAssembly spec test suite lives, and which of its scripts we run.
 enum TestSuite {
     /// The suite's directories (relative to its root) whose `.wast` files we run.
@@ -49,5 +55,13 @@ enum TestSuite {
             }
         }
         return scripts.sorted { $0.path < $1.path }
+    }
+
+    /// The scripts `$CONFORMANCE_FILES` selects: comma-separated shell globs over their
+    /// paths (`core/i32.wast,core/memory*`), for debugging; all scripts when unset.
+    static func selected(_ scripts: [Script], environment: [String: String] = ProcessInfo.processInfo.environment) -> [Script] {
+        guard let patterns = environment["CONFORMANCE_FILES"], !patterns.isEmpty else { return scripts }
+        let globs = patterns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        return scripts.filter { script in globs.contains { fnmatch($0, script.path, 0) == 0 } }
     }
 }

@@ -21,8 +21,7 @@ enum WATScript {
             switch result {
             case .success(let directive):
                 do throws(WatParserError) {
-                    let (kind, check) = try command(for: directive)
-                    commands.append(ScriptCommand(kind: kind, line: line, check: check))
+                    commands.append(try command(for: directive, at: line))
                 } catch {
                     commands.append(ScriptCommand(kind: "encode", line: line, check: .unreadable("\(error)")))
                 }
@@ -33,37 +32,52 @@ enum WATScript {
         return commands
     }
 
-    private static func command(for directive: WASTDirective) throws(WatParserError) -> (String, ScriptCommand.Check) {
+    /// The directive's front-end check and execution.
+    private static func command(for directive: WASTDirective, at line: SourceLine) throws(WatParserError) -> ScriptCommand {
+        func command(_ kind: String, _ check: ScriptCommand.Check?, _ execution: Execution? = nil) -> ScriptCommand {
+            ScriptCommand(kind: kind, line: line, check: check, execution: execution)
+        }
         switch directive {
         case .module(let module):
-            return ("module", .accept(try bytes(of: module.source)))
+            let bytes = try bytes(of: module.source)
+            let execution: Execution = module.isDefinition
+                ? .unsupported("module definitions: not supported") : .instantiate(bytes, name: module.id)
+            return command("module", .accept(bytes), execution)
         case .assertInvalid(let module, let message):
-            return ("assert_invalid", .reject(try bytes(of: module.source), expected: message))
+            return command("assert_invalid", .reject(try bytes(of: module.source), expected: message))
         case .assertMalformed(let module, let message):
             guard case .binary(let bytes) = module.source else {
-                return ("assert_malformed", .skip(reason: SkipReason.textModule))
+                return command("assert_malformed", .skip(reason: SkipReason.textModule))
             }
-            return ("assert_malformed", .reject(bytes, expected: message))
-        case .assertUnlinkable(let wat, _):
+            return command("assert_malformed", .reject(bytes, expected: message))
+        case .assertUnlinkable(let wat, let message):
             // Linking fails, but the module itself is valid.
-            return ("assert_unlinkable", .accept(try wat.encode()))
+            let bytes = try wat.encode()
+            return command("assert_unlinkable", .accept(bytes), .assertUnlinkable(bytes, message: message))
         // A module given as the action of an assertion (e.g. one whose start function
-        // traps) is valid; only running it is out of reach.
-        case .assertTrap(.wat(let wat), _):
-            return ("assert_trap (module)", .accept(try wat.encode()))
+        // traps) is valid; running it is the back end's part.
+        case .assertTrap(.wat(let wat), let message):
+            let bytes = try wat.encode()
+            return command("assert_trap (module)", .accept(bytes), .assertUninstantiable(bytes, message: message))
         case .assertReturn(.wat(let wat), _):
-            return ("assert_return (module)", .accept(try wat.encode()))
+            let bytes = try wat.encode()
+            return command("assert_return (module)", .accept(bytes), .instantiate(bytes, name: nil))
         case .assertException(.wat(let wat)):
-            return ("assert_exception (module)", .accept(try wat.encode()))
-        case .assertReturn: return ("assert_return", .skip(reason: SkipReason.execution))
-        case .assertTrap: return ("assert_trap", .skip(reason: SkipReason.execution))
-        case .assertExhaustion: return ("assert_exhaustion", .skip(reason: SkipReason.execution))
-        case .assertException: return ("assert_exception", .skip(reason: SkipReason.execution))
-        case .assertFuel: return ("assert_fuel", .skip(reason: SkipReason.execution))
-        case .assertOutOfFuel: return ("assert_out_of_fuel", .skip(reason: SkipReason.execution))
-        case .moduleInstance: return ("module instance", .skip(reason: SkipReason.execution))
-        case .register: return ("register", .skip(reason: SkipReason.execution))
-        case .invoke: return ("invoke", .skip(reason: SkipReason.execution))
+            return command("assert_exception (module)", .accept(try wat.encode()), .unsupported(SkipReason.exceptionHandling))
+        case .assertReturn(let execute, let results):
+            return command("assert_return", nil, WATActions.execution(execute) { .assertReturn($0, results.map(WATActions.expected)) })
+        case .assertTrap(let execute, let message):
+            return command("assert_trap", nil, WATActions.execution(execute) { .assertTrap($0, message: message) })
+        case .assertExhaustion(let call, let message):
+            return command("assert_exhaustion", nil, WATActions.execution(.invoke(call)) { .assertExhaustion($0, message: message) })
+        case .invoke(let call):
+            return command("invoke", nil, WATActions.execution(.invoke(call)) { .perform($0) })
+        case .register(let name, let moduleId):
+            return command("register", nil, .register(as: name, instance: moduleId))
+        case .assertException: return command("assert_exception", nil, .unsupported(SkipReason.exceptionHandling))
+        case .assertFuel: return command("assert_fuel", nil, .unsupported("fuel: not metered"))
+        case .assertOutOfFuel: return command("assert_out_of_fuel", nil, .unsupported("fuel: not metered"))
+        case .moduleInstance: return command("module instance", nil, .unsupported("module definitions: not supported"))
         }
     }
 

@@ -43,37 +43,57 @@ enum Wast2JSONScript {
 
         let file = try JSONDecoder().decode(JSONScript.self, from: Data(contentsOf: json))
         return try file.commands.map { command in
-            ScriptCommand(kind: command.type, line: .number(command.line),
-                          check: try check(for: command, in: directory))
+            let (check, execution) = try parts(of: command, in: directory)
+            return ScriptCommand(kind: command.type, line: .number(command.line), check: check, execution: execution)
         }
     }
 
     /// The parts of wast2json's output we use.
-    private struct JSONScript: Decodable {
+    struct JSONScript: Decodable {
         struct Command: Decodable {
             var type: String
             var line: Int
             var filename: String?
             var text: String?
             var module_type: String?
+            /// A module's `$id`, or the module a `register` names.
+            var name: String?
+            /// `register`'s module name.
+            var `as`: String?
+            var action: JSONAction?
+            var expected: [JSONValue]?
         }
         var commands: [Command]
     }
 
-    private static func check(for command: JSONScript.Command, in directory: URL) throws -> ScriptCommand.Check {
+    /// The front-end check and the execution of a command.
+    private static func parts(of command: JSONScript.Command, in directory: URL) throws
+        -> (ScriptCommand.Check?, Execution?)
+    {
         switch command.type {
-        case "module", "assert_unlinkable", "assert_uninstantiable":
-            // Linking or instantiating may fail, but the module itself is valid.
-            return .accept(try bytes(of: command, in: directory))
+        case "module":
+            let bytes = try bytes(of: command, in: directory)
+            return (.accept(bytes), .instantiate(bytes, name: command.name))
+        // Linking or instantiating fails, but the module itself is valid.
+        case "assert_unlinkable":
+            let bytes = try bytes(of: command, in: directory)
+            return (.accept(bytes), .assertUnlinkable(bytes, message: command.text ?? ""))
+        case "assert_uninstantiable":
+            let bytes = try bytes(of: command, in: directory)
+            return (.accept(bytes), .assertUninstantiable(bytes, message: command.text ?? ""))
         case "assert_invalid":
-            return .reject(try bytes(of: command, in: directory), expected: command.text ?? "")
+            return (.reject(try bytes(of: command, in: directory), expected: command.text ?? ""), nil)
         case "assert_malformed":
-            guard command.module_type != "text" else { return .skip(reason: SkipReason.textModule) }
-            return .reject(try bytes(of: command, in: directory), expected: command.text ?? "")
-        case "assert_return", "assert_trap", "assert_exhaustion", "assert_exception", "action", "register":
-            return .skip(reason: SkipReason.execution)
+            guard command.module_type != "text" else { return (.skip(reason: SkipReason.textModule), nil) }
+            return (.reject(try bytes(of: command, in: directory), expected: command.text ?? ""), nil)
+        case "register":
+            return (nil, .register(as: command.as ?? "", instance: command.name))
+        case "action", "assert_return", "assert_trap", "assert_exhaustion":
+            return (nil, JSONActions.execution(command))
+        case "assert_exception":
+            return (nil, .unsupported(SkipReason.exceptionHandling))
         default:
-            return .unreadable("unknown wast2json command \(command.type)")
+            return (.unreadable("unknown wast2json command \(command.type)"), nil)
         }
     }
 

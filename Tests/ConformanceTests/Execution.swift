@@ -1,0 +1,64 @@
+import Toolchain
+
+/// What a directive asks of compiled code. Both script readers produce these, so the
+/// executor does not care which one read the script.
+enum Execution: Sendable {
+    /// `module`: instantiate it. A named one can be addressed later by `name`; the
+    /// latest is the target of actions without a module name.
+    case instantiate([UInt8], name: String?)
+    /// `register`: the exports of `instance` (the latest if nil) become importable
+    /// from the module name `as`.
+    case register(as: String, instance: String?)
+    /// A bare `invoke` or `get`: it must not trap.
+    case perform(Action)
+    case assertReturn(Action, [Expected])
+    /// The action must trap with a message containing `message`.
+    case assertTrap(Action, message: String)
+    case assertExhaustion(Action, message: String)
+    /// `assert_trap` or `assert_uninstantiable` on a module: instantiation must trap.
+    case assertUninstantiable([UInt8], message: String)
+    /// Import resolution must fail.
+    case assertUnlinkable([UInt8], message: String)
+    /// A directive we cannot run, and why (it is counted as skipped).
+    case unsupported(String)
+}
+
+/// `invoke` or `get`, on the instance named `module` or the latest one.
+struct Action: Sendable {
+    enum Kind: Sendable {
+        case invoke([Value])
+        case get
+    }
+
+    var module: String?
+    var name: String
+    var kind: Kind
+}
+
+/// One expected result of `assert_return`.
+enum Expected: Sendable {
+    enum Float: Sendable { case f32, f64 }
+    enum Reference: Sendable { case funcref, externref }
+
+    /// Exactly this value; floats compare by bits.
+    case value(Value)
+    case canonicalNaN(Float)
+    case arithmeticNaN(Float)
+    /// A null reference (of either type when nil).
+    case null(Reference?)
+    /// `ref.extern N`, or any non-null externref when nil.
+    case externref(UInt32?)
+    /// Any non-null funcref: the script's function indices mean nothing to us.
+    case funcref
+    /// Any one of these (relaxed SIMD).
+    case either([Expected])
+    /// A form we cannot check (GC references, v128 lane patterns), named.
+    case unsupported(String)
+}
+
+extension Value {
+    /// The script's `ref.extern N`: host values are N + 1, because 0 is null.
+    static func extern(_ number: UInt32) -> Value {
+        .externref(UInt(number) + 1)
+    }
+}

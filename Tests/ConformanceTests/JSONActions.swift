@@ -1,0 +1,82 @@
+import Toolchain
+
+/// An action as wast2json writes it.
+struct JSONAction: Decodable {
+    var type: String
+    var module: String?
+    var field: String
+    var args: [JSONValue]?
+}
+
+/// A value as wast2json writes it: its type, and its bits in decimal (floats too),
+/// `null`, or `nan:canonical` / `nan:arithmetic`. Vectors hold lanes, which we do not read.
+struct JSONValue: Decodable, CustomStringConvertible {
+    var type: String
+    var value: String?
+
+    private enum Keys: String, CodingKey { case type, value }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        type = try container.decode(String.self, forKey: .type)
+        value = try? container.decodeIfPresent(String.self, forKey: .value)
+    }
+
+    var description: String { "\(type) \(value ?? "")" }
+}
+
+/// Turns wast2json's actions and values into ours.
+enum JSONActions {
+    static func execution(_ command: Wast2JSONScript.JSONScript.Command) -> Execution {
+        guard let json = command.action else { return .unsupported("\(command.type) without an action") }
+        let action: Action
+        switch json.type {
+        case "invoke":
+            var arguments: [Value] = []
+            for argument in json.args ?? [] {
+                guard let value = value(argument) else { return .unsupported("argument \(argument.type): not supported") }
+                arguments.append(value)
+            }
+            action = Action(module: json.module, name: json.field, kind: .invoke(arguments))
+        case "get":
+            action = Action(module: json.module, name: json.field, kind: .get)
+        default:
+            return .unsupported("action \(json.type): not supported")
+        }
+        let message = command.text ?? ""
+        switch command.type {
+        case "assert_return": return .assertReturn(action, (command.expected ?? []).map(expected))
+        case "assert_trap": return .assertTrap(action, message: message)
+        case "assert_exhaustion": return .assertExhaustion(action, message: message)
+        default: return .perform(action)
+        }
+    }
+
+    static func value(_ json: JSONValue) -> Value? {
+        guard let text = json.value else { return nil }
+        switch json.type {
+        case "i32": return UInt32(text).map { .i32($0) }
+        case "i64": return UInt64(text).map { .i64($0) }
+        case "f32": return UInt32(text).map { .f32(bits: $0) }
+        case "f64": return UInt64(text).map { .f64(bits: $0) }
+        case "funcref" where text == "null": return .funcref(0)
+        case "externref": return text == "null" ? .externref(0) : UInt32(text).map { .extern($0) }
+        default: return nil
+        }
+    }
+
+    static func expected(_ json: JSONValue) -> Expected {
+        switch (json.type, json.value) {
+        case ("f32", "nan:canonical"): return .canonicalNaN(.f32)
+        case ("f32", "nan:arithmetic"): return .arithmeticNaN(.f32)
+        case ("f64", "nan:canonical"): return .canonicalNaN(.f64)
+        case ("f64", "nan:arithmetic"): return .arithmeticNaN(.f64)
+        case ("funcref", "null"): return .null(.funcref)
+        case ("funcref", nil): return .funcref
+        case ("externref", "null"): return .null(.externref)
+        case ("externref", nil): return .externref(nil)
+        case ("externref", let text?): return UInt32(text).map { .externref($0) } ?? .unsupported("expected \(json): not supported")
+        default: return value(json).map { .value($0) } ?? .unsupported("expected \(json): not supported")
+        }
+    }
+}
