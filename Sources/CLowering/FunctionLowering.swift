@@ -69,18 +69,32 @@ struct FunctionLowering {
         }
 
         var text = "WK_FUNCTION \(names.returnType(type.results)) \(names.function(index))(void *instance_"
-        for (n, param) in type.params.enumerated() { text += ", \(param.cType) l\(n)" }
-        text += ") {\n    \(names.instanceType) *const inst = instance_;\n    (void)inst;\n"
+        for (n, param) in type.params.enumerated() { text += ", WK_UNUSED \(param.cType) l\(n)" }
+        text += ") {\n    WK_UNUSED \(names.instanceType) *const inst = instance_;\n"
+        // Locals, then stack slots, one declaration per C type. A value may be computed
+        // and never read (a dropped result), so they are marked unused for -Wall.
+        var localsByType: [(String, [String])] = []
         for n in type.params.count..<locals.count {
-            text += "    \(locals[n].cType) l\(n) = \(zero(locals[n]));\n"
+            let declarator = "l\(n) = \(zero(locals[n]))"
+            if let k = localsByType.firstIndex(where: { $0.0 == locals[n].cType }) {
+                localsByType[k].1.append(declarator)
+            } else {
+                localsByType.append((locals[n].cType, [declarator]))
+            }
         }
-        for name in declared.sorted() {
-            let suffix = String(name.last!)
+        var slotsByType: [(String, [String])] = []
+        for suffix in ["i", "j", "f", "d", "v", "r"] {
+            let names = declared.filter { $0.hasSuffix(suffix) }.sorted { $0.count == $1.count ? $0 < $1 : $0.count < $1.count }
+            guard !names.isEmpty else { continue }
             let type: ValueType = ["i": .i32, "j": .i64, "f": .f32, "d": .f64, "v": .v128][suffix] ?? .funcref
-            text += "    \(type.cType) \(name);\n"
+            slotsByType.append((type.cType, names))
+        }
+        for (cType, declarators) in localsByType + slotsByType {
+            let separator = cType.hasSuffix("*") ? ", *" : ", "
+            text += "    WK_UNUSED \(cType)\(cType.hasSuffix("*") ? "" : " ")\(declarators.joined(separator: separator));\n"
         }
         if usesMemory {
-            text += "    wk_memory *const m0 = inst->memories[0];\n    uint8_t *const mb = m0->base;\n    (void)mb;\n"
+            text += "    WK_UNUSED wk_memory *const m0 = inst->memories[0];\n    WK_UNUSED uint8_t *const mb = m0->base;\n"
         }
         text += "    WK_STACK_CHECK();\n"
         return text + body + "}\n\n"

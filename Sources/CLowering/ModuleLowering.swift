@@ -255,7 +255,7 @@ struct ModuleLowering {
     /// instantiation that can trap, run under wk_call_protected.
     func initializeFunction() -> String {
         var text = "static void \(prefix)_initialize(void *context) {\n"
-        text += "    \(names.instanceType) *inst = context;\n    (void)inst;\n"
+        text += "    WK_UNUSED \(names.instanceType) *inst = context;\n"
         for (k, global) in module.definedGlobals.enumerated() {
             let index = module.importedGlobalCount + k
             text += "    inst->globals[\(index)]->value.\(global.type.valueType.valueField) = \(constant(global.initializer));\n"
@@ -316,7 +316,7 @@ struct ModuleLowering {
                 return NULL;
             }
 
-            static wk_instance *\(prefix)_instantiate(const wk_extern *imports, wk_error *error) {
+            static wk_instance *\(prefix)_instantiate(WK_UNUSED const wk_extern *imports, wk_error *error) {
                 \(names.instanceType) *inst = calloc(1, sizeof *inst);
                 if (!inst) return \(prefix)_fail(inst, error, "out of memory");
                 for (int k = 0; k < \(module.types.count); k++) inst->type_ids[k] = wk_type_id(\(prefix)_signatures[k]);
@@ -336,13 +336,16 @@ struct ModuleLowering {
                 text += "    if (inst->imports[\(index)]->type_id != inst->type_ids[\(typeIndex)]) return \(prefix)_fail(inst, error, \"incompatible import type\");\n"
             case .memory(let memory):
                 text += "    inst->memories[\(index)] = \(object);\n"
-                var condition = "inst->memories[\(index)]->pages < \(memory.limits.min)u"
-                if let max = memory.limits.max { condition += " || inst->memories[\(index)]->max_pages > \(max)u" }
-                if options.boundsChecks == .guardPages { condition += " || !inst->memories[\(index)]->guarded" }
+                var conditions: [String] = []
+                if memory.limits.min > 0 { conditions.append("inst->memories[\(index)]->pages < \(memory.limits.min)u") }
+                if let max = memory.limits.max { conditions.append("inst->memories[\(index)]->max_pages > \(max)u") }
+                if options.boundsChecks == .guardPages { conditions.append("!inst->memories[\(index)]->guarded") }
+                let condition = conditions.isEmpty ? "0" : conditions.joined(separator: " || ")
                 text += "    if (\(condition)) return \(prefix)_fail(inst, error, \"incompatible import type\");\n"
             case .table(let table):
                 text += "    inst->tables[\(index)] = \(object);\n"
-                var condition = "inst->tables[\(index)]->type != \(table.elementType.rawValue) || inst->tables[\(index)]->size < \(table.limits.min)u"
+                var condition = "inst->tables[\(index)]->type != \(table.elementType.rawValue)"
+                if table.limits.min > 0 { condition += " || inst->tables[\(index)]->size < \(table.limits.min)u" }
                 if let max = table.limits.max { condition += " || inst->tables[\(index)]->max > \(max)u" }
                 text += "    if (\(condition)) return \(prefix)_fail(inst, error, \"incompatible import type\");\n"
             case .global(let global):
@@ -396,9 +399,8 @@ struct ModuleLowering {
 
     func exportFunction() -> String {
         var text = """
-            static bool \(prefix)_get_export(wk_instance *instance, const char *name, size_t length, wk_extern *out) {
-                \(names.instanceType) *inst = (\(names.instanceType) *)instance;
-                (void)inst;
+            static bool \(prefix)_get_export(wk_instance *instance, WK_UNUSED const char *name, WK_UNUSED size_t length, WK_UNUSED wk_extern *out) {
+                WK_UNUSED \(names.instanceType) *inst = (\(names.instanceType) *)instance;
 
             """
         for (position, entry) in module.exports.enumerated() {

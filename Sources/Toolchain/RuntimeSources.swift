@@ -43,6 +43,7 @@ public enum RuntimeSources {
 
 #define WK_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define WK_HIDDEN __attribute__((visibility("hidden")))
+#define WK_UNUSED __attribute__((unused))
 /* Generated functions. A call in tail position stays a call: turned into a jump, a
  * runaway recursion would loop forever instead of trapping at the stack limit. */
 #if defined(__clang__)

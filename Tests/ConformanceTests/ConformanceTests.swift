@@ -14,8 +14,10 @@ import Toolchain
         let scripts = TestSuite.selected(try TestSuite.scripts(in: root))
         print("spec test suite: \(root.path), \(scripts.count) scripts")
 
-        // Tests, not benchmarks: -O0 compiles fastest.
-        let builder = try await Builder.fromEnvironment(optimization: .o0)
+        // Tests, not benchmarks: -O0 compiles fastest. Generated C must be warning-free,
+        // so every spec module doubles as a -Wall -Wextra check.
+        var builder = try await Builder.fromEnvironment(optimization: .o0)
+        builder.extraFlags += ["-Wall", "-Wextra", "-Werror"]
         let runtime = try RuntimeLibrary.load(try await builder.runtimeLibrary().path)
         let cores = ProcessInfo.processInfo.activeProcessorCount
         // Both modes over every script take about 90 s on 2 cores with a cold cache.
