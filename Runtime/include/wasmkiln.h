@@ -107,6 +107,7 @@ typedef enum wk_trap_code {
     WK_TRAP_UNINITIALIZED_ELEMENT,
     WK_TRAP_CALL_STACK_EXHAUSTED,
     WK_TRAP_HOST, /* raised by a host function with wk_trap_host */
+    WK_TRAP_EXIT, /* not a fault: the module asked to exit (WASI proc_exit) */
 } wk_trap_code;
 
 const char *wk_trap_text(wk_trap_code code);

@@ -32,6 +32,7 @@ const char *wk_trap_text(wk_trap_code code) {
     case WK_TRAP_UNINITIALIZED_ELEMENT: return "uninitialized element";
     case WK_TRAP_CALL_STACK_EXHAUSTED: return "call stack exhausted";
     case WK_TRAP_HOST: return "host trap";
+    case WK_TRAP_EXIT: return "exit";
     }
     return "unknown trap";
 }

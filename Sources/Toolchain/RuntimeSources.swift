@@ -287,6 +287,61 @@ WK_TRUNC_SAT(i64_trunc_sat_f64_u, double, uint64_t, uint64_t, -1.0, 184467440737
 #endif
 
 """#),
+        ("include/wasmkiln-wasi.h", #"""
+/* WasmKiln WASI: `wasi_snapshot_preview1` for command modules, as host functions.
+ *
+ * A context holds what a module may see: its arguments, environment, and the host
+ * directories granted to it (preopens). Nothing else of the host file system is
+ * reachable: paths resolve beneath a preopen and never escape it. Every pointer and
+ * length the module passes is checked against its memory (EFAULT, never a host fault).
+ */
+#ifndef WASMKILN_WASI_H
+#define WASMKILN_WASI_H
+
+#include "wasmkiln.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct wk_wasi wk_wasi;
+
+typedef struct wk_wasi_config {
+    /* argv[0] is the program name the module sees. */
+    int argc;
+    const char *const *argv;
+    /* "NAME=VALUE" entries. */
+    int envc;
+    const char *const *env;
+    /* Granted directories: host path and the name the module sees it by. */
+    int dir_count;
+    const char *const *dir_host;
+    const char *const *dir_guest;
+    /* Host descriptors behind the module's 0, 1 and 2 (normally 0, 1, 2). */
+    int stdin_fd, stdout_fd, stderr_fd;
+} wk_wasi_config;
+
+/* A context for one instance. NULL with a message when a granted directory cannot be
+ * opened. */
+wk_wasi *wk_wasi_new(const wk_wasi_config *config, wk_error *error);
+void wk_wasi_free(wk_wasi *wasi);
+
+/* The host function implementing import `wasi_snapshot_preview1.<name>` (name is
+ * `length` bytes), bound to this context; NULL for a name WASI does not define. */
+const wk_func *wk_wasi_function(wk_wasi *wasi, const char *name, size_t length);
+
+/* The module's exported memory: set after instantiation, before calling `_start`. */
+void wk_wasi_set_memory(wk_wasi *wasi, wk_memory *memory);
+
+/* After `_start` returned WK_TRAP_EXIT from wk_call_protected: the proc_exit status. */
+int wk_wasi_exit_code(const wk_wasi *wasi);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
+
+"""#),
         ("include/wasmkiln.h", #"""
 /* WasmKiln runtime: the public C API that compiled modules and embedders use.
  *
@@ -397,6 +452,7 @@ typedef enum wk_trap_code {
     WK_TRAP_UNINITIALIZED_ELEMENT,
     WK_TRAP_CALL_STACK_EXHAUSTED,
     WK_TRAP_HOST, /* raised by a host function with wk_trap_host */
+    WK_TRAP_EXIT, /* not a fault: the module asked to exit (WASI proc_exit) */
 } wk_trap_code;
 
 const char *wk_trap_text(wk_trap_code code);
@@ -977,6 +1033,7 @@ const char *wk_trap_text(wk_trap_code code) {
     case WK_TRAP_UNINITIALIZED_ELEMENT: return "uninitialized element";
     case WK_TRAP_CALL_STACK_EXHAUSTED: return "call stack exhausted";
     case WK_TRAP_HOST: return "host trap";
+    case WK_TRAP_EXIT: return "exit";
     }
     return "unknown trap";
 }
