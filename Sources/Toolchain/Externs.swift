@@ -1,18 +1,14 @@
 import CLowering
 import WasmDecoder
 
-/// wasmkiln.h's `wk_extern_kind`.
-public enum ExternKind: UInt32, Sendable, CustomStringConvertible {
-    case function = 0, table, memory, global, tag
+/// wasmkiln.h's `wk_extern_kind` numbers kinds as the binary format does.
+public typealias ExternKind = ExternalKind
 
-    public var description: String {
-        switch self {
-        case .function: "func"
-        case .table: "table"
-        case .memory: "memory"
-        case .global: "global"
-        case .tag: "tag"
-        }
+extension ExternalKind {
+    /// The kind a C `wk_extern_kind` value names.
+    init?(cValue: UInt32) {
+        guard let byte = UInt8(exactly: cValue) else { return nil }
+        self.init(rawValue: byte)
     }
 }
 
@@ -45,7 +41,7 @@ public struct ExternDescriptor: Hashable, Sendable, CustomStringConvertible {
             return String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self)
         }
         let max = pointer.load(fromByteOffset: CLayout.ExternDesc.max, as: UInt32.self)
-        let kind = ExternKind(rawValue: pointer.load(fromByteOffset: CLayout.ExternDesc.kind, as: UInt32.self)) ?? .tag
+        let kind = ExternKind(cValue: pointer.load(fromByteOffset: CLayout.ExternDesc.kind, as: UInt32.self)) ?? .tag
         return ExternDescriptor(
             module: string(CLayout.ExternDesc.module, length: CLayout.ExternDesc.moduleLength),
             name: string(CLayout.ExternDesc.name, length: CLayout.ExternDesc.nameLength) ?? "",

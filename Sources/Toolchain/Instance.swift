@@ -17,7 +17,7 @@ public final class Instance {
 
     /// The export named `name`, or nil.
     public func export(_ name: String) -> Extern? {
-        guard let (rawKind, object) = module.getExport(address, name), let kind = ExternKind(rawValue: rawKind) else {
+        guard let (rawKind, object) = module.getExport(address, name), let kind = ExternKind(cValue: rawKind) else {
             return nil
         }
         switch kind {

@@ -66,7 +66,7 @@ public final class ModuleLibrary: @unchecked Sendable {  // immutable after init
         error.storeBytes(of: 0, as: UInt8.self)
         for (index, extern) in imports.enumerated() {
             let slot = externs + index * CLayout.Extern.size
-            slot.storeBytes(of: extern.kind.rawValue, toByteOffset: CLayout.Extern.kind, as: UInt32.self)
+            slot.storeBytes(of: UInt32(extern.kind.rawValue), toByteOffset: CLayout.Extern.kind, as: UInt32.self)
             slot.storeBytes(of: extern.address, toByteOffset: CLayout.Extern.object, as: UnsafeMutableRawPointer.self)
         }
 
