@@ -68,7 +68,8 @@ struct CNames {
     static func sanitize(_ text: String, limit: Int = 40) -> String {
         var result = ""
         for scalar in text.unicodeScalars.prefix(limit) {
-            let isWordCharacter = scalar.isASCII && (CharacterSet.letters(scalar) || ("0"..."9").contains(Character(scalar)) || scalar == "_")
+            let isWordCharacter = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+                || ("0"..."9").contains(scalar) || scalar == "_"
             result.append(isWordCharacter ? Character(scalar) : "_")
         }
         return result
@@ -96,12 +97,5 @@ struct CNames {
     func pointerType(_ type: FuncType) -> String {
         let params = (["void *"] + type.params.map(\.cType)).joined(separator: ", ")
         return "\(returnType(type.results)) (*)(\(params))"
-    }
-}
-
-/// ASCII letter test without Foundation.
-enum CharacterSet {
-    static func letters(_ scalar: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
     }
 }

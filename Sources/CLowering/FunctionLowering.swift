@@ -14,7 +14,6 @@ struct FunctionLowering {
     let names: CNames
     let options: LoweringOptions
     let index: Int  // in the whole function index space
-    let reader0: ByteReader
 
     private var reader: ByteReader
     private var body = ""
@@ -45,8 +44,7 @@ struct FunctionLowering {
         self.options = options
         self.index = index
         let code = module.codes[index - module.importedFunctionCount].code
-        reader0 = ByteReader(base: base, position: code.lowerBound, end: code.upperBound)
-        reader = reader0
+        reader = ByteReader(base: base, position: code.lowerBound, end: code.upperBound)
     }
 
     var type: FuncType { module.functionType(UInt32(index))! }

@@ -611,6 +611,220 @@ WK_HIDDEN void wkrt_signals_thread_setup(void);
 #endif
 
 """#),
+        ("src/wasi_internal.h", #"""
+/* Shared between the wasi*.c files: the context, the descriptor table, guest memory
+ * access and the WASI constants (wasi_snapshot_preview1 witx). */
+#ifndef WASMKILN_WASI_INTERNAL_H
+#define WASMKILN_WASI_INTERNAL_H
+
+#include "internal.h"
+#include "wasmkiln-wasi.h"
+
+#include <dirent.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+
+/* errno values (witx `errno`). */
+enum {
+    WKW_ESUCCESS = 0, WKW_E2BIG = 1, WKW_EACCES = 2, WKW_EADDRINUSE = 3, WKW_EADDRNOTAVAIL = 4,
+    WKW_EAFNOSUPPORT = 5, WKW_EAGAIN = 6, WKW_EALREADY = 7, WKW_EBADF = 8, WKW_EBADMSG = 9,
+    WKW_EBUSY = 10, WKW_ECANCELED = 11, WKW_ECHILD = 12, WKW_ECONNABORTED = 13,
+    WKW_ECONNREFUSED = 14, WKW_ECONNRESET = 15, WKW_EDEADLK = 16, WKW_EDESTADDRREQ = 17,
+    WKW_EDOM = 18, WKW_EDQUOT = 19, WKW_EEXIST = 20, WKW_EFAULT = 21, WKW_EFBIG = 22,
+    WKW_EHOSTUNREACH = 23, WKW_EIDRM = 24, WKW_EILSEQ = 25, WKW_EINPROGRESS = 26, WKW_EINTR = 27,
+    WKW_EINVAL = 28, WKW_EIO = 29, WKW_EISCONN = 30, WKW_EISDIR = 31, WKW_ELOOP = 32,
+    WKW_EMFILE = 33, WKW_EMLINK = 34, WKW_EMSGSIZE = 35, WKW_EMULTIHOP = 36,
+    WKW_ENAMETOOLONG = 37, WKW_ENETDOWN = 38, WKW_ENETRESET = 39, WKW_ENETUNREACH = 40,
+    WKW_ENFILE = 41, WKW_ENOBUFS = 42, WKW_ENODEV = 43, WKW_ENOENT = 44, WKW_ENOEXEC = 45,
+    WKW_ENOLCK = 46, WKW_ENOLINK = 47, WKW_ENOMEM = 48, WKW_ENOMSG = 49, WKW_ENOPROTOOPT = 50,
+    WKW_ENOSPC = 51, WKW_ENOSYS = 52, WKW_ENOTCONN = 53, WKW_ENOTDIR = 54, WKW_ENOTEMPTY = 55,
+    WKW_ENOTRECOVERABLE = 56, WKW_ENOTSOCK = 57, WKW_ENOTSUP = 58, WKW_ENOTTY = 59,
+    WKW_ENXIO = 60, WKW_EOVERFLOW = 61, WKW_EOWNERDEAD = 62, WKW_EPERM = 63, WKW_EPIPE = 64,
+    WKW_EPROTO = 65, WKW_EPROTONOSUPPORT = 66, WKW_EPROTOTYPE = 67, WKW_ERANGE = 68,
+    WKW_EROFS = 69, WKW_ESPIPE = 70, WKW_ESRCH = 71, WKW_ESTALE = 72, WKW_ETIMEDOUT = 73,
+    WKW_ETXTBSY = 74, WKW_EXDEV = 75, WKW_ENOTCAPABLE = 76,
+};
+
+/* filetype */
+enum {
+    WKW_FT_UNKNOWN = 0, WKW_FT_BLOCK = 1, WKW_FT_CHAR = 2, WKW_FT_DIR = 3, WKW_FT_FILE = 4,
+    WKW_FT_DGRAM = 5, WKW_FT_STREAM = 6, WKW_FT_SYMLINK = 7,
+};
+
+/* rights: bit n of the witx `rights` flags. */
+#define WKW_R(n) ((uint64_t)1 << (n))
+#define WKW_RIGHT_FD_DATASYNC WKW_R(0)
+#define WKW_RIGHT_FD_READ WKW_R(1)
+#define WKW_RIGHT_FD_SEEK WKW_R(2)
+#define WKW_RIGHT_FD_FDSTAT_SET_FLAGS WKW_R(3)
+#define WKW_RIGHT_FD_SYNC WKW_R(4)
+#define WKW_RIGHT_FD_TELL WKW_R(5)
+#define WKW_RIGHT_FD_WRITE WKW_R(6)
+#define WKW_RIGHT_FD_ADVISE WKW_R(7)
+#define WKW_RIGHT_FD_ALLOCATE WKW_R(8)
+#define WKW_RIGHT_FD_READDIR WKW_R(14)
+#define WKW_RIGHT_FD_FILESTAT_GET WKW_R(21)
+#define WKW_RIGHT_FD_FILESTAT_SET_SIZE WKW_R(22)
+#define WKW_RIGHT_FD_FILESTAT_SET_TIMES WKW_R(23)
+#define WKW_RIGHT_POLL_FD_READWRITE WKW_R(27)
+#define WKW_RIGHT_SOCK_SHUTDOWN WKW_R(28)
+#define WKW_RIGHT_SOCK_ACCEPT WKW_R(29)
+/* What each kind of descriptor can do at most. */
+#define WKW_RIGHTS_FILE                                                                       \
+    (WKW_RIGHT_FD_DATASYNC | WKW_RIGHT_FD_READ | WKW_RIGHT_FD_SEEK |                          \
+     WKW_RIGHT_FD_FDSTAT_SET_FLAGS | WKW_RIGHT_FD_SYNC | WKW_RIGHT_FD_TELL |                  \
+     WKW_RIGHT_FD_WRITE | WKW_RIGHT_FD_ADVISE | WKW_RIGHT_FD_ALLOCATE |                       \
+     WKW_RIGHT_FD_FILESTAT_GET | WKW_RIGHT_FD_FILESTAT_SET_SIZE |                             \
+     WKW_RIGHT_FD_FILESTAT_SET_TIMES | WKW_RIGHT_POLL_FD_READWRITE)
+/* fd_datasync, fdstat_set_flags, sync, advise, path_* (9-13, 15-20, 24-26), readdir,
+ * filestat get/set_times, poll. */
+#define WKW_RIGHTS_DIR                                                                        \
+    (WKW_RIGHT_FD_DATASYNC | WKW_RIGHT_FD_FDSTAT_SET_FLAGS | WKW_RIGHT_FD_SYNC |              \
+     WKW_RIGHT_FD_ADVISE | WKW_R(9) | WKW_R(10) | WKW_R(11) | WKW_R(12) | WKW_R(13) |         \
+     WKW_RIGHT_FD_READDIR | WKW_R(15) | WKW_R(16) | WKW_R(17) | WKW_R(18) | WKW_R(19) |       \
+     WKW_R(20) | WKW_RIGHT_FD_FILESTAT_GET | WKW_RIGHT_FD_FILESTAT_SET_TIMES | WKW_R(24) |    \
+     WKW_R(25) | WKW_R(26) | WKW_RIGHT_POLL_FD_READWRITE)
+#define WKW_RIGHTS_STREAM                                                                     \
+    (WKW_RIGHT_FD_READ | WKW_RIGHT_FD_WRITE | WKW_RIGHT_FD_FDSTAT_SET_FLAGS |                 \
+     WKW_RIGHT_FD_FILESTAT_GET | WKW_RIGHT_POLL_FD_READWRITE | WKW_RIGHT_FD_SYNC |            \
+     WKW_RIGHT_FD_DATASYNC)
+#define WKW_RIGHTS_SOCKET (WKW_RIGHTS_STREAM | WKW_RIGHT_SOCK_SHUTDOWN | WKW_RIGHT_SOCK_ACCEPT)
+
+/* fdflags */
+enum { WKW_FDFLAG_APPEND = 1, WKW_FDFLAG_DSYNC = 2, WKW_FDFLAG_NONBLOCK = 4, WKW_FDFLAG_RSYNC = 8,
+       WKW_FDFLAG_SYNC = 16 };
+
+/* One guest descriptor. */
+typedef struct wkw_fd {
+    int host;                 /* -1: the number is free */
+    uint8_t type;             /* filetype */
+    uint64_t rights, inheriting;
+    char *preopen;            /* guest name of a preopened directory, else NULL */
+    uint32_t preopen_length;
+    DIR *dir;                 /* fd_readdir's stream, opened on first use */
+} wkw_fd;
+
+enum { WKW_FUNCTION_COUNT = 46 };
+
+struct wk_wasi {
+    wk_memory *memory;
+    char **argv, **env;
+    uint32_t argc, envc;
+    uint64_t argv_bytes, env_bytes; /* strings with their NULs */
+    wkw_fd *fds;
+    uint32_t fd_count;
+    int exit_code;
+    wk_func functions[WKW_FUNCTION_COUNT];
+};
+
+/* Host errno to WASI errno. */
+WK_HIDDEN uint32_t wkw_errno(int host);
+
+/* The guest bytes [address, address + length), or NULL (EFAULT) when any lies outside
+ * memory or there is no memory. 64-bit sums: address + length cannot wrap. */
+static inline uint8_t *wkw_mem(wk_wasi *w, uint64_t address, uint64_t length) {
+    if (!w->memory || address + length > w->memory->size) return NULL;
+    return w->memory->base + address;
+}
+
+/* Little-endian stores and loads at a checked location. */
+static inline void wkw_put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static inline void wkw_put32(uint8_t *p, uint32_t v) {
+    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+static inline void wkw_put64(uint8_t *p, uint64_t v) {
+    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+static inline uint16_t wkw_get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static inline uint32_t wkw_get32(const uint8_t *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint64_t wkw_get64(const uint8_t *p) {
+    return (uint64_t)wkw_get32(p) | (uint64_t)wkw_get32(p + 4) << 32;
+}
+
+/* Stores a u32 result at a guest address; EFAULT when out of range. */
+static inline uint32_t wkw_store32(wk_wasi *w, uint32_t address, uint32_t value) {
+    uint8_t *p = wkw_mem(w, address, 4);
+    if (!p) return WKW_EFAULT;
+    wkw_put32(p, value);
+    return WKW_ESUCCESS;
+}
+
+/* The open descriptor `fd` holding all of `rights`: EBADF if none, ENOTCAPABLE if it
+ * lacks a right. */
+WK_HIDDEN uint32_t wkw_fd_get(wk_wasi *w, uint32_t fd, uint64_t rights, wkw_fd **out);
+/* Takes ownership of host descriptor `host` as the lowest free guest number. */
+WK_HIDDEN uint32_t wkw_fd_add(wk_wasi *w, int host, uint8_t type, uint64_t rights,
+                              uint64_t inheriting, uint32_t *out);
+/* The filetype of an open host descriptor. */
+WK_HIDDEN uint8_t wkw_filetype(int host, const struct stat *st);
+/* Writes a witx `filestat` (64 bytes). */
+WK_HIDDEN void wkw_put_filestat(uint8_t *p, int host, const struct stat *st);
+/* Host iovecs for the guest's iovec array (iovs, count); *out is malloc'ed. */
+WK_HIDDEN uint32_t wkw_iovecs(wk_wasi *w, uint32_t iovs, uint32_t count, struct iovec **out);
+/* witx fstflags to utimensat times. */
+WK_HIDDEN uint32_t wkw_set_times(uint64_t atim, uint64_t mtim, uint32_t flags, struct timespec times[2]);
+/* Closes a slot's host resources. */
+WK_HIDDEN void wkw_fd_release(wkw_fd *f);
+
+/* Test hook: resolve paths by the component walk even where openat2 exists. */
+extern WK_HIDDEN bool wkw_force_walk;
+
+/* The functions (wk_func code convention: the context, then the WASI parameters). */
+typedef uint32_t u32;
+typedef uint64_t u64;
+WK_HIDDEN u32 wkw_args_get(void *, u32, u32);
+WK_HIDDEN u32 wkw_args_sizes_get(void *, u32, u32);
+WK_HIDDEN u32 wkw_environ_get(void *, u32, u32);
+WK_HIDDEN u32 wkw_environ_sizes_get(void *, u32, u32);
+WK_HIDDEN u32 wkw_clock_res_get(void *, u32, u32);
+WK_HIDDEN u32 wkw_clock_time_get(void *, u32, u64, u32);
+WK_HIDDEN u32 wkw_fd_advise(void *, u32, u64, u64, u32);
+WK_HIDDEN u32 wkw_fd_allocate(void *, u32, u64, u64);
+WK_HIDDEN u32 wkw_fd_close(void *, u32);
+WK_HIDDEN u32 wkw_fd_datasync(void *, u32);
+WK_HIDDEN u32 wkw_fd_fdstat_get(void *, u32, u32);
+WK_HIDDEN u32 wkw_fd_fdstat_set_flags(void *, u32, u32);
+WK_HIDDEN u32 wkw_fd_fdstat_set_rights(void *, u32, u64, u64);
+WK_HIDDEN u32 wkw_fd_filestat_get(void *, u32, u32);
+WK_HIDDEN u32 wkw_fd_filestat_set_size(void *, u32, u64);
+WK_HIDDEN u32 wkw_fd_filestat_set_times(void *, u32, u64, u64, u32);
+WK_HIDDEN u32 wkw_fd_pread(void *, u32, u32, u32, u64, u32);
+WK_HIDDEN u32 wkw_fd_prestat_get(void *, u32, u32);
+WK_HIDDEN u32 wkw_fd_prestat_dir_name(void *, u32, u32, u32);
+WK_HIDDEN u32 wkw_fd_pwrite(void *, u32, u32, u32, u64, u32);
+WK_HIDDEN u32 wkw_fd_read(void *, u32, u32, u32, u32);
+WK_HIDDEN u32 wkw_fd_readdir(void *, u32, u32, u32, u64, u32);
+WK_HIDDEN u32 wkw_fd_renumber(void *, u32, u32);
+WK_HIDDEN u32 wkw_fd_seek(void *, u32, u64, u32, u32);
+WK_HIDDEN u32 wkw_fd_sync(void *, u32);
+WK_HIDDEN u32 wkw_fd_tell(void *, u32, u32);
+WK_HIDDEN u32 wkw_fd_write(void *, u32, u32, u32, u32);
+WK_HIDDEN u32 wkw_path_create_directory(void *, u32, u32, u32);
+WK_HIDDEN u32 wkw_path_filestat_get(void *, u32, u32, u32, u32, u32);
+WK_HIDDEN u32 wkw_path_filestat_set_times(void *, u32, u32, u32, u32, u64, u64, u32);
+WK_HIDDEN u32 wkw_path_link(void *, u32, u32, u32, u32, u32, u32, u32);
+WK_HIDDEN u32 wkw_path_open(void *, u32, u32, u32, u32, u32, u64, u64, u32, u32);
+WK_HIDDEN u32 wkw_path_readlink(void *, u32, u32, u32, u32, u32, u32);
+WK_HIDDEN u32 wkw_path_remove_directory(void *, u32, u32, u32);
+WK_HIDDEN u32 wkw_path_rename(void *, u32, u32, u32, u32, u32, u32);
+WK_HIDDEN u32 wkw_path_symlink(void *, u32, u32, u32, u32, u32);
+WK_HIDDEN u32 wkw_path_unlink_file(void *, u32, u32, u32);
+WK_HIDDEN u32 wkw_poll_oneoff(void *, u32, u32, u32, u32);
+WK_HIDDEN void wkw_proc_exit(void *, u32);
+WK_HIDDEN u32 wkw_proc_raise(void *, u32);
+WK_HIDDEN u32 wkw_sched_yield(void *);
+WK_HIDDEN u32 wkw_random_get(void *, u32, u32);
+WK_HIDDEN u32 wkw_sock_accept(void *, u32, u32, u32);
+WK_HIDDEN u32 wkw_sock_recv(void *, u32, u32, u32, u32, u32, u32);
+WK_HIDDEN u32 wkw_sock_send(void *, u32, u32, u32, u32, u32);
+WK_HIDDEN u32 wkw_sock_shutdown(void *, u32, u32);
+#endif
+
+"""#),
         ("src/memory.c", #"""
 /* Linear memory: one reservation of address space, made PROT_NONE up front and made
  * accessible page by page as the memory grows, so the base never moves, growing
@@ -1175,6 +1389,1407 @@ uint32_t wk_type_id(const char *signature) {
     uint32_t id = slot->id;
     pthread_mutex_unlock(&lock);
     return id;
+}
+
+"""#),
+        ("src/wasi.c", #"""
+/* WASI context: creation, the import table, arguments and environment, clocks,
+ * randomness, process exit, and the host-to-WASI errno mapping. */
+#include "wasi_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Name, signature letters (derived from the witx: pointers, sizes, fds and flags are
+ * i32; filesize, timestamp, rights, dircookie and filedelta are i64), code. */
+static const struct {
+    const char *name, *signature;
+    void *code;
+} table[WKW_FUNCTION_COUNT] = {
+    {"args_get", "ii:i", (void *)wkw_args_get},
+    {"args_sizes_get", "ii:i", (void *)wkw_args_sizes_get},
+    {"environ_get", "ii:i", (void *)wkw_environ_get},
+    {"environ_sizes_get", "ii:i", (void *)wkw_environ_sizes_get},
+    {"clock_res_get", "ii:i", (void *)wkw_clock_res_get},
+    {"clock_time_get", "iIi:i", (void *)wkw_clock_time_get},
+    {"fd_advise", "iIIi:i", (void *)wkw_fd_advise},
+    {"fd_allocate", "iII:i", (void *)wkw_fd_allocate},
+    {"fd_close", "i:i", (void *)wkw_fd_close},
+    {"fd_datasync", "i:i", (void *)wkw_fd_datasync},
+    {"fd_fdstat_get", "ii:i", (void *)wkw_fd_fdstat_get},
+    {"fd_fdstat_set_flags", "ii:i", (void *)wkw_fd_fdstat_set_flags},
+    {"fd_fdstat_set_rights", "iII:i", (void *)wkw_fd_fdstat_set_rights},
+    {"fd_filestat_get", "ii:i", (void *)wkw_fd_filestat_get},
+    {"fd_filestat_set_size", "iI:i", (void *)wkw_fd_filestat_set_size},
+    {"fd_filestat_set_times", "iIIi:i", (void *)wkw_fd_filestat_set_times},
+    {"fd_pread", "iiiIi:i", (void *)wkw_fd_pread},
+    {"fd_prestat_get", "ii:i", (void *)wkw_fd_prestat_get},
+    {"fd_prestat_dir_name", "iii:i", (void *)wkw_fd_prestat_dir_name},
+    {"fd_pwrite", "iiiIi:i", (void *)wkw_fd_pwrite},
+    {"fd_read", "iiii:i", (void *)wkw_fd_read},
+    {"fd_readdir", "iiiIi:i", (void *)wkw_fd_readdir},
+    {"fd_renumber", "ii:i", (void *)wkw_fd_renumber},
+    {"fd_seek", "iIii:i", (void *)wkw_fd_seek},
+    {"fd_sync", "i:i", (void *)wkw_fd_sync},
+    {"fd_tell", "ii:i", (void *)wkw_fd_tell},
+    {"fd_write", "iiii:i", (void *)wkw_fd_write},
+    {"path_create_directory", "iii:i", (void *)wkw_path_create_directory},
+    {"path_filestat_get", "iiiii:i", (void *)wkw_path_filestat_get},
+    {"path_filestat_set_times", "iiiiIIi:i", (void *)wkw_path_filestat_set_times},
+    {"path_link", "iiiiiii:i", (void *)wkw_path_link},
+    {"path_open", "iiiiiIIii:i", (void *)wkw_path_open},
+    {"path_readlink", "iiiiii:i", (void *)wkw_path_readlink},
+    {"path_remove_directory", "iii:i", (void *)wkw_path_remove_directory},
+    {"path_rename", "iiiiii:i", (void *)wkw_path_rename},
+    {"path_symlink", "iiiii:i", (void *)wkw_path_symlink},
+    {"path_unlink_file", "iii:i", (void *)wkw_path_unlink_file},
+    {"poll_oneoff", "iiii:i", (void *)wkw_poll_oneoff},
+    {"proc_exit", "i:", (void *)wkw_proc_exit},
+    {"proc_raise", "i:i", (void *)wkw_proc_raise},
+    {"sched_yield", ":i", (void *)wkw_sched_yield},
+    {"random_get", "ii:i", (void *)wkw_random_get},
+    {"sock_accept", "iii:i", (void *)wkw_sock_accept},
+    {"sock_recv", "iiiiii:i", (void *)wkw_sock_recv},
+    {"sock_send", "iiiii:i", (void *)wkw_sock_send},
+    {"sock_shutdown", "ii:i", (void *)wkw_sock_shutdown},
+};
+
+static void set_error(wk_error *error, const char *format, const char *a, const char *b) {
+    if (error) snprintf(error->message, sizeof error->message, format, a, b);
+}
+
+/* Copies a string list; *bytes is their total length with NULs. */
+static char **copy_strings(int count, const char *const *strings, uint64_t *bytes) {
+    char **copy = calloc((size_t)count + 1, sizeof *copy);
+    if (!copy) return NULL;
+    *bytes = 0;
+    for (int i = 0; i < count; i++) {
+        copy[i] = strdup(strings[i] ? strings[i] : "");
+        if (!copy[i]) return copy; /* caller sees the NULL hole and fails */
+        *bytes += strlen(copy[i]) + 1;
+    }
+    return copy;
+}
+
+static void free_strings(char **strings, uint32_t count) {
+    if (!strings) return;
+    for (uint32_t i = 0; i < count; i++) free(strings[i]);
+    free(strings);
+}
+
+static bool complete(char **strings, int count) {
+    if (!strings) return false;
+    for (int i = 0; i < count; i++)
+        if (!strings[i]) return false;
+    return true;
+}
+
+/* A duplicate of a standard descriptor, so the guest closing its 1 leaves ours open. */
+static void add_stdio(wk_wasi *w, uint32_t number, int host) {
+    wkw_fd *f = &w->fds[number];
+    f->host = -1;
+    if (host < 0) return;
+    int copy = fcntl(host, F_DUPFD_CLOEXEC, 0);
+    if (copy < 0) return;
+    struct stat st;
+    uint8_t type = fstat(copy, &st) == 0 ? wkw_filetype(copy, &st) : WKW_FT_UNKNOWN;
+    f->host = copy;
+    f->type = type;
+    f->rights = type == WKW_FT_FILE ? WKW_RIGHTS_FILE
+              : type == WKW_FT_STREAM || type == WKW_FT_DGRAM ? WKW_RIGHTS_SOCKET
+              : WKW_RIGHTS_STREAM;
+    f->inheriting = 0;
+}
+
+wk_wasi *wk_wasi_new(const wk_wasi_config *config, wk_error *error) {
+    wk_wasi *w = calloc(1, sizeof *w);
+    if (!w) {
+        set_error(error, "out of memory%s%s", "", "");
+        return NULL;
+    }
+    int argc = config->argc > 0 ? config->argc : 0, envc = config->envc > 0 ? config->envc : 0;
+    int dirs = config->dir_count > 0 ? config->dir_count : 0;
+    w->argv = copy_strings(argc, config->argv, &w->argv_bytes);
+    w->argc = (uint32_t)argc;
+    w->env = copy_strings(envc, config->env, &w->env_bytes);
+    w->envc = (uint32_t)envc;
+    w->fds = calloc((size_t)dirs + 3, sizeof *w->fds);
+    if (!complete(w->argv, argc) || !complete(w->env, envc) || !w->fds) {
+        set_error(error, "out of memory%s%s", "", "");
+        w->fd_count = 0;
+        wk_wasi_free(w);
+        return NULL;
+    }
+    w->fd_count = (uint32_t)dirs + 3;
+    for (uint32_t i = 0; i < w->fd_count; i++) w->fds[i].host = -1;
+    add_stdio(w, 0, config->stdin_fd);
+    add_stdio(w, 1, config->stdout_fd);
+    add_stdio(w, 2, config->stderr_fd);
+    for (int i = 0; i < dirs; i++) {
+        const char *host = config->dir_host[i];
+        const char *guest = config->dir_guest && config->dir_guest[i] ? config->dir_guest[i] : host;
+        wkw_fd *f = &w->fds[3 + i];
+        f->host = open(host, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        f->preopen = strdup(guest);
+        if (f->host < 0 || !f->preopen) {
+            set_error(error, "cannot open directory %s: %s", host, strerror(errno));
+            wk_wasi_free(w);
+            return NULL;
+        }
+        f->preopen_length = (uint32_t)strlen(guest);
+        f->type = WKW_FT_DIR;
+        f->rights = WKW_RIGHTS_DIR;
+        f->inheriting = WKW_RIGHTS_DIR | WKW_RIGHTS_FILE;
+    }
+    for (int i = 0; i < WKW_FUNCTION_COUNT; i++) {
+        w->functions[i].code = table[i].code;
+        w->functions[i].type_id = wk_type_id(table[i].signature);
+        w->functions[i].instance = w;
+    }
+    return w;
+}
+
+void wk_wasi_free(wk_wasi *w) {
+    if (!w) return;
+    for (uint32_t i = 0; i < w->fd_count; i++) wkw_fd_release(&w->fds[i]);
+    free(w->fds);
+    free_strings(w->argv, w->argc);
+    free_strings(w->env, w->envc);
+    free(w);
+}
+
+const wk_func *wk_wasi_function(wk_wasi *w, const char *name, size_t length) {
+    for (int i = 0; i < WKW_FUNCTION_COUNT; i++)
+        if (strlen(table[i].name) == length && memcmp(table[i].name, name, length) == 0)
+            return &w->functions[i];
+    return NULL;
+}
+
+void wk_wasi_set_memory(wk_wasi *w, wk_memory *memory) { w->memory = memory; }
+
+int wk_wasi_exit_code(const wk_wasi *w) { return w->exit_code; }
+
+/* ---- arguments and environment ---- */
+
+/* Writes `count` pointers at `pointers` and the strings, NUL-terminated, at `buffer`. */
+static uint32_t put_strings(wk_wasi *w, char **strings, uint32_t count, uint64_t bytes,
+                            uint32_t pointers, uint32_t buffer) {
+    uint8_t *list = wkw_mem(w, pointers, (uint64_t)count * 4);
+    uint8_t *data = wkw_mem(w, buffer, bytes);
+    if (!list || !data) return WKW_EFAULT;
+    uint64_t offset = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        size_t n = strlen(strings[i]) + 1;
+        wkw_put32(list + 4 * (uint64_t)i, (uint32_t)(buffer + offset));
+        memcpy(data + offset, strings[i], n);
+        offset += n;
+    }
+    return WKW_ESUCCESS;
+}
+
+static uint32_t put_sizes(wk_wasi *w, uint32_t count, uint64_t bytes, uint32_t count_out,
+                          uint32_t bytes_out) {
+    uint8_t *a = wkw_mem(w, count_out, 4), *b = wkw_mem(w, bytes_out, 4);
+    if (!a || !b) return WKW_EFAULT;
+    if (bytes > UINT32_MAX) return WKW_E2BIG;
+    wkw_put32(a, count);
+    wkw_put32(b, (uint32_t)bytes);
+    return WKW_ESUCCESS;
+}
+
+uint32_t wkw_args_get(void *c, uint32_t argv, uint32_t buffer) {
+    wk_wasi *w = c;
+    return put_strings(w, w->argv, w->argc, w->argv_bytes, argv, buffer);
+}
+
+uint32_t wkw_args_sizes_get(void *c, uint32_t count, uint32_t bytes) {
+    wk_wasi *w = c;
+    return put_sizes(w, w->argc, w->argv_bytes, count, bytes);
+}
+
+uint32_t wkw_environ_get(void *c, uint32_t env, uint32_t buffer) {
+    wk_wasi *w = c;
+    return put_strings(w, w->env, w->envc, w->env_bytes, env, buffer);
+}
+
+uint32_t wkw_environ_sizes_get(void *c, uint32_t count, uint32_t bytes) {
+    wk_wasi *w = c;
+    return put_sizes(w, w->envc, w->env_bytes, count, bytes);
+}
+
+/* ---- clocks ---- */
+
+static bool host_clock(uint32_t id, clockid_t *out) {
+    switch (id) {
+    case 0: *out = CLOCK_REALTIME; return true;
+    case 1: *out = CLOCK_MONOTONIC; return true;
+    case 2: *out = CLOCK_PROCESS_CPUTIME_ID; return true;
+    case 3: *out = CLOCK_THREAD_CPUTIME_ID; return true;
+    }
+    return false;
+}
+
+static uint64_t nanoseconds(const struct timespec *t) {
+    return (uint64_t)t->tv_sec * 1000000000u + (uint64_t)t->tv_nsec;
+}
+
+uint32_t wkw_clock_res_get(void *c, uint32_t id, uint32_t out) {
+    clockid_t clock;
+    struct timespec t;
+    uint8_t *p = wkw_mem(c, out, 8);
+    if (!host_clock(id, &clock)) return WKW_EINVAL;
+    if (!p) return WKW_EFAULT;
+    if (clock_getres(clock, &t) != 0) return wkw_errno(errno);
+    wkw_put64(p, nanoseconds(&t));
+    return WKW_ESUCCESS;
+}
+
+uint32_t wkw_clock_time_get(void *c, uint32_t id, uint64_t precision, uint32_t out) {
+    (void)precision; /* the host clock is as precise as it gets */
+    clockid_t clock;
+    struct timespec t;
+    uint8_t *p = wkw_mem(c, out, 8);
+    if (!host_clock(id, &clock)) return WKW_EINVAL;
+    if (!p) return WKW_EFAULT;
+    if (clock_gettime(clock, &t) != 0) return wkw_errno(errno);
+    wkw_put64(p, nanoseconds(&t));
+    return WKW_ESUCCESS;
+}
+
+/* ---- randomness, scheduling, exit ---- */
+
+uint32_t wkw_random_get(void *c, uint32_t buffer, uint32_t length) {
+    uint8_t *p = wkw_mem(c, buffer, length);
+    if (!p) return WKW_EFAULT;
+    for (uint32_t done = 0; done < length;) {
+        ssize_t n = getrandom(p + done, length - done, 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return wkw_errno(errno);
+        }
+        done += (uint32_t)n;
+    }
+    return WKW_ESUCCESS;
+}
+
+uint32_t wkw_sched_yield(void *c) {
+    (void)c;
+    sched_yield();
+    return WKW_ESUCCESS;
+}
+
+/* Signals are not delivered to modules. */
+uint32_t wkw_proc_raise(void *c, uint32_t signal) {
+    (void)c, (void)signal;
+    return WKW_ENOSYS;
+}
+
+/* Unwinds to the protected call running the module; with none, exits the process. */
+void wkw_proc_exit(void *c, uint32_t code) {
+    wk_wasi *w = c;
+    w->exit_code = (int)code;
+    if (!wkrt_thread_state.frame) exit((int)code);
+    wkrt_unwind(WK_TRAP_EXIT);
+}
+
+/* ---- errno ---- */
+
+uint32_t wkw_errno(int host) {
+    switch (host) {
+    case 0: return WKW_ESUCCESS;
+    case E2BIG: return WKW_E2BIG;
+    case EACCES: return WKW_EACCES;
+    case EADDRINUSE: return WKW_EADDRINUSE;
+    case EADDRNOTAVAIL: return WKW_EADDRNOTAVAIL;
+    case EAFNOSUPPORT: return WKW_EAFNOSUPPORT;
+    case EAGAIN: return WKW_EAGAIN;
+    case EALREADY: return WKW_EALREADY;
+    case EBADF: return WKW_EBADF;
+    case EBADMSG: return WKW_EBADMSG;
+    case EBUSY: return WKW_EBUSY;
+    case ECANCELED: return WKW_ECANCELED;
+    case ECHILD: return WKW_ECHILD;
+    case ECONNABORTED: return WKW_ECONNABORTED;
+    case ECONNREFUSED: return WKW_ECONNREFUSED;
+    case ECONNRESET: return WKW_ECONNRESET;
+    case EDEADLK: return WKW_EDEADLK;
+    case EDESTADDRREQ: return WKW_EDESTADDRREQ;
+    case EDOM: return WKW_EDOM;
+    case EDQUOT: return WKW_EDQUOT;
+    case EEXIST: return WKW_EEXIST;
+    case EFAULT: return WKW_EFAULT;
+    case EFBIG: return WKW_EFBIG;
+    case EHOSTUNREACH: return WKW_EHOSTUNREACH;
+    case EIDRM: return WKW_EIDRM;
+    case EILSEQ: return WKW_EILSEQ;
+    case EINPROGRESS: return WKW_EINPROGRESS;
+    case EINTR: return WKW_EINTR;
+    case EINVAL: return WKW_EINVAL;
+    case EIO: return WKW_EIO;
+    case EISCONN: return WKW_EISCONN;
+    case EISDIR: return WKW_EISDIR;
+    case ELOOP: return WKW_ELOOP;
+    case EMFILE: return WKW_EMFILE;
+    case EMLINK: return WKW_EMLINK;
+    case EMSGSIZE: return WKW_EMSGSIZE;
+    case EMULTIHOP: return WKW_EMULTIHOP;
+    case ENAMETOOLONG: return WKW_ENAMETOOLONG;
+    case ENETDOWN: return WKW_ENETDOWN;
+    case ENETRESET: return WKW_ENETRESET;
+    case ENETUNREACH: return WKW_ENETUNREACH;
+    case ENFILE: return WKW_ENFILE;
+    case ENOBUFS: return WKW_ENOBUFS;
+    case ENODEV: return WKW_ENODEV;
+    case ENOENT: return WKW_ENOENT;
+    case ENOEXEC: return WKW_ENOEXEC;
+    case ENOLCK: return WKW_ENOLCK;
+    case ENOLINK: return WKW_ENOLINK;
+    case ENOMEM: return WKW_ENOMEM;
+    case ENOMSG: return WKW_ENOMSG;
+    case ENOPROTOOPT: return WKW_ENOPROTOOPT;
+    case ENOSPC: return WKW_ENOSPC;
+    case ENOSYS: return WKW_ENOSYS;
+    case ENOTCONN: return WKW_ENOTCONN;
+    case ENOTDIR: return WKW_ENOTDIR;
+    case ENOTEMPTY: return WKW_ENOTEMPTY;
+    case ENOTRECOVERABLE: return WKW_ENOTRECOVERABLE;
+    case ENOTSOCK: return WKW_ENOTSOCK;
+    case ENOTSUP: return WKW_ENOTSUP; /* also EOPNOTSUPP on Linux */
+    case ENOTTY: return WKW_ENOTTY;
+    case ENXIO: return WKW_ENXIO;
+    case EOVERFLOW: return WKW_EOVERFLOW;
+    case EOWNERDEAD: return WKW_EOWNERDEAD;
+    case EPERM: return WKW_EPERM;
+    case EPIPE: return WKW_EPIPE;
+    case EPROTO: return WKW_EPROTO;
+    case EPROTONOSUPPORT: return WKW_EPROTONOSUPPORT;
+    case EPROTOTYPE: return WKW_EPROTOTYPE;
+    case ERANGE: return WKW_ERANGE;
+    case EROFS: return WKW_EROFS;
+    case ESPIPE: return WKW_ESPIPE;
+    case ESRCH: return WKW_ESRCH;
+    case ESTALE: return WKW_ESTALE;
+    case ETIMEDOUT: return WKW_ETIMEDOUT;
+    case ETXTBSY: return WKW_ETXTBSY;
+    case EXDEV: return WKW_EXDEV;
+    }
+    return WKW_EIO;
+}
+
+"""#),
+        ("src/wasi_fd.c", #"""
+/* WASI descriptors: the table, stat conversion, and the fd_* calls. */
+#include "wasi_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+uint32_t wkw_fd_get(wk_wasi *w, uint32_t fd, uint64_t rights, wkw_fd **out) {
+    if (fd >= w->fd_count || w->fds[fd].host < 0) return WKW_EBADF;
+    wkw_fd *f = &w->fds[fd];
+    if ((f->rights & rights) != rights) return WKW_ENOTCAPABLE;
+    *out = f;
+    return WKW_ESUCCESS;
+}
+
+uint32_t wkw_fd_add(wk_wasi *w, int host, uint8_t type, uint64_t rights, uint64_t inheriting,
+                    uint32_t *out) {
+    uint32_t number = 0;
+    while (number < w->fd_count && w->fds[number].host >= 0) number++;
+    if (number == w->fd_count) {
+        wkw_fd *grown = number < INT32_MAX ? realloc(w->fds, ((size_t)number + 1) * sizeof *grown) : NULL;
+        if (!grown) {
+            close(host);
+            return WKW_ENOMEM;
+        }
+        w->fds = grown;
+        w->fd_count++;
+    }
+    w->fds[number] = (wkw_fd){.host = host, .type = type, .rights = rights, .inheriting = inheriting};
+    *out = number;
+    return WKW_ESUCCESS;
+}
+
+void wkw_fd_release(wkw_fd *f) {
+    if (f->dir) closedir(f->dir);
+    if (f->host >= 0) close(f->host);
+    free(f->preopen);
+    *f = (wkw_fd){.host = -1};
+}
+
+uint8_t wkw_filetype(int host, const struct stat *st) {
+    switch (st->st_mode & S_IFMT) {
+    case S_IFDIR: return WKW_FT_DIR;
+    case S_IFREG: return WKW_FT_FILE;
+    case S_IFLNK: return WKW_FT_SYMLINK;
+    case S_IFCHR: return WKW_FT_CHAR;
+    case S_IFBLK: return WKW_FT_BLOCK;
+    case S_IFSOCK: {
+        int type = 0;
+        socklen_t length = sizeof type;
+        if (host >= 0 && getsockopt(host, SOL_SOCKET, SO_TYPE, &type, &length) == 0 && type == SOCK_DGRAM)
+            return WKW_FT_DGRAM;
+        return WKW_FT_STREAM;
+    }
+    }
+    return WKW_FT_UNKNOWN; /* pipes: WASI has no type for them */
+}
+
+static uint64_t stat_time(struct timespec t) {
+    return t.tv_sec < 0 ? 0 : (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+void wkw_put_filestat(uint8_t *p, int host, const struct stat *st) {
+    memset(p, 0, 64);
+    wkw_put64(p, (uint64_t)st->st_dev);
+    wkw_put64(p + 8, (uint64_t)st->st_ino);
+    p[16] = wkw_filetype(host, st);
+    wkw_put64(p + 24, (uint64_t)st->st_nlink);
+    wkw_put64(p + 32, (uint64_t)st->st_size);
+    wkw_put64(p + 40, stat_time(st->st_atim));
+    wkw_put64(p + 48, stat_time(st->st_mtim));
+    wkw_put64(p + 56, stat_time(st->st_ctim));
+}
+
+uint32_t wkw_iovecs(wk_wasi *w, uint32_t iovs, uint32_t count, struct iovec **out) {
+    uint8_t *list = wkw_mem(w, iovs, (uint64_t)count * 8);
+    if (!list) return WKW_EFAULT;
+    if (count > IOV_MAX) return WKW_EINVAL;
+    struct iovec *v = malloc(((size_t)count + 1) * sizeof *v);
+    if (!v) return WKW_ENOMEM;
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t buffer = wkw_get32(list + 8 * i), length = wkw_get32(list + 8 * i + 4);
+        uint8_t *p = wkw_mem(w, buffer, length);
+        if (!p) {
+            free(v);
+            return WKW_EFAULT;
+        }
+        v[i] = (struct iovec){.iov_base = p, .iov_len = length};
+    }
+    *out = v;
+    return WKW_ESUCCESS;
+}
+
+/* ---- reading and writing ---- */
+
+/* readv/writev/preadv/pwritev through the guest's iovecs; the count goes to `out`. */
+static uint32_t transfer(wk_wasi *w, uint32_t fd, uint32_t iovs, uint32_t count, bool write,
+                         bool positioned, uint64_t offset, uint32_t out) {
+    wkw_fd *f;
+    uint32_t error = wkw_fd_get(w, fd, write ? WKW_RIGHT_FD_WRITE : WKW_RIGHT_FD_READ, &f);
+    if (error) return error;
+    if (positioned && !(f->rights & WKW_RIGHT_FD_SEEK)) return WKW_ENOTCAPABLE;
+    uint8_t *result = wkw_mem(w, out, 4);
+    if (!result) return WKW_EFAULT;
+    if (positioned && offset > INT64_MAX) return WKW_EINVAL;
+    struct iovec *v;
+    if ((error = wkw_iovecs(w, iovs, count, &v))) return error;
+    ssize_t n;
+    do {
+        if (positioned)
+            n = write ? pwritev(f->host, v, (int)count, (off_t)offset) : preadv(f->host, v, (int)count, (off_t)offset);
+        else
+            n = write ? writev(f->host, v, (int)count) : readv(f->host, v, (int)count);
+    } while (n < 0 && errno == EINTR);
+    int saved = errno;
+    free(v);
+    if (n < 0) return wkw_errno(saved);
+    wkw_put32(result, (uint32_t)n);
+    return WKW_ESUCCESS;
+}
+
+uint32_t wkw_fd_read(void *c, uint32_t fd, uint32_t iovs, uint32_t count, uint32_t out) {
+    return transfer(c, fd, iovs, count, false, false, 0, out);
+}
+
+uint32_t wkw_fd_write(void *c, uint32_t fd, uint32_t iovs, uint32_t count, uint32_t out) {
+    return transfer(c, fd, iovs, count, true, false, 0, out);
+}
+
+uint32_t wkw_fd_pread(void *c, uint32_t fd, uint32_t iovs, uint32_t count, uint64_t offset, uint32_t out) {
+    return transfer(c, fd, iovs, count, false, true, offset, out);
+}
+
+uint32_t wkw_fd_pwrite(void *c, uint32_t fd, uint32_t iovs, uint32_t count, uint64_t offset, uint32_t out) {
+    return transfer(c, fd, iovs, count, true, true, offset, out);
+}
+
+uint32_t wkw_fd_seek(void *c, uint32_t fd, uint64_t offset, uint32_t whence, uint32_t out) {
+    wkw_fd *f;
+    uint32_t error = wkw_fd_get(c, fd, 0, &f);
+    if (error) return error;
+    /* Reporting the position only needs fd_tell. */
+    uint64_t need = offset == 0 && whence == 1 ? WKW_RIGHT_FD_TELL : WKW_RIGHT_FD_SEEK;
+    /* Pipes and terminals lack the right but answer ESPIPE, as POSIX programs expect. */
+    if (!(f->rights & need) && f->type == WKW_FT_FILE) return WKW_ENOTCAPABLE;
+    uint8_t *p = wkw_mem(c, out, 8);
+    if (!p) return WKW_EFAULT;
+    int how = whence == 0 ? SEEK_SET : whence == 1 ? SEEK_CUR : whence == 2 ? SEEK_END : -1;
+    if (how < 0) return WKW_EINVAL;
+    off_t position = lseek(f->host, (off_t)(int64_t)offset, how);
+    if (position < 0) return wkw_errno(errno);
+    wkw_put64(p, (uint64_t)position);
+    return WKW_ESUCCESS;
+}
+
+uint32_t wkw_fd_tell(void *c, uint32_t fd, uint32_t out) {
+    return wkw_fd_seek(c, fd, 0, 1, out);
+}
+
+/* ---- descriptor state ---- */
+
+uint32_t wkw_fd_close(void *c, uint32_t fd) {
+    wkw_fd *f;
+    uint32_t error = wkw_fd_get(c, fd, 0, &f);
+    if (error) return error;
+    wkw_fd_release(f);
+    return WKW_ESUCCESS;
+}
+
+uint32_t wkw_fd_renumber(void *c, uint32_t fd, uint32_t to) {
+    wk_wasi *w = c;
+    wkw_fd *from, *target;
+    uint32_t error = wkw_fd_get(w, fd, 0, &from);
+    if (!error) error = wkw_fd_get(w, to, 0, &target);
+    if (error) return error;
+    if (fd == to) return WKW_ESUCCESS;
+    wkw_fd_release(target);
+    *target = *from;
+    *from = (wkw_fd){.host = -1};
+    return WKW_ESUCCESS;
+}
+
+uint32_t wkw_fd_fdstat_get(void *c, uint32_t fd, uint32_t out) {
+    wkw_fd *f;
+    uint32_t error = wkw_fd_get(c, fd, 0, &f);
+    if (error) return error;
+    uint8_t *p = wkw_mem(c, out, 24);
+    if (!p) return WKW_EFAULT;
+    int flags = fcntl(f->host, F_GETFL);
+    if (flags < 0) return wkw_errno(errno);
+    uint16_t wasi = 0;
+    if (flags & O_APPEND) wasi |= WKW_FDFLAG_APPEND;
+    if (flags & O_NONBLOCK) wasi |= WKW_FDFLAG_NONBLOCK;
+    if ((flags & O_SYNC) == O_SYNC) wasi |= WKW_FDFLAG_SYNC;
+    else if (flags & O_DSYNC) wasi |= WKW_FDFLAG_DSYNC;
+    memset(p, 0, 24);
+    p[0] = f->type;
+    wkw_put16(p + 2, wasi);
+    wkw_put64(p + 8, f->rights);
+    wkw_put64(p + 16, f->inheriting);
+    return WKW_ESUCCESS;
+}
+
+/* Linux changes only O_APPEND and O_NONBLOCK on an open file. */
+uint32_t wkw_fd_fdstat_set_flags(void *c, uint32_t fd, uint32_t flags) {
+    wkw_fd *f;
+    uint32_t error = wkw_fd_get(c, fd, WKW_RIGHT_FD_FDSTAT_SET_FLAGS, &f);
+    if (error) return error;
+    if (flags & ~(uint32_t)(WKW_FDFLAG_APPEND | WKW_FDFLAG_NONBLOCK)) return WKW_ENOTSUP;
+    int host = fcntl(f->host, F_GETFL);
+    if (host < 0) return wkw_errno(errno);
+    host &= ~(O_APPEND | O_NONBLOCK);
+    if (flags & WKW_FDFLAG_APPEND) host |= O_APPEND;
+    if (flags & WKW_FDFLAG_NONBLOCK) host |= O_NONBLOCK;
+    return fcntl(f->host, F_SETFL, host) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
+}
+
+/* Rights only ever shrink. */
+uint32_t wkw_fd_fdstat_set_rights(void *c, uint32_t fd, uint64_t rights, uint64_t inheriting) {
+    wkw_fd *f;
+    uint32_t error = wkw_fd_get(c, fd, 0, &f);
+    if (error) return error;
+    if ((rights & ~f->rights) || (inheriting & ~f->inheriting)) return WKW_ENOTCAPABLE;
+    f->rights = rights;
+    f->inheriting = inheriting;
+    return WKW_ESUCCESS;
+}
+
+uint32_t wkw_fd_filestat_get(void *c, uint32_t fd, uint32_t out) {
+    wkw_fd *f;
+    uint32_t error = wkw_fd_get(c, fd, WKW_RIGHT_FD_FILESTAT_GET, &f);
+    if (error) return error;
+    uint8_t *p = wkw_mem(c, out, 64);
+    if (!p) return WKW_EFAULT;
+    struct stat st;
+    if (fstat(f->host, &st) != 0) return wkw_errno(errno);
+    wkw_put_filestat(p, f->host, &st);
+    return WKW_ESUCCESS;
+}
+
+uint32_t wkw_fd_filestat_set_size(void *c, uint32_t fd, uint64_t size) {
+    wkw_fd *f;
+    uint32_t error = wkw_fd_get(c, fd, WKW_RIGHT_FD_FILESTAT_SET_SIZE, &f);
+    if (error) return error;
+    if (size > INT64_MAX) return WKW_EINVAL;
+    return ftruncate(f->host, (off_t)size) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
+}
+
+/* fstflags: 1 atim, 2 atim_now, 4 mtim, 8 mtim_now; absent means unchanged. */
+static uint32_t set_times(uint64_t atim, uint64_t mtim, uint32_t flags, struct timespec times[2]) {
+    if ((flags & 3) == 3 || (flags & 12) == 12 || (flags & ~15u)) return WKW_EINVAL;
+    uint64_t values[2] = {atim, mtim};
+    for (int i = 0; i < 2; i++) {
+        uint32_t set = flags >> (2 * i) & 1, now = flags >> (2 * i) & 2;
+        if (now) times[i] = (struct timespec){.tv_nsec = UTIME_NOW};
+        else if (set) times[i] = (struct timespec){.tv_sec = (time_t)(values[i] / 1000000000u),
+                                                   .tv_nsec = (long)(values[i] % 1000000000u)};
+        else times[i] = (struct timespec){.tv_nsec = UTIME_OMIT};
+    }
+    return WKW_ESUCCESS;
+}
+
+uint32_t wkw_fd_filestat_set_times(void *c, uint32_t fd, uint64_t atim, uint64_t mtim, uint32_t flags) {
+    wkw_fd *f;
+    struct timespec times[2];
+    uint32_t error = wkw_fd_get(c, fd, WKW_RIGHT_FD_FILESTAT_SET_TIMES, &f);
+    if (!error) error = set_times(atim, mtim, flags, times);
+    if (error) return error;
+    return futimens(f->host, times) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
+}
+
+uint32_t wkw_set_times(uint64_t atim, uint64_t mtim, uint32_t flags, struct timespec times[2]) {
+    return set_times(atim, mtim, flags, times);
+}
+
+uint32_t wkw_fd_advise(void *c, uint32_t fd, uint64_t offset, uint64_t length, uint32_t advice) {
+    static const int host[] = {POSIX_FADV_NORMAL, POSIX_FADV_SEQUENTIAL, POSIX_FADV_RANDOM,
+                               POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE};
+    wkw_fd *f;
+    uint32_t error = wkw_fd_get(c, fd, WKW_RIGHT_FD_ADVISE, &f);
+    if (error) return error;
+    if (advice > 5 || offset > INT64_MAX || length > INT64_MAX) return WKW_EINVAL;
+    return wkw_errno(posix_fadvise(f->host, (off_t)offset, (off_t)length, host[advice]));
+}
+
+uint32_t wkw_fd_allocate(void *c, uint32_t fd, uint64_t offset, uint64_t length) {
+    wkw_fd *f;
+    uint32_t error = wkw_fd_get(c, fd, WKW_RIGHT_FD_ALLOCATE, &f);
+    if (error) return error;
+    if (offset > INT64_MAX || length > INT64_MAX - offset) return WKW_EINVAL;
+    return wkw_errno(posix_fallocate(f->host, (off_t)offset, (off_t)length));
+}
+
+uint32_t wkw_fd_datasync(void *c, uint32_t fd) {
+    wkw_fd *f;
+    uint32_t error = wkw_fd_get(c, fd, WKW_RIGHT_FD_DATASYNC, &f);
+    if (error) return error;
+    return fdatasync(f->host) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
+}
+
+uint32_t wkw_fd_sync(void *c, uint32_t fd) {
+    wkw_fd *f;
+    uint32_t error = wkw_fd_get(c, fd, WKW_RIGHT_FD_SYNC, &f);
+    if (error) return error;
+    return fsync(f->host) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
+}
+
+/* ---- preopens ---- */
+
+uint32_t wkw_fd_prestat_get(void *c, uint32_t fd, uint32_t out) {
+    wkw_fd *f;
+    uint32_t error = wkw_fd_get(c, fd, 0, &f);
+    if (error) return error;
+    if (!f->preopen) return WKW_EBADF;
+    uint8_t *p = wkw_mem(c, out, 8);
+    if (!p) return WKW_EFAULT;
+    memset(p, 0, 8); /* tag 0: a directory */
+    wkw_put32(p + 4, f->preopen_length);
+    return WKW_ESUCCESS;
+}
+
+uint32_t wkw_fd_prestat_dir_name(void *c, uint32_t fd, uint32_t path, uint32_t length) {
+    wkw_fd *f;
+    uint32_t error = wkw_fd_get(c, fd, 0, &f);
+    if (error) return error;
+    if (!f->preopen) return WKW_EBADF;
+    uint8_t *p = wkw_mem(c, path, length);
+    if (!p) return WKW_EFAULT;
+    if (length < f->preopen_length) return WKW_ENAMETOOLONG;
+    memcpy(p, f->preopen, f->preopen_length);
+    return WKW_ESUCCESS;
+}
+
+/* ---- directories ---- */
+
+/* Entries from `cookie` on: a cookie is the host's d_off of the entry before, which
+ * seekdir accepts back, so a listing resumes where the guest left it; 0 is the start.
+ * Entries are 24-byte dirents followed by the name; the last may be cut short, which
+ * tells the guest to call again. */
+uint32_t wkw_fd_readdir(void *c, uint32_t fd, uint32_t buffer, uint32_t length, uint64_t cookie, uint32_t out) {
+    wkw_fd *f;
+    uint32_t error = wkw_fd_get(c, fd, WKW_RIGHT_FD_READDIR, &f);
+    if (error) return error;
+    uint8_t *p = wkw_mem(c, buffer, length), *result = wkw_mem(c, out, 4);
+    if (!p || !result) return WKW_EFAULT;
+    if (f->type != WKW_FT_DIR) return WKW_ENOTDIR;
+    if (!f->dir) {
+        /* A descriptor of its own: the stream owns and moves its offset. */
+        int copy = openat(f->host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (copy < 0) return wkw_errno(errno);
+        if (!(f->dir = fdopendir(copy))) {
+            int saved = errno;
+            close(copy);
+            return wkw_errno(saved);
+        }
+    }
+    if (cookie == 0) rewinddir(f->dir);
+    else if (cookie > LONG_MAX) return WKW_EINVAL;
+    else seekdir(f->dir, (long)cookie);
+    uint32_t used = 0;
+    while (used < length) {
+        errno = 0;
+        struct dirent *entry = readdir(f->dir);
+        if (!entry) {
+            if (errno) return wkw_errno(errno);
+            break;
+        }
+        size_t name_length = strlen(entry->d_name);
+        uint8_t header[24] = {0}, type;
+        switch (entry->d_type) {
+        case DT_DIR: type = WKW_FT_DIR; break;
+        case DT_REG: type = WKW_FT_FILE; break;
+        case DT_LNK: type = WKW_FT_SYMLINK; break;
+        case DT_CHR: type = WKW_FT_CHAR; break;
+        case DT_BLK: type = WKW_FT_BLOCK; break;
+        case DT_SOCK: type = WKW_FT_STREAM; break;
+        default: type = WKW_FT_UNKNOWN; break;
+        }
+        wkw_put64(header, (uint64_t)entry->d_off);
+        wkw_put64(header + 8, (uint64_t)entry->d_ino);
+        wkw_put32(header + 16, (uint32_t)name_length);
+        header[20] = type;
+        uint32_t room = length - used, n = room < 24 ? room : 24;
+        memcpy(p + used, header, n);
+        used += n;
+        room = length - used;
+        n = name_length < room ? (uint32_t)name_length : room;
+        memcpy(p + used, entry->d_name, n);
+        used += n;
+    }
+    wkw_put32(result, used);
+    return WKW_ESUCCESS;
+}
+
+"""#),
+        ("src/wasi_path.c", #"""
+/* WASI paths and the sandbox. Every path resolves beneath the directory descriptor it
+ * is relative to: openat2(RESOLVE_BENEATH) where the kernel has it (Linux 5.6+), else a
+ * component walk that opens one name at a time with O_NOFOLLOW, expands symlinks
+ * itself and keeps its own stack of directories, so `..` can never climb above the
+ * start. Either way the check happens at every use, so symlinks planted later cannot
+ * lead out. Escapes (absolute paths, `..` above the preopen, symlinks leading out) fail
+ * with ENOTCAPABLE, as in wasmtime. Operations on a name (unlink, rename, link, symlink,
+ * mkdir, readlink) resolve the parent that way and act on the last component with the
+ * *at() calls, never following it. */
+#include "wasi_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+bool wkw_force_walk = false;
+static bool no_openat2 = false; /* ENOSYS seen: the kernel predates it */
+
+enum { LOOKUP_FOLLOW = 1 };
+enum { MAX_SYMLINKS = 40 };
+
+/* The component walk: `flags` applies to the last component, which O_NOFOLLOW keeps
+ * from being followed; other symlinks are expanded here (relative targets only). */
+static int walk_open(int root, const char *path, int flags, mode_t mode) {
+    size_t capacity = strlen(path) + 1;
+    char *rest = malloc(capacity);
+    int stack[PATH_MAX / 2];
+    int depth = 0, links = 0, result = -1, error = 0;
+    if (!rest) return errno = ENOMEM, -1;
+    memcpy(rest, path, capacity);
+    bool trailing_slash = capacity > 1 && path[capacity - 2] == '/';
+    size_t at = 0;
+    for (;;) {
+        while (rest[at] == '/') at++;
+        if (!rest[at]) {
+            /* Empty remainder: the path named the current directory. */
+            int top = depth ? stack[depth - 1] : root;
+            result = openat(top, ".", (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW)) | O_CLOEXEC, mode);
+            if (result < 0) error = errno;
+            break;
+        }
+        size_t end = at;
+        while (rest[end] && rest[end] != '/') end++;
+        size_t after = end;
+        while (rest[after] == '/') after++;
+        bool last = !rest[after];
+        char name[NAME_MAX + 1];
+        if (end - at > NAME_MAX) { error = ENAMETOOLONG; break; }
+        memcpy(name, rest + at, end - at);
+        name[end - at] = 0;
+        at = after;
+        int top = depth ? stack[depth - 1] : root;
+        if (strcmp(name, ".") == 0) continue;
+        if (strcmp(name, "..") == 0) {
+            if (depth == 0) { error = EXDEV; break; }
+            close(stack[--depth]);
+            continue;
+        }
+        bool follow = !last || trailing_slash || !(flags & O_NOFOLLOW);
+        if (follow) {
+            char target[PATH_MAX];
+            ssize_t n = readlinkat(top, name, target, sizeof target - 1);
+            if (n >= 0) {
+                if (++links > MAX_SYMLINKS) { error = ELOOP; break; }
+                target[n] = 0;
+                if (target[0] == '/' || n == 0) { error = n ? EXDEV : ENOENT; break; }
+                /* Continue with target + "/" + the rest. */
+                size_t tail = strlen(rest + at);
+                char *next = malloc((size_t)n + tail + 2);
+                if (!next) { error = ENOMEM; break; }
+                memcpy(next, target, (size_t)n);
+                next[n] = '/';
+                memcpy(next + n + 1, rest + at, tail + 1);
+                if (last && !trailing_slash) next[n] = 0, next[n + 1] = 0;
+                free(rest);
+                rest = next;
+                at = 0;
+                continue;
+            }
+        }
+        if (last && !trailing_slash) {
+            result = openat(top, name, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+            if (result < 0) error = errno;
+            break;
+        }
+        if (depth == (int)(sizeof stack / sizeof *stack)) { error = ENAMETOOLONG; break; }
+        /* O_NOFOLLOW: a symlink swapped in after readlinkat fails here (ENOTDIR). */
+        int next = openat(top, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0) { error = errno; break; }
+        stack[depth++] = next;
+    }
+    while (depth) close(stack[--depth]);
+    free(rest);
+    if (result < 0) errno = error ? error : EIO;
+    return result;
+}
+
+/* Opens `path` beneath `root`; -1 with errno (EXDEV for an escape). */
+static int beneath_open(int root, const char *path, int flags, mode_t mode) {
+    if (!wkw_force_walk && !no_openat2) {
+        struct open_how how = {
+            .flags = (uint64_t)(flags | O_CLOEXEC),
+            .mode = (flags & O_CREAT) ? mode : 0,
+            .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+        };
+        for (int attempt = 0; attempt < 16; attempt++) {
+            long fd = syscall(SYS_openat2, root, path, &how, sizeof how);
+            if (fd >= 0) return (int)fd;
+            if (errno == EAGAIN || errno == EINTR) continue; /* a concurrent rename */
+            if (errno != ENOSYS) return -1;
+            no_openat2 = true;
+            break;
+        }
+        if (!no_openat2) return errno = EAGAIN, -1;
+    }
+    return walk_open(root, path, flags, mode);
+}
+
+/* Resolution errors: an escape is a missing capability. */
+static uint32_t resolve_errno(int host) {
+    return host == EXDEV ? WKW_ENOTCAPABLE : wkw_errno(host);
+}
+
+/* The guest path as a C string (malloc'ed): EFAULT out of memory, EINVAL with a NUL
+ * inside, ENOTCAPABLE when absolute. */
+static uint32_t guest_path(wk_wasi *w, uint32_t address, uint32_t length, char **out) {
+    const uint8_t *p = wkw_mem(w, address, length);
+    if (!p) return WKW_EFAULT;
+    if (length >= PATH_MAX) return WKW_ENAMETOOLONG;
+    if (memchr(p, 0, length)) return WKW_EINVAL;
+    if (length == 0) return WKW_ENOENT;
+    if (p[0] == '/') return WKW_ENOTCAPABLE;
+    char *path = malloc((size_t)length + 1);
+    if (!path) return WKW_ENOMEM;
+    memcpy(path, p, length);
+    path[length] = 0;
+    *out = path;
+    return WKW_ESUCCESS;
+}
+
+/* A directory descriptor the guest passed. */
+static uint32_t directory(wk_wasi *w, uint32_t fd, wkw_fd **out) {
+    uint32_t error = wkw_fd_get(w, fd, 0, out);
+    if (error) return error;
+    return (*out)->type == WKW_FT_DIR ? WKW_ESUCCESS : WKW_ENOTDIR;
+}
+
+/* The parent of a guest path, opened beneath `fd`, and its last component. A path
+ * ending in `..` names a directory above its parent: it is checked to stay inside and
+ * then acted on as `..` of the parent, which every name operation refuses. */
+typedef struct parent {
+    int fd;
+    char *path;       /* owns the text */
+    const char *name; /* last component, inside `path` */
+} parent;
+
+static uint32_t open_parent(wk_wasi *w, uint32_t fd, uint32_t address, uint32_t length, parent *out) {
+    wkw_fd *dir;
+    uint32_t error = directory(w, fd, &dir);
+    if (error) return error;
+    char *path;
+    if ((error = guest_path(w, address, length, &path))) return error;
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/') path[--n] = 0; /* "a/" acts on "a" */
+    char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    if (slash) *slash = 0;
+    int parent_fd = beneath_open(dir->host, slash ? (slash == path ? "." : path) : ".",
+                                 O_PATH | O_DIRECTORY, 0);
+    if (parent_fd < 0) {
+        error = resolve_errno(errno);
+        free(path);
+        return error;
+    }
+    if (strcmp(name, "..") == 0) {
+        int check = beneath_open(parent_fd, "..", O_PATH | O_DIRECTORY, 0);
+        if (check < 0) {
+            error = resolve_errno(errno);
+            close(parent_fd);
+            free(path);
+            return error;
+        }
+        close(check);
+    }
+    *out = (parent){.fd = parent_fd, .path = path, .name = name};
+    return WKW_ESUCCESS;
+}
+
+static void close_parent(parent *p) {
+    close(p->fd);
+    free(p->path);
+}
+
+/* Opens the whole path beneath `fd` as O_PATH, following the last symlink or not. */
+static uint32_t open_whole(wk_wasi *w, uint32_t fd, uint32_t lookup, uint32_t address, uint32_t length,
+                           int *out) {
+    wkw_fd *dir;
+    char *path;
+    uint32_t error = directory(w, fd, &dir);
+    if (!error) error = guest_path(w, address, length, &path);
+    if (error) return error;
+    int host = beneath_open(dir->host, path, O_PATH | (lookup & LOOKUP_FOLLOW ? 0 : O_NOFOLLOW), 0);
+    free(path);
+    if (host < 0) return resolve_errno(errno);
+    *out = host;
+    return WKW_ESUCCESS;
+}
+
+/* oflags: 1 creat, 2 directory, 4 excl, 8 trunc. The access mode follows the rights
+ * asked for, as in wasmtime: write rights open for writing. */
+uint32_t wkw_path_open(void *c, uint32_t fd, uint32_t lookup, uint32_t address, uint32_t length,
+                       uint32_t oflags, uint64_t rights, uint64_t inheriting, uint32_t fdflags, uint32_t out) {
+    wk_wasi *w = c;
+    wkw_fd *dir;
+    char *path;
+    uint32_t error = directory(w, fd, &dir);
+    if (error) return error;
+    if (!wkw_mem(w, out, 4)) return WKW_EFAULT;
+    if ((error = guest_path(w, address, length, &path))) return error;
+    bool read = rights & (WKW_RIGHT_FD_READ | WKW_RIGHT_FD_READDIR);
+    bool write = rights & (WKW_RIGHT_FD_WRITE | WKW_RIGHT_FD_ALLOCATE | WKW_RIGHT_FD_FILESTAT_SET_SIZE);
+    /* A directory is only ever read; write rights it cannot use are dropped below. */
+    int flags = write && !(oflags & 2) ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;
+    if (oflags & 1) flags |= O_CREAT;
+    if (oflags & 2) flags |= O_DIRECTORY;
+    if (oflags & 4) flags |= O_EXCL;
+    if (oflags & 8) flags |= O_TRUNC;
+    if (fdflags & WKW_FDFLAG_APPEND) flags |= O_APPEND;
+    if (fdflags & WKW_FDFLAG_DSYNC) flags |= O_DSYNC;
+    if (fdflags & WKW_FDFLAG_NONBLOCK) flags |= O_NONBLOCK;
+    if (fdflags & (WKW_FDFLAG_RSYNC | WKW_FDFLAG_SYNC)) flags |= O_SYNC;
+    if (!(lookup & LOOKUP_FOLLOW)) flags |= O_NOFOLLOW;
+    int host = beneath_open(dir->host, path, flags | O_NOCTTY, 0666);
+    free(path);
+    if (host < 0) return resolve_errno(errno);
+    struct stat st;
+    if (fstat(host, &st) != 0) {
+        error = wkw_errno(errno);
+        close(host);
+        return error;
+    }
+    uint8_t type = wkw_filetype(host, &st);
+    uint64_t most = type == WKW_FT_DIR ? WKW_RIGHTS_DIR : type == WKW_FT_FILE ? WKW_RIGHTS_FILE : WKW_RIGHTS_STREAM;
+    uint64_t allowed = dir->inheriting;
+    uint32_t number;
+    error = wkw_fd_add(w, host, type, rights & most & allowed, inheriting & allowed, &number);
+    if (error) return error;
+    return wkw_store32(w, out, number);
+}
+
+uint32_t wkw_path_filestat_get(void *c, uint32_t fd, uint32_t lookup, uint32_t address, uint32_t length,
+                               uint32_t out) {
+    uint8_t *p = wkw_mem(c, out, 64);
+    int host;
+    if (!p) return WKW_EFAULT;
+    uint32_t error = open_whole(c, fd, lookup, address, length, &host);
+    if (error) return error;
+    struct stat st;
+    error = fstat(host, &st) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
+    if (!error) wkw_put_filestat(p, -1, &st);
+    close(host);
+    return error;
+}
+
+uint32_t wkw_path_filestat_set_times(void *c, uint32_t fd, uint32_t lookup, uint32_t address, uint32_t length,
+                                     uint64_t atim, uint64_t mtim, uint32_t flags) {
+    struct timespec times[2];
+    int host;
+    uint32_t error = wkw_set_times(atim, mtim, flags, times);
+    if (!error) error = open_whole(c, fd, lookup, address, length, &host);
+    if (error) return error;
+    /* An O_PATH descriptor takes times through AT_EMPTY_PATH. */
+    error = utimensat(host, "", times, AT_EMPTY_PATH) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
+    close(host);
+    return error;
+}
+
+uint32_t wkw_path_create_directory(void *c, uint32_t fd, uint32_t address, uint32_t length) {
+    parent p;
+    uint32_t error = open_parent(c, fd, address, length, &p);
+    if (error) return error;
+    error = mkdirat(p.fd, p.name, 0777) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
+    close_parent(&p);
+    return error;
+}
+
+uint32_t wkw_path_remove_directory(void *c, uint32_t fd, uint32_t address, uint32_t length) {
+    parent p;
+    uint32_t error = open_parent(c, fd, address, length, &p);
+    if (error) return error;
+    error = unlinkat(p.fd, p.name, AT_REMOVEDIR) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
+    close_parent(&p);
+    return error;
+}
+
+uint32_t wkw_path_unlink_file(void *c, uint32_t fd, uint32_t address, uint32_t length) {
+    parent p;
+    uint32_t error = open_parent(c, fd, address, length, &p);
+    if (error) return error;
+    error = unlinkat(p.fd, p.name, 0) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
+    close_parent(&p);
+    return error;
+}
+
+/* The link's text as stored: reading it resolves nothing. */
+uint32_t wkw_path_readlink(void *c, uint32_t fd, uint32_t address, uint32_t length, uint32_t buffer,
+                           uint32_t buffer_length, uint32_t out) {
+    uint8_t *b = wkw_mem(c, buffer, buffer_length), *result = wkw_mem(c, out, 4);
+    parent p;
+    if (!b || !result) return WKW_EFAULT;
+    uint32_t error = open_parent(c, fd, address, length, &p);
+    if (error) return error;
+    ssize_t n = readlinkat(p.fd, p.name, (char *)b, buffer_length);
+    error = n >= 0 ? WKW_ESUCCESS : wkw_errno(errno);
+    if (n >= 0) wkw_put32(result, (uint32_t)n);
+    close_parent(&p);
+    return error;
+}
+
+uint32_t wkw_path_rename(void *c, uint32_t fd, uint32_t address, uint32_t length, uint32_t new_fd,
+                         uint32_t new_address, uint32_t new_length) {
+    parent from, to;
+    uint32_t error = open_parent(c, fd, address, length, &from);
+    if (error) return error;
+    if ((error = open_parent(c, new_fd, new_address, new_length, &to))) {
+        close_parent(&from);
+        return error;
+    }
+    error = renameat(from.fd, from.name, to.fd, to.name) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
+    close_parent(&from);
+    close_parent(&to);
+    return error;
+}
+
+/* Following a symlink source could link a file outside, so it is refused (EINVAL, as
+ * in wasmtime); the link is made to the name itself. */
+uint32_t wkw_path_link(void *c, uint32_t fd, uint32_t lookup, uint32_t address, uint32_t length,
+                       uint32_t new_fd, uint32_t new_address, uint32_t new_length) {
+    if (lookup & LOOKUP_FOLLOW) return WKW_EINVAL;
+    parent from, to;
+    uint32_t error = open_parent(c, fd, address, length, &from);
+    if (error) return error;
+    if ((error = open_parent(c, new_fd, new_address, new_length, &to))) {
+        close_parent(&from);
+        return error;
+    }
+    error = linkat(from.fd, from.name, to.fd, to.name, 0) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
+    close_parent(&from);
+    close_parent(&to);
+    return error;
+}
+
+/* The target is stored as text, unresolved: any target is allowed, and resolution
+ * beneath the preopen keeps later uses of it inside. */
+uint32_t wkw_path_symlink(void *c, uint32_t target_address, uint32_t target_length, uint32_t fd,
+                          uint32_t address, uint32_t length) {
+    const uint8_t *t = wkw_mem(c, target_address, target_length);
+    if (!t) return WKW_EFAULT;
+    if (memchr(t, 0, target_length)) return WKW_EINVAL;
+    if (target_length >= PATH_MAX) return WKW_ENAMETOOLONG;
+    char target[PATH_MAX];
+    memcpy(target, t, target_length);
+    target[target_length] = 0;
+    parent p;
+    uint32_t error = open_parent(c, fd, address, length, &p);
+    if (error) return error;
+    error = symlinkat(target, p.fd, p.name) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
+    close_parent(&p);
+    return error;
+}
+
+"""#),
+        ("src/wasi_poll.c", #"""
+/* WASI poll_oneoff (clock timeouts and descriptor readiness through ppoll) and the
+ * sock_* calls on descriptors that are sockets. */
+#include "wasi_internal.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { SUBSCRIPTION_SIZE = 48, EVENT_SIZE = 32 };
+enum { EVENT_CLOCK = 0, EVENT_FD_READ = 1, EVENT_FD_WRITE = 2 };
+enum { SUBCLOCK_ABSTIME = 1, EVENT_HANGUP = 1 };
+
+static uint64_t now(clockid_t clock) {
+    struct timespec t;
+    clock_gettime(clock, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+static void put_event(uint8_t *e, uint64_t userdata, uint16_t error, uint8_t type, uint64_t bytes,
+                      uint16_t flags) {
+    memset(e, 0, EVENT_SIZE);
+    wkw_put64(e, userdata);
+    wkw_put16(e + 8, error);
+    e[10] = type;
+    wkw_put64(e + 16, bytes);
+    wkw_put16(e + 24, flags);
+}
+
+/* Bytes a read would return now, where the host can tell. */
+static uint64_t readable_bytes(int host) {
+    int n = 0;
+    if (ioctl(host, FIONREAD, &n) == 0 && n > 0) return (uint64_t)n;
+    struct stat st;
+    if (fstat(host, &st) == 0 && S_ISREG(st.st_mode)) {
+        off_t at = lseek(host, 0, SEEK_CUR);
+        if (at >= 0 && st.st_size > at) return (uint64_t)(st.st_size - at);
+    }
+    return 0;
+}
+
+/* Waits for the earliest clock deadline or any descriptor; each subscription that is
+ * ready (or invalid: an event with its error) yields one event. */
+uint32_t wkw_poll_oneoff(void *c, uint32_t in, uint32_t out, uint32_t count, uint32_t result) {
+    wk_wasi *w = c;
+    uint8_t *subs = wkw_mem(w, in, (uint64_t)count * SUBSCRIPTION_SIZE);
+    uint8_t *events = wkw_mem(w, out, (uint64_t)count * EVENT_SIZE);
+    uint8_t *done = wkw_mem(w, result, 4);
+    if (!subs || !events || !done) return WKW_EFAULT;
+    if (count == 0) return WKW_EINVAL;
+    struct pollfd *fds = calloc(count, sizeof *fds);
+    uint64_t *deadline = calloc(count, sizeof *deadline); /* monotonic ns, clocks only */
+    if (!fds || !deadline) {
+        free(fds);
+        free(deadline);
+        return WKW_ENOMEM;
+    }
+    uint32_t produced = 0;
+    uint64_t start = now(CLOCK_MONOTONIC), earliest = UINT64_MAX;
+    for (uint32_t i = 0; i < count; i++) {
+        const uint8_t *s = subs + (uint64_t)i * SUBSCRIPTION_SIZE;
+        uint64_t userdata = wkw_get64(s);
+        uint8_t tag = s[8];
+        fds[i].fd = -1;
+        if (tag == EVENT_CLOCK) {
+            uint32_t id = wkw_get32(s + 16);
+            uint64_t timeout = wkw_get64(s + 24);
+            clockid_t clock = id == 0 ? CLOCK_REALTIME : id == 1 ? CLOCK_MONOTONIC
+                            : id == 2 ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_THREAD_CPUTIME_ID;
+            if (id > 3) {
+                put_event(events + (uint64_t)produced++ * EVENT_SIZE, userdata, WKW_EINVAL, tag, 0, 0);
+                deadline[i] = UINT64_MAX;
+                continue;
+            }
+            /* An absolute time becomes a wait from now on the monotonic clock. */
+            if (wkw_get16(s + 40) & SUBCLOCK_ABSTIME) {
+                uint64_t current = now(clock);
+                timeout = timeout > current ? timeout - current : 0;
+            }
+            deadline[i] = timeout > UINT64_MAX - start ? UINT64_MAX : start + timeout;
+            if (deadline[i] < earliest) earliest = deadline[i];
+        } else if (tag == EVENT_FD_READ || tag == EVENT_FD_WRITE) {
+            wkw_fd *f;
+            uint32_t error = wkw_fd_get(w, wkw_get32(s + 16), WKW_RIGHT_POLL_FD_READWRITE, &f);
+            deadline[i] = UINT64_MAX;
+            if (error) {
+                put_event(events + (uint64_t)produced++ * EVENT_SIZE, userdata, (uint16_t)error, tag, 0, 0);
+                continue;
+            }
+            fds[i].fd = f->host;
+            fds[i].events = tag == EVENT_FD_READ ? POLLIN : POLLOUT;
+        } else {
+            free(fds);
+            free(deadline);
+            return WKW_EINVAL;
+        }
+    }
+    /* Errors already found mean no waiting. */
+    struct timespec wait = {0, 0}, *timeout = NULL;
+    if (produced == 0 && earliest != UINT64_MAX) {
+        uint64_t left = earliest - start;
+        wait.tv_sec = (time_t)(left / 1000000000u);
+        wait.tv_nsec = (long)(left % 1000000000u);
+        timeout = &wait;
+    } else if (produced) {
+        timeout = &wait;
+    }
+    int ready;
+    for (;;) {
+        ready = ppoll(fds, count, timeout, NULL);
+        if (ready >= 0 || errno != EINTR) break;
+        if (timeout && timeout != &wait) break;
+        if (earliest != UINT64_MAX && produced == 0) {
+            uint64_t t = now(CLOCK_MONOTONIC), left = earliest > t ? earliest - t : 0;
+            wait.tv_sec = (time_t)(left / 1000000000u);
+            wait.tv_nsec = (long)(left % 1000000000u);
+        }
+    }
+    if (ready < 0) {
+        uint32_t error = wkw_errno(errno);
+        free(fds);
+        free(deadline);
+        return error;
+    }
+    uint64_t finished = now(CLOCK_MONOTONIC);
+    for (uint32_t i = 0; i < count; i++) {
+        const uint8_t *s = subs + (uint64_t)i * SUBSCRIPTION_SIZE;
+        uint8_t *e = events + (uint64_t)produced * EVENT_SIZE;
+        if (s[8] == EVENT_CLOCK) {
+            if (deadline[i] != UINT64_MAX && deadline[i] <= finished && produced < count)
+                put_event(e, wkw_get64(s), 0, EVENT_CLOCK, 0, 0), produced++;
+        } else if (fds[i].fd >= 0 && fds[i].revents && produced < count) {
+            short r = fds[i].revents;
+            uint16_t error = r & POLLNVAL ? WKW_EBADF : 0;
+            uint16_t flags = r & POLLHUP ? EVENT_HANGUP : 0;
+            uint64_t bytes = s[8] == EVENT_FD_READ && !error ? readable_bytes(fds[i].fd) : 0;
+            put_event(e, wkw_get64(s), error, s[8], bytes, flags);
+            produced++;
+        }
+    }
+    free(fds);
+    free(deadline);
+    wkw_put32(done, produced);
+    return WKW_ESUCCESS;
+}
+
+/* ---- sockets ---- */
+
+static uint32_t socket_fd(wk_wasi *w, uint32_t fd, uint64_t rights, wkw_fd **out) {
+    uint32_t error = wkw_fd_get(w, fd, 0, out);
+    if (error) return error;
+    if ((*out)->type != WKW_FT_STREAM && (*out)->type != WKW_FT_DGRAM) return WKW_ENOTSOCK;
+    return ((*out)->rights & rights) == rights ? WKW_ESUCCESS : WKW_ENOTCAPABLE;
+}
+
+uint32_t wkw_sock_accept(void *c, uint32_t fd, uint32_t flags, uint32_t out) {
+    wk_wasi *w = c;
+    wkw_fd *f;
+    uint32_t error = socket_fd(w, fd, WKW_RIGHT_SOCK_ACCEPT, &f);
+    if (error) return error;
+    if (!wkw_mem(w, out, 4)) return WKW_EFAULT;
+    if (flags & ~(uint32_t)WKW_FDFLAG_NONBLOCK) return WKW_EINVAL;
+    int host;
+    do host = accept4(f->host, NULL, NULL, SOCK_CLOEXEC | (flags ? SOCK_NONBLOCK : 0));
+    while (host < 0 && errno == EINTR);
+    if (host < 0) return wkw_errno(errno);
+    uint32_t number;
+    if ((error = wkw_fd_add(w, host, WKW_FT_STREAM, WKW_RIGHTS_SOCKET & ~WKW_RIGHT_SOCK_ACCEPT, 0, &number)))
+        return error;
+    return wkw_store32(w, out, number);
+}
+
+/* riflags: 1 peek, 2 waitall; roflags 1: the datagram was truncated. */
+uint32_t wkw_sock_recv(void *c, uint32_t fd, uint32_t iovs, uint32_t count, uint32_t flags,
+                       uint32_t size_out, uint32_t flags_out) {
+    wk_wasi *w = c;
+    wkw_fd *f;
+    uint32_t error = socket_fd(w, fd, WKW_RIGHT_FD_READ, &f);
+    if (error) return error;
+    uint8_t *size = wkw_mem(w, size_out, 4), *oflags = wkw_mem(w, flags_out, 2);
+    if (!size || !oflags) return WKW_EFAULT;
+    if (flags & ~3u) return WKW_EINVAL;
+    struct iovec *v;
+    if ((error = wkw_iovecs(w, iovs, count, &v))) return error;
+    struct msghdr message = {.msg_iov = v, .msg_iovlen = count};
+    int host = (flags & 1 ? MSG_PEEK : 0) | (flags & 2 ? MSG_WAITALL : 0);
+    ssize_t n;
+    do n = recvmsg(f->host, &message, host);
+    while (n < 0 && errno == EINTR);
+    int saved = errno;
+    free(v);
+    if (n < 0) return wkw_errno(saved);
+    wkw_put32(size, (uint32_t)n);
+    wkw_put16(oflags, message.msg_flags & MSG_TRUNC ? 1 : 0);
+    return WKW_ESUCCESS;
+}
+
+uint32_t wkw_sock_send(void *c, uint32_t fd, uint32_t iovs, uint32_t count, uint32_t flags, uint32_t out) {
+    wk_wasi *w = c;
+    wkw_fd *f;
+    uint32_t error = socket_fd(w, fd, WKW_RIGHT_FD_WRITE, &f);
+    if (error) return error;
+    uint8_t *size = wkw_mem(w, out, 4);
+    if (!size) return WKW_EFAULT;
+    if (flags) return WKW_EINVAL; /* siflags has no flags */
+    struct iovec *v;
+    if ((error = wkw_iovecs(w, iovs, count, &v))) return error;
+    struct msghdr message = {.msg_iov = v, .msg_iovlen = count};
+    ssize_t n;
+    do n = sendmsg(f->host, &message, MSG_NOSIGNAL); /* EPIPE, not SIGPIPE */
+    while (n < 0 && errno == EINTR);
+    int saved = errno;
+    free(v);
+    if (n < 0) return wkw_errno(saved);
+    wkw_put32(size, (uint32_t)n);
+    return WKW_ESUCCESS;
+}
+
+/* sdflags: 1 rd, 2 wr. */
+uint32_t wkw_sock_shutdown(void *c, uint32_t fd, uint32_t how) {
+    wkw_fd *f;
+    uint32_t error = socket_fd(c, fd, WKW_RIGHT_SOCK_SHUTDOWN, &f);
+    if (error) return error;
+    if (how == 0 || how > 3) return WKW_EINVAL;
+    int host = how == 1 ? SHUT_RD : how == 2 ? SHUT_WR : SHUT_RDWR;
+    return shutdown(f->host, host) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
 }
 
 """#),

@@ -1,0 +1,537 @@
+/* WASI: the functions called directly, as a compiled module calls its imports, on a
+ * memory of our own. `wasi_test walk` resolves paths by the component walk instead of
+ * openat2. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "check.h"
+#include "wasmkiln-wasi.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+extern bool wkw_force_walk; /* runtime test hook */
+
+typedef uint32_t u32;
+typedef uint64_t u64;
+
+static wk_wasi *w;
+static wk_memory *memory;
+static uint8_t *m;
+
+/* The import's code, checked against the signature a module would declare. */
+static void *fn(const char *name, const char *signature) {
+    const wk_func *f = wk_wasi_function(w, name, strlen(name));
+    CHECK(f != NULL);
+    CHECK(f->type_id == wk_type_id(signature));
+    CHECK(f->instance == w);
+    return f->code;
+}
+
+#define CALL(name, sig, type, ...) ((type)fn(#name, sig))(w, __VA_ARGS__)
+typedef u32 (*f_ii)(void *, u32, u32);
+typedef u32 (*f_iii)(void *, u32, u32, u32);
+typedef u32 (*f_iiii)(void *, u32, u32, u32, u32);
+typedef u32 (*f_iiiii)(void *, u32, u32, u32, u32, u32);
+typedef u32 (*f_iiiiii)(void *, u32, u32, u32, u32, u32, u32);
+typedef u32 (*f_iiiiiii)(void *, u32, u32, u32, u32, u32, u32, u32);
+typedef u32 (*f_i)(void *, u32);
+
+/* Guest addresses used below. */
+enum { PATH = 1000, PATH2 = 2000, OUT = 3000, IOV = 3100, BUF = 4096, BIG = 65536 };
+
+static u32 put(u32 at, const char *text) {
+    memcpy(m + at, text, strlen(text));
+    return (u32)strlen(text);
+}
+
+static u32 path_open(u32 dir, u32 lookup, const char *path, u32 oflags, u64 rights, u32 *fd) {
+    u32 n = put(PATH, path);
+    u32 e = ((u32(*)(void *, u32, u32, u32, u32, u32, u64, u64, u32, u32))fn("path_open", "iiiiiIIii:i"))(
+        w, dir, lookup, PATH, n, oflags, rights, ~0ull, 0, OUT);
+    if (e == 0) memcpy(fd, m + OUT, 4);
+    return e;
+}
+
+#define R_READ (1ull << 1)
+#define R_WRITE (1ull << 6)
+#define RW (R_READ | R_WRITE | 0x1Full | (1ull << 5) | (1ull << 7) | (1ull << 8) | (1ull << 14) | (7ull << 21))
+
+static u32 write_text(u32 fd, const char *text) {
+    u32 n = put(BUF, text);
+    memcpy(m + IOV, &(u32){BUF}, 4);
+    memcpy(m + IOV + 4, &n, 4);
+    return CALL(fd_write, "iiii:i", f_iiii, fd, IOV, 1, OUT);
+}
+
+static u32 read_into(u32 fd, u32 length, u32 *got) {
+    memcpy(m + IOV, &(u32){BUF}, 4);
+    memcpy(m + IOV + 4, &length, 4);
+    u32 e = CALL(fd_read, "iiii:i", f_iiii, fd, IOV, 1, OUT);
+    memcpy(got, m + OUT, 4);
+    return e;
+}
+
+static u32 path_op(const char *name, const char *sig, u32 dir, const char *path) {
+    u32 n = put(PATH, path);
+    return ((f_iii)fn(name, sig))(w, dir, PATH, n);
+}
+
+static u32 rename_(u32 dir, const char *from, const char *to) {
+    u32 a = put(PATH, from), b = put(PATH2, to);
+    return CALL(path_rename, "iiiiii:i", f_iiiiii, dir, PATH, a, dir, PATH2, b);
+}
+
+static u32 symlink_(u32 dir, const char *target, const char *at) {
+    u32 a = put(PATH, target), b = put(PATH2, at);
+    return CALL(path_symlink, "iiiii:i", f_iiiii, PATH, a, dir, PATH2, b);
+}
+
+static u32 link_(u32 dir, const char *from, const char *to) {
+    u32 a = put(PATH, from), b = put(PATH2, to);
+    return CALL(path_link, "iiiiiii:i", f_iiiiiii, dir, 0, PATH, a, dir, PATH2, b);
+}
+
+static void test_args(void) {
+    CHECK_EQ(CALL(args_sizes_get, "ii:i", f_ii, OUT, OUT + 4), 0);
+    CHECK_EQ(*(u32 *)(m + OUT), 3);
+    CHECK_EQ(*(u32 *)(m + OUT + 4), 10);
+    CHECK_EQ(CALL(args_get, "ii:i", f_ii, 100, 200), 0);
+    CHECK_EQ(*(u32 *)(m + 100), 200);
+    CHECK(strcmp((char *)m + *(u32 *)(m + 104), "a b") == 0);
+    CHECK(strcmp((char *)m + *(u32 *)(m + 108), "") == 0);
+    CHECK_EQ(CALL(environ_sizes_get, "ii:i", f_ii, OUT, OUT + 4), 0);
+    CHECK_EQ(*(u32 *)(m + OUT), 2);
+    CHECK_EQ(*(u32 *)(m + OUT + 4), 9);
+    CHECK_EQ(CALL(environ_get, "ii:i", f_ii, 100, 200), 0);
+    CHECK(strcmp((char *)m + *(u32 *)(m + 104), "B=") == 0);
+    CHECK(strcmp((char *)m + 200, "A=1=2") == 0);
+    OK("args and environ");
+}
+
+static void test_faults(u32 dir) {
+    u32 size = (u32)memory->size;
+    CHECK_EQ(CALL(args_get, "ii:i", f_ii, size - 4, 200), 21);  /* 3 pointers past the end */
+    CHECK_EQ(CALL(args_get, "ii:i", f_ii, 100, size - 2), 21);
+    CHECK_EQ(CALL(args_sizes_get, "ii:i", f_ii, size, 0), 21);
+    CHECK_EQ(CALL(random_get, "ii:i", f_ii, size - 10, 11), 21);
+    CHECK_EQ(CALL(random_get, "ii:i", f_ii, 0xFFFFFFF0u, 0x20), 21); /* would wrap in 32 bits */
+    CHECK_EQ(CALL(fd_write, "iiii:i", f_iiii, 1, size - 4, 1, OUT), 21);
+    memcpy(m + IOV, &(u32){0xFFFFFF00u}, 4); /* buffer that overflows */
+    memcpy(m + IOV + 4, &(u32){0x200}, 4);
+    CHECK_EQ(CALL(fd_write, "iiii:i", f_iiii, 1, IOV, 1, OUT), 21);
+    CHECK_EQ(CALL(fd_write, "iiii:i", f_iiii, 1, IOV, 0x20000000u, OUT), 21);
+    CHECK_EQ(CALL(fd_prestat_dir_name, "iii:i", f_iii, dir, size - 1, 100), 21);
+    CHECK_EQ(CALL(path_create_directory, "iii:i", f_iii, dir, size - 2, 3), 21);
+    CHECK_EQ(CALL(clock_time_get, "iIi:i", u32(*)(void *, u32, u64, u32), 1, 0, size - 7), 21);
+    CHECK_EQ(CALL(poll_oneoff, "iiii:i", f_iiii, 0, size - 32, 2, OUT), 21);
+    wk_wasi_set_memory(w, NULL);
+    CHECK_EQ(CALL(args_sizes_get, "ii:i", f_ii, OUT, OUT + 4), 21);
+    wk_wasi_set_memory(w, memory);
+    OK("efault");
+}
+
+static void test_pipe(void) {
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    wk_wasi_config config = {.stdin_fd = 0, .stdout_fd = fds[1], .stderr_fd = 2};
+    wk_wasi *saved = w;
+    w = wk_wasi_new(&config, NULL);
+    CHECK(w != NULL);
+    wk_wasi_set_memory(w, memory);
+    CHECK_EQ(write_text(1, "hello pipe"), 0);
+    CHECK_EQ(*(u32 *)(m + OUT), 10);
+    char text[32] = {0};
+    CHECK_EQ(read(fds[0], text, sizeof text), 10);
+    CHECK(strcmp(text, "hello pipe") == 0);
+    CHECK_EQ(CALL(fd_fdstat_get, "ii:i", f_ii, 1, OUT), 0);
+    CHECK(*(u64 *)(m + OUT + 8) & R_WRITE);
+    CHECK_EQ(CALL(fd_prestat_get, "ii:i", f_ii, 3, OUT), 8); /* nothing granted */
+    CHECK_EQ(path_op("path_create_directory", "iii:i", 3, "x"), 8);
+    u64 off = 0;
+    CHECK_EQ(CALL(fd_seek, "iIii:i", u32(*)(void *, u32, u64, u32, u32), 1, off, 0, OUT), 70);
+    wk_wasi_free(w);
+    w = saved;
+    close(fds[0]);
+    close(fds[1]);
+    OK("fd_write to a pipe");
+}
+
+static void test_files(u32 dir) {
+    CHECK_EQ(CALL(fd_prestat_get, "ii:i", f_ii, dir, OUT), 0);
+    CHECK_EQ(m[OUT], 0);
+    CHECK_EQ(*(u32 *)(m + OUT + 4), 4);
+    CHECK_EQ(CALL(fd_prestat_dir_name, "iii:i", f_iii, dir, 500, 4), 0);
+    CHECK(memcmp(m + 500, "work", 4) == 0);
+    CHECK_EQ(CALL(fd_prestat_dir_name, "iii:i", f_iii, dir, 500, 3), 37);
+    u32 fd;
+    CHECK_EQ(path_open(dir, 0, "missing", 0, RW, &fd), 44);
+    CHECK_EQ(path_open(dir, 0, "f.txt", 1 | 4, RW, &fd), 0);
+    CHECK_EQ(path_open(dir, 0, "f.txt", 1 | 4, RW, &fd + 0), 20);
+    CHECK_EQ(write_text(fd, "0123456789"), 0);
+    u32 got;
+    typedef u32 (*seek_t)(void *, u32, u64, u32, u32);
+    CHECK_EQ(CALL(fd_tell, "ii:i", f_ii, fd, OUT), 0);
+    CHECK_EQ(*(u64 *)(m + OUT), 10);
+    CHECK_EQ(CALL(fd_seek, "iIii:i", seek_t, fd, (u64)-4, 2, OUT), 0);
+    CHECK_EQ(*(u64 *)(m + OUT), 6);
+    CHECK_EQ(read_into(fd, 100, &got), 0);
+    CHECK_EQ(got, 4);
+    CHECK(memcmp(m + BUF, "6789", 4) == 0);
+    CHECK_EQ(CALL(fd_seek, "iIii:i", seek_t, fd, 0, 7, OUT), 28);
+    typedef u32 (*pio_t)(void *, u32, u32, u32, u64, u32);
+    memcpy(m + IOV, &(u32){BUF}, 4);
+    memcpy(m + IOV + 4, &(u32){3}, 4);
+    CHECK_EQ(CALL(fd_pread, "iiiIi:i", pio_t, fd, IOV, 1, 2, OUT), 0);
+    CHECK(memcmp(m + BUF, "234", 3) == 0);
+    put(BUF, "xyz");
+    CHECK_EQ(CALL(fd_pwrite, "iiiIi:i", pio_t, fd, IOV, 1, 20, OUT), 0);
+    CHECK_EQ(CALL(fd_filestat_get, "ii:i", f_ii, fd, OUT), 0);
+    CHECK_EQ(m[OUT + 16], 4);
+    CHECK_EQ(*(u64 *)(m + OUT + 32), 23);
+    CHECK_EQ(CALL(fd_filestat_set_size, "iI:i", u32(*)(void *, u32, u64), fd, 5), 0);
+    CHECK_EQ(CALL(fd_filestat_get, "ii:i", f_ii, fd, OUT), 0);
+    CHECK_EQ(*(u64 *)(m + OUT + 32), 5);
+    typedef u32 (*times_t)(void *, u32, u64, u64, u32);
+    CHECK_EQ(CALL(fd_filestat_set_times, "iIIi:i", times_t, fd, 1000000000ull * 1000 + 5, 2000000000ull * 1000, 1 | 4), 0);
+    CHECK_EQ(CALL(fd_filestat_get, "ii:i", f_ii, fd, OUT), 0);
+    CHECK_EQ(*(u64 *)(m + OUT + 40), 1000000000ull * 1000 + 5);
+    CHECK_EQ(*(u64 *)(m + OUT + 48), 2000000000ull * 1000);
+    CHECK_EQ(CALL(fd_filestat_set_times, "iIIi:i", times_t, fd, 0, 0, 1 | 2), 28);
+    CHECK_EQ(CALL(fd_advise, "iIIi:i", u32(*)(void *, u32, u64, u64, u32), fd, 0, 0, 1), 0);
+    CHECK_EQ(CALL(fd_allocate, "iII:i", u32(*)(void *, u32, u64, u64), fd, 0, 100), 0);
+    CHECK_EQ(CALL(fd_datasync, "i:i", f_i, fd), 0);
+    CHECK_EQ(CALL(fd_sync, "i:i", f_i, fd), 0);
+    CHECK_EQ(CALL(fd_fdstat_set_flags, "ii:i", f_ii, fd, 1), 0);
+    CHECK_EQ(CALL(fd_fdstat_get, "ii:i", f_ii, fd, OUT), 0);
+    CHECK_EQ(m[OUT], 4);
+    CHECK_EQ(*(uint16_t *)(m + OUT + 2), 1);
+    CHECK_EQ(*(u64 *)(m + OUT + 8), RW & ~(1ull << 14));
+    /* Rights shrink, never grow. */
+    typedef u32 (*rights_t)(void *, u32, u64, u64);
+    CHECK_EQ(CALL(fd_fdstat_set_rights, "iII:i", rights_t, fd, R_READ, 0), 0);
+    CHECK_EQ(write_text(fd, "no"), 76);
+    CHECK_EQ(CALL(fd_fdstat_set_rights, "iII:i", rights_t, fd, RW, 0), 76);
+    /* Renumber onto another open descriptor. */
+    u32 other;
+    CHECK_EQ(path_open(dir, 0, "f.txt", 0, R_READ, &other), 0);
+    CHECK_EQ(CALL(fd_renumber, "ii:i", f_ii, fd, other), 0);
+    CHECK_EQ(CALL(fd_close, "i:i", f_i, fd), 8);
+    CHECK_EQ(CALL(fd_close, "i:i", f_i, other), 0);
+    CHECK_EQ(CALL(fd_close, "i:i", f_i, other), 8);
+    /* Directories and path stat/times. */
+    CHECK_EQ(path_op("path_create_directory", "iii:i", dir, "d"), 0);
+    CHECK_EQ(path_op("path_create_directory", "iii:i", dir, "d"), 20);
+    CHECK_EQ(path_open(dir, 0, "d", 0, R_WRITE, &fd), 31);
+    u32 n = put(PATH, "d/../f.txt");
+    CHECK_EQ(CALL(path_filestat_get, "iiiii:i", f_iiiii, dir, 1, PATH, n, OUT), 0);
+    CHECK_EQ(m[OUT + 16], 4);
+    CHECK_EQ(*(u64 *)(m + OUT + 32), 100);
+    typedef u32 (*ptimes_t)(void *, u32, u32, u32, u32, u64, u64, u32);
+    CHECK_EQ(CALL(path_filestat_set_times, "iiiiIIi:i", ptimes_t, dir, 1, PATH, n, 0, 7000000000ull, 4), 0);
+    CHECK_EQ(CALL(path_filestat_get, "iiiii:i", f_iiiii, dir, 1, PATH, n, OUT), 0);
+    CHECK_EQ(*(u64 *)(m + OUT + 48), 7000000000ull);
+    /* Rename, link, symlink, readlink, unlink. */
+    CHECK_EQ(rename_(dir, "f.txt", "d/g.txt"), 0);
+    CHECK_EQ(link_(dir, "d/g.txt", "h.txt"), 0);
+    CHECK_EQ(symlink_(dir, "d/g.txt", "s"), 0);
+    u32 k = put(PATH, "s");
+    CHECK_EQ(CALL(path_readlink, "iiiiii:i", f_iiiiii, dir, PATH, k, BUF, 100, OUT), 0);
+    CHECK_EQ(*(u32 *)(m + OUT), 7);
+    CHECK(memcmp(m + BUF, "d/g.txt", 7) == 0);
+    CHECK_EQ(path_open(dir, 1, "s", 0, R_READ | (1ull << 21), &fd), 0);
+    CHECK_EQ(CALL(fd_filestat_get, "ii:i", f_ii, fd, OUT), 0);
+    CHECK_EQ(*(u64 *)(m + OUT + 24), 2); /* two links */
+    CHECK_EQ(CALL(fd_close, "i:i", f_i, fd), 0);
+    CHECK_EQ(path_open(dir, 0, "s", 0, R_READ, &fd), 32); /* no follow */
+    CHECK_EQ(CALL(path_filestat_get, "iiiii:i", f_iiiii, dir, 0, PATH, k, OUT), 0);
+    CHECK_EQ(m[OUT + 16], 7);
+    CHECK_EQ(path_op("path_remove_directory", "iii:i", dir, "d"), 55);
+    CHECK_EQ(path_op("path_unlink_file", "iii:i", dir, "d/g.txt"), 0);
+    CHECK_EQ(path_op("path_unlink_file", "iii:i", dir, "s"), 0);
+    CHECK_EQ(path_op("path_unlink_file", "iii:i", dir, "h.txt"), 0);
+    CHECK_EQ(path_op("path_unlink_file", "iii:i", dir, "d"), 31);
+    CHECK_EQ(path_op("path_remove_directory", "iii:i", dir, "d/"), 0);
+    OK("files and paths");
+}
+
+static void test_readdir(u32 dir) {
+    u32 sub;
+    CHECK_EQ(path_op("path_create_directory", "iii:i", dir, "many"), 0);
+    CHECK_EQ(path_open(dir, 0, "many", 2, RW & ~R_WRITE, &sub), 0);
+    for (int i = 0; i < 1000; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "file-%04d", i);
+        u32 fd;
+        CHECK_EQ(path_open(sub, 0, name, 1, R_WRITE, &fd), 0);
+        CHECK_EQ(CALL(fd_close, "i:i", f_i, fd), 0);
+    }
+    static bool seen[1000];
+    int count = 0, calls = 0;
+    u64 cookie = 0;
+    typedef u32 (*readdir_t)(void *, u32, u32, u32, u64, u32);
+    for (;;) {
+        const u32 size = 700; /* small: many calls, entries cut at the end */
+        CHECK_EQ(CALL(fd_readdir, "iiiIi:i", readdir_t, sub, BIG, size, cookie, OUT), 0);
+        u32 used = *(u32 *)(m + OUT), at = 0;
+        calls++;
+        while (at + 24 <= used) {
+            u64 next = *(u64 *)(m + BIG + at);
+            u32 length = *(u32 *)(m + BIG + at + 16);
+            if (at + 24 + length > used) break; /* cut: resume from this entry */
+            char name[64] = {0};
+            memcpy(name, m + BIG + at + 24, length);
+            int index;
+            if (sscanf(name, "file-%04d", &index) == 1) {
+                CHECK(!seen[index]);
+                CHECK_EQ(m[BIG + at + 20], 4);
+                seen[index] = true;
+                count++;
+            }
+            cookie = next;
+            at += 24 + length;
+        }
+        if (used < size) break;
+    }
+    CHECK_EQ(count, 1000);
+    CHECK(calls > 20);
+    CHECK_EQ(CALL(fd_close, "i:i", f_i, sub), 0);
+    OK("readdir with cookies");
+}
+
+static void test_clock_random(void) {
+    typedef u32 (*time_t_)(void *, u32, u64, u32);
+    for (u32 id = 0; id < 4; id++) {
+        CHECK_EQ(CALL(clock_res_get, "ii:i", f_ii, id, OUT), 0);
+        CHECK(*(u64 *)(m + OUT) > 0);
+        CHECK_EQ(CALL(clock_time_get, "iIi:i", time_t_, id, 1, OUT), 0);
+    }
+    CHECK_EQ(CALL(clock_time_get, "iIi:i", time_t_, 0, 1, OUT), 0);
+    CHECK(*(u64 *)(m + OUT) > 1600000000ull * 1000000000ull);
+    CHECK_EQ(CALL(clock_time_get, "iIi:i", time_t_, 9, 1, OUT), 28);
+    memset(m + BUF, 0, 64);
+    CHECK_EQ(CALL(random_get, "ii:i", f_ii, BUF, 64), 0);
+    int zeros = 0;
+    for (int i = 0; i < 64; i++) zeros += m[BUF + i] == 0;
+    CHECK(zeros < 16);
+    CHECK_EQ(((u32(*)(void *))fn("sched_yield", ":i"))(w), 0);
+    CHECK_EQ(CALL(proc_raise, "i:i", f_i, 2), 52);
+    CHECK(wk_wasi_function(w, "nope", 4) == NULL);
+    CHECK(wk_wasi_function(w, "fd_write", 7) == NULL);
+    OK("clock and random");
+}
+
+static void test_poll(void) {
+    /* A 50 ms relative timeout and a read on an empty pipe. */
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    wk_wasi_config config = {.stdin_fd = fds[0], .stdout_fd = fds[1], .stderr_fd = 2};
+    wk_wasi *saved = w;
+    w = wk_wasi_new(&config, NULL);
+    wk_wasi_set_memory(w, memory);
+    memset(m + BUF, 0, 96);
+    *(u64 *)(m + BUF) = 77;
+    m[BUF + 8] = 0;
+    *(u32 *)(m + BUF + 16) = 1;
+    *(u64 *)(m + BUF + 24) = 50000000;
+    *(u64 *)(m + BUF + 48) = 88;
+    m[BUF + 56] = 1;
+    *(u32 *)(m + BUF + 64) = 0;
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    CHECK_EQ(CALL(poll_oneoff, "iiii:i", f_iiii, BUF, BIG, 2, OUT), 0);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double elapsed = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    CHECK(elapsed >= 0.049 && elapsed < 2);
+    CHECK_EQ(*(u32 *)(m + OUT), 1);
+    CHECK_EQ(*(u64 *)(m + BIG), 77);
+    CHECK_EQ(m[BIG + 10], 0);
+    /* Now readable: the read event, with its byte count, and no waiting. */
+    CHECK(write(fds[1], "abc", 3) == 3);
+    *(u64 *)(m + BUF + 24) = 5000000000ull;
+    CHECK_EQ(CALL(poll_oneoff, "iiii:i", f_iiii, BUF, BIG, 2, OUT), 0);
+    CHECK_EQ(*(u32 *)(m + OUT), 1);
+    CHECK_EQ(*(u64 *)(m + BIG), 88);
+    CHECK_EQ(m[BIG + 10], 1);
+    CHECK_EQ(*(u64 *)(m + BIG + 16), 3);
+    /* An unknown descriptor is an event with EBADF. */
+    *(u32 *)(m + BUF + 64) = 40;
+    CHECK_EQ(CALL(poll_oneoff, "iiii:i", f_iiii, BUF, BIG, 2, OUT), 0);
+    CHECK_EQ(*(u32 *)(m + OUT), 1);
+    CHECK_EQ(*(uint16_t *)(m + BIG + 8), 8);
+    CHECK_EQ(CALL(poll_oneoff, "iiii:i", f_iiii, BUF, BIG, 0, OUT), 28);
+    /* Sockets: a socketpair on stdin/stdout. */
+    CHECK_EQ(CALL(sock_shutdown, "ii:i", f_ii, 0, 3), 57);
+    wk_wasi_free(w);
+    int pair[2];
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, pair) == 0);
+    config = (wk_wasi_config){.stdin_fd = pair[0], .stdout_fd = 1, .stderr_fd = 2};
+    w = wk_wasi_new(&config, NULL);
+    wk_wasi_set_memory(w, memory);
+    put(BUF, "ping");
+    *(u32 *)(m + IOV) = BUF;
+    *(u32 *)(m + IOV + 4) = 4;
+    CHECK_EQ(CALL(sock_send, "iiiii:i", f_iiiii, 0, IOV, 1, 0, OUT), 0);
+    char text[8] = {0};
+    CHECK_EQ(read(pair[1], text, 8), 4);
+    CHECK(write(pair[1], "pong", 4) == 4);
+    CHECK_EQ(CALL(sock_recv, "iiiiii:i", f_iiiiii, 0, IOV, 1, 0, OUT, OUT + 4), 0);
+    CHECK_EQ(*(u32 *)(m + OUT), 4);
+    CHECK(memcmp(m + BUF, "pong", 4) == 0);
+    CHECK_EQ(CALL(sock_accept, "iii:i", f_iii, 0, 0, OUT), 28); /* not listening */
+    CHECK_EQ(CALL(sock_shutdown, "ii:i", f_ii, 0, 2), 0);
+    CHECK_EQ(read(pair[1], text, 8), 0);
+    wk_wasi_free(w);
+    w = saved;
+    close(pair[0]), close(pair[1]), close(fds[0]), close(fds[1]);
+    OK("poll and sockets");
+}
+
+/* Every attempt to leave the preopen fails; `outside` is a file next to it. */
+static void test_escapes(u32 dir, const char *outside_name) {
+    u32 fd;
+    char text[256];
+    /* 1: .. */
+    CHECK_EQ(path_open(dir, 0, "..", 0, R_READ, &fd), 76);
+    /* 2: a/../../x */
+    CHECK_EQ(path_op("path_create_directory", "iii:i", dir, "a"), 0);
+    snprintf(text, sizeof text, "a/../../%s", outside_name);
+    CHECK_EQ(path_open(dir, 0, text, 0, R_READ, &fd), 76);
+    /* 3: absolute path */
+    CHECK_EQ(path_open(dir, 1, "/etc/passwd", 0, R_READ, &fd), 76);
+    /* 4: symlink to /etc, then open through it */
+    CHECK_EQ(symlink_(dir, "/etc", "etc"), 0);
+    CHECK_EQ(path_open(dir, 1, "etc/passwd", 0, R_READ, &fd), 76);
+    CHECK_EQ(path_open(dir, 1, "etc", 2, R_READ, &fd), 76);
+    /* 5: a chain of symlinks to .. */
+    CHECK_EQ(symlink_(dir, "..", "up"), 0);
+    CHECK_EQ(symlink_(dir, "up/..", "up2"), 0);
+    snprintf(text, sizeof text, "up/%s", outside_name);
+    CHECK_EQ(path_open(dir, 1, text, 0, R_READ, &fd), 76);
+    CHECK_EQ(path_open(dir, 1, "up2", 2, R_READ, &fd), 76);
+    /* 6: a symlink planted, behind the module's back, inside a directory it has open */
+    u32 sub;
+    CHECK_EQ(path_open(dir, 0, "a", 2, R_READ | (1ull << 13), &sub), 0);
+    char host[512];
+    CHECK(getcwd(host, sizeof host) != NULL);
+    CHECK(symlinkat("../..", AT_FDCWD, "work/a/planted") == 0);
+    snprintf(text, sizeof text, "planted/%s", outside_name);
+    CHECK_EQ(path_open(sub, 1, text, 0, R_READ, &fd), 76);
+    CHECK_EQ(path_open(sub, 1, "planted", 2, R_READ, &fd), 76);
+    {
+        u32 n = put(PATH, text);
+        CHECK_EQ(CALL(path_filestat_get, "iiiii:i", f_iiiii, sub, 1, PATH, n, OUT), 76);
+    }
+    /* 7: hard link to a file outside */
+    snprintf(text, sizeof text, "../%s", outside_name);
+    CHECK_EQ(link_(dir, text, "stolen"), 76);
+    snprintf(text, sizeof text, "up/%s", outside_name);
+    CHECK_EQ(link_(dir, text, "stolen"), 76);
+    CHECK_EQ(link_(dir, "etc/passwd", "stolen"), 76);
+    /* 8: rename to ../x and from outside */
+    CHECK_EQ(path_open(dir, 0, "mine", 1, R_WRITE, &fd), 0);
+    CHECK_EQ(CALL(fd_close, "i:i", f_i, fd), 0);
+    CHECK_EQ(rename_(dir, "mine", "../moved"), 76);
+    CHECK_EQ(rename_(dir, "mine", "up/moved"), 76);
+    snprintf(text, sizeof text, "../%s", outside_name);
+    CHECK_EQ(rename_(dir, text, "taken"), 76);
+    CHECK(access("moved", F_OK) != 0);
+    /* 9: readlink of an outside-pointing link gives its text; opening it is denied */
+    u32 n = put(PATH, "etc");
+    CHECK_EQ(CALL(path_readlink, "iiiiii:i", f_iiiiii, dir, PATH, n, BUF, 100, OUT), 0);
+    CHECK_EQ(*(u32 *)(m + OUT), 4);
+    m[BUF + 4] = 0;
+    CHECK_EQ(path_open(dir, 1, (char *)m + BUF, 2, R_READ, &fd), 76);
+    /* 10: a NUL inside the path */
+    memcpy(m + PATH, "mine\0/../../x", 13);
+    CHECK_EQ(((u32(*)(void *, u32, u32, u32, u32, u32, u64, u64, u32, u32))fn("path_open", "iiiiiIIii:i"))(
+                 w, dir, 0, PATH, 13, 0, R_READ, 0, 0, OUT), 28);
+    /* 11: the preopen's parent through . and .. mixes */
+    CHECK_EQ(path_open(dir, 0, "./a/./../..", 2, R_READ, &fd), 76);
+    CHECK_EQ(path_open(dir, 0, "a/.././../work", 2, R_READ, &fd), 76);
+    CHECK_EQ(path_op("path_create_directory", "iii:i", dir, "a/../../newdir"), 76);
+    CHECK_EQ(path_op("path_unlink_file", "iii:i", dir, ".."), 76);
+    CHECK_EQ(path_op("path_remove_directory", "iii:i", dir, "a/../.."), 76);
+    /* 12: a symlink whose target escapes can be made but not used */
+    snprintf(text, sizeof text, "../../%s", outside_name);
+    CHECK_EQ(symlink_(dir, text, "a/out"), 0);
+    CHECK_EQ(path_open(dir, 1, "a/out", 0, R_READ, &fd), 76);
+    CHECK_EQ(path_open(dir, 1, "a/out", 1 | 8, R_WRITE, &fd), 76);
+    n = put(PATH, "a/out");
+    CHECK_EQ(CALL(path_filestat_get, "iiiii:i", f_iiiii, dir, 1, PATH, n, OUT), 76);
+    typedef u32 (*ptimes_t)(void *, u32, u32, u32, u32, u64, u64, u32);
+    CHECK_EQ(CALL(path_filestat_set_times, "iiiiIIi:i", ptimes_t, dir, 1, PATH, n, 0, 0, 8), 76);
+    /* 13: creating through a dangling link that leads out */
+    CHECK_EQ(symlink_(dir, "../created-outside", "dangling"), 0);
+    CHECK_EQ(path_open(dir, 1, "dangling", 1, R_WRITE, &fd), 76);
+    CHECK(access("created-outside", F_OK) != 0);
+    /* Inside links still work: up/work is this preopen by name, which is outside. */
+    CHECK_EQ(symlink_(dir, "a/../mine", "in"), 0);
+    CHECK_EQ(path_open(dir, 1, "in", 0, R_READ, &fd), 0);
+    CHECK_EQ(CALL(fd_close, "i:i", f_i, fd), 0);
+    CHECK_EQ(CALL(fd_close, "i:i", f_i, sub), 0);
+    OK("sandbox escapes denied");
+}
+
+static void run_exit(void *context) {
+    (void)context;
+    ((void (*)(void *, u32))fn("proc_exit", "i:"))(w, 42);
+    printf("FAIL returned from proc_exit\n");
+    exit(1);
+}
+
+int main(int argc, char **argv) {
+    test_start();
+    if (argc > 1 && strcmp(argv[1], "walk") == 0) wkw_force_walk = true;
+    char folder[] = "/tmp/wasi-test-XXXXXX";
+    CHECK(mkdtemp(folder) != NULL);
+    CHECK(chdir(folder) == 0);
+    CHECK(mkdir("work", 0777) == 0);
+    int secret = open("secret", O_CREAT | O_WRONLY, 0600);
+    CHECK(secret >= 0);
+    close(secret);
+
+    memory = wk_memory_new(2, 2, WK_BOUNDS_EXPLICIT);
+    CHECK(memory != NULL);
+    m = memory->base;
+    const char *args[] = {"prog", "a b", ""};
+    const char *env[] = {"A=1=2", "B="};
+    const char *host[] = {"work"}, *guest[] = {"work"};
+    wk_wasi_config config = {.argc = 3, .argv = args, .envc = 2, .env = env, .dir_count = 1,
+                             .dir_host = host, .dir_guest = guest, .stdin_fd = 0, .stdout_fd = 1, .stderr_fd = 2};
+    wk_error error;
+    const char *bad[] = {"no-such-dir"};
+    wk_wasi_config wrong = config;
+    wrong.dir_host = bad;
+    CHECK(wk_wasi_new(&wrong, &error) == NULL);
+    CHECK(strstr(error.message, "no-such-dir") != NULL);
+    w = wk_wasi_new(&config, &error);
+    CHECK(w != NULL);
+    wk_wasi_set_memory(w, memory);
+
+    test_args();
+    test_faults(3);
+    test_pipe();
+    test_files(3);
+    test_readdir(3);
+    test_clock_random();
+    test_poll();
+    test_escapes(3, "secret");
+
+    CHECK_EQ(wk_call_protected(run_exit, NULL, NULL), WK_TRAP_EXIT);
+    CHECK_EQ(wk_wasi_exit_code(w), 42);
+    OK("proc_exit");
+    wk_wasi_free(w);
+    wk_memory_free(memory);
+    char command[128];
+    snprintf(command, sizeof command, "rm -rf %s", folder);
+    CHECK(system(command) == 0);
+    return 0;
+}
