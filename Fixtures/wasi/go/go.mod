@@ -1,0 +1,3 @@
+module wasmkiln.test/gowasi
+
+go 1.21
