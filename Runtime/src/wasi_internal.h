@@ -90,6 +90,7 @@ typedef struct wkw_fd {
     char *preopen;            /* guest name of a preopened directory, else NULL */
     uint32_t preopen_length;
     DIR *dir;                 /* fd_readdir's stream, opened on first use */
+    uint64_t dir_index;       /* the index of the entry `dir` returns next */
 } wkw_fd;
 
 enum { WKW_FUNCTION_COUNT = 46 };

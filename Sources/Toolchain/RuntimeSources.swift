@@ -704,6 +704,7 @@ typedef struct wkw_fd {
     char *preopen;            /* guest name of a preopened directory, else NULL */
     uint32_t preopen_length;
     DIR *dir;                 /* fd_readdir's stream, opened on first use */
+    uint64_t dir_index;       /* the index of the entry `dir` returns next */
 } wkw_fd;
 
 enum { WKW_FUNCTION_COUNT = 46 };
@@ -2122,10 +2123,11 @@ uint32_t wkw_fd_prestat_dir_name(void *c, uint32_t fd, uint32_t path, uint32_t l
 
 /* ---- directories ---- */
 
-/* Entries from `cookie` on: a cookie is the host's d_off of the entry before, which
- * seekdir accepts back, so a listing resumes where the guest left it; 0 is the start.
- * Entries are 24-byte dirents followed by the name; the last may be cut short, which
- * tells the guest to call again. */
+/* Entries from `cookie` on. A cookie is an entry's index in the listing (0 is the
+ * start): the host's d_off values are 64-bit hashes, which a 32-bit guest's telldir
+ * (a `long`) cannot hold. The stream is kept where the last call stopped, so reading a
+ * directory in order costs no rescans. Entries are 24-byte dirents followed by the
+ * name; the last may be cut short, which tells the guest to call again from it. */
 uint32_t wkw_fd_readdir(void *c, uint32_t fd, uint32_t buffer, uint32_t length, uint64_t cookie, uint32_t out) {
     wkw_fd *f;
     uint32_t error = wkw_fd_get(c, fd, WKW_RIGHT_FD_READDIR, &f);
@@ -2143,17 +2145,21 @@ uint32_t wkw_fd_readdir(void *c, uint32_t fd, uint32_t buffer, uint32_t length, 
             return wkw_errno(saved);
         }
     }
-    if (cookie == 0) rewinddir(f->dir);
-    else if (cookie > LONG_MAX) return WKW_EINVAL;
-    else seekdir(f->dir, (long)cookie);
+    if (cookie != f->dir_index) {
+        rewinddir(f->dir);
+        f->dir_index = 0;
+        while (f->dir_index < cookie && readdir(f->dir)) f->dir_index++;
+    }
     uint32_t used = 0;
     while (used < length) {
+        long position = telldir(f->dir);
         errno = 0;
         struct dirent *entry = readdir(f->dir);
         if (!entry) {
             if (errno) return wkw_errno(errno);
             break;
         }
+        f->dir_index++;
         size_t name_length = strlen(entry->d_name);
         uint8_t header[24] = {0}, type;
         switch (entry->d_type) {
@@ -2165,17 +2171,23 @@ uint32_t wkw_fd_readdir(void *c, uint32_t fd, uint32_t buffer, uint32_t length, 
         case DT_SOCK: type = WKW_FT_STREAM; break;
         default: type = WKW_FT_UNKNOWN; break;
         }
-        wkw_put64(header, (uint64_t)entry->d_off);
+        wkw_put64(header, f->dir_index);
         wkw_put64(header + 8, (uint64_t)entry->d_ino);
         wkw_put32(header + 16, (uint32_t)name_length);
         header[20] = type;
         uint32_t room = length - used, n = room < 24 ? room : 24;
         memcpy(p + used, header, n);
         used += n;
+        bool complete = n == 24;
         room = length - used;
         n = name_length < room ? (uint32_t)name_length : room;
         memcpy(p + used, entry->d_name, n);
         used += n;
+        if (!complete || n < name_length) {
+            /* Cut short: the guest asks again from this entry, so step back onto it. */
+            seekdir(f->dir, position);
+            f->dir_index--;
+        }
     }
     wkw_put32(result, used);
     return WKW_ESUCCESS;

@@ -7,41 +7,90 @@ import WasmValidator
 
 struct Build: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Compile a module to a shared library with the system C compiler.",
+        abstract: "Compile a WASI command to an executable, or any module to a shared library.",
         discussion: """
-            The library holds the module and the runtime; its entry point is \
-            `const wk_module wk_module_<name>` (see wasmkiln.h, which `emit-c` writes). \
-            Uses $CC (default cc) and appends $CFLAGS; compiled units are cached in \
-            $WASMKILN_CACHE (default $XDG_CACHE_HOME/wasmkiln or ~/.cache/wasmkiln).
+            Without --shared, FILE must be a WASI command: it exports a `_start` function and \
+            its memory as `memory`, and imports only from wasi_snapshot_preview1. The \
+            executable passes its arguments to the module (argv[0] is its own name) and \
+            inherits the standard streams. Nothing else is granted unless given here: \
+            --dir HOST[::GUEST] (the module sees HOST as GUEST, default HOST), \
+            --env NAME=VALUE, --inherit-env. The executable widens these at run time only \
+            through a block of options that comes first and ends with `--`, such as
+              app --wasmkiln-dir=HOST[::GUEST] --wasmkiln-env=NAME=VALUE -- ARGS...
+            (and --wasmkiln-inherit-env); without one, every argument is the module's. Its exit \
+            status is 0 when _start returns, the proc_exit code when the module exits, \
+            \(CommandDriver.trapStatus) after a trap (printed as `trap: MESSAGE` on \
+            standard error), and 1 when it cannot start (an unreadable directory, an \
+            import WASI does not define).
+
+            With --shared, the library holds the module and the runtime; its entry point is \
+            `const wk_module wk_module_<name>` (see wasmkiln.h, which `emit-c` writes).
+
+            Uses $CC (default cc) and appends $CFLAGS ($LDFLAGS too when linking an \
+            executable); compiled units are cached in $WASMKILN_CACHE (default \
+            $XDG_CACHE_HOME/wasmkiln or ~/.cache/wasmkiln).
             """
     )
 
     @Argument(help: "The module (.wasm, or .wat text).")
     var file: String
 
-    @Flag(help: "Build a shared library (the only kind for now).")
+    @Flag(help: "Build a shared library instead of an executable.")
     var shared = false
 
-    @Option(name: .shortAndLong, help: "The library to write.")
+    @Option(name: .shortAndLong, help: "The executable or library to write.")
     var output: String
 
+    @OptionGroup var grants: GrantArguments
     @OptionGroup var lowering: LoweringArguments
     @OptionGroup var compiling: CompilerArguments
 
     func validate() throws {
-        guard shared else { throw ValidationError("only shared libraries can be built for now: pass --shared") }
+        if shared, !grants.isEmpty {
+            throw ValidationError("--dir, --env and --inherit-env are for executables, not --shared libraries")
+        }
     }
 
     func run() async throws {
         let module = try ModuleInput.validated(file)
+        if !shared, let problem = WASICommand.problem(with: module.module) {
+            printError("\(file): \(problem) (pass --shared to build a library instead)")
+            throw ExitCode.failure
+        }
         do {
             let builder = try await compiling.builder()
-            try await builder.sharedLibrary(module, options: lowering.options(for: file),
-                                            output: URL(fileURLWithPath: output))
+            let output = URL(fileURLWithPath: output)
+            if shared {
+                try await builder.sharedLibrary(module, options: lowering.options(for: file), output: output)
+            } else {
+                try await builder.commandExecutable(module, options: lowering.options(for: file),
+                                                    grants: try grants.resolved(), linkFlags: compiling.linkFlags,
+                                                    output: output)
+            }
         } catch {
             printError("\(file): \(error)")
             throw ExitCode.failure
         }
+    }
+}
+
+/// What a command executable may reach: `--dir`, `--env`, `--inherit-env`.
+struct GrantArguments: ParsableArguments {
+    @Option(name: .customLong("dir"), help: ArgumentHelp("Grant a host directory, seen by the module as GUEST (default: HOST).", valueName: "HOST[::GUEST]"))
+    var directories: [String] = []
+
+    @Option(name: .customLong("env"), help: ArgumentHelp("Set an environment variable for the module.", valueName: "NAME=VALUE"))
+    var environment: [String] = []
+
+    @Flag(help: "Pass the environment the program runs with on to the module.")
+    var inheritEnv = false
+
+    var isEmpty: Bool { directories.isEmpty && environment.isEmpty && !inheritEnv }
+
+    /// The grants, host directories made absolute and checked.
+    func resolved() throws(ToolchainError) -> Grants {
+        try Grants(directories: directories.map(Grants.Directory.init(parsing:)), environment: environment,
+                   inheritEnvironment: inheritEnv).resolved()
     }
 }
 
@@ -79,6 +128,11 @@ struct CompilerArguments: ParsableArguments {
 
     func builder() async throws -> Builder {
         try await Builder.fromEnvironment(optimization: optimization, jobs: jobs)
+    }
+
+    /// `$LDFLAGS`, for linking executables.
+    var linkFlags: [String] {
+        CCompiler.splitFlags(ProcessInfo.processInfo.environment["LDFLAGS"] ?? "")
     }
 }
 

@@ -3,11 +3,17 @@ import CLowering
 import Foundation
 import Toolchain
 import WasmDecoder
+import WasmValidator
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Compile a module (cached), instantiate it once and call its exports.",
+        abstract: "Run a WASI command, or call a module's exports.",
         discussion: """
+            Without --invoke, FILE is a WASI command (it exports `_start`): it is built into \
+            a cached executable (see `build`) and run with ARGS, the standard streams and \
+            the grants given here; its exit status becomes wasmkiln's. Put `--` before \
+            ARGS that start with a dash. A module without `_start` is only instantiated.
+
             Each --invoke calls a function export with the arguments given and prints its \
             results one per line as `TYPE VALUE`, or `trap: MESSAGE`, then goes on with the \
             next. Arguments: integers in decimal or hex (42, -1, 0xff), floats as literals \
@@ -16,8 +22,11 @@ struct Run: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The module (.wasm, or .wat text). It may not have imports.")
+    @Argument(help: "The module (.wasm, or .wat text). With --invoke it may not have imports.")
     var file: String
+
+    @Argument(parsing: .allUnrecognized, help: "Arguments for a WASI command.")
+    var arguments: [String] = []
 
     @Option(name: .customLong("invoke"), help: ArgumentHelp("A call: the export's name, then its arguments.", valueName: "name arg..."))
     var invocations: [String] = []
@@ -25,10 +34,75 @@ struct Run: AsyncParsableCommand {
     @Option(help: "How compiled code checks memory accesses: guard (guard pages) or explicit.")
     var boundsChecks: BoundsChecks = .guardPages
 
+    @OptionGroup var grants: GrantArguments
     @OptionGroup var compiling: CompilerArguments
 
+    /// What the module sees as its arguments: a leading `--` only separates them.
+    var commandArguments: [String] {
+        arguments.first == "--" ? Array(arguments.dropFirst()) : arguments
+    }
+
     func run() async throws {
-        let module = try ModuleInput.validated(file)
+        try await invokeExports(invocations.isEmpty ? runCommand() : ModuleInput.validated(file))
+    }
+
+    /// Runs the module as a command if it is one (never returns then); returns a module
+    /// without `_start`, to be instantiated as before.
+    func runCommand() async throws -> ValidatedModule {
+        let bytes: [UInt8]
+        let resolved: Grants
+        do {
+            bytes = try ModuleFile.read(file)
+        } catch {
+            printError("\(error)")
+            throw ExitCode.failure
+        }
+        do {
+            resolved = try grants.resolved()
+        } catch {
+            printError("\(file): \(error)")
+            throw ExitCode.failure
+        }
+        // The warm path: the file's bytes and the options name the executable; nothing is
+        // decoded or compiled when it exists.
+        let settings = "command -O\(compiling.optimization.rawValue) bounds=\(boundsChecks.rawValue)\n\(resolved.keyText)"
+        let executable = CommandCache(cache: BuildCache(root: BuildCache.defaultRoot()))
+            .executable(fileBytes: bytes, name: "command", settings: settings)
+        if !CommandCache.exists(executable) {
+            let module = try ModuleInput.validated(file)
+            guard module.module.exports.contains(where: { $0.name == "_start" }) else {
+                if !commandArguments.isEmpty || !grants.isEmpty {
+                    printError("\(file): arguments and grants are for WASI commands, and this module does not export \"_start\"")
+                    throw ExitCode.failure
+                }
+                return module
+            }
+            do {
+                let options = LoweringOptions(prefix: Builder.prefix(for: module), boundsChecks: boundsChecks)
+                try await compiling.builder().commandExecutable(module, options: options, grants: resolved,
+                                                                linkFlags: compiling.linkFlags, output: executable)
+            } catch {
+                printError("\(file): \(error)")
+                throw ExitCode.failure
+            }
+        }
+        Self.exec(executable, arguments: [file] + commandArguments)
+        printError("\(file): cannot run \(executable.path): \(String(cString: strerror(errno)))")
+        throw ExitCode.failure
+    }
+
+    /// Replaces this process with `executable`: its streams, arguments and exit status are
+    /// the command's. Returns only on failure.
+    static func exec(_ executable: URL, arguments: [String]) {
+        let argv = arguments.map { strdup($0) } + [nil]
+        execv(executable.path, argv)
+    }
+
+    func invokeExports(_ module: ValidatedModule) async throws {
+        if !arguments.isEmpty || !grants.isEmpty {
+            printError("\(file): arguments and grants are for WASI commands, not with --invoke")
+            throw ExitCode.failure
+        }
         let calls: [Call]
         do {
             if let first = module.module.imports.first {

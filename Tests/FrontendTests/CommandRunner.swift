@@ -27,7 +27,18 @@ struct CommandRunner {
                             "wasmkiln not found in \(folders.map(\.path))")
     }
 
+    /// Runs `program` with `arguments`, as `argv0` when given (through bash's `exec -a`).
+    static func run(program: String, argv0: String? = nil, arguments: [String]) throws -> Result {
+        guard let argv0 else { return try run(arguments, executable: URL(fileURLWithPath: program)) }
+        return try run(["-c", "exec -a \"$0\" \"$@\"", argv0, program] + arguments,
+                       executable: URL(fileURLWithPath: "/bin/bash"))
+    }
+
     static func run(_ arguments: [String]) throws -> Result {
+        try run(arguments, executable: try executable())
+    }
+
+    private static func run(_ arguments: [String], executable: URL) throws -> Result {
         let outputs = FileManager.default.temporaryDirectory.appendingPathComponent("wasmkiln-run-\(UUID())")
         try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: outputs) }
@@ -38,7 +49,7 @@ struct CommandRunner {
         try Data().write(to: stderrURL)
 
         let process = Process()
-        process.executableURL = try executable()
+        process.executableURL = executable
         process.arguments = arguments
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)

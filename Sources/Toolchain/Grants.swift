@@ -1,0 +1,69 @@
+import Foundation
+
+/// What a command executable may reach of its host: directories, environment variables.
+/// Nothing is granted unless listed here.
+public struct Grants: Sendable, Hashable {
+    public struct Directory: Sendable, Hashable {
+        /// The host folder.
+        public var host: String
+        /// The name the module sees it by.
+        public var guest: String
+
+        public init(host: String, guest: String) {
+            self.host = host
+            self.guest = guest
+        }
+
+        /// `HOST[::GUEST]`; without a guest name the module sees the host path as given.
+        public init(parsing text: String) {
+            if let separator = text.range(of: "::") {
+                self.init(host: String(text[..<separator.lowerBound]), guest: String(text[separator.upperBound...]))
+            } else {
+                self.init(host: text, guest: text)
+            }
+        }
+    }
+
+    public var directories: [Directory]
+    /// `NAME=VALUE` entries.
+    public var environment: [String]
+    /// Whether the executable passes on the environment it is started with.
+    public var inheritEnvironment: Bool
+
+    public init(directories: [Directory] = [], environment: [String] = [], inheritEnvironment: Bool = false) {
+        self.directories = directories
+        self.environment = environment
+        self.inheritEnvironment = inheritEnvironment
+    }
+
+    /// The grants with each host folder made absolute (a baked-in relative path would
+    /// depend on where the executable is started), after checking it can be opened.
+    public func resolved(relativeTo folder: String = FileManager.default.currentDirectoryPath) throws(ToolchainError) -> Grants {
+        var grants = self
+        grants.directories = try directories.map { directory throws(ToolchainError) in
+            guard !directory.host.isEmpty, !directory.guest.isEmpty else {
+                throw ToolchainError("--dir \(directory.host)::\(directory.guest): the host and guest names cannot be empty")
+            }
+            let url = URL(fileURLWithPath: directory.host, relativeTo: URL(fileURLWithPath: folder, isDirectory: true))
+            let path = url.standardizedFileURL.path
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue,
+                  FileManager.default.isReadableFile(atPath: path), FileManager.default.isExecutableFile(atPath: path)
+            else {
+                throw ToolchainError("--dir \(directory.host): not a readable directory")
+            }
+            return Directory(host: path, guest: directory.guest)
+        }
+        for entry in environment where !entry.contains("=") || entry.hasPrefix("=") {
+            throw ToolchainError("--env \(entry): expected NAME=VALUE")
+        }
+        return grants
+    }
+
+    /// A stable text of everything granted, for cache keys.
+    public var keyText: String {
+        let folders = directories.map { "dir \($0.host.utf8.count):\($0.host) \($0.guest.utf8.count):\($0.guest)" }
+        let variables = environment.map { "env \($0.utf8.count):\($0)" }
+        return (folders + variables + ["inherit=\(inheritEnvironment)"]).joined(separator: "\n")
+    }
+}

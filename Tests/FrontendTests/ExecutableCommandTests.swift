@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+
+/// `wasmkiln build` without `--shared`, the executables it makes, and `wasmkiln run` for
+/// WASI commands.
+@Suite(.enabled(if: ExecutableTesting.haveWASIRuntime, "needs the WASI runtime (Runtime/src/wasi*.c) embedded"))
+struct ExecutableCommandTests {
+    typealias T = ExecutableTesting
+
+    /// Standard output's lines after the first (argv[0], which is the executable's path).
+    func linesAfterProgramName(_ result: CommandRunner.Result) -> [String] {
+        Array(result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().map(String.init))
+    }
+
+    @Test func writesAndExitsWithTheProcExitCode() throws {
+        let scratch = try ScratchFolder()
+        let app = try T.build(T.hello, in: scratch)
+        let result = try T.run(app)
+        #expect(result.exited)
+        #expect(result.status == 3)
+        #expect(result.stdout == "hello\n")
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func argumentsAndNothingElseByDefault() throws {
+        let scratch = try ScratchFolder()
+        let app = try T.build(T.echo, in: scratch)
+        let result = try T.run(app, ["one", "two words", "--three"], environment: ["SECRET": "hidden"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("\(app)\n"))
+        #expect(linesAfterProgramName(result) == ["one", "two words", "--three", ""])
+    }
+
+    @Test func trapsPrintAndExitWith134() throws {
+        let scratch = try ScratchFolder()
+        let app = try T.build(T.trap, in: scratch)
+        let result = try T.run(app)
+        #expect(result.exited)
+        #expect(result.status == 134)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "trap: unreachable\n")
+    }
+
+    @Test func environmentGrantedAtBuildAndWidenedAtRunTime() throws {
+        let scratch = try ScratchFolder()
+        let app = try T.build(T.echo, in: scratch, options: ["--env", "A=1", "--env", "B=2"])
+        let baked = try T.run(app, ["x"], environment: ["SECRET": "hidden"])
+        #expect(linesAfterProgramName(baked) == ["x", "A=1", "B=2", ""])
+
+        let widened = try T.run(app, ["--wasmkiln-env=B=3", "--wasmkiln-env=C=4", "--", "x", "--wasmkiln-env=D=5"])
+        #expect(widened.status == 0, "\(widened.stderr)")
+        #expect(linesAfterProgramName(widened) == ["x", "--wasmkiln-env=D=5", "A=1", "B=3", "C=4", ""])
+
+        // Only a leading block counts: later in the arguments they are the module's.
+        let notLeading = try T.run(app, ["x", "--wasmkiln-env=C=4"])
+        #expect(linesAfterProgramName(notLeading) == ["x", "--wasmkiln-env=C=4", "A=1", "B=2", ""])
+    }
+
+    @Test func inheritingTheEnvironment() throws {
+        let scratch = try ScratchFolder()
+        let inherits = try T.build(T.echo, in: scratch, name: "inherits", options: ["--inherit-env", "--env", "A=1"])
+        let result = try T.run(inherits, environment: ["A": "0", "VISIBLE": "yes"])
+        #expect(Set(linesAfterProgramName(result)) == ["A=1", "VISIBLE=yes", ""])
+
+        let plain = try T.build(T.echo, in: scratch, name: "plain")
+        let widened = try T.run(plain, ["--wasmkiln-inherit-env", "--"], environment: ["VISIBLE": "yes"])
+        #expect(linesAfterProgramName(widened) == ["VISIBLE=yes", ""])
+    }
+
+    @Test func runTimeOptionsNeedTheSeparator() throws {
+        let scratch = try ScratchFolder()
+        let app = try T.build(T.echo, in: scratch)
+        let unended = try T.run(app, ["--wasmkiln-env=A=1", "x"])
+        #expect(unended.status == 1)
+        #expect(unended.stdout.isEmpty)
+        #expect(unended.stderr.contains("must be followed by '--'"))
+
+        let unknown = try T.run(app, ["--wasmkiln-bogus", "--", "x"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("unknown option '--wasmkiln-bogus'"))
+    }
+
+    @Test func directories() throws {
+        let scratch = try ScratchFolder()
+        let data = scratch.url.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let app = try T.build(T.echo, in: scratch, options: ["--dir", "\(data.path)::/data"])
+        #expect(try T.run(app).status == 0)
+
+        let source = try scratch.write("missing.wat", text: T.echo)
+        let missing = scratch.url.appendingPathComponent("missing").path
+        let atBuild = try ToolchainTesting.wasmkiln(["build", source, "-o", scratch.url.appendingPathComponent("x").path,
+                                                     "--dir", missing])
+        #expect(atBuild.status == 1)
+        #expect(atBuild.stderr == "\(source): --dir \(missing): not a readable directory\n")
+
+        let atRun = try T.run(app, ["--wasmkiln-dir=\(missing)::/gone", "--"])
+        #expect(atRun.status == 1)
+        #expect(atRun.stdout.isEmpty)
+        #expect(atRun.stderr.hasPrefix("\(app): "))
+    }
+
+    @Test func onlyCommandsBecomeExecutables() throws {
+        let scratch = try ScratchFolder()
+        let output = scratch.url.appendingPathComponent("app").path
+        let noStart = try scratch.write("nostart.wat", text: "(module (memory (export \"memory\") 1) (func (export \"main\")))")
+        let result = try ToolchainTesting.wasmkiln(["build", noStart, "-o", output])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("not a WASI command: it does not export a \"_start\" function"))
+        #expect(!FileManager.default.fileExists(atPath: output))
+
+        let foreign = try scratch.write("foreign.wat", text: """
+            (module (import "env" "log" (func (param i32))) (memory (export "memory") 1) (func (export "_start")))
+            """)
+        let imports = try ToolchainTesting.wasmkiln(["build", foreign, "-o", output])
+        #expect(imports.status == 1)
+        #expect(imports.stderr.contains("it imports func \"env\" \"log\""))
+    }
+
+    @Test func importsWASIDoesNotDefine() throws {
+        let scratch = try ScratchFolder()
+        let app = try T.build("""
+            (module (import "wasi_snapshot_preview1" "no_such_function" (func))
+              (memory (export "memory") 1) (func (export "_start") (call 0)))
+            """, in: scratch)
+        let result = try T.run(app)
+        #expect(result.status == 1)
+        #expect(result.stderr == "\(app): unknown import \"wasi_snapshot_preview1\" \"no_such_function\": not a WASI function\n")
+    }
+
+    @Test func runForwardsArgumentsAndStatus() throws {
+        let scratch = try ScratchFolder()
+        let hello = try scratch.write("hello.wat", text: T.hello)
+        let first = try ToolchainTesting.wasmkiln(["run", hello])
+        #expect(first.status == 3)
+        #expect(first.stdout == "hello\n")
+        // The second run takes the cached executable.
+        let second = try ToolchainTesting.wasmkiln(["run", hello])
+        #expect(second.status == 3)
+        #expect(second.stdout == "hello\n")
+
+        let echo = try scratch.write("echo.wat", text: T.echo)
+        let result = try ToolchainTesting.wasmkiln(["run", "--env", "A=1", echo, "--", "-x", "y"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "\(echo)\n-x\ny\nA=1\n")
+
+        let trap = try scratch.write("trap.wat", text: T.trap)
+        let trapped = try ToolchainTesting.wasmkiln(["run", trap])
+        #expect(trapped.status == 134)
+        #expect(trapped.stderr == "trap: unreachable\n")
+
+        let badDir = try ToolchainTesting.wasmkiln(["run", "--dir", scratch.url.appendingPathComponent("none").path, echo])
+        #expect(badDir.status == 1)
+        #expect(badDir.stderr.contains("not a readable directory"))
+    }
+
+    @Test func runWithoutStartKeepsItsOldMeaning() throws {
+        let scratch = try ScratchFolder()
+        let plain = try scratch.write("plain.wat", text: "(module (func (export \"f\") (result i32) (i32.const 7)))")
+        #expect(try ToolchainTesting.wasmkiln(["run", plain]).status == 0)
+        #expect(try ToolchainTesting.wasmkiln(["run", plain, "--invoke", "f"]).stdout == "i32 7\n")
+
+        let withArguments = try ToolchainTesting.wasmkiln(["run", plain, "x"])
+        #expect(withArguments.status == 1)
+        #expect(withArguments.stderr.contains("does not export \"_start\""))
+    }
+}
