@@ -16,7 +16,8 @@
 
 /* Exact IEEE arithmetic whatever flags the compiler was given: no contraction into
  * fused multiply-add, and signaling NaNs honoured so that x * 1.0 is not folded to
- * x (it must quiet a signaling NaN). */
+ * x (it must quiet a signaling NaN). Trap paths stay inside their function's code
+ * (no hot/cold splitting), so a trap's address names the function. */
 #if defined(__FAST_MATH__)
 #error "WasmKiln's generated code needs exact IEEE arithmetic: do not compile it with -ffast-math"
 #endif
@@ -24,7 +25,7 @@
 #pragma clang fp contract(off)
 #pragma clang fp exceptions(maytrap)
 #elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off", "signaling-nans", "no-optimize-sibling-calls")
+#pragma GCC optimize("fp-contract=off", "signaling-nans", "no-optimize-sibling-calls", "no-reorder-blocks-and-partition")
 #endif
 
 /* A module may recurse without end on purpose: the stack check turns it into a trap. */

@@ -111,6 +111,9 @@ typedef enum wk_trap_code {
 } wk_trap_code;
 
 const char *wk_trap_text(wk_trap_code code);
+/* Where the calling thread's last trap was raised (a code address), or NULL: give it
+ * to a module's `function_at` to name the trapping function. */
+const void *wk_trap_address(void);
 #if defined(__GNUC__)
 __attribute__((noreturn, cold))
 #endif
@@ -192,6 +195,9 @@ typedef struct wk_module {
     void (*free)(wk_instance *instance);
     /* The export whose name is the `length` bytes at `name`, or false. */
     bool (*get_export)(wk_instance *instance, const char *name, size_t length, wk_extern *out);
+    /* The name of the module's function whose code holds `address` ("func 12 (name)"),
+     * or NULL when it is not in this module's functions. Best effort, for messages. */
+    const char *(*function_at)(const void *address);
 } wk_module;
 
 #ifdef __cplusplus

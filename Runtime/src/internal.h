@@ -40,6 +40,7 @@ typedef struct wkrt_thread {
     wkrt_frame *frame;    /* innermost protected call, or NULL */
     char *stack_low;      /* lowest usable address of this thread's stack, or NULL */
     bool ready;           /* alternate signal stack and stack limit are set up */
+    const void *trap_address; /* the code address of the last trap, for messages */
 } wkrt_thread;
 
 extern __thread wkrt_thread wkrt_thread_state

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <ucontext.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -44,10 +45,24 @@ static void forward(int signo, siginfo_t *info, void *context) {
     }
 }
 
+/* The instruction that faulted, from the signal's saved registers. */
+static const void *fault_address(void *context) {
+    const ucontext_t *registers = context;
+#if defined(__x86_64__)
+    return (const void *)registers->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+    return (const void *)registers->uc_mcontext.pc;
+#else
+    (void)registers;
+    return NULL;
+#endif
+}
+
 static void on_fault(int signo, siginfo_t *info, void *context) {
-    const wkrt_thread *thread = &wkrt_thread_state;
+    wkrt_thread *thread = &wkrt_thread_state;
     /* si_code > 0: raised by the kernel for this access, not sent with kill. */
     if (thread->frame && info->si_code > 0) {
+        thread->trap_address = fault_address(context);
         if (wkrt_reservation_contains(info->si_addr)) wkrt_unwind(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
         if (in_stack_guard(thread, info->si_addr)) wkrt_unwind(WK_TRAP_CALL_STACK_EXHAUSTED);
     }

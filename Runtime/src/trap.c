@@ -52,6 +52,10 @@ static __attribute__((noreturn)) void unhandled(wk_trap_code code, const char *m
 
 void wk_trap(wk_trap_code code) {
     if (code == WK_TRAP_NONE) code = WK_TRAP_UNREACHABLE; /* a trap must be one */
+    /* Generated code calls this from inline checks, so the call lies in the trapping
+     * function. The return address may not (after a noreturn call comes the next
+     * function), the call instruction's last byte does. */
+    wkrt_thread_state.trap_address = (const char *)__builtin_return_address(0) - 1;
     if (!wkrt_thread_state.frame) unhandled(code, NULL);
     wkrt_unwind(code);
 }
@@ -103,4 +107,8 @@ wk_trap_code wk_call_protected(void (*body)(void *), void *context, const char *
     wk_trap_code code = (wk_trap_code)frame.code;
     if (host_message) *host_message = code == WK_TRAP_HOST ? frame.message : NULL;
     return code;
+}
+
+const void *wk_trap_address(void) {
+    return wkrt_thread_state.trap_address;
 }

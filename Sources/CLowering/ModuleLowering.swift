@@ -205,7 +205,7 @@ struct ModuleLowering {
             text += "    {NULL, \(cString(entry.name)), \(entry.kind.cName), \(signature), \(min), \(max), \(element), 0, \(entry.name.utf8.count)},\n"
         }
         text += "};\n\n"
-        text += freeFunction() + initializeFunction() + instantiateFunction() + exportFunction()
+        text += freeFunction() + initializeFunction() + instantiateFunction() + exportFunction() + functionAtFunction()
         text += """
             const wk_module wk_module_\(prefix) = {
                 \(cString(module.names.moduleName ?? prefix)),
@@ -215,6 +215,7 @@ struct ModuleLowering {
                 \(prefix)_instantiate,
                 \(prefix)_free,
                 \(prefix)_get_export,
+                \(prefix)_function_at,
             };
 
             """
@@ -395,6 +396,35 @@ struct ModuleLowering {
 
             """
         return text
+    }
+
+    /// Names the function that holds a code address, for trap messages: the function
+    /// starting closest below it (C does not tell where a function ends).
+    func functionAtFunction() -> String {
+        guard !module.codes.isEmpty else {
+            return "static const char *\(prefix)_function_at(WK_UNUSED const void *address) { return NULL; }\n\n"
+        }
+        var text = "static const struct { const void *code; const char *name; } \(prefix)_functions[\(size(module.codes.count))] = {\n"
+        for index in module.importedFunctionCount..<module.functionTypes.count {
+            let name = module.functionName(UInt32(index)).map { "func \(index) (\($0))" } ?? "func \(index)"
+            text += "    {(const void *)\(names.function(index)), \(cString(name))},\n"
+        }
+        return text + """
+            };
+
+            static const char *\(prefix)_function_at(const void *address) {
+                const char *name = NULL;
+                uintptr_t start = 0, at = (uintptr_t)address;
+                for (size_t k = 0; k < \(module.codes.count); k++) {
+                    uintptr_t code = (uintptr_t)\(prefix)_functions[k].code;
+                    if (code <= at && code >= start) { start = code; name = \(prefix)_functions[k].name; }
+                }
+                /* An address far past every function start is not in this module. */
+                return name && at - start < (1u << 20) ? name : NULL;
+            }
+
+
+            """
     }
 
     func exportFunction() -> String {

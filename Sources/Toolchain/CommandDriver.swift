@@ -210,6 +210,8 @@ public enum CommandDriver {
         if (code == WK_TRAP_NONE) return 0;
         if (code == WK_TRAP_EXIT) return wk_wasi_exit_code(wasi);
         fprintf(stderr, "trap: %s\n", code == WK_TRAP_HOST && message ? message : wk_trap_text(code));
+        const char *where = code == WK_TRAP_HOST ? NULL : module->function_at(wk_trap_address());
+        if (where) fprintf(stderr, "  in %s\n", where);
         return TRAP_STATUS;
     }
     """#

@@ -23,7 +23,8 @@ public enum RuntimeSources {
 
 /* Exact IEEE arithmetic whatever flags the compiler was given: no contraction into
  * fused multiply-add, and signaling NaNs honoured so that x * 1.0 is not folded to
- * x (it must quiet a signaling NaN). */
+ * x (it must quiet a signaling NaN). Trap paths stay inside their function's code
+ * (no hot/cold splitting), so a trap's address names the function. */
 #if defined(__FAST_MATH__)
 #error "WasmKiln's generated code needs exact IEEE arithmetic: do not compile it with -ffast-math"
 #endif
@@ -31,7 +32,7 @@ public enum RuntimeSources {
 #pragma clang fp contract(off)
 #pragma clang fp exceptions(maytrap)
 #elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off", "signaling-nans", "no-optimize-sibling-calls")
+#pragma GCC optimize("fp-contract=off", "signaling-nans", "no-optimize-sibling-calls", "no-reorder-blocks-and-partition")
 #endif
 
 /* A module may recurse without end on purpose: the stack check turns it into a trap. */
@@ -456,6 +457,9 @@ typedef enum wk_trap_code {
 } wk_trap_code;
 
 const char *wk_trap_text(wk_trap_code code);
+/* Where the calling thread's last trap was raised (a code address), or NULL: give it
+ * to a module's `function_at` to name the trapping function. */
+const void *wk_trap_address(void);
 #if defined(__GNUC__)
 __attribute__((noreturn, cold))
 #endif
@@ -537,6 +541,9 @@ typedef struct wk_module {
     void (*free)(wk_instance *instance);
     /* The export whose name is the `length` bytes at `name`, or false. */
     bool (*get_export)(wk_instance *instance, const char *name, size_t length, wk_extern *out);
+    /* The name of the module's function whose code holds `address` ("func 12 (name)"),
+     * or NULL when it is not in this module's functions. Best effort, for messages. */
+    const char *(*function_at)(const void *address);
 } wk_module;
 
 #ifdef __cplusplus
@@ -588,6 +595,7 @@ typedef struct wkrt_thread {
     wkrt_frame *frame;    /* innermost protected call, or NULL */
     char *stack_low;      /* lowest usable address of this thread's stack, or NULL */
     bool ready;           /* alternate signal stack and stack limit are set up */
+    const void *trap_address; /* the code address of the last trap, for messages */
 } wkrt_thread;
 
 extern __thread wkrt_thread wkrt_thread_state
@@ -1011,6 +1019,7 @@ bool wkrt_reservation_contains(const void *address) {
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <ucontext.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -1048,10 +1057,24 @@ static void forward(int signo, siginfo_t *info, void *context) {
     }
 }
 
+/* The instruction that faulted, from the signal's saved registers. */
+static const void *fault_address(void *context) {
+    const ucontext_t *registers = context;
+#if defined(__x86_64__)
+    return (const void *)registers->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+    return (const void *)registers->uc_mcontext.pc;
+#else
+    (void)registers;
+    return NULL;
+#endif
+}
+
 static void on_fault(int signo, siginfo_t *info, void *context) {
-    const wkrt_thread *thread = &wkrt_thread_state;
+    wkrt_thread *thread = &wkrt_thread_state;
     /* si_code > 0: raised by the kernel for this access, not sent with kill. */
     if (thread->frame && info->si_code > 0) {
+        thread->trap_address = fault_address(context);
         if (wkrt_reservation_contains(info->si_addr)) wkrt_unwind(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
         if (in_stack_guard(thread, info->si_addr)) wkrt_unwind(WK_TRAP_CALL_STACK_EXHAUSTED);
     }
@@ -1268,6 +1291,10 @@ static __attribute__((noreturn)) void unhandled(wk_trap_code code, const char *m
 
 void wk_trap(wk_trap_code code) {
     if (code == WK_TRAP_NONE) code = WK_TRAP_UNREACHABLE; /* a trap must be one */
+    /* Generated code calls this from inline checks, so the call lies in the trapping
+     * function. The return address may not (after a noreturn call comes the next
+     * function), the call instruction's last byte does. */
+    wkrt_thread_state.trap_address = (const char *)__builtin_return_address(0) - 1;
     if (!wkrt_thread_state.frame) unhandled(code, NULL);
     wkrt_unwind(code);
 }
@@ -1319,6 +1346,10 @@ wk_trap_code wk_call_protected(void (*body)(void *), void *context, const char *
     wk_trap_code code = (wk_trap_code)frame.code;
     if (host_message) *host_message = code == WK_TRAP_HOST ? frame.message : NULL;
     return code;
+}
+
+const void *wk_trap_address(void) {
+    return wkrt_thread_state.trap_address;
 }
 
 """#),

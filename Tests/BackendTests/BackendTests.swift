@@ -27,7 +27,9 @@ import CLowering
                 argument = calls[k].argument;
                 const char *message;
                 wk_trap_code trap = wk_call_protected(body, NULL, &message);
-                if (trap) printf("trap: %s\\n", wk_trap_text(trap)); else printf("%" PRIu32 "\\n", result);
+                const char *where = trap ? wk_module_m.function_at(wk_trap_address()) : NULL;
+                if (trap) printf("trap: %s in %s\\n", wk_trap_text(trap), where ? where : "?");
+                else printf("%" PRIu32 "\\n", result);
             }
             wk_module_m.free(instance);
             return 0;
@@ -92,14 +94,17 @@ import CLowering
             ]), boundsChecks: boundsChecks)
         let result = try module.run()
         #expect(result.status == 0)
+        // Each trap names the function it happened in, from the trap's code address.
         #expect(result.output.split(separator: "\n").map(String.init) == [
-            "trap: out of bounds memory access", "trap: out of bounds memory access",
-            "trap: out of bounds memory access", "1",
-            "trap: call stack exhausted", "trap: call stack exhausted", "trap: call stack exhausted",
-            "0", "trap: indirect call type mismatch", "trap: uninitialized element", "trap: undefined element",
-            "trap: integer divide by zero", "trap: integer overflow", "3221225472",
-            "trap: invalid conversion to integer", "trap: integer overflow", "4294967173",
-            "4294967295", "1", "2", "4294967295", "trap: unreachable",
+            "trap: out of bounds memory access in func 2 (far_load)", "trap: out of bounds memory access in func 2 (far_load)",
+            "trap: out of bounds memory access in func 3 (dropped_load)", "1",
+            "trap: call stack exhausted in func 4 (recurse)", "trap: call stack exhausted in func 4 (recurse)",
+            "trap: call stack exhausted in func 5 (runaway)",
+            "0", "trap: indirect call type mismatch in func 6 (indirect)", "trap: uninitialized element in func 6 (indirect)",
+            "trap: undefined element in func 6 (indirect)",
+            "trap: integer divide by zero in func 7 (divide)", "trap: integer overflow in func 7 (divide)", "3221225472",
+            "trap: invalid conversion to integer in func 8 (truncate)", "trap: integer overflow in func 8 (truncate)", "4294967173",
+            "4294967295", "1", "2", "4294967295", "trap: unreachable in func 11 (unreachable)",
         ])
     }
 }

@@ -38,7 +38,7 @@ struct ExecutableCommandTests {
         #expect(result.exited)
         #expect(result.status == 134)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr == "trap: unreachable\n")
+        #expect(result.stderr == "trap: unreachable\n  in func 1 (_start)\n")
     }
 
     @Test func environmentGrantedAtBuildAndWidenedAtRunTime() throws {
@@ -147,7 +147,7 @@ struct ExecutableCommandTests {
         let trap = try scratch.write("trap.wat", text: T.trap)
         let trapped = try ToolchainTesting.wasmkiln(["run", trap])
         #expect(trapped.status == 134)
-        #expect(trapped.stderr == "trap: unreachable\n")
+        #expect(trapped.stderr == "trap: unreachable\n  in func 1 (_start)\n")
 
         let badDir = try ToolchainTesting.wasmkiln(["run", "--dir", scratch.url.appendingPathComponent("none").path, echo])
         #expect(badDir.status == 1)
