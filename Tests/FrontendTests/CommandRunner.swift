@@ -38,7 +38,8 @@ struct CommandRunner {
         try run(arguments, executable: try executable())
     }
 
-    private static func run(_ arguments: [String], executable: URL) throws -> Result {
+    /// Runs `executable` with empty standard input; `environment` replaces ours when given.
+    static func run(_ arguments: [String], executable: URL, environment: [String: String]? = nil) throws -> Result {
         let outputs = FileManager.default.temporaryDirectory.appendingPathComponent("wasmkiln-run-\(UUID())")
         try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: outputs) }
@@ -51,6 +52,7 @@ struct CommandRunner {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let environment { process.environment = environment }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)

@@ -83,23 +83,6 @@ enum ExecutableTesting {
     static func run(_ executable: String, _ arguments: [String] = [],
                     environment: [String: String] = [:]) throws -> CommandRunner.Result
     {
-        let scratch = try ScratchFolder()
-        let stdoutURL = scratch.url.appendingPathComponent("stdout")
-        let stderrURL = scratch.url.appendingPathComponent("stderr")
-        try Data().write(to: stdoutURL)
-        try Data().write(to: stderrURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try process.run()
-        process.waitUntilExit()
-        return CommandRunner.Result(
-            status: process.terminationStatus, exited: process.terminationReason == .exit,
-            stdout: try String(contentsOf: stdoutURL, encoding: .utf8),
-            stderr: try String(contentsOf: stderrURL, encoding: .utf8))
+        try CommandRunner.run(arguments, executable: URL(fileURLWithPath: executable), environment: environment)
     }
 }

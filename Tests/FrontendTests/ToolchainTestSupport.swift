@@ -32,25 +32,9 @@ enum ToolchainTesting {
 
     /// Runs `wasmkiln` with the tests' cache (or `environment` added to ours).
     static func wasmkiln(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandRunner.Result {
-        let scratch = try ScratchFolder()
-        let stdoutURL = scratch.url.appendingPathComponent("stdout")
-        let stderrURL = scratch.url.appendingPathComponent("stderr")
-        try Data().write(to: stdoutURL)
-        try Data().write(to: stderrURL)
-        let process = Process()
-        process.executableURL = try CommandRunner.executable()
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["WASMKILN_CACHE": cache.path]) { $1 }
+        let merged = ProcessInfo.processInfo.environment.merging(["WASMKILN_CACHE": cache.path]) { $1 }
             .merging(environment) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try process.run()
-        process.waitUntilExit()
-        return CommandRunner.Result(
-            status: process.terminationStatus, exited: process.terminationReason == .exit,
-            stdout: try String(contentsOf: stdoutURL, encoding: .utf8),
-            stderr: try String(contentsOf: stderrURL, encoding: .utf8))
+        return try CommandRunner.run(arguments, executable: try CommandRunner.executable(), environment: merged)
     }
 
     /// What a program (found in PATH) prints to standard output.
