@@ -40,7 +40,7 @@ let package = Package(
                 .product(name: "WasmParser", package: "WasmKit"),
             ]
         ),
-        .testTarget(name: "FrontendTests", dependencies: ["WasmDecoder", "WasmValidator", "WasmKilnCLI",
+        .testTarget(name: "FrontendTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "WasmKilnCLI",
             .product(name: "WAT", package: "WasmKit")]),
         .testTarget(name: "BackendTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering",
             .product(name: "WAT", package: "WasmKit")]),

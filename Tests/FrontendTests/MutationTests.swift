@@ -3,6 +3,7 @@ import Testing
 import WAT
 import WasmDecoder
 import WasmValidator
+import CLowering
 
 /// Robustness: damaged modules must be rejected with an error, never crash or hang the
 /// decoder or validator. Mutations of spec test modules and a few hand-made ones; all
@@ -154,6 +155,12 @@ import WasmValidator
                 }
                 if crossCheck, let error = Validator.errors(in: module, parallel: true).first {
                     return "valid serially, yet in parallel: \(error)"
+                }
+                // Whatever validates must lower to C, or be refused for a named feature.
+                do {
+                    _ = try CLowering.lower(validated, options: LoweringOptions(prefix: "m"))
+                } catch {
+                    if !error.description.contains("not supported yet") { return "lowering failed: \(error)" }
                 }
             } catch {
                 invalid += 1
