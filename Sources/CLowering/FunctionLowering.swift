@@ -20,7 +20,8 @@ struct FunctionLowering {
     private var stack: [ValueType] = []
     private var frames: [Frame] = []
     private var labelCount = 0
-    private var declared = Set<String>()
+    /// The validator's record of which types each stack slot holds: one C variable each.
+    private let slotTypes: [UInt8]
     private var usesMemory = false
 
     struct Frame {
@@ -38,7 +39,8 @@ struct FunctionLowering {
         var labelTypes: [ValueType] { kind == .loop ? params : results }
     }
 
-    init(module: Module, names: CNames, options: LoweringOptions, index: Int, base: UnsafePointer<UInt8>) {
+    init(module: Module, names: CNames, options: LoweringOptions, index: Int, slotTypes: [UInt8], base: UnsafePointer<UInt8>) {
+        self.slotTypes = slotTypes
         self.module = module
         self.names = names
         self.options = options
@@ -81,11 +83,11 @@ struct FunctionLowering {
             }
         }
         var slotsByType: [(String, [String])] = []
-        for suffix in ["i", "j", "f", "d", "v", "r"] {
-            let names = declared.filter { $0.hasSuffix(suffix) }.sorted { $0.count == $1.count ? $0 < $1 : $0.count < $1.count }
-            guard !names.isEmpty else { continue }
-            let type: ValueType = ["i": .i32, "j": .i64, "f": .f32, "d": .f64, "v": .v128][suffix] ?? .funcref
-            slotsByType.append((type.cType, names))
+        let references = ValueType.funcref.slotBit | ValueType.externref.slotBit | ValueType.exnref.slotBit
+        for (type, bits) in [(ValueType.i32, ValueType.i32.slotBit), (.i64, ValueType.i64.slotBit), (.f32, ValueType.f32.slotBit),
+                             (.f64, ValueType.f64.slotBit), (.v128, ValueType.v128.slotBit), (.funcref, references)] {
+            let names = slotTypes.indices.filter { slotTypes[$0] & bits != 0 }.map { "s\($0)\(type.slotSuffix)" }
+            if !names.isEmpty { slotsByType.append((type.cType, names)) }
         }
         for (cType, declarators) in localsByType + slotsByType {
             let separator = cType.hasSuffix("*") ? ", *" : ", "
@@ -114,13 +116,11 @@ struct FunctionLowering {
     // MARK: Stack slots
 
     /// The C variable for stack position `depth` holding `type`.
-    private mutating func slot(_ depth: Int, _ type: ValueType) -> String {
-        let name = "s\(depth)\(type.slotSuffix)"
-        declared.insert(name)
-        return name
+    private func slot(_ depth: Int, _ type: ValueType) -> String {
+        "s\(depth)\(type.slotSuffix)"
     }
 
-    private mutating func top(_ offset: Int = 0) -> String {
+    private func top(_ offset: Int = 0) -> String {
         let depth = stack.count - 1 - offset
         return slot(depth, stack[depth])
     }
@@ -143,7 +143,7 @@ struct FunctionLowering {
     }
 
     /// Copies the top `types.count` values into the slots a branch target expects.
-    private mutating func moveValues(_ types: [ValueType], to base: Int) -> String {
+    private func moveValues(_ types: [ValueType], to base: Int) -> String {
         var code = ""
         let from = stack.count - types.count
         guard from != base else { return code }
@@ -162,7 +162,7 @@ struct FunctionLowering {
         return moveValues(frame.labelTypes, to: frame.base) + "goto L\(frame.label);"
     }
 
-    private mutating func returnStatement() -> String {
+    private func returnStatement() -> String {
         let results = type.results
         let from = stack.count - results.count
         switch results.count {

@@ -114,7 +114,9 @@ struct ModuleLowering {
         let result: Result<Void, LoweringError> = module.bytes.withUnsafeBufferPointer { bytes in
             do throws(LoweringError) {
                 for index in module.importedFunctionCount..<module.functionTypes.count {
-                    var lowering = FunctionLowering(module: module, names: names, options: options, index: index, base: bytes.baseAddress!)
+                    var lowering = FunctionLowering(module: module, names: names, options: options, index: index,
+                                                    slotTypes: validated.functions[index - module.importedFunctionCount].slotTypes,
+                                                    base: bytes.baseAddress!)
                     current += try lowering.lower()
                     if current.utf8.count >= options.unitSize {
                         files.append(GeneratedFile(name: "\(prefix)-funcs-\(files.count).c", contents: current))

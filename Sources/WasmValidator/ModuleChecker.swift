@@ -65,17 +65,21 @@ struct ModuleChecker {
         if Int(index) >= module.types.count { fail("unknown type \(index)", at: offset) }
     }
 
-    mutating func checkLimits(_ limits: Limits, bound: UInt64, message: String, at offset: Int) {
-        if UInt64(limits.min) > bound || limits.max.map({ UInt64($0) > bound }) == true { fail(message, at: offset) }
+    mutating func checkMinimumBelowMaximum(_ limits: Limits, at offset: Int) {
         if let max = limits.max, limits.min > max { fail("size minimum must not be greater than maximum", at: offset) }
     }
 
+    /// Table sizes are u32, so any value fits; only their order is checked.
     mutating func checkTable(_ table: TableType, at offset: Int) {
-        checkLimits(table.limits, bound: UInt64(UInt32.max), message: "table size must be at most 2^32-1", at: offset)
+        checkMinimumBelowMaximum(table.limits, at: offset)
     }
 
     mutating func checkMemory(_ memory: MemoryType, at offset: Int) {
-        checkLimits(memory.limits, bound: UInt64(MemoryType.maxPages), message: "memory size must be at most 65536 pages (4GiB)", at: offset)
+        let limits = memory.limits
+        if limits.min > MemoryType.maxPages || (limits.max ?? 0) > MemoryType.maxPages {
+            fail("memory size must be at most 65536 pages (4GiB)", at: offset)
+        }
+        checkMinimumBelowMaximum(limits, at: offset)
     }
 
     mutating func checkTag(_ type: UInt32, at offset: Int) {
