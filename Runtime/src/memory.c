@@ -4,6 +4,7 @@
 #include "internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #define WK_PAGE_SIZE 65536u
@@ -71,4 +72,18 @@ uint32_t wk_memory_grow(wk_memory *memory, uint32_t delta) {
     memory->pages = old_pages + delta;
     memory->size += added;
     return old_pages;
+}
+
+bool wk_memory_read(const wk_memory *memory, uint64_t address, void *out, size_t length) {
+    const uint8_t *from = wk_memory_slice(memory, address, length);
+    if (!from) return false;
+    if (length) memcpy(out, from, length);
+    return true;
+}
+
+bool wk_memory_write(wk_memory *memory, uint64_t address, const void *data, size_t length) {
+    uint8_t *to = wk_memory_slice(memory, address, length);
+    if (!to) return false;
+    if (length) memcpy(to, data, length);
+    return true;
 }

@@ -27,6 +27,11 @@ public struct LoweringOptions: Sendable {
 public struct GeneratedFile: Sendable {
     public var name: String
     public var contents: String
+
+    public init(name: String, contents: String) {
+        self.name = name
+        self.contents = contents
+    }
 }
 
 public enum CLowering {

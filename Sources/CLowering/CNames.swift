@@ -77,19 +77,19 @@ struct CNames {
 
     /// Defined function `index` (in the whole index space), named after the name section when it has a name.
     func function(_ index: Int) -> String {
-        let base = "\(prefix)_f\(index)"
+        let base = "\(prefix)__f\(index)"
         guard let name = module.names.functionNames[UInt32(index)], !name.isEmpty else { return base }
         return base + "_" + Self.sanitize(name)
     }
 
-    var instanceType: String { "\(prefix)_instance" }
+    var instanceType: String { "\(prefix)__instance" }
 
     /// The C return type of functions with these results.
     func returnType(_ results: [ValueType]) -> String {
         switch results.count {
         case 0: "void"
         case 1: results[0].cType
-        default: "\(prefix)_results_" + results.map(\.signatureLetter).joined()
+        default: "\(prefix)_results_" + results.map(\.textName).joined(separator: "_")
         }
     }
 

@@ -51,9 +51,9 @@ enum CLayout {
         static let instantiate = 48, free = 56, getExport = 64
     }
 
-    /// `wk_error`: `char message[256]`.
+    /// `wk_error`: `char message[256]`, then the code.
     enum Error {
-        static let size = 256
+        static let size = 260
     }
 
     /// Every offset above by its C name, for the layout test.

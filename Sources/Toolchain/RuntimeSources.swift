@@ -421,6 +421,17 @@ void wk_memory_free(wk_memory *memory);
 /* memory.grow: the old size in pages, or -1 (as uint32_t) when it cannot grow. */
 uint32_t wk_memory_grow(wk_memory *memory, uint32_t delta);
 
+/* For host functions: the `length` bytes at guest address `address` as a host pointer,
+ * or NULL when any of them lies outside the memory. The pointer stays valid while the
+ * memory lives: memory never moves. */
+static inline uint8_t *wk_memory_slice(const wk_memory *memory, uint64_t address, uint64_t length) {
+    if (address > memory->size || length > memory->size - address) return NULL;
+    return memory->base + address;
+}
+/* Copies between guest memory and the host; false, copying nothing, when out of bounds. */
+bool wk_memory_read(const wk_memory *memory, uint64_t address, void *out, size_t length);
+bool wk_memory_write(wk_memory *memory, uint64_t address, const void *data, size_t length);
+
 typedef struct wk_table {
     void **elements; /* const wk_func * for funcref tables, host pointers for externref */
     uint32_t size;
@@ -522,9 +533,37 @@ typedef struct wk_extern_desc {
 
 typedef struct wk_instance wk_instance;
 
+/* Why instantiation failed. */
+typedef enum wk_error_code {
+    WK_ERROR_NONE = 0,
+    WK_ERROR_IMPORT,   /* an import is missing or does not match the module's declaration */
+    WK_ERROR_RESOURCE, /* out of memory, or address space for a memory refused */
+    WK_ERROR_SEGMENT,  /* a data or element segment does not fit its memory or table */
+    WK_ERROR_START,    /* the start function trapped */
+} wk_error_code;
+
 typedef struct wk_error {
     char message[256];
+    wk_error_code code;
 } wk_error;
+
+/* Per-instance settings for instantiation; all-zero means the defaults. */
+typedef struct wk_options {
+    /* Caps each memory the instance creates at this many 64 KiB pages (0: no cap beyond
+     * the declared maximum). memory.grow past the cap returns -1; an initial size above
+     * it fails instantiation with WK_ERROR_RESOURCE. */
+    uint32_t max_memory_pages;
+} wk_options;
+
+/* How a call into a module ended. `trap` is WK_TRAP_NONE when it returned normally;
+ * otherwise `message` is the trap's text, or the host's message for WK_TRAP_HOST
+ * (a per-thread copy, valid until the thread's next host trap), and `function` names
+ * the module's function that trapped ("func 12 (name)") when known, else NULL. */
+typedef struct wk_result {
+    wk_trap_code trap;
+    const char *message;
+    const char *function;
+} wk_result;
 
 typedef struct wk_module {
     const char *name;
@@ -841,6 +880,7 @@ WK_HIDDEN u32 wkw_sock_shutdown(void *, u32, u32);
 #include "internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #define WK_PAGE_SIZE 65536u
@@ -908,6 +948,20 @@ uint32_t wk_memory_grow(wk_memory *memory, uint32_t delta) {
     memory->pages = old_pages + delta;
     memory->size += added;
     return old_pages;
+}
+
+bool wk_memory_read(const wk_memory *memory, uint64_t address, void *out, size_t length) {
+    const uint8_t *from = wk_memory_slice(memory, address, length);
+    if (!from) return false;
+    if (length) memcpy(out, from, length);
+    return true;
+}
+
+bool wk_memory_write(wk_memory *memory, uint64_t address, const void *data, size_t length) {
+    uint8_t *to = wk_memory_slice(memory, address, length);
+    if (!to) return false;
+    if (length) memcpy(to, data, length);
+    return true;
 }
 
 """#),

@@ -7,7 +7,7 @@ import WasmValidator
 
 struct Build: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Compile a WASI command to an executable, or any module to a shared library.",
+        abstract: "Compile a WASI command to an executable, or any module to a C library.",
         discussion: """
             Without --shared, FILE must be a WASI command: it exports a `_start` function and \
             its memory as `memory`, and imports only from wasi_snapshot_preview1. The \
@@ -23,8 +23,16 @@ struct Build: AsyncParsableCommand {
             standard error), and 1 when it cannot start (an unreadable directory, an \
             import WASI does not define).
 
+            With --lib, OUTPUT is a folder that receives what `emit-c` writes (<name>.h, the \
+            module's typed C API, and the runtime's headers) plus lib<name>.a, \
+            libwasmkiln-rt.a (the runtime; link it once however many modules a program \
+            has) and <name>.pc for pkg-config: \
+              cc app.c -IOUTPUT -LOUTPUT -l<name> -lwasmkiln-rt -lm -lpthread
+            $AR names the archiver (default ar).
+
             With --shared, the library holds the module and the runtime; its entry point is \
-            `const wk_module wk_module_<name>` (see wasmkiln.h, which `emit-c` writes).
+            `const wk_module wk_module_<name>` (see wasmkiln.h), and its typed API is the one \
+            <name>.h from `emit-c` declares.
 
             Uses $CC (default cc) and appends $CFLAGS ($LDFLAGS too when linking an \
             executable); compiled units are cached in $WASMKILN_CACHE (default \
@@ -35,10 +43,13 @@ struct Build: AsyncParsableCommand {
     @Argument(help: "The module (.wasm, or .wat text).")
     var file: String
 
+    @Flag(help: "Build static libraries with the module's C header into the folder OUTPUT.")
+    var lib = false
+
     @Flag(help: "Build a shared library instead of an executable.")
     var shared = false
 
-    @Option(name: .shortAndLong, help: "The executable or library to write.")
+    @Option(name: .shortAndLong, help: "The executable or shared library to write, or the folder for --lib.")
     var output: String
 
     @OptionGroup var grants: GrantArguments
@@ -46,26 +57,28 @@ struct Build: AsyncParsableCommand {
     @OptionGroup var compiling: CompilerArguments
 
     func validate() throws {
-        if shared, !grants.isEmpty {
-            throw ValidationError("--dir, --env and --inherit-env are for executables, not --shared libraries")
+        if shared || lib, !grants.isEmpty {
+            throw ValidationError("--dir, --env and --inherit-env are for executables, not libraries")
         }
+        if shared, lib { throw ValidationError("choose one of --lib and --shared") }
     }
 
     func run() async throws {
         let module = try ModuleInput.validated(file)
-        if !shared, let problem = WASICommand.problem(with: module.module) {
-            printError("\(file): \(problem) (pass --shared to build a library instead)")
+        if !shared, !lib, let problem = WASICommand.problem(with: module.module) {
+            printError("\(file): \(problem) (pass --lib or --shared to build a library instead)")
             throw ExitCode.failure
         }
         do {
             let builder = try await compiling.builder()
-            let output = URL(fileURLWithPath: output)
-            if shared {
-                try await builder.sharedLibrary(module, options: lowering.options(for: file), output: output)
+            let options = lowering.options(for: file)
+            if lib {
+                try await builder.staticLibrary(module, options: options, folder: URL(fileURLWithPath: output, isDirectory: true))
+            } else if shared {
+                try await builder.sharedLibrary(module, options: options, output: URL(fileURLWithPath: output))
             } else {
-                try await builder.commandExecutable(module, options: lowering.options(for: file),
-                                                    grants: try grants.resolved(), linkFlags: compiling.linkFlags,
-                                                    output: output)
+                try await builder.commandExecutable(module, options: options, grants: try grants.resolved(),
+                                                    linkFlags: compiling.linkFlags, output: URL(fileURLWithPath: output))
             }
         } catch {
             printError("\(file): \(error)")

@@ -8,10 +8,11 @@ struct EmitC: ParsableCommand {
         commandName: "emit-c",
         abstract: "Write the C for a module, with the runtime headers it includes.",
         discussion: """
-            The folder gets <name>.h (declaring `wk_module_<name>`), the other generated \
-            files, wasmkiln.h and wasmkiln-gen.h. Compile the .c files with at least \
-            \(CLowering.requiredCFlags.joined(separator: " ")); `build --shared` does that \
-            and links the runtime in.
+            The folder gets <name>.h (the module's typed C API: <name>_new, one function per \
+            export, a struct of typed imports; and `wk_module_<name>` for the generic API), \
+            the other generated files, and the runtime's headers. Compile the .c files with \
+            at least \(CLowering.requiredCFlags.joined(separator: " ")) and link the runtime; \
+            `build --lib` does both.
             """
     )
 
@@ -28,9 +29,8 @@ struct EmitC: ParsableCommand {
         let folder = URL(fileURLWithPath: output, isDirectory: true)
         let files: [(name: String, contents: String)]
         do {
-            let headers = RuntimeSources.files.filter { $0.path.hasPrefix("include/") }
-                .map { (name: URL(fileURLWithPath: $0.path).lastPathComponent, contents: $0.contents) }
-            files = try Builder.lower(module, options: lowering.options(for: file)).map { ($0.name, $0.contents) } + headers
+            files = try (Builder.lower(module, options: lowering.options(for: file)) + Builder.runtimePublicFiles())
+                .map { ($0.name, $0.contents) }
         } catch {
             printError("\(file): \(error)")
             throw ExitCode.failure
