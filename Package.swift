@@ -41,7 +41,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FrontendTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "WasmKilnCLI",
-            .product(name: "WAT", package: "WasmKit")]),
+            .product(name: "WAT", package: "WasmKit")], exclude: ["C"]),
         .testTarget(name: "BackendTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering",
             .product(name: "WAT", package: "WasmKit")]),
         .testTarget(name: "RuntimeTests", exclude: ["C"]),

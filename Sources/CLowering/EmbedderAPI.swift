@@ -28,9 +28,11 @@ struct EmbedderAPI {
              *
              * Calls: \(prefix)_NAME(inst, ...) calls export NAME. If the call traps, it returns
              * zero and the trap is kept in the instance (\(prefix)_trap). \(prefix)_try_NAME
-             * returns the trap instead and writes the results through its last argument
+             * returns the trap (kept too) and writes the results through its last argument
              * (which may be NULL). Either way nothing jumps out of the call, and the instance
              * stays usable: its memory and globals keep what the call wrote before trapping.
+             * Host functions may raise a trap with wk_trap_host and reach the calling
+             * instance's memory with wk_memory_slice, wk_memory_read and wk_memory_write.
              *
              * Names: export NAME is \(prefix)_NAME, with every character other than ASCII
              * letters, digits and _ turned into _ and leading _ dropped; if that clashes with
@@ -45,7 +47,8 @@ struct EmbedderAPI {
             extern "C" {
             #endif
 
-            /* A function of the wrong type given for an import must not compile. */
+            /* A function of the wrong type given for an import must not compile (this stays
+             * in force for the rest of the including file). */
             #if defined(__clang__)
             #pragma clang diagnostic error "-Wincompatible-function-pointer-types"
             #elif defined(__GNUC__) && !defined(__cplusplus)
@@ -95,6 +98,7 @@ struct EmbedderAPI {
              * mismatched import, a memory refused, a segment that does not fit, a trap in the
              * start function. */
             \(prefix) *\(prefix)_new(const \(prefix)_imports *imports, const wk_options *options, wk_error *error);
+            /* Frees the instance and what it owns (not its imports); NULL is fine. */
             void \(prefix)_free(\(prefix) *inst);
 
             /* The last trap of a call on this instance (trap == WK_TRAP_NONE if none since

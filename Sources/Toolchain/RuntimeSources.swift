@@ -1355,6 +1355,7 @@ void wk_trap(wk_trap_code code) {
 
 void wk_trap_host(const char *message) {
     wkrt_frame *frame = wkrt_thread_state.frame;
+    wkrt_thread_state.trap_address = NULL; /* host code: no module function to name */
     if (!frame) unhandled(WK_TRAP_HOST, message);
     if (message) {
         snprintf(host_message_copy, sizeof host_message_copy, "%s", message);

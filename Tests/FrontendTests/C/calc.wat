@@ -1,0 +1,37 @@
+;; A module for the typed C API tests (api_test.c, threads_test.c).
+(module $calc
+  (import "host" "double" (func $double (param i32) (result i32)))
+  (import "host" "check" (func $check (param i32)))
+  (memory (export "memory") 2 100)
+  (global $calls (export "calls") (mut i32) (i32.const 0))
+  (global (export "answer") i64 (i64.const 42))
+  (func $count (global.set $calls (i32.add (global.get $calls) (i32.const 1))))
+  (func (export "add") (param $a i32) (param $b i32) (result i32)
+    (call $count)
+    (i32.add (local.get $a) (local.get $b)))
+  (func (export "divide") (param $a i32) (param $b i32) (result i32)
+    (call $count)
+    (i32.div_u (local.get $a) (local.get $b)))
+  (func (export "quadruple") (param $x i32) (result i32)
+    (call $double (call $double (local.get $x))))
+  ;; The host traps when it does not like x.
+  (func (export "verify") (param $x i32)
+    (call $check (local.get $x)))
+  (func (export "grow") (param $pages i32) (result i32)
+    (memory.grow (local.get $pages)))
+  (func (export "split") (param $v i64) (result i32 i32)
+    (i32.wrap_i64 (local.get $v))
+    (i32.wrap_i64 (i64.shr_u (local.get $v) (i64.const 32))))
+  ;; The sum of `length` bytes at `address`: the host writes them first.
+  (func (export "sum") (param $address i32) (param $length i32) (result i32)
+    (local $total i32)
+    (block $done (loop $next
+      (br_if $done (i32.eqz (local.get $length)))
+      (local.set $total (i32.add (local.get $total) (i32.load8_u (local.get $address))))
+      (local.set $address (i32.add (local.get $address) (i32.const 1)))
+      (local.set $length (i32.sub (local.get $length) (i32.const 1)))
+      (br $next)))
+    (local.get $total))
+  ;; Recurses without end: the stack limit turns it into a trap.
+  (func $forever (export "forever") (param $n i32) (result i32)
+    (i32.add (call $forever (i32.add (local.get $n) (i32.const 1))) (i32.const 1))))
