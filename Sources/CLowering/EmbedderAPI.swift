@@ -202,8 +202,9 @@ struct EmbedderAPI {
             return ["wk_table *\(function)(\(prefix) *inst)"]
         case .global:
             let global = module.globals[index]
-            let const_ = global.isMutable ? "" : "const "
-            return ["\(const_)\(global.valueType.cType) *\(function)(\(prefix) *inst)"]
+            let type = global.valueType.cType
+            let pointer = global.isMutable ? "\(type) *" : type.hasSuffix("*") ? "\(type)const *" : "const \(type) *"
+            return ["\(pointer)\(function)(\(prefix) *inst)"]
         case .tag:
             return []
         }
@@ -241,7 +242,7 @@ struct EmbedderAPI {
             }
 
             /* Runs body(call) so that a trap comes back as a value, kept in the instance too. */
-            static wk_result \(prefix)__call(\(prefix) *inst, void (*body)(void *), void *call) {
+            WK_UNUSED static wk_result \(prefix)__call(\(prefix) *inst, void (*body)(void *), void *call) {
                 const char *message = NULL;
                 wk_result outcome = {wk_call_protected(body, call, &message), NULL, NULL};
                 if (outcome.trap != WK_TRAP_NONE) {
@@ -286,7 +287,7 @@ struct EmbedderAPI {
 
     private func newFunction() -> String {
         var text = """
-            static \(prefix) *\(prefix)__missing(\(prefix) *inst, wk_error *error, const char *what) {
+            WK_UNUSED static \(prefix) *\(prefix)__missing(\(prefix) *inst, wk_error *error, const char *what) {
                 if (error) {
                     snprintf(error->message, sizeof error->message, "missing import %s", what);
                     error->code = WK_ERROR_IMPORT;
@@ -303,9 +304,9 @@ struct EmbedderAPI {
                     return NULL;
                 }
                 inst->host = imports ? *imports : none;
-                WK_UNUSED wk_extern externs[\(max(module.imports.count, 1))];
 
             """
+        if !module.imports.isEmpty { text += "    wk_extern externs[\(module.imports.count)];\n" }
         var functionIndex = 0
         for (position, entry) in module.imports.enumerated() {
             let field = "inst->host.\(api.imports[position])"
@@ -324,7 +325,7 @@ struct EmbedderAPI {
             }
         }
         return text + """
-                return \(prefix)__instantiate_into(inst, externs, options, error) ? inst : NULL;
+                return \(prefix)__instantiate_into(inst, \(module.imports.isEmpty ? "NULL" : "externs"), options, error) ? inst : NULL;
             }
 
 

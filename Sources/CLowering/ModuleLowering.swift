@@ -373,13 +373,13 @@ struct ModuleLowering {
         }
         let importedMemories = module.memories.count - module.definedMemories.count
         if !module.definedMemories.isEmpty {
-            text += "    uint32_t cap = options && options->max_memory_pages ? options->max_memory_pages : UINT32_MAX;\n"
+            text += "    WK_UNUSED uint32_t cap = options && options->max_memory_pages ? options->max_memory_pages : UINT32_MAX;\n"
         }
         for (k, memory) in module.definedMemories.enumerated() {
             let index = importedMemories + k
             let declared = memory.limits.max ?? MemoryType.maxPages
-            text += "    if (\(memory.limits.min)u > cap) return \(prefix)__fail(inst, error, WK_ERROR_RESOURCE, \"the memory's initial size exceeds the cap (wk_options.max_memory_pages)\");\n"
-            text += "    inst->memories[\(index)] = wk_memory_new(\(memory.limits.min)u, cap < \(declared)u ? cap : \(declared)u, \(boundsMode));\n"
+            if memory.limits.min > 0 { text += "    if (\(memory.limits.min)u > cap) return \(prefix)__fail(inst, error, WK_ERROR_RESOURCE, \"the memory's initial size exceeds the cap (wk_options.max_memory_pages)\");\n" }
+            text += "    inst->memories[\(index)] = wk_memory_new(\(memory.limits.min)u, \(declared == 0 ? "0u" : "cap < \(declared)u ? cap : \(declared)u"), \(boundsMode));\n"
             text += "    if (!inst->memories[\(index)]) return \(prefix)__fail(inst, error, WK_ERROR_RESOURCE, \"cannot reserve address space for memory \(index)\");\n"
             text += "    inst->owns_memory[\(index)] = true;\n"
         }

@@ -170,4 +170,27 @@ import WasmValidator
             #expect(header.contains(declaration), "\(declaration)")
         }
     }
+
+    @Test("the README's embedding example builds with the commands shown and prints the output shown")
+    func readmeExample() throws {
+        let readme = try String(contentsOf: Self.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        /// The contents of the first fenced block after `marker`.
+        func block(after marker: String) throws -> String {
+            let start = try #require(readme.range(of: marker), "\(marker) not in README.md")
+            let fence = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+            let body = try #require(readme.range(of: "\n", range: fence.upperBound..<readme.endIndex))
+            let end = try #require(readme.range(of: "\n```", range: body.upperBound..<readme.endIndex))
+            return String(readme[body.upperBound..<end.lowerBound]) + "\n"
+        }
+        let scratch = try ScratchFolder()
+        _ = try scratch.write("app.c", text: try block(after: "<!-- example: app.c -->"))
+        try FileManager.default.createDirectory(at: scratch.url.appendingPathComponent("Fixtures"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Self.repository.appendingPathComponent("Fixtures/embed.wat"),
+                                         to: scratch.url.appendingPathComponent("Fixtures/embed.wat"))
+        let commands = try block(after: "<!-- example: commands -->")
+            .replacingOccurrences(of: "swift run -c release wasmkiln", with: try CommandRunner.executable().path)
+        let result = try Self.shell("cd \(scratch.url.path) && export WASMKILN_CACHE=\(ToolchainTesting.cache.path) && \(commands)")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == (try block(after: "<!-- example: output -->")))
+    }
 }
