@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -62,6 +63,8 @@ typedef struct wk_memory {
     uint32_t max_pages; /* declared maximum, or 65536 */
     uint64_t reserved; /* bytes of address space reserved at base */
     bool guarded;      /* accesses past `size` fault and trap (guard-page mode) */
+    uint32_t cap_pages; /* memory.grow stops here too (wk_memory_set_cap); <= max_pages */
+    struct wk_memory_state *state; /* statistics and policy; see wk_memory_stats */
 } wk_memory;
 
 typedef enum wk_bounds_mode {
@@ -74,6 +77,72 @@ wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode
 void wk_memory_free(wk_memory *memory);
 /* memory.grow: the old size in pages, or -1 (as uint32_t) when it cannot grow. */
 uint32_t wk_memory_grow(wk_memory *memory, uint32_t delta);
+/* The same, executed by function `function` of the module (for statistics). */
+uint32_t wk_memory_grow_at(wk_memory *memory, uint32_t delta, uint32_t function);
+
+/* ---- Memory limits and statistics ---- */
+
+/* Why memory.grow returned -1. */
+typedef enum wk_grow_failure {
+    WK_GROW_FAIL_MAXIMUM = 0, /* past the memory's declared maximum */
+    WK_GROW_FAIL_CAP,         /* past its cap (wk_options.max_memory_pages, --max-memory) */
+    WK_GROW_FAIL_POLICY,      /* the grow policy refused */
+    WK_GROW_FAIL_SYSTEM,      /* the operating system refused the pages */
+    WK_GROW_FAIL_KINDS
+} wk_grow_failure;
+
+/* Decides whether a memory may grow from old_pages to new_pages (true: it may).
+ * `instance` is the instance that created the memory. Runs on the growing thread. */
+typedef bool (*wk_grow_policy)(void *context, void *instance, const wk_memory *memory,
+                               uint32_t old_pages, uint32_t new_pages);
+
+/* Limits a memory to `pages` (at most its declared maximum), and/or installs a policy
+ * (NULL: none). For memories an embedder creates; instances do this from wk_options. */
+void wk_memory_set_cap(wk_memory *memory, uint32_t pages);
+void wk_memory_set_policy(wk_memory *memory, wk_grow_policy policy, void *context, void *instance);
+
+/* memory.grow calls from a function that is not the module's (a host's wk_memory_grow). */
+#define WK_HOST_SITE UINT32_MAX
+
+/* One memory.grow that added pages. */
+typedef struct wk_grow_event {
+    uint64_t time_ns;  /* monotonic clock, nanoseconds since the memory was created */
+    uint32_t old_pages;
+    uint32_t new_pages;
+    uint32_t function; /* the module's function that executed memory.grow, or WK_HOST_SITE */
+} wk_grow_event;
+
+/* The memory.grow calls of one function. */
+typedef struct wk_grow_site {
+    uint32_t function; /* function index, or WK_HOST_SITE */
+    uint64_t calls;    /* memory.grow executed, failed ones included */
+    uint64_t grows;    /* of which added pages */
+    uint64_t pages;    /* pages they added */
+} wk_grow_site;
+
+/* A memory's statistics, kept as it grows (no locks, no system calls beyond the grow's
+ * own). Memory never shrinks, so the peak is the current size. */
+typedef struct wk_memory_stats {
+    uint32_t initial_pages;
+    uint32_t current_pages;
+    uint32_t peak_pages;
+    uint32_t max_pages;         /* declared maximum, or 65536 */
+    uint32_t cap_pages;         /* the cap; max_pages when none */
+    uint64_t grow_calls;        /* memory.grow executed, successful or not, delta 0 included */
+    uint64_t grows;             /* of which added pages */
+    uint64_t failures[WK_GROW_FAIL_KINDS];
+    uint64_t committed_bytes;   /* accessible now */
+    uint64_t reserved_bytes;    /* address space held */
+    uint64_t elapsed_ns;        /* since the memory was created, when these were taken */
+    uint32_t event_count;       /* every grow that added pages, in order: */
+    const wk_grow_event *events; /* valid until the memory next grows or is freed */
+    uint32_t site_count;        /* functions that executed memory.grow, most pages first: */
+    const wk_grow_site *sites;  /* valid until the memory next grows or is freed */
+} wk_memory_stats;
+
+/* Takes a memory's statistics (sorting its sites, hence not const). Not thread-safe
+ * against a concurrent grow of the same memory. */
+void wk_memory_stats_get(wk_memory *memory, wk_memory_stats *out);
 
 /* For host functions: the `length` bytes at guest address `address` as a host pointer,
  * or NULL when any of them lies outside the memory. The pointer stays valid while the
@@ -207,6 +276,11 @@ typedef struct wk_options {
      * the declared maximum). memory.grow past the cap returns -1; an initial size above
      * it fails instantiation with WK_ERROR_RESOURCE. */
     uint32_t max_memory_pages;
+    /* The same for each table the instance creates, in elements (0: no cap). */
+    uint32_t max_table_elements;
+    /* Asked before each memory.grow of the instance's own memories (NULL: always yes). */
+    wk_grow_policy grow_policy;
+    void *grow_policy_context;
 } wk_options;
 
 /* How a call into a module ended. `trap` is WK_TRAP_NONE when it returned normally;
@@ -237,7 +311,24 @@ typedef struct wk_module {
     /* The name of the module's function whose code holds `address` ("func 12 (name)"),
      * or NULL when it is not in this module's functions. Best effort, for messages. */
     const char *(*function_at)(const void *address);
+    /* `instantiate` with options (NULL: defaults). */
+    wk_instance *(*instantiate_with)(const wk_extern *imports, const wk_options *options, wk_error *error);
+    /* Function `index` as "func 12 (name)", or NULL when there is none. */
+    const char *(*function_name)(uint32_t index);
 } wk_module;
+
+/* ---- Reports ---- */
+
+typedef enum wk_report_format {
+    WK_REPORT_TEXT = 0, /* for people: sizes, growth, steady state, top sites, a sparkline */
+    WK_REPORT_JSON,     /* the same for tools */
+    WK_REPORT_CSV,      /* one line per grow event */
+    WK_REPORT_SVG,      /* size over time, as a plot */
+} wk_report_format;
+
+/* Writes a report on `memory`; `module` (may be NULL) names the grow sites. False when
+ * writing failed. */
+bool wk_memory_report(FILE *out, wk_memory *memory, const wk_module *module, wk_report_format format);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #define WK_PAGE_SIZE 65536u
 #define WK_MAX_PAGES 65536u
@@ -17,6 +18,28 @@
 
 static bool commit(uint8_t *from, uint64_t bytes) {
     return bytes == 0 || mprotect(from, (size_t)bytes, PROT_READ | PROT_WRITE) == 0;
+}
+
+/* Statistics and policy, beside the public struct. Building the runtime with
+ * -DWK_NO_MEMORY_STATS leaves out the per-site counts and the grow events. */
+struct wk_memory_state {
+    uint32_t initial_pages;
+    uint64_t created_ns;
+    uint64_t grow_calls, grows;
+    uint64_t failures[WK_GROW_FAIL_KINDS];
+    wk_grow_event *events;
+    uint32_t event_count, event_capacity;
+    wk_grow_site *sites;
+    uint32_t site_count, site_capacity;
+    uint32_t last_site; /* where the previous call's site was: usually the next one's */
+    wk_grow_policy policy;
+    void *policy_context, *policy_instance;
+};
+
+static uint64_t now_ns(void) {
+    struct timespec time;
+    clock_gettime(CLOCK_MONOTONIC, &time);
+    return (uint64_t)time.tv_sec * 1000000000u + (uint64_t)time.tv_nsec;
 }
 
 wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode) {
@@ -36,24 +59,35 @@ wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode
     }
 
     wk_memory *memory = calloc(1, sizeof *memory);
-    if (!memory) return NULL;
+    struct wk_memory_state *state = calloc(1, sizeof *state);
+    if (!memory || !state) {
+        free(memory);
+        free(state);
+        return NULL;
+    }
     void *base = mmap(NULL, (size_t)reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (base == MAP_FAILED) {
         free(memory);
+        free(state);
         return NULL;
     }
     uint64_t size = (uint64_t)pages * WK_PAGE_SIZE;
     if (!commit(base, size) || !wkrt_reservation_add(base, reserved)) {
         munmap(base, (size_t)reserved);
         free(memory);
+        free(state);
         return NULL;
     }
     memory->base = base;
     memory->size = size;
     memory->pages = pages;
     memory->max_pages = max_pages;
+    memory->cap_pages = max_pages;
     memory->reserved = reserved;
     memory->guarded = mode == WK_BOUNDS_GUARD;
+    memory->state = state;
+    state->initial_pages = pages;
+    state->created_ns = now_ns();
     return memory;
 }
 
@@ -61,17 +95,131 @@ void wk_memory_free(wk_memory *memory) {
     if (!memory) return;
     wkrt_reservation_remove(memory->base);
     munmap(memory->base, (size_t)memory->reserved);
+    free(memory->state->events);
+    free(memory->state->sites);
+    free(memory->state);
     free(memory);
 }
 
+void wk_memory_set_cap(wk_memory *memory, uint32_t pages) {
+    if (pages > memory->max_pages) pages = memory->max_pages;
+    if (pages < memory->pages) pages = memory->pages; /* memory never shrinks */
+    memory->cap_pages = pages;
+}
+
+void wk_memory_set_policy(wk_memory *memory, wk_grow_policy policy, void *context, void *instance) {
+    memory->state->policy = policy;
+    memory->state->policy_context = context;
+    memory->state->policy_instance = instance;
+}
+
+#ifndef WK_NO_MEMORY_STATS
+/* The statistics of `function`'s memory.grow calls, added when first seen; NULL when
+ * out of memory (the grow goes on, uncounted by site). */
+static wk_grow_site *site_of(struct wk_memory_state *state, uint32_t function) {
+    if (state->last_site < state->site_count && state->sites[state->last_site].function == function) {
+        return &state->sites[state->last_site];
+    }
+    for (uint32_t k = 0; k < state->site_count; k++) {
+        if (state->sites[k].function == function) {
+            state->last_site = k;
+            return &state->sites[k];
+        }
+    }
+    if (state->site_count == state->site_capacity) {
+        uint32_t capacity = state->site_capacity ? state->site_capacity * 2 : 4;
+        wk_grow_site *sites = realloc(state->sites, capacity * sizeof *sites);
+        if (!sites) return NULL;
+        state->sites = sites;
+        state->site_capacity = capacity;
+    }
+    state->last_site = state->site_count++;
+    state->sites[state->last_site] = (wk_grow_site){function, 0, 0, 0};
+    return &state->sites[state->last_site];
+}
+
+/* Appends a grow event; dropped when out of memory. At most one per page added, so
+ * the list stays below 65536 entries. */
+static void record_event(struct wk_memory_state *state, wk_grow_event event) {
+    if (state->event_count == state->event_capacity) {
+        uint32_t capacity = state->event_capacity ? state->event_capacity * 2 : 16;
+        wk_grow_event *events = realloc(state->events, capacity * sizeof *events);
+        if (!events) return;
+        state->events = events;
+        state->event_capacity = capacity;
+    }
+    state->events[state->event_count++] = event;
+}
+#endif
+
+static uint32_t refuse(struct wk_memory_state *state, wk_grow_failure cause) {
+    state->failures[cause]++;
+    return UINT32_MAX;
+}
+
 uint32_t wk_memory_grow(wk_memory *memory, uint32_t delta) {
+    return wk_memory_grow_at(memory, delta, WK_HOST_SITE);
+}
+
+uint32_t wk_memory_grow_at(wk_memory *memory, uint32_t delta, uint32_t function) {
+    struct wk_memory_state *state = memory->state;
+    state->grow_calls++;
+#ifndef WK_NO_MEMORY_STATS
+    wk_grow_site *site = site_of(state, function);
+    if (site) site->calls++;
+#else
+    (void)function;
+#endif
     uint32_t old_pages = memory->pages;
-    if (delta > memory->max_pages - old_pages) return UINT32_MAX;
+    if (delta > memory->max_pages - old_pages) return refuse(state, WK_GROW_FAIL_MAXIMUM);
+    if (delta > memory->cap_pages - old_pages) return refuse(state, WK_GROW_FAIL_CAP);
+    if (delta == 0) return old_pages;
+    uint32_t new_pages = old_pages + delta;
+    if (state->policy && !state->policy(state->policy_context, state->policy_instance, memory, old_pages, new_pages)) {
+        return refuse(state, WK_GROW_FAIL_POLICY);
+    }
     uint64_t added = (uint64_t)delta * WK_PAGE_SIZE;
-    if (!commit(memory->base + memory->size, added)) return UINT32_MAX;
-    memory->pages = old_pages + delta;
+    if (!commit(memory->base + memory->size, added)) return refuse(state, WK_GROW_FAIL_SYSTEM);
+    memory->pages = new_pages;
     memory->size += added;
+    state->grows++;
+#ifndef WK_NO_MEMORY_STATS
+    if (site) {
+        site->grows++;
+        site->pages += delta;
+    }
+    record_event(state, (wk_grow_event){now_ns() - state->created_ns, old_pages, new_pages, function});
+#endif
     return old_pages;
+}
+
+static int by_pages_added(const void *a, const void *b) {
+    const wk_grow_site *x = a, *y = b;
+    if (x->pages != y->pages) return x->pages > y->pages ? -1 : 1;
+    if (x->calls != y->calls) return x->calls > y->calls ? -1 : 1;
+    return x->function < y->function ? -1 : x->function > y->function;
+}
+
+void wk_memory_stats_get(wk_memory *memory, wk_memory_stats *out) {
+    struct wk_memory_state *state = memory->state;
+    if (state->site_count > 1) qsort(state->sites, state->site_count, sizeof *state->sites, by_pages_added);
+    *out = (wk_memory_stats){
+        .initial_pages = state->initial_pages,
+        .current_pages = memory->pages,
+        .peak_pages = memory->pages,
+        .max_pages = memory->max_pages,
+        .cap_pages = memory->cap_pages,
+        .grow_calls = state->grow_calls,
+        .grows = state->grows,
+        .committed_bytes = memory->size,
+        .reserved_bytes = memory->reserved,
+        .elapsed_ns = now_ns() - state->created_ns,
+        .event_count = state->event_count,
+        .events = state->events,
+        .site_count = state->site_count,
+        .sites = state->sites,
+    };
+    memcpy(out->failures, state->failures, sizeof out->failures);
 }
 
 bool wk_memory_read(const wk_memory *memory, uint64_t address, void *out, size_t length) {

@@ -336,7 +336,7 @@ struct FunctionLowering {
                 emit("\(push(.i32)) = inst->memories[0]->pages;")
             case 0x40:
                 _ = try reader.readByte()
-                emit("\(top()) = wk_memory_grow(inst->memories[0], \(top()));")
+                emit("\(top()) = wk_memory_grow_at(inst->memories[0], \(top()), \(index)u);")
             case 0x41:
                 emit("\(push(.i32)) = \(UInt32(bitPattern: try reader.readS32()))u;")
             case 0x42:

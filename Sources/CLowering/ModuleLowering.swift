@@ -206,7 +206,7 @@ struct ModuleLowering {
             text += "    {NULL, \(cString(entry.name)), \(entry.kind.cName), \(signature), \(min), \(max), \(element), 0, \(entry.name.utf8.count)},\n"
         }
         text += "};\n\n"
-        text += freeFunction() + initializeFunction() + instantiateFunction() + exportFunction() + functionAtFunction()
+        text += freeFunction() + initializeFunction() + instantiateFunction() + exportFunction() + functionAtFunction() + functionNameFunction()
         text += """
             const wk_module wk_module_\(prefix) = {
                 \(cString(module.names.moduleName ?? prefix)),
@@ -217,6 +217,8 @@ struct ModuleLowering {
                 \(prefix)__free,
                 \(prefix)__get_export,
                 \(prefix)__function_at,
+                \(prefix)__instantiate_with,
+                \(prefix)__function_name,
             };
 
             """
@@ -320,10 +322,14 @@ struct ModuleLowering {
                 return false;
             }
 
-            static wk_instance *\(prefix)__instantiate(const wk_extern *imports, wk_error *error) {
+            static wk_instance *\(prefix)__instantiate_with(const wk_extern *imports, const wk_options *options, wk_error *error) {
                 \(names.instanceType) *inst = calloc(1, sizeof *inst);
                 if (!inst) return \(prefix)__fail(NULL, error, WK_ERROR_RESOURCE, "out of memory"), NULL;
-                return \(prefix)__instantiate_into(inst, imports, NULL, error) ? (wk_instance *)inst : NULL;
+                return \(prefix)__instantiate_into(inst, imports, options, error) ? (wk_instance *)inst : NULL;
+            }
+
+            static wk_instance *\(prefix)__instantiate(const wk_extern *imports, wk_error *error) {
+                return \(prefix)__instantiate_with(imports, NULL, error);
             }
 
             /* Fills in `inst` (zeroed) from imports in declaration order, checked against what
@@ -375,18 +381,26 @@ struct ModuleLowering {
         if !module.definedMemories.isEmpty {
             text += "    WK_UNUSED uint32_t cap = options && options->max_memory_pages ? options->max_memory_pages : UINT32_MAX;\n"
         }
+        if !module.definedTables.isEmpty {
+            text += "    WK_UNUSED uint32_t table_cap = options && options->max_table_elements ? options->max_table_elements : UINT32_MAX;\n"
+        }
         for (k, memory) in module.definedMemories.enumerated() {
             let index = importedMemories + k
             let declared = memory.limits.max ?? MemoryType.maxPages
             if memory.limits.min > 0 { text += "    if (\(memory.limits.min)u > cap) return \(prefix)__fail(inst, error, WK_ERROR_RESOURCE, \"the memory's initial size exceeds the cap (wk_options.max_memory_pages)\");\n" }
-            text += "    inst->memories[\(index)] = wk_memory_new(\(memory.limits.min)u, \(declared == 0 ? "0u" : "cap < \(declared)u ? cap : \(declared)u"), \(boundsMode));\n"
+            text += "    inst->memories[\(index)] = wk_memory_new(\(memory.limits.min)u, \(declared)u, \(boundsMode));\n"
             text += "    if (!inst->memories[\(index)]) return \(prefix)__fail(inst, error, WK_ERROR_RESOURCE, \"cannot reserve address space for memory \(index)\");\n"
             text += "    inst->owns_memory[\(index)] = true;\n"
+            text += "    wk_memory_set_cap(inst->memories[\(index)], cap);\n"
+            text += "    if (options && options->grow_policy) wk_memory_set_policy(inst->memories[\(index)], options->grow_policy, options->grow_policy_context, inst);\n"
         }
         let importedTables = module.tables.count - module.definedTables.count
         for (k, table) in module.definedTables.enumerated() {
             let index = importedTables + k
-            text += "    inst->tables[\(index)] = wk_table_new(\(table.elementType.rawValue), \(table.limits.min)u, \(table.limits.max.map { "\($0)u" } ?? "UINT32_MAX"), NULL);\n"
+            let declared = table.limits.max.map { "\($0)u" } ?? "UINT32_MAX"
+            if table.limits.min > 0 { text += "    if (\(table.limits.min)u > table_cap) return \(prefix)__fail(inst, error, WK_ERROR_RESOURCE, \"the table's initial size exceeds the cap (wk_options.max_table_elements)\");\n" }
+            let max = table.limits.max == 0 ? "0u" : "table_cap < \(declared) ? table_cap : \(declared)"
+            text += "    inst->tables[\(index)] = wk_table_new(\(table.elementType.rawValue), \(table.limits.min)u, \(max), NULL);\n"
             text += "    if (!inst->tables[\(index)]) return \(prefix)__fail(inst, error, WK_ERROR_RESOURCE, \"cannot allocate table \(index)\");\n"
             text += "    inst->owns_table[\(index)] = true;\n"
         }
@@ -422,14 +436,37 @@ struct ModuleLowering {
 
     /// Names the function that holds a code address, for trap messages: the function
     /// starting closest below it (C does not tell where a function ends).
+    /// "func 12 (name)", or "func 12" without a name.
+    func functionLabel(_ index: Int) -> String {
+        module.functionName(UInt32(index)).map { "func \(index) (\($0))" } ?? "func \(index)"
+    }
+
+    /// Names functions by index, for the grow sites in memory reports.
+    func functionNameFunction() -> String {
+        let count = module.functionTypes.count
+        guard count > 0 else {
+            return "static const char *\(prefix)__function_name(WK_UNUSED uint32_t index) { return NULL; }\n\n"
+        }
+        var text = "static const char *const \(prefix)__function_names[\(size(count))] = {\n"
+        for index in 0..<count { text += "    \(cString(functionLabel(index))),\n" }
+        return text + """
+            };
+
+            static const char *\(prefix)__function_name(uint32_t index) {
+                return index < \(count)u ? \(prefix)__function_names[index] : NULL;
+            }
+
+
+            """
+    }
+
     func functionAtFunction() -> String {
         guard !module.codes.isEmpty else {
             return "const char *\(prefix)__function_at(WK_UNUSED const void *address) { return NULL; }\n\n"
         }
         var text = "static const struct { const void *code; const char *name; } \(prefix)__functions[\(size(module.codes.count))] = {\n"
         for index in module.importedFunctionCount..<module.functionTypes.count {
-            let name = module.functionName(UInt32(index)).map { "func \(index) (\($0))" } ?? "func \(index)"
-            text += "    {(const void *)\(names.function(index)), \(cString(name))},\n"
+            text += "    {(const void *)\(names.function(index)), \(cString(functionLabel(index)))},\n"
         }
         return text + """
             };

@@ -1,7 +1,7 @@
 import Foundation
 
-/// What a command executable may reach of its host: directories, environment variables.
-/// Nothing is granted unless listed here.
+/// What a command executable may reach of its host: directories, environment variables,
+/// and how much memory. Nothing is granted unless listed here.
 public struct Grants: Sendable, Hashable {
     public struct Directory: Sendable, Hashable {
         /// The host folder.
@@ -29,11 +29,34 @@ public struct Grants: Sendable, Hashable {
     public var environment: [String]
     /// Whether the executable passes on the environment it is started with.
     public var inheritEnvironment: Bool
+    /// A cap on every memory, in 64 KiB pages (`--max-memory`); nil: the declared maximum.
+    public var maxMemoryPages: UInt32?
 
-    public init(directories: [Directory] = [], environment: [String] = [], inheritEnvironment: Bool = false) {
+    public init(directories: [Directory] = [], environment: [String] = [], inheritEnvironment: Bool = false,
+                maxMemoryPages: UInt32? = nil)
+    {
         self.directories = directories
         self.environment = environment
         self.inheritEnvironment = inheritEnvironment
+        self.maxMemoryPages = maxMemoryPages
+    }
+
+    /// Pages in a size such as `256MiB`, `1GiB`, `512KiB` or `1048576` (bytes): binary
+    /// units, rounded down to whole 64 KiB pages; at least one page, at most 4 GiB.
+    public static func pages(fromSize text: String) throws(ToolchainError) -> UInt32 {
+        let units: [(suffix: String, scale: UInt64)] = [
+            ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30), ("B", 1),
+        ]
+        let unit = units.first { text.hasSuffix($0.suffix) } ?? ("", 1)
+        let digits = text.dropLast(unit.suffix.count)
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let number = UInt64(digits),
+              number <= (UInt64(1) << 32) / unit.scale
+        else {
+            throw ToolchainError("'\(text)' is not a memory size such as 256MiB, 1GiB or 65536 (bytes), up to 4GiB")
+        }
+        let pages = number * unit.scale / 65536
+        guard pages >= 1 else { throw ToolchainError("'\(text)' is less than one 64 KiB page") }
+        return UInt32(pages)
     }
 
     /// The grants with each host folder made absolute (a baked-in relative path would
@@ -64,6 +87,7 @@ public struct Grants: Sendable, Hashable {
     public var keyText: String {
         let folders = directories.map { "dir \($0.host.utf8.count):\($0.host) \($0.guest.utf8.count):\($0.guest)" }
         let variables = environment.map { "env \($0.utf8.count):\($0)" }
-        return (folders + variables + ["inherit=\(inheritEnvironment)"]).joined(separator: "\n")
+        let memory = maxMemoryPages.map { "max-memory-pages=\($0)" } ?? "max-memory-pages=none"
+        return (folders + variables + ["inherit=\(inheritEnvironment)", memory]).joined(separator: "\n")
     }
 }

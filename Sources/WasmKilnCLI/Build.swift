@@ -14,10 +14,15 @@ struct Build: AsyncParsableCommand {
             executable passes its arguments to the module (argv[0] is its own name) and \
             inherits the standard streams. Nothing else is granted unless given here: \
             --dir HOST[::GUEST] (the module sees HOST as GUEST, default HOST), \
-            --env NAME=VALUE, --inherit-env. The executable widens these at run time only \
-            through a block of options that comes first and ends with `--`, such as
+            --env NAME=VALUE, --inherit-env. --max-memory SIZE (256MiB, 1GiB, ...) caps its \
+            memory: memory.grow past it returns -1. The executable changes these at run time \
+            only through a block of options that comes first and ends with `--`, such as
               app --wasmkiln-dir=HOST[::GUEST] --wasmkiln-env=NAME=VALUE -- ARGS...
-            (and --wasmkiln-inherit-env); without one, every argument is the module's. Its exit \
+            (and --wasmkiln-inherit-env, --wasmkiln-max-memory=SIZE); without one, every \
+            argument is the module's. On exit it reports on its memory when the environment \
+            asks: WASMKILN_MEMORY_STATS=text or json (on standard error; text:FILE or json:FILE \
+            to a file), WASMKILN_MEMORY_TRACE=FILE.csv (every grow), \
+            WASMKILN_MEMORY_PLOT=FILE.svg (size over time). Its exit \
             status is 0 when _start returns, the proc_exit code when the module exits, \
             \(CommandDriver.trapStatus) after a trap (printed as `trap: MESSAGE` on \
             standard error), and 1 when it cannot start (an unreadable directory, an \
@@ -58,7 +63,7 @@ struct Build: AsyncParsableCommand {
 
     func validate() throws {
         if shared || lib, !grants.isEmpty {
-            throw ValidationError("--dir, --env and --inherit-env are for executables, not libraries")
+            throw ValidationError("--dir, --env, --inherit-env and --max-memory are for executables, not libraries (libraries take wk_options)")
         }
         if shared, lib { throw ValidationError("choose one of --lib and --shared") }
     }
@@ -98,12 +103,15 @@ struct GrantArguments: ParsableArguments {
     @Flag(help: "Pass the environment the program runs with on to the module.")
     var inheritEnv = false
 
-    var isEmpty: Bool { directories.isEmpty && environment.isEmpty && !inheritEnv }
+    @Option(help: ArgumentHelp("Cap every memory of the module: memory.grow past it returns -1.", valueName: "SIZE"))
+    var maxMemory: String?
+
+    var isEmpty: Bool { directories.isEmpty && environment.isEmpty && !inheritEnv && maxMemory == nil }
 
     /// The grants, host directories made absolute and checked.
     func resolved() throws(ToolchainError) -> Grants {
         try Grants(directories: directories.map(Grants.Directory.init(parsing:)), environment: environment,
-                   inheritEnvironment: inheritEnv).resolved()
+                   inheritEnvironment: inheritEnv, maxMemoryPages: maxMemory.map(Grants.pages(fromSize:))).resolved()
     }
 }
 

@@ -19,6 +19,9 @@ struct Run: AsyncParsableCommand {
             next. Arguments: integers in decimal or hex (42, -1, 0xff), floats as literals \
             (1.5, -inf, nan, nan:0x200000) or exact bits (f32:0x7fc00001, f64:0x...). \
             Exits with status 2 if a call trapped, 1 on any other error.
+            On exit a command reports on its memory with --memory-stats (a summary on \
+            standard error; =json for tools), --memory-trace FILE.csv (every grow) and \
+            --memory-plot FILE.svg (size over time); --max-memory SIZE caps it.
             """
     )
 
@@ -36,6 +39,35 @@ struct Run: AsyncParsableCommand {
 
     @OptionGroup var grants: GrantArguments
     @OptionGroup var compiling: CompilerArguments
+
+    @Option(help: ArgumentHelp("Report on the command's memory when it exits: text (the default) or json.", valueName: "format"))
+    var memoryStats: MemoryStatsFormat?
+
+    @Option(help: ArgumentHelp("Write every memory grow of the command to a CSV file.", valueName: "FILE.csv"))
+    var memoryTrace: String?
+
+    @Option(help: ArgumentHelp("Draw the command's memory size over time as an SVG file.", valueName: "FILE.svg"))
+    var memoryPlot: String?
+
+    enum MemoryStatsFormat: String, ExpressibleByArgument {
+        case text, json
+    }
+
+    /// `--memory-stats` alone means `--memory-stats=text` (an option's value cannot be
+    /// optional): rewritten before parsing, up to a `--`.
+    static func normalize(_ arguments: [String]) -> [String] {
+        let end = arguments.firstIndex(of: "--") ?? arguments.endIndex
+        return arguments[..<end].map { $0 == "--memory-stats" ? "--memory-stats=text" : $0 } + arguments[end...]
+    }
+
+    /// The environment variables through which the executable reports (see `build`).
+    var reportEnvironment: [String: String] {
+        var variables: [String: String] = [:]
+        if let memoryStats { variables["WASMKILN_MEMORY_STATS"] = memoryStats.rawValue }
+        if let memoryTrace { variables["WASMKILN_MEMORY_TRACE"] = memoryTrace }
+        if let memoryPlot { variables["WASMKILN_MEMORY_PLOT"] = memoryPlot }
+        return variables
+    }
 
     /// What the module sees as its arguments: a leading `--` only separates them.
     var commandArguments: [String] {
@@ -71,7 +103,7 @@ struct Run: AsyncParsableCommand {
         if !CommandCache.exists(executable) {
             let module = try ModuleInput.validated(file)
             guard module.module.exports.contains(where: { $0.name == "_start" }) else {
-                if !commandArguments.isEmpty || !grants.isEmpty {
+                if !commandArguments.isEmpty || !grants.isEmpty || !reportEnvironment.isEmpty {
                     printError("\(file): arguments and grants are for WASI commands, and this module does not export \"_start\"")
                     throw ExitCode.failure
                 }
@@ -86,6 +118,7 @@ struct Run: AsyncParsableCommand {
                 throw ExitCode.failure
             }
         }
+        for (name, value) in reportEnvironment { setenv(name, value, 1) }
         Self.exec(executable, arguments: [file] + commandArguments)
         printError("\(file): cannot run \(executable.path): \(String(cString: strerror(errno)))")
         throw ExitCode.failure
@@ -99,8 +132,8 @@ struct Run: AsyncParsableCommand {
     }
 
     func invokeExports(_ module: ValidatedModule) async throws {
-        if !arguments.isEmpty || !grants.isEmpty {
-            printError("\(file): arguments and grants are for WASI commands, not with --invoke")
+        if !arguments.isEmpty || !grants.isEmpty || !reportEnvironment.isEmpty {
+            printError("\(file): arguments, grants and memory reports are for WASI commands, not with --invoke")
             throw ExitCode.failure
         }
         let calls: [Call]

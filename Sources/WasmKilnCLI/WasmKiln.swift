@@ -7,4 +7,8 @@ struct WasmKiln: AsyncParsableCommand {
         abstract: "Compile WebAssembly to native code through C.",
         subcommands: [Validate.self, Inspect.self, EmitC.self, Build.self, Run.self]
     )
+
+    static func main() async {
+        await main(Run.normalize(Array(CommandLine.arguments.dropFirst())))
+    }
 }

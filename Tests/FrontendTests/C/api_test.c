@@ -25,6 +25,14 @@ static void host_check(void *context, calc *inst, uint32_t x) {
     }
 }
 
+/* A grow policy: at most 4 pages, and only for memories of an instance. */
+static bool at_most_four(void *context, void *instance, const wk_memory *memory, uint32_t old_pages, uint32_t new_pages) {
+    (void)memory;
+    (void)old_pages;
+    ++*(int *)context;
+    return instance != NULL && new_pages <= 4;
+}
+
 static void print_result(const char *what, wk_result r) {
     if (r.trap == WK_TRAP_NONE) printf("%s: ok\n", what);
     else printf("%s: trap %d \"%s\" in %s\n", what, (int)r.trap, r.message, r.function ? r.function : "?");
@@ -79,6 +87,24 @@ int main(void) {
     printf("grow: %d %d, pages %u\n", first, second, calc_memory(b)->pages);
     /* Instances are separate: b's memory and globals are its own. */
     printf("calls a=%u b=%u, sum b=%u\n", *calc_calls(a), *calc_calls(b), calc_sum(b, 100, 4));
+
+    /* A grow policy refuses the third grow; the statistics say why and where. */
+    int asked = 0;
+    wk_options policy = {.grow_policy = at_most_four, .grow_policy_context = &asked};
+    calc *e = calc_new(&imports, &policy, &error);
+    print_error("policy", e, &error);
+    int g1 = (int)calc_grow(e, 1), g2 = (int)calc_grow(e, 1), g3 = (int)calc_grow(e, 1), g4 = (int)calc_grow(e, 0);
+    wk_memory_stats stats;
+    wk_memory_stats_get(calc_memory(e), &stats);
+    printf("policy: grow %d %d %d %d, asked %d, pages %u, calls %llu, grows %llu, refused %llu, events %u\n", g1, g2, g3, g4,
+           asked, stats.current_pages, (unsigned long long)stats.grow_calls, (unsigned long long)stats.grows,
+           (unsigned long long)stats.failures[WK_GROW_FAIL_POLICY], stats.event_count);
+    for (uint32_t k = 0; k < stats.site_count; k++) {
+        printf("site: %s calls %llu grows %llu pages %llu\n", wk_module_calc.function_name(stats.sites[k].function),
+               (unsigned long long)stats.sites[k].calls, (unsigned long long)stats.sites[k].grows,
+               (unsigned long long)stats.sites[k].pages);
+    }
+    calc_free(e);
 
     /* A second module in the same program. */
     counter *c = counter_new(NULL, NULL, &error);

@@ -1,0 +1,3 @@
+module wasmkiln.test/memory
+
+go 1.21
