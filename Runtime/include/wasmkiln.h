@@ -131,7 +131,8 @@ typedef struct wk_memory_stats {
     uint64_t grow_calls;        /* memory.grow executed, successful or not, delta 0 included */
     uint64_t grows;             /* of which added pages */
     uint64_t failures[WK_GROW_FAIL_KINDS];
-    uint64_t committed_bytes;   /* accessible now */
+    uint64_t committed_bytes;   /* readable and writable now: with explicit bounds checks a
+                                 * grow commits ahead of the size (untouched pages cost no RAM) */
     uint64_t reserved_bytes;    /* address space held */
     uint64_t elapsed_ns;        /* since the memory was created, when these were taken */
     uint32_t event_count;       /* every grow that added pages, in order: */

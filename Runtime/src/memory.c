@@ -32,6 +32,7 @@ struct wk_memory_state {
     wk_grow_site *sites;
     uint32_t site_count, site_capacity;
     uint32_t last_site; /* where the previous call's site was: usually the next one's */
+    uint64_t committed; /* bytes from base that are readable and writable */
     wk_grow_policy policy;
     void *policy_context, *policy_instance;
 };
@@ -87,6 +88,7 @@ wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode
     memory->guarded = mode == WK_BOUNDS_GUARD;
     memory->state = state;
     state->initial_pages = pages;
+    state->committed = size;
     state->created_ns = now_ns();
     return memory;
 }
@@ -152,6 +154,26 @@ static void record_event(struct wk_memory_state *state, wk_grow_event event) {
 }
 #endif
 
+/* Makes the first `size` bytes accessible. With explicit bounds checks the code never
+ * touches bytes past the memory's size, so it commits ahead (as much again, up to 16 MiB)
+ * and most grows need no system call; pages never touched still cost no RAM. With guard
+ * pages everything past the size must stay inaccessible, so it commits exactly. */
+static bool commit_for(wk_memory *memory, uint64_t size) {
+    struct wk_memory_state *state = memory->state;
+    if (size <= state->committed) return true;
+    if (!memory->guarded) {
+        uint64_t ahead = size + (size < ((uint64_t)16 << 20) ? size : (uint64_t)16 << 20);
+        if (ahead > memory->reserved) ahead = memory->reserved;
+        if (commit(memory->base + state->committed, ahead - state->committed)) {
+            state->committed = ahead;
+            return true;
+        }
+    }
+    if (!commit(memory->base + state->committed, size - state->committed)) return false;
+    state->committed = size;
+    return true;
+}
+
 static uint32_t refuse(struct wk_memory_state *state, wk_grow_failure cause) {
     state->failures[cause]++;
     return UINT32_MAX;
@@ -179,7 +201,7 @@ uint32_t wk_memory_grow_at(wk_memory *memory, uint32_t delta, uint32_t function)
         return refuse(state, WK_GROW_FAIL_POLICY);
     }
     uint64_t added = (uint64_t)delta * WK_PAGE_SIZE;
-    if (!commit(memory->base + memory->size, added)) return refuse(state, WK_GROW_FAIL_SYSTEM);
+    if (!commit_for(memory, memory->size + added)) return refuse(state, WK_GROW_FAIL_SYSTEM);
     memory->pages = new_pages;
     memory->size += added;
     state->grows++;
@@ -211,7 +233,7 @@ void wk_memory_stats_get(wk_memory *memory, wk_memory_stats *out) {
         .cap_pages = memory->cap_pages,
         .grow_calls = state->grow_calls,
         .grows = state->grows,
-        .committed_bytes = memory->size,
+        .committed_bytes = state->committed,
         .reserved_bytes = memory->reserved,
         .elapsed_ns = now_ns() - state->created_ns,
         .event_count = state->event_count,
