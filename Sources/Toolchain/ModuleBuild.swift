@@ -81,12 +81,22 @@ extension Builder {
     }
 
     /// A C identifier prefix made from `name` (a file name, say): other characters become
-    /// `_`, and a leading digit gets one in front.
+    /// `_`, a leading digit gets one in front, and a C keyword or a name in the runtime's
+    /// namespace (`wk`, `wk_…`) gets `_module` after it.
     public static func prefix(from name: String) -> String {
         var prefix = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
         if prefix.first?.isNumber ?? true { prefix = "_" + prefix }
+        if reservedPrefixes.contains(prefix) || prefix.hasPrefix("wk_") || prefix.hasPrefix("wkrt_") { prefix += "_module" }
         return prefix
     }
+
+    /// Prefixes the typed API cannot use: `typedef struct int int;` does not compile.
+    static let reservedPrefixes: Set<String> = [
+        "wk", "wkrt", "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
+        "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return",
+        "short", "signed", "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void",
+        "volatile", "while", "bool", "true", "false", "main",
+    ]
 
     /// A prefix unique to the module's contents, for libraries nobody links by name.
     public static func prefix(for module: ValidatedModule) -> String {

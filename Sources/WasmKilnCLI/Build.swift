@@ -125,7 +125,7 @@ struct LoweringArguments: ParsableArguments {
 
     func validate() throws {
         if let prefix, prefix != Builder.prefix(from: prefix) {
-            throw ValidationError("--name must be a C identifier: letters, digits and _, not starting with a digit")
+            throw ValidationError("--name must be a C identifier (letters, digits and _, not starting with a digit), not a C keyword, and outside the runtime's wk_ names")
         }
     }
 
