@@ -81,18 +81,19 @@ extension Builder {
     }
 
     /// A C identifier prefix made from `name` (a file name, say): other characters become
-    /// `_`, a leading digit gets one in front, and a C keyword or a name in the runtime's
-    /// namespace (`wk`, `wk_…`) gets `_module` after it.
+    /// `_`, a leading digit gets one in front, a name in the runtime's namespace (`wk`,
+    /// `wk_…`) gets `module_` in front and a C keyword `_module` after it.
     public static func prefix(from name: String) -> String {
         var prefix = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
         if prefix.first?.isNumber ?? true { prefix = "_" + prefix }
-        if reservedPrefixes.contains(prefix) || prefix.hasPrefix("wk_") || prefix.hasPrefix("wkrt_") { prefix += "_module" }
+        if ["wk", "wkrt"].contains(prefix) || prefix.hasPrefix("wk_") || prefix.hasPrefix("wkrt_") { prefix = "module_" + prefix }
+        if keywords.contains(prefix) { prefix += "_module" }
         return prefix
     }
 
     /// Prefixes the typed API cannot use: `typedef struct int int;` does not compile.
-    static let reservedPrefixes: Set<String> = [
-        "wk", "wkrt", "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
+    static let keywords: Set<String> = [
+        "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
         "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return",
         "short", "signed", "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void",
         "volatile", "while", "bool", "true", "false", "main",
