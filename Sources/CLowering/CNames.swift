@@ -99,3 +99,11 @@ struct CNames {
         return "\(returnType(type.results)) (*)(\(params))"
     }
 }
+
+extension Module {
+    /// Where data segment `index`'s bytes start in `<prefix>__data`, all segments' bytes
+    /// laid one after another.
+    func dataStart(_ index: Int) -> Int {
+        data[..<index].reduce(0) { $0 + $1.range.count }
+    }
+}

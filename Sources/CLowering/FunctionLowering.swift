@@ -502,7 +502,7 @@ struct FunctionLowering {
         case 8:  // memory.init
             let segment = try reader.readU32()
             _ = try reader.readByte()
-            emit("wk_memory_init(inst->memories[0], \(names.prefix)__data_\(segment), inst->data_length[\(segment)], \(top(2)), \(top(1)), \(top()));")
+            emit("wk_memory_init(inst->memories[0], \(names.prefix)__data + \(module.dataStart(Int(segment)))u, inst->data_length[\(segment)], \(top(2)), \(top(1)), \(top()));")
             stack.removeLast(3)
         case 9:  // data.drop
             emit("inst->data_length[\(try reader.readU32())] = 0;")

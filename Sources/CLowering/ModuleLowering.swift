@@ -85,9 +85,8 @@ struct ModuleLowering {
 
 
             """
-        for segment in module.data.indices {
-            text += "WK_HIDDEN extern const uint8_t \(prefix)__data_\(segment)[];\n"
-        }
+        text += "/* Every data segment's bytes, one after another (see Module.dataStart). */\n"
+        text += "WK_HIDDEN extern const uint8_t \(prefix)__data[];\n"
         for index in module.importedFunctionCount..<module.functionTypes.count {
             text += "WK_FUNCTION \(prototype(index));\n"
         }
@@ -180,13 +179,7 @@ struct ModuleLowering {
 
 
             """
-        for (index, segment) in module.data.enumerated() {
-            text += "WK_HIDDEN const uint8_t \(prefix)__data_\(index)[\(size(segment.range.count))] = {"
-            for (k, byte) in module.bytes[segment.range].enumerated() {
-                text += (k % 24 == 0 ? "\n    " : "") + "\(byte),"
-            }
-            text += "\n};\n"
-        }
+        text += dataBlob() + segmentTable() + functionTable() + elementTables()
         text += "\nstatic const char *const \(prefix)__signatures[\(size(module.types.count))] = {"
         text += module.types.map { cString($0.signature) }.joined(separator: ", ") + "};\n"
 
@@ -240,6 +233,99 @@ struct ModuleLowering {
         """
     }
 
+    /// The bytes of every data segment as one C string literal, cut into lines: a long
+    /// literal compiles far faster than an initializer with an element per byte.
+    func dataBlob() -> String {
+        let total = module.data.reduce(0) { $0 + $1.range.count }
+        var text = "WK_HIDDEN const uint8_t \(prefix)__data[\(size(total))] ="
+        var line = ""
+        var column = 0
+        for segment in module.data {
+            for byte in module.bytes[segment.range] {
+                if column == 0 { line = "\n    \"" }
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): line += "\\" + String(UnicodeScalar(byte))
+                case 0x20..<0x7F where byte != UInt8(ascii: "?"): line.append(Character(UnicodeScalar(byte)))
+                default: line += "\\" + String(byte, radix: 8).leftPadded(to: 3)
+                }
+                column += 1
+                if column == 64 {
+                    text += line + "\""
+                    column = 0
+                }
+            }
+        }
+        if column > 0 { text += line + "\"" }
+        return text + (total == 0 ? " \"\";\n\n" : ";\n\n")
+    }
+
+    /// Where each data segment's bytes start in the blob, and where active ones go: a
+    /// table the instantiation loops over, not a call per segment (Go modules have tens
+    /// of thousands of segments).
+    func segmentTable() -> String {
+        guard !module.data.isEmpty else { return "" }
+        var text = """
+            typedef struct \(prefix)__segment {
+                uint32_t start, length;
+                bool active;
+                uint32_t memory, offset, global; /* the address: offset, or global's value unless UINT32_MAX */
+            } \(prefix)__segment;
+
+            static const \(prefix)__segment \(prefix)__segments[\(module.data.count)] = {
+
+            """
+        var start = 0
+        for segment in module.data {
+            var placement = "false, 0, 0, UINT32_MAX"
+            if case .active(let memory, let offset) = segment.mode {
+                switch offset.instructions.first! {
+                case .globalGet(let global): placement = "true, \(memory), 0, \(global)"
+                case .i32Const(let value): placement = "true, \(memory), \(UInt32(bitPattern: value))u, UINT32_MAX"
+                default: placement = "true, \(memory), 0, UINT32_MAX"
+                }
+            }
+            text += "    {\(start), \(segment.range.count), \(placement)},\n"
+            start += segment.range.count
+        }
+        return text + "};\n\n"
+    }
+
+    /// The module's own functions: code, type index and name, which instantiation and
+    /// `function_at` loop over.
+    func functionTable() -> String {
+        guard !module.codes.isEmpty else { return "" }
+        var text = "static const struct { const void *code; uint32_t type; const char *name; } \(prefix)__functions[\(module.codes.count)] = {\n"
+        for (k, type) in module.definedFunctionTypes.enumerated() {
+            let index = module.importedFunctionCount + k
+            text += "    {(const void *)\(names.function(index)), \(type), \(cString(functionLabel(index)))},\n"
+        }
+        return text + "};\n\n"
+    }
+
+    /// The function indices of element segments given as function lists, and how an
+    /// index becomes a `wk_func *`.
+    func elementTables() -> String {
+        var text = ""
+        for (index, segment) in module.elements.enumerated() {
+            guard case .functions(let list) = segment.items, !list.isEmpty else { continue }
+            text += "static const uint32_t \(prefix)__element_\(index)[\(list.count)] = {"
+            for (k, function) in list.enumerated() { text += (k % 16 == 0 ? "\n    " : " ") + "\(function)," }
+            text += "\n};\n\n"
+        }
+        guard !text.isEmpty else { return "" }
+        let imported = module.importedFunctionCount
+        let body = imported == 0
+            ? "return &inst->functions[index];"
+            : "return index < \(imported)u ? (void *)inst->imports[index] : (void *)&inst->functions[index - \(imported)u];"
+        return text + """
+            static void *\(prefix)__function_ref(\(names.instanceType) *inst, uint32_t index) {
+                \(body)
+            }
+
+
+            """
+    }
+
     /// A constant expression's value as a C expression of its type.
     func constant(_ expression: ConstExpr) -> String {
         switch expression.instructions.first! {
@@ -270,8 +356,8 @@ struct ModuleLowering {
             text += "    if (!inst->element_items[\(index)]) wk_trap_host(\"out of memory\");\n"
             switch segment.items {
             case .functions(let list):
-                for (k, function) in list.enumerated() {
-                    text += "    inst->element_items[\(index)][\(k)] = (void *)\(reference(Int(function)));\n"
+                if !list.isEmpty {
+                    text += "    for (uint32_t k = 0; k < \(list.count)u; k++) inst->element_items[\(index)][k] = \(prefix)__function_ref(inst, \(prefix)__element_\(index)[k]);\n"
                 }
             case .expressions(let list):
                 for (k, expression) in list.enumerated() {
@@ -291,12 +377,18 @@ struct ModuleLowering {
                 break
             }
         }
-        for (index, segment) in module.data.enumerated() {
-            text += "    inst->data_length[\(index)] = \(segment.range.count);\n"
-            if case .active(let memory, let offset) = segment.mode {
-                text += "    wk_memory_init(inst->memories[\(memory)], \(prefix)__data_\(index), \(segment.range.count), \(constant(offset)), 0, \(segment.range.count));\n"
-                text += "    inst->data_length[\(index)] = 0;\n"
-            }
+        if !module.data.isEmpty {
+            text += """
+                    for (uint32_t k = 0; k < \(module.data.count)u; k++) {
+                        const \(prefix)__segment *segment = &\(prefix)__segments[k];
+                        inst->data_length[k] = segment->length;
+                        if (!segment->active) continue;
+                        uint32_t address = segment->global == UINT32_MAX ? segment->offset : inst->globals[segment->global]->value.i32;
+                        wk_memory_init(inst->memories[segment->memory], \(prefix)__data + segment->start, segment->length, address, 0, segment->length);
+                        inst->data_length[k] = 0; /* dropped once applied */
+                    }
+
+                """
         }
         if let start = module.start {
             let index = Int(start)
@@ -373,9 +465,8 @@ struct ModuleLowering {
                 text += "    return \(prefix)__fail(inst, error, WK_ERROR_IMPORT, \"exception tags are not supported yet\");\n"
             }
         }
-        for (k, code) in module.definedFunctionTypes.enumerated() {
-            let index = module.importedFunctionCount + k
-            text += "    inst->functions[\(k)] = (wk_func){(void *)\(names.function(index)), inst->type_ids[\(code)], inst};\n"
+        if !module.codes.isEmpty {
+            text += "    for (uint32_t k = 0; k < \(module.codes.count)u; k++) inst->functions[k] = (wk_func){(void *)\(prefix)__functions[k].code, inst->type_ids[\(prefix)__functions[k].type], inst};\n"
         }
         let importedMemories = module.memories.count - module.definedMemories.count
         if !module.definedMemories.isEmpty {
@@ -464,13 +555,7 @@ struct ModuleLowering {
         guard !module.codes.isEmpty else {
             return "const char *\(prefix)__function_at(WK_UNUSED const void *address) { return NULL; }\n\n"
         }
-        var text = "static const struct { const void *code; const char *name; } \(prefix)__functions[\(size(module.codes.count))] = {\n"
-        for index in module.importedFunctionCount..<module.functionTypes.count {
-            text += "    {(const void *)\(names.function(index)), \(cString(functionLabel(index)))},\n"
-        }
-        return text + """
-            };
-
+        return """
             const char *\(prefix)__function_at(const void *address) {
                 const char *name = NULL;
                 uintptr_t start = 0, at = (uintptr_t)address;
