@@ -44,13 +44,16 @@ extension Builder {
     /// together, for embedders.
     public func sharedLibrary(_ module: ValidatedModule, options: LoweringOptions, output: URL) async throws {
         let folder = cache.moduleFolder(moduleKey(module, options: options))
-        let objects = try await moduleObjects(module, options: options, folder: folder)
+        let objects = try await moduleObjects(module, options: options, folder: folder, typedAPI: true)
         let runtime = try await runtimeObjects()
         try await linkSharedLibrary(objects.files + runtime.files, output: output)
     }
 
-    /// Lowers the module into `folder` and compiles its units.
-    func moduleObjects(_ module: ValidatedModule, options: LoweringOptions, folder: URL) async throws -> Objects {
+    /// Lowers the module into `folder` and compiles its units; the typed C API
+    /// (`<prefix>-api.c`) only for libraries that embedders link (`typedAPI`).
+    func moduleObjects(_ module: ValidatedModule, options: LoweringOptions, folder: URL,
+                       typedAPI: Bool = false) async throws -> Objects
+    {
         let files = try Self.lower(module, options: options)
         try BuildCache.createFolder(folder)
         var headersKey = SHA256()
@@ -62,7 +65,8 @@ extension Builder {
                 headersKey.field(file.contents)
             }
         }
-        let sources = files.filter { $0.name.hasSuffix(".c") }.map { folder.appendingPathComponent($0.name) }
+        let sources = files.filter { $0.name.hasSuffix(".c") && (typedAPI || !$0.name.hasSuffix("-api.c")) }
+            .map { folder.appendingPathComponent($0.name) }
         return try await compile(sources, includes: [try runtimeHeaders()], headersKey: headersKey.hexDigest())
     }
 

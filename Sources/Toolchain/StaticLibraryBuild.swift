@@ -25,7 +25,7 @@ extension Builder {
             try BuildCache.write(file.contents, to: folder.appendingPathComponent(file.name))
         }
         let cacheFolder = cache.moduleFolder(moduleKey(module, options: options))
-        let objects = try await moduleObjects(module, options: options, folder: cacheFolder)
+        let objects = try await moduleObjects(module, options: options, folder: cacheFolder, typedAPI: true)
         let runtime = try await runtimeObjects()
 
         let archiver = try Self.archiver(environment: environment)
