@@ -89,7 +89,7 @@ struct CNames {
         switch results.count {
         case 0: "void"
         case 1: results[0].cType
-        default: "\(prefix)_results_" + results.map(\.textName).joined(separator: "_")
+        default: "\(prefix)_results_" + results.map(\.description).joined(separator: "_")
         }
     }
 

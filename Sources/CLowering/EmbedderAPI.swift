@@ -135,7 +135,7 @@ struct EmbedderAPI {
         let index = Int(entry.index)
         let kind: String = switch entry.kind {
         case .function: (["func"] + [signature(module.functionType(entry.index)!)].filter { !$0.isEmpty }).joined(separator: " ")
-        case .table: "table " + limits(module.tables[index].limits) + " " + module.tables[index].elementType.textName
+        case .table: "table " + limits(module.tables[index].limits) + " " + module.tables[index].elementType.description
         case .memory: "memory " + limits(module.memories[index].limits)
         case .global: "global " + globalType(module.globals[index])
         case .tag: "tag"
@@ -146,7 +146,7 @@ struct EmbedderAPI {
     private func describe(_ kind: ImportKind) -> String {
         switch kind {
         case .function(let type): "(" + (["func"] + [signature(module.types[Int(type)])].filter { !$0.isEmpty }).joined(separator: " ") + ")"
-        case .table(let table): "(table " + limits(table.limits) + " " + table.elementType.textName + ")"
+        case .table(let table): "(table " + limits(table.limits) + " " + table.elementType.description + ")"
         case .memory(let memory): "(memory " + limits(memory.limits) + ")"
         case .global(let global): "(global " + globalType(global) + ")"
         case .tag: "(tag)"
@@ -155,8 +155,8 @@ struct EmbedderAPI {
 
     private func signature(_ type: FuncType) -> String {
         var parts: [String] = []
-        if !type.params.isEmpty { parts.append("(param " + type.params.map(\.textName).joined(separator: " ") + ")") }
-        if !type.results.isEmpty { parts.append("(result " + type.results.map(\.textName).joined(separator: " ") + ")") }
+        if !type.params.isEmpty { parts.append("(param " + type.params.map(\.description).joined(separator: " ") + ")") }
+        if !type.results.isEmpty { parts.append("(result " + type.results.map(\.description).joined(separator: " ") + ")") }
         return parts.joined(separator: " ")
     }
 
@@ -165,7 +165,7 @@ struct EmbedderAPI {
     }
 
     private func globalType(_ type: GlobalType) -> String {
-        type.isMutable ? "(mut \(type.valueType.textName))" : type.valueType.textName
+        type.isMutable ? "(mut \(type.valueType.description))" : type.valueType.description
     }
 
     /// A name for a comment: printable ASCII as is, the rest escaped; never ends a comment.
@@ -391,21 +391,5 @@ struct EmbedderAPI {
             text += "    \(resultType) result = {0};\n    \(tryName)(\(tryArguments));\n    return result;\n"
         }
         return text + "}\n\n"
-    }
-}
-
-extension ValueType {
-    /// The type's name in the text format.
-    var textName: String {
-        switch self {
-        case .i32: "i32"
-        case .i64: "i64"
-        case .f32: "f32"
-        case .f64: "f64"
-        case .v128: "v128"
-        case .funcref: "funcref"
-        case .externref: "externref"
-        case .exnref: "exnref"
-        }
     }
 }
