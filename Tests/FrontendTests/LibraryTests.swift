@@ -8,8 +8,7 @@ import WasmValidator
 /// embedder would (the programs are in `C/`).
 @Suite struct LibraryTests {
     static let programs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("C")
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = CommandRunner.fixtures.deletingLastPathComponent()
 
     /// Runs a bash command line; `$CC` defaults to cc.
     static func shell(_ command: String) throws -> CommandRunner.Result {
