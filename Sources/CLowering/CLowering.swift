@@ -13,13 +13,17 @@ public struct LoweringOptions: Sendable {
     /// The C identifier prefix for everything the module defines (`wk_module_<prefix>`).
     public var prefix: String
     public var boundsChecks: BoundsChecks
-    /// About how many bytes of C to put in one translation unit.
+    /// At most about this many bytes of C in one translation unit of function bodies.
     public var unitSize: Int
+    /// Function bodies are spread over at least this many units of about equal size (if
+    /// there is enough code) so that a build keeps every core busy to the end.
+    public var minimumUnits: Int
 
-    public init(prefix: String, boundsChecks: BoundsChecks = .guardPages, unitSize: Int = 256 * 1024) {
+    public init(prefix: String, boundsChecks: BoundsChecks = .guardPages, unitSize: Int = 192 * 1024, minimumUnits: Int = 8) {
         self.prefix = prefix
         self.boundsChecks = boundsChecks
         self.unitSize = unitSize
+        self.minimumUnits = minimumUnits
     }
 }
 
@@ -37,7 +41,7 @@ public struct GeneratedFile: Sendable {
 public enum CLowering {
     /// Flags the generated C needs from any compiler, whatever else the user passes:
     /// exact IEEE semantics (no contraction into FMA, signaling NaNs honoured).
-    public static let requiredCFlags = ["-std=gnu11", "-ffp-contract=off", "-fno-fast-math"]
+    public static let requiredCFlags = ["-std=gnu11", "-ffp-contract=off", "-fno-fast-math", "-fstack-clash-protection"]
 
     /// Lowers a validated module to C. The files include `wasmkiln.h` and
     /// `wasmkiln-gen.h` from `Runtime/include`; the module's entry point is

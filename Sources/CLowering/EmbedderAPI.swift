@@ -227,6 +227,9 @@ struct EmbedderAPI {
 
 
             """
+        let exported = module.exports.filter { $0.kind == .function && Int($0.index) >= module.importedFunctionCount }
+            .map { Int($0.index) }
+        text += ModuleLowering.declarations(Set(exported).sorted(), module: module, names: names) + "\n"
         text += hostFunctions() + newFunction()
         text += """
             void \(prefix)_free(\(prefix) *inst) {

@@ -9,6 +9,10 @@ public struct LoweringError: Error, CustomStringConvertible, Sendable {
 /// Lowers one function body to C. Operand stack slots become C locals named by
 /// depth and type (`s3i` is slot 3 holding an i32); structured control flow
 /// becomes labels and gotos. Code after a branch is unreachable and not emitted.
+/// A constant or `local.get` is not copied into its slot but used where it is
+/// consumed (`s0i = l2 + 1u;`), which halves the statements the C compiler reads;
+/// it is copied only when it must be: before its local changes, and where control
+/// flow joins.
 struct FunctionLowering {
     let module: Module
     let names: CNames
@@ -17,12 +21,19 @@ struct FunctionLowering {
 
     private var reader: ByteReader
     private var body = ""
-    private var stack: [ValueType] = []
+    private var stack: [ValueType] = [] {
+        didSet { if !pending.isEmpty { pending = pending.filter { $0.key < stack.count } } }
+    }
+    /// Stack positions whose value is not in its slot but this expression: a constant
+    /// or a local's name.
+    private var pending: [Int: String] = [:]
     private var frames: [Frame] = []
     private var labelCount = 0
     /// The validator's record of which types each stack slot holds: one C variable each.
     private let slotTypes: [UInt8]
     private var usesMemory = false
+    /// The defined functions this one calls directly (their declarations go with it).
+    private(set) var callees: Set<Int> = []
 
     struct Frame {
         enum Kind { case function, block, loop, `if`, `else` }
@@ -94,9 +105,9 @@ struct FunctionLowering {
             text += "    WK_UNUSED \(cType)\(cType.hasSuffix("*") ? "" : " ")\(declarators.joined(separator: separator));\n"
         }
         if usesMemory {
-            text += "    WK_UNUSED wk_memory *const m0 = inst->memories[0];\n    WK_UNUSED uint8_t *const mb = m0->base;\n"
+            text += "    WK_UNUSED wk_memory *const m0 = inst->memories[0];\n    WK_UNUSED uint8_t *const mb = inst->memory_base;\n"
         }
-        text += "    WK_STACK_CHECK();\n"
+        if explicitChecks { text += "    WK_STACK_CHECK();\n" }
         return text + body + "}\n\n"
     }
 
@@ -120,9 +131,33 @@ struct FunctionLowering {
         "s\(depth)\(type.slotSuffix)"
     }
 
+    /// The value at stack position `depth`, as a C expression.
+    private func operand(_ depth: Int) -> String {
+        pending[depth] ?? slot(depth, stack[depth])
+    }
+
     private func top(_ offset: Int = 0) -> String {
-        let depth = stack.count - 1 - offset
-        return slot(depth, stack[depth])
+        operand(stack.count - 1 - offset)
+    }
+
+    private mutating func pushPending(_ type: ValueType, _ expression: String) {
+        stack.append(type)
+        pending[stack.count - 1] = expression
+    }
+
+    /// At the end of a block or then-branch: reachable, its values must be in their slots.
+    private mutating func materializeIfReachable() {
+        if reachable { materialize() } else { pending.removeAll() }
+    }
+
+    /// Copies pending values into their slots: all of them (where control flow joins,
+    /// the slots must hold the values), or those that read `local`, before it changes.
+    private mutating func materialize(local: Int? = nil) {
+        let name = local.map { "l\($0)" }
+        for depth in pending.keys.sorted() where name == nil || pending[depth] == name {
+            emit("\(slot(depth, stack[depth])) = \(pending[depth]!);")
+            pending[depth] = nil
+        }
     }
 
     private mutating func push(_ type: ValueType) -> String {
@@ -148,7 +183,7 @@ struct FunctionLowering {
         let from = stack.count - types.count
         guard from != base else { return code }
         for (k, type) in types.enumerated() {
-            code += "\(slot(base + k, type)) = \(slot(from + k, type)); "
+            code += "\(slot(base + k, type)) = \(operand(from + k)); "
         }
         return code
     }
@@ -167,9 +202,9 @@ struct FunctionLowering {
         let from = stack.count - results.count
         switch results.count {
         case 0: return "return;"
-        case 1: return "return \(slot(from, results[0]));"
+        case 1: return "return \(operand(from));"
         default:
-            let values = results.enumerated().map { slot(from + $0.offset, $0.element) }.joined(separator: ", ")
+            let values = (from..<stack.count).map { operand($0) }.joined(separator: ", ")
             return "return (\(names.returnType(results))){\(values)};"
         }
     }
@@ -242,13 +277,17 @@ struct FunctionLowering {
             case 0x01: break
             case 0x02, 0x03:
                 let (params, results) = try blockType()
+                materialize()
                 enter(opcode == 0x02 ? .block : .loop, params: params, results: results)
             case 0x04:
                 let (params, results) = try blockType()
-                emit("if (\(top())) {")
+                let condition = top()
                 stack.removeLast()
+                materialize()
+                emit("if (\(condition)) {")
                 enter(.if, params: params, results: results)
             case 0x05:
+                materializeIfReachable()
                 var frame = frames.removeLast()
                 emit("} else {")
                 stack.removeLast(stack.count - frame.base)
@@ -262,14 +301,17 @@ struct FunctionLowering {
                     if reachable { emit(returnStatement()) }
                     return
                 }
+                materializeIfReachable()
                 leave()
             case 0x0C:
+                materialize()
                 emit(branch(Int(try reader.readU32())))
                 markUnreachable()
             case 0x0D:
                 let depth = Int(try reader.readU32())
                 let condition = top()
                 stack.removeLast()
+                materialize()
                 emit("if (\(condition)) { \(branch(depth)) }")
             case 0x0E:
                 let count = try reader.readCount()
@@ -277,6 +319,7 @@ struct FunctionLowering {
                 for _ in 0...count { depths.append(Int(try reader.readU32())) }
                 let selector = top()
                 stack.removeLast()
+                materialize()
                 var text = "switch (\(selector)) {"
                 for (k, depth) in depths.dropLast().enumerated() { text += " case \(k): \(branch(depth))" }
                 text += " default: \(branch(depths[count])) }"
@@ -300,23 +343,29 @@ struct FunctionLowering {
                 stack.removeLast()
             case 0x1B, 0x1C:
                 if opcode == 0x1C { try skipImmediates(opcode) }
-                emit("if (!\(top())) \(top(2)) = \(top(1));")
-                stack.removeLast(2)
+                let (condition, second, first) = (top(), top(1), top(2))
+                let type = stack[stack.count - 2]
+                stack.removeLast(3)
+                emit("\(push(type)) = \(condition) ? \(first) : \(second);")
             case 0x20:
                 let local = Int(try reader.readU32())
-                emit("\(push(locals[local])) = l\(local);")
+                pushPending(locals[local], "l\(local)")
             case 0x21:
-                emit("l\(try reader.readU32()) = \(top());")
+                let local = Int(try reader.readU32())
+                let value = top()
                 stack.removeLast()
+                materialize(local: local)
+                emit("l\(local) = \(value);")
             case 0x22:
-                emit("l\(try reader.readU32()) = \(top());")
+                let local = Int(try reader.readU32())
+                materialize(local: local)
+                emit("l\(local) = \(top());")
             case 0x23:
                 let global = Int(try reader.readU32())
-                let type = module.globals[global].valueType
-                emit("\(push(type)) = inst->globals[\(global)]->value.\(type.valueField);")
+                emit("\(push(module.globals[global].valueType)) = \(globalValue(global));")
             case 0x24:
                 let global = Int(try reader.readU32())
-                emit("inst->globals[\(global)]->value.\(module.globals[global].valueType.valueField) = \(top());")
+                emit("\(globalValue(global)) = \(top());")
                 stack.removeLast()
             case 0x25:
                 let table = try reader.readU32()
@@ -336,15 +385,17 @@ struct FunctionLowering {
                 emit("\(push(.i32)) = inst->memories[0]->pages;")
             case 0x40:
                 _ = try reader.readByte()
-                emit("\(top()) = wk_memory_grow_at(inst->memories[0], \(top()), \(index)u);")
+                let delta = top()
+                stack.removeLast()
+                emit("\(push(.i32)) = wk_memory_grow_at(inst->memories[0], \(delta), \(index)u);")
             case 0x41:
-                emit("\(push(.i32)) = \(UInt32(bitPattern: try reader.readS32()))u;")
+                pushPending(.i32, "\(UInt32(bitPattern: try reader.readS32()))u")
             case 0x42:
-                emit("\(push(.i64)) = \(UInt64(bitPattern: try reader.readS64()))ull;")
+                pushPending(.i64, "\(UInt64(bitPattern: try reader.readS64()))ull")
             case 0x43:
-                emit("\(push(.f32)) = wk_f32_from(0x\(String(try reader.readU32Fixed(), radix: 16))u);")
+                pushPending(.f32, "wk_f32_from(0x\(String(try reader.readU32Fixed(), radix: 16))u)")
             case 0x44:
-                emit("\(push(.f64)) = wk_f64_from(0x\(String(try reader.readU64Fixed(), radix: 16))ull);")
+                pushPending(.f64, "wk_f64_from(0x\(String(try reader.readU64Fixed(), radix: 16))ull)")
             case 0x45...0xC4:
                 numeric(template: NumericTemplates.template(opcode)!, signature: numericSignatures[Int(opcode - 0x45)])
             case 0xD0:
@@ -363,6 +414,15 @@ struct FunctionLowering {
                 throw unsupported(opcode)
             }
         }
+    }
+
+    /// A global's value as a C lvalue: a defined global lives in the instance itself.
+    private func globalValue(_ global: Int) -> String {
+        let field = module.globals[global].valueType.valueField
+        if global >= module.importedGlobalCount {
+            return "inst->global_storage[\(global - module.importedGlobalCount)].value.\(field)"
+        }
+        return "inst->globals[\(global)]->value.\(field)"
     }
 
     private func unsupported(_ opcode: UInt8) -> LoweringError {
@@ -409,16 +469,19 @@ struct FunctionLowering {
     private mutating func call(callee: Int) throws {
         let calleeType = module.functionType(UInt32(callee))!
         if callee < module.importedFunctionCount {
+            // Host code gets the stack limit's margin (see WK_STACK_CHECK).
+            if !explicitChecks { emit("WK_STACK_CHECK();") }
             emitCall(type: calleeType, target: "const wk_func *f_ = inst->imports[\(callee)]; ",
                      function: "((\(names.pointerType(calleeType)))f_->code)", instance: "f_->instance")
         } else {
+            callees.insert(callee)
             emitCall(type: calleeType, target: "", function: names.function(callee), instance: "inst")
         }
     }
 
     private mutating func emitCall(type: FuncType, target prefix: String, function: String, instance: String) {
         let base = stack.count - type.params.count
-        let arguments = ([instance] + type.params.enumerated().map { slot(base + $0.offset, $0.element) }).joined(separator: ", ")
+        let arguments = ([instance] + (base..<stack.count).map { operand($0) }).joined(separator: ", ")
         stack.removeLast(type.params.count)
         switch type.results.count {
         case 0:

@@ -56,11 +56,13 @@ public struct Builder: Sendable {
     public func compile(_ sources: [URL], includes: [URL], headersKey: String) async throws -> Objects {
         var objects = [URL?](repeating: nil, count: sources.count)
         var compiled = 0
+        // The largest first, so that no long compile starts last while the other cores idle.
+        let order = sources.indices.sorted { Self.fileSize(sources[$0]) > Self.fileSize(sources[$1]) }
         try await withThrowingTaskGroup(of: (index: Int, object: URL, compiled: Bool).self) { group in
             var next = 0
             func start() {
-                guard next < sources.count else { return }
-                let index = next
+                guard next < order.count else { return }
+                let index = order[next]
                 next += 1
                 group.addTask { try await compileOne(sources[index], includes: includes, headersKey: headersKey, index: index) }
             }
@@ -72,6 +74,10 @@ public struct Builder: Sendable {
             }
         }
         return Objects(files: objects.map { $0! }, compiled: compiled)
+    }
+
+    private static func fileSize(_ file: URL) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: file.path))?[.size] as? Int) ?? 0
     }
 
     private func compileOne(_ source: URL, includes: [URL], headersKey: String, index: Int)

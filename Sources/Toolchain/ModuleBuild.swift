@@ -20,7 +20,7 @@ extension Builder {
         key.field(ToolVersion.identity)
         key.field(compiler.identity)
         key.field(compileFlags.joined(separator: " "))
-        key.field("prefix=\(options.prefix) bounds=\(options.boundsChecks.rawValue) unit=\(options.unitSize)")
+        key.field("prefix=\(options.prefix) bounds=\(options.boundsChecks.rawValue) unit=\(options.unitSize) units=\(options.minimumUnits)")
         key.field(module.module.bytes)
         return key.hexDigest()
     }

@@ -35,11 +35,19 @@ public enum RuntimeSources {
 #pragma GCC optimize("fp-contract=off", "signaling-nans", "no-optimize-sibling-calls", "no-reorder-blocks-and-partition")
 #endif
 
-/* A module may recurse without end on purpose: the stack check turns it into a trap. */
+/* A module may recurse without end on purpose: the stack check turns it into a trap.
+ * Operands are locals and constants as the module wrote them, which may compare a
+ * value with itself or an unsigned value with 0 (`x >= 0u`), or copy a local to itself. */
 #if defined(__clang__)
 #pragma clang diagnostic ignored "-Winfinite-recursion"
-#elif defined(__GNUC__) && __GNUC__ >= 12
+#pragma clang diagnostic ignored "-Wtautological-compare"
+#pragma clang diagnostic ignored "-Wself-assign"
+#elif defined(__GNUC__)
+#if __GNUC__ >= 12
 #pragma GCC diagnostic ignored "-Winfinite-recursion"
+#endif
+#pragma GCC diagnostic ignored "-Wtautological-compare"
+#pragma GCC diagnostic ignored "-Wtype-limits"
 #endif
 
 #define WK_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -53,10 +61,24 @@ public enum RuntimeSources {
 #define WK_FUNCTION WK_HIDDEN
 #endif
 
-/* Trap when this frame lies below the thread's stack limit (see wk_stack_limit). */
+/* The stack pointer, read without making the function keep a frame pointer (which
+ * __builtin_frame_address would, and which also stops the compiler from saving
+ * registers only on the paths that need them). */
+#if defined(__x86_64__)
+#define WK_STACK_POINTER() ({ char *sp_; __asm__("movq %%rsp, %0" : "=r"(sp_)); sp_; })
+#elif defined(__aarch64__)
+#define WK_STACK_POINTER() ({ char *sp_; __asm__("mov %0, sp" : "=r"(sp_)); sp_; })
+#else
+#define WK_STACK_POINTER() ((char *)__builtin_frame_address(0))
+#endif
+
+/* Trap when the stack lies below the thread's stack limit (see wk_stack_limit). With
+ * explicit bounds checks every function starts with this. With guard pages only calls
+ * to host functions do, so that they get the limit's margin; wasm code runs down to
+ * the stack's own guard, whose fault the runtime turns into the same trap. */
 #define WK_STACK_CHECK()                                                              \
     do {                                                                              \
-        if (WK_UNLIKELY((char *)__builtin_frame_address(0) < wk_stack_limit))        \
+        if (WK_UNLIKELY(WK_STACK_POINTER() < wk_stack_limit))                         \
             wk_trap(WK_TRAP_CALL_STACK_EXHAUSTED);                                    \
     } while (0)
 

@@ -1,5 +1,5 @@
 import Testing
-import CLowering
+@testable import CLowering
 
 /// End-to-end checks of generated code: lower, compile with cc, run.
 @Suite struct BackendTests {
@@ -59,6 +59,50 @@ import CLowering
             """, main: Self.calls([("fib", 0), ("fib", 1), ("fib", 10), ("fib", 20), ("sum", 100)]), boundsChecks: boundsChecks)
         let result = try module.run()
         #expect(result.output == "0\n1\n55\n6765\n4950\n")
+        #expect(result.status == 0)
+    }
+
+    /// Function bodies are cut into consecutive units of about equal size: enough for
+    /// the size limit, and at least `minimumUnits` when there is enough code.
+    @Test func unitsSplitFunctionsEvenly() {
+        let fewLarge = ModuleLowering.units([10, 10, 10, 10, 100, 10], options: LoweringOptions(prefix: "m", unitSize: 60, minimumUnits: 1))
+        #expect(fewLarge == [0..<4, 4..<5, 5..<6])
+        let manySmall = ModuleLowering.units(Array(repeating: 4096, count: 32), options: LoweringOptions(prefix: "m"))
+        #expect(manySmall == (0..<8).map { $0 * 4..<($0 + 1) * 4 })
+        #expect(ModuleLowering.units([500], options: LoweringOptions(prefix: "m")) == [0..<1])
+        #expect(ModuleLowering.units([], options: LoweringOptions(prefix: "m")) == [0..<0])
+    }
+
+    /// Constants and local.get are used where they are consumed rather than copied: a
+    /// value read from a local must keep what the local held then, across later writes
+    /// to it and where control flow joins.
+    @Test func localValuesReadBeforeAWriteKeepTheirValue() throws {
+        let module = try CompiledModule(wat: """
+            (module
+              (func (export "set") (param i32) (result i32)
+                (local.get 0) (local.set 0 (i32.const 5)) (local.get 0) (i32.sub))
+              (func (export "tee") (param i32) (result i32)
+                (local.get 0) (local.tee 0 (i32.const 7)) (i32.sub))
+              (func (export "joined") (param i32) (result i32)
+                (local.get 0)
+                (if (i32.eqz (local.get 0)) (then (local.set 0 (i32.const 100))))
+                (local.get 0) (i32.add))
+              (func (export "block_result") (param i32) (result i32)
+                (block (result i32) (br_if 0 (i32.const 4) (local.get 0)) (drop) (i32.const 8)))
+              (func (export "select") (param i32) (result i32)
+                (select (i32.const 1) (local.get 0) (local.get 0)))
+              (func (export "loop") (param i32) (result i32) (local i32)
+                (local.get 0)
+                (loop $again (param i32) (result i32)
+                  (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                  (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                  (br_if $again (i32.add (local.get 1)) (local.get 0)))
+                (i32.add (local.get 1))))
+            """, main: Self.calls([("set", 20), ("tee", 20), ("joined", 3), ("joined", 0), ("block_result", 1),
+                                   ("block_result", 0), ("select", 0), ("select", 9), ("loop", 3)]))
+        let result = try module.run()
+        // loop: 3 + 1 + 2 + 3 carried through the loop's parameter, then + 3.
+        #expect(result.output == "15\n13\n6\n100\n4\n8\n0\n1\n12\n")
         #expect(result.status == 0)
     }
 

@@ -75,7 +75,7 @@ import Testing
         project.builder.extraFlags = ["-ffast-math", "-O3"]
         let flags = project.builder.compileFlags
         #expect(flags.starts(with: ["-O2", "-fPIC", "-ffast-math", "-O3"]))
-        #expect(Array(flags.suffix(3)) == ["-std=gnu11", "-ffp-contract=off", "-fno-fast-math"])
+        #expect(Array(flags.suffix(4)) == ["-std=gnu11", "-ffp-contract=off", "-fno-fast-math", "-fstack-clash-protection"])
     }
 
     @Test func compilerErrorsQuoteTheCompiler() async throws {
