@@ -18,12 +18,18 @@ public struct LoweringOptions: Sendable {
     /// Function bodies are spread over at least this many units of about equal size (if
     /// there is enough code) so that a build keeps every core busy to the end.
     public var minimumUnits: Int
+    /// Functions with more bytes of wasm code than this go into units of their own,
+    /// `<prefix>-large-N.c`, which a build may compile at another optimization level.
+    public var largeFunctionSize: Int?
 
-    public init(prefix: String, boundsChecks: BoundsChecks = .guardPages, unitSize: Int = 192 * 1024, minimumUnits: Int = 8) {
+    public init(prefix: String, boundsChecks: BoundsChecks = .guardPages, unitSize: Int = 192 * 1024, minimumUnits: Int = 8,
+                largeFunctionSize: Int? = nil)
+    {
         self.prefix = prefix
         self.boundsChecks = boundsChecks
         self.unitSize = unitSize
         self.minimumUnits = minimumUnits
+        self.largeFunctionSize = largeFunctionSize
     }
 }
 

@@ -11,6 +11,9 @@ public struct Builder: Sendable {
     public var extraFlags: [String]
     /// How many compilers run at once.
     public var jobs: Int
+    /// Functions of more than `size` bytes of wasm code are compiled at `level` instead
+    /// of `optimization` (in units of their own, see `LoweringOptions.largeFunctionSize`).
+    public var largeFunctions: (size: Int, level: OptimizationLevel)?
 
     public init(compiler: CCompiler, cache: BuildCache, optimization: OptimizationLevel = .o2,
                 extraFlags: [String] = [], jobs: Int = ProcessInfo.processInfo.activeProcessorCount)
@@ -38,8 +41,16 @@ public struct Builder: Sendable {
     /// the last of conflicting flags, so `$CFLAGS` may add or change `-O` but cannot undo
     /// the exact floating-point semantics the generated code relies on. Everything is
     /// position-independent because everything ends up in a shared library.
-    public var compileFlags: [String] {
-        [optimization.flag, "-fPIC"] + extraFlags + CLowering.requiredCFlags
+    public var compileFlags: [String] { compileFlags(optimization) }
+
+    func compileFlags(_ level: OptimizationLevel) -> [String] {
+        [level.flag, "-fPIC"] + extraFlags + CLowering.requiredCFlags
+    }
+
+    /// The flags for one unit: its own level when it holds large functions.
+    func compileFlags(for source: URL) -> [String] {
+        guard let largeFunctions, source.lastPathComponent.contains("-large-") else { return compileFlags }
+        return compileFlags(largeFunctions.level)
     }
 
     /// What `compile` did: the objects, in the order of the sources, and how many of them
@@ -88,7 +99,8 @@ public struct Builder: Sendable {
         }
         var key = SHA256()
         key.field(compiler.identity)
-        key.field(compileFlags.joined(separator: " "))
+        let flags = compileFlags(for: source)
+        key.field(flags.joined(separator: " "))
         key.field(headersKey)
         key.field(Array(text))
         let object = cache.object(key.hexDigest())
@@ -96,7 +108,7 @@ public struct Builder: Sendable {
 
         try BuildCache.createFolder(object.deletingLastPathComponent())
         let temporary = BuildCache.temporary(for: object)
-        let arguments = compileFlags + includes.map { "-I\($0.path)" } + ["-c", source.path, "-o", temporary.path]
+        let arguments = flags + includes.map { "-I\($0.path)" } + ["-c", source.path, "-o", temporary.path]
         do {
             try await compiler.run(arguments, what: "compiling \(source.lastPathComponent)")
         } catch {

@@ -21,6 +21,7 @@ extension Builder {
         key.field(compiler.identity)
         key.field(compileFlags.joined(separator: " "))
         key.field("prefix=\(options.prefix) bounds=\(options.boundsChecks.rawValue) unit=\(options.unitSize) units=\(options.minimumUnits)")
+        if let largeFunctions { key.field("large=\(largeFunctions.size) -O\(largeFunctions.level.rawValue)") }
         key.field(module.module.bytes)
         return key.hexDigest()
     }
@@ -54,6 +55,8 @@ extension Builder {
     func moduleObjects(_ module: ValidatedModule, options: LoweringOptions, folder: URL,
                        typedAPI: Bool = false) async throws -> Objects
     {
+        var options = options
+        options.largeFunctionSize = largeFunctions?.size
         let files = try Self.lower(module, options: options)
         try BuildCache.createFolder(folder)
         var headersKey = SHA256()

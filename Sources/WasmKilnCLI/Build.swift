@@ -140,15 +140,26 @@ struct CompilerArguments: ParsableArguments {
     @Option(name: .customShort("O", allowingJoined: true), help: ArgumentHelp("Optimization level: -O0 to -O3.", valueName: "level"))
     var optimization: OptimizationLevel = .o2
 
+    @Option(name: .customLong("large-functions-O"), help: ArgumentHelp(
+        "Compile functions of more than --large-function-size bytes of wasm code at this level instead (a few huge functions can take most of a build).",
+        valueName: "level"))
+    var largeFunctionsLevel: OptimizationLevel?
+
+    @Option(help: ArgumentHelp("Where --large-functions-O starts, in bytes of a function's wasm code.", valueName: "bytes"))
+    var largeFunctionSize = 16384
+
     @Option(help: "How many compilers to run at once (default: one per core).")
     var jobs: Int?
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if largeFunctionSize < 1 { throw ValidationError("--large-function-size must be at least 1") }
     }
 
     func builder() async throws -> Builder {
-        try await Builder.fromEnvironment(optimization: optimization, jobs: jobs)
+        var builder = try await Builder.fromEnvironment(optimization: optimization, jobs: jobs)
+        builder.largeFunctions = largeFunctionsLevel.map { (largeFunctionSize, $0) }
+        return builder
     }
 
     /// `$LDFLAGS`, for linking executables.

@@ -73,6 +73,22 @@ import Testing
         #expect(ModuleLowering.units([], options: LoweringOptions(prefix: "m")) == [0..<0])
     }
 
+    /// Functions past `largeFunctionSize` go into `-large-` units (for another -O level);
+    /// a small function in another unit still calls them.
+    @Test func largeFunctionsGetUnitsOfTheirOwn() throws {
+        let chain = String(repeating: "(i32.add (i32.const 3)) (i32.mul (i32.const 5)) ", count: 40)
+        let module = try CompiledModule(wat: """
+            (module
+              (func $large (param i32) (result i32) (local.get 0) \(chain))
+              (func (export "small") (param i32) (result i32) (i32.add (call $large (local.get 0)) (i32.const 1))))
+            """, main: Self.calls([("small", 0)]), largeFunctionSize: 200)
+        #expect(module.fileNames.filter { $0.hasPrefix("m-large-") } == ["m-large-0.c"])
+        #expect(module.fileNames.contains("m-funcs-0.c"))
+        var value: UInt32 = 0
+        for _ in 0..<40 { value = (value &+ 3) &* 5 }
+        #expect(try module.run().output == "\(value &+ 1)\n")
+    }
+
     /// Constants and local.get are used where they are consumed rather than copied: a
     /// value read from a local must keep what the local held then, across later writes
     /// to it and where control flow joins.

@@ -11,12 +11,16 @@ struct CompiledModule {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     let directory: URL
+    /// What the lowering wrote.
+    let fileNames: [String]
 
     /// `main` is C that uses `wk_module_m` (the module's entry point) and prints what it checks.
-    init(wat: String, main: String, boundsChecks: BoundsChecks = .guardPages) throws {
+    init(wat: String, main: String, boundsChecks: BoundsChecks = .guardPages, largeFunctionSize: Int? = nil) throws {
         let bytes = try wat2wasm(wat, features: [.referenceTypes], options: EncodeOptions(nameSection: true))
         let validated = try decodeAndValidate(bytes)
-        let files = try CLowering.lower(validated, options: LoweringOptions(prefix: "m", boundsChecks: boundsChecks))
+        let files = try CLowering.lower(validated, options: LoweringOptions(prefix: "m", boundsChecks: boundsChecks,
+                                                                            largeFunctionSize: largeFunctionSize))
+        fileNames = files.map(\.name)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("wasmkiln-backend-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for file in files {

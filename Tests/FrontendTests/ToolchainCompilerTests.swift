@@ -78,6 +78,15 @@ import Testing
         #expect(Array(flags.suffix(4)) == ["-std=gnu11", "-ffp-contract=off", "-fno-fast-math", "-fstack-clash-protection"])
     }
 
+    @Test func largeFunctionUnitsTakeTheirOwnLevel() async throws {
+        let project = try await Project()
+        project.builder.largeFunctions = (size: 1000, level: .o1)
+        #expect(project.builder.compileFlags(for: URL(fileURLWithPath: "/m/m-large-0.c")).first == "-O1")
+        #expect(project.builder.compileFlags(for: URL(fileURLWithPath: "/m/m-funcs-0.c")).first == "-O2")
+        project.builder.largeFunctions = nil
+        #expect(project.builder.compileFlags(for: URL(fileURLWithPath: "/m/m-large-0.c")).first == "-O2")
+    }
+
     @Test func compilerErrorsQuoteTheCompiler() async throws {
         let project = try await Project()
         let broken = URL(fileURLWithPath: try project.scratch.write("broken.c", text: "int f(void) { return missing_name; }\n"))
