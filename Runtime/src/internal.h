@@ -39,6 +39,7 @@ typedef struct wkrt_frame {
 typedef struct wkrt_thread {
     wkrt_frame *frame;    /* innermost protected call, or NULL */
     char *stack_low;      /* lowest usable address of this thread's stack, or NULL */
+    bool stack_fenced;    /* stack_low lies WKRT_STACK_FENCE_GAP above our PROT_NONE fence */
     bool ready;           /* alternate signal stack and stack limit are set up */
     const void *trap_address; /* the code address of the last trap, for messages */
 } wkrt_thread;
@@ -51,8 +52,10 @@ WK_HIDDEN __attribute__((noreturn)) void wkrt_unwind(wk_trap_code code);
 
 /* ---- stack.c: where this thread's stack ends ---- */
 
-/* The lowest address this thread's stack may grow to, or NULL when unknown. */
-WK_HIDDEN char *wkrt_stack_low(void);
+/* The lowest address this thread's stack may grow to, or NULL when unknown; `fenced`
+ * tells that a fault up to WKRT_STACK_FENCE_GAP below it is the stack's end (see stack.c). */
+#define WKRT_STACK_FENCE_GAP ((size_t)8 << 20)
+WK_HIDDEN char *wkrt_stack_low(bool *fenced);
 
 /* ---- signals.c: turning faults into traps ---- */
 

@@ -23,7 +23,8 @@ static size_t alt_stack_size, page_size;
 
 static bool in_stack_guard(const wkrt_thread *thread, const void *address) {
     uintptr_t low = (uintptr_t)thread->stack_low, a = (uintptr_t)address;
-    return low != 0 && a < low && a >= low - STACK_GUARD_WINDOW;
+    uintptr_t window = STACK_GUARD_WINDOW + (thread->stack_fenced ? WKRT_STACK_FENCE_GAP : 0);
+    return low != 0 && a < low && a >= low - window;
 }
 
 /* Hands the signal to the handler that was there before ours. */

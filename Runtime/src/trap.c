@@ -76,7 +76,7 @@ void wk_trap_host(const char *message) {
 static void setup_thread(wkrt_thread *thread) {
     wkrt_signals_install();
     wkrt_signals_thread_setup();
-    thread->stack_low = wkrt_stack_low();
+    thread->stack_low = wkrt_stack_low(&thread->stack_fenced);
     thread->ready = true;
 }
 

@@ -747,6 +747,7 @@ typedef struct wkrt_frame {
 typedef struct wkrt_thread {
     wkrt_frame *frame;    /* innermost protected call, or NULL */
     char *stack_low;      /* lowest usable address of this thread's stack, or NULL */
+    bool stack_fenced;    /* stack_low lies WKRT_STACK_FENCE_GAP above our PROT_NONE fence */
     bool ready;           /* alternate signal stack and stack limit are set up */
     const void *trap_address; /* the code address of the last trap, for messages */
 } wkrt_thread;
@@ -759,8 +760,10 @@ WK_HIDDEN __attribute__((noreturn)) void wkrt_unwind(wk_trap_code code);
 
 /* ---- stack.c: where this thread's stack ends ---- */
 
-/* The lowest address this thread's stack may grow to, or NULL when unknown. */
-WK_HIDDEN char *wkrt_stack_low(void);
+/* The lowest address this thread's stack may grow to, or NULL when unknown; `fenced`
+ * tells that a fault up to WKRT_STACK_FENCE_GAP below it is the stack's end (see stack.c). */
+#define WKRT_STACK_FENCE_GAP ((size_t)8 << 20)
+WK_HIDDEN char *wkrt_stack_low(bool *fenced);
 
 /* ---- signals.c: turning faults into traps ---- */
 
@@ -1946,7 +1949,8 @@ static size_t alt_stack_size, page_size;
 
 static bool in_stack_guard(const wkrt_thread *thread, const void *address) {
     uintptr_t low = (uintptr_t)thread->stack_low, a = (uintptr_t)address;
-    return low != 0 && a < low && a >= low - STACK_GUARD_WINDOW;
+    uintptr_t window = STACK_GUARD_WINDOW + (thread->stack_fenced ? WKRT_STACK_FENCE_GAP : 0);
+    return low != 0 && a < low && a >= low - window;
 }
 
 /* Hands the signal to the handler that was there before ours. */
@@ -2053,6 +2057,7 @@ void wkrt_signals_thread_setup(void) {
 #include "internal.h"
 
 #include <pthread.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -2067,7 +2072,23 @@ static bool is_main_thread(void) {
     return syscall(SYS_gettid) == getpid();
 }
 
-char *wkrt_stack_low(void) {
+/* Without RLIMIT_STACK the main stack would grow until memory runs out, and with guard
+ * pages no generated code checks the limit: a PROT_NONE mapping at the end we assume
+ * makes that end real. The kernel then stops the stack its stack_guard_gap above the
+ * mapping, so the usable stack ends WKRT_STACK_FENCE_GAP above it. */
+static char *fence(char *end) {
+    size_t size = (size_t)64 << 10;
+    char *at = mmap(end - size, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+    if (at == MAP_FAILED) return end;
+    if (at != end - size) { /* a kernel that ignores MAP_FIXED_NOREPLACE put it elsewhere */
+        munmap(at, size);
+        return end;
+    }
+    return end + WKRT_STACK_FENCE_GAP;
+}
+
+char *wkrt_stack_low(bool *fenced) {
+    *fenced = false;
     pthread_attr_t attr;
     if (pthread_getattr_np(pthread_self(), &attr) != 0) return NULL;
     void *address = NULL;
@@ -2086,7 +2107,12 @@ char *wkrt_stack_low(void) {
      * environment above the stack, at most a quarter of the limit.) */
     struct rlimit limit;
     bool unlimited = getrlimit(RLIMIT_STACK, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY;
-    if (unlimited && size > MAIN_STACK_DEFAULT_LIMIT) return low + size - MAIN_STACK_DEFAULT_LIMIT;
+    if (unlimited && size > MAIN_STACK_DEFAULT_LIMIT) {
+        char *end = low + size - MAIN_STACK_DEFAULT_LIMIT;
+        char *fenced_end = fence(end);
+        *fenced = fenced_end != end;
+        return fenced_end;
+    }
     size_t allowed = unlimited ? SIZE_MAX : (size_t)limit.rlim_cur;
     bool neighbour = size + allowed / 4 + MAIN_STACK_GUARD_GAP < allowed;
     if (!neighbour) return low;
@@ -2226,7 +2252,7 @@ void wk_trap_host(const char *message) {
 static void setup_thread(wkrt_thread *thread) {
     wkrt_signals_install();
     wkrt_signals_thread_setup();
-    thread->stack_low = wkrt_stack_low();
+    thread->stack_low = wkrt_stack_low(&thread->stack_fenced);
     thread->ready = true;
 }
 

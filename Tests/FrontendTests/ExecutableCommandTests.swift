@@ -41,6 +41,26 @@ struct ExecutableCommandTests {
         #expect(result.stderr == "trap: unreachable\n  in func 1 (_start)\n")
     }
 
+    /// With guard pages no function checks the stack: the stack's own end stops a runaway
+    /// recursion, also on a main thread without a stack limit (where the runtime fences
+    /// the 1 GiB it assumes).
+    @Test(arguments: ["guard", "explicit"])
+    func runawayRecursionTrapsEvenWithAnUnlimitedStack(boundsChecks: String) throws {
+        let scratch = try ScratchFolder()
+        let app = try T.build("""
+            (module
+              (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+              (memory (export "memory") 1)
+              (func $down (param i32) (result i32) (i32.add (call $down (i32.add (local.get 0) (i32.const 1))) (i32.const 1)))
+              (func (export "_start") (drop (call $down (i32.const 0)))))
+            """, in: scratch, options: ["--bounds-checks", boundsChecks])
+        for limit in ["", "ulimit -s unlimited && "] {
+            let result = try CommandRunner.run(["-c", "\(limit)exec \"$0\"", app], executable: URL(fileURLWithPath: "/bin/bash"))
+            #expect(result.status == 134, "\(limit): \(result.stderr)")
+            #expect(result.stderr == "trap: call stack exhausted\n  in func 1 (down)\n", "\(limit)")
+        }
+    }
+
     @Test func environmentGrantedAtBuildAndWidenedAtRunTime() throws {
         let scratch = try ScratchFolder()
         let app = try T.build(T.echo, in: scratch, options: ["--env", "A=1", "--env", "B=2"])
