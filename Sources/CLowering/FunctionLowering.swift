@@ -22,11 +22,15 @@ struct FunctionLowering {
     private var reader: ByteReader
     private var body = ""
     private var stack: [ValueType] = [] {
-        didSet { if !pending.isEmpty { pending = pending.filter { $0.key < stack.count } } }
+        // One pending entry per stack position, nil for a value in its slot.
+        didSet {
+            if pending.count > stack.count { pending.removeLast(pending.count - stack.count) }
+            while pending.count < stack.count { pending.append(nil) }
+        }
     }
     /// Stack positions whose value is not in its slot but this expression: a constant
     /// or a local's name.
-    private var pending: [Int: String] = [:]
+    private var pending: [String?] = []
     private var frames: [Frame] = []
     private var labelCount = 0
     /// The validator's record of which types each stack slot holds: one C variable each.
@@ -147,14 +151,14 @@ struct FunctionLowering {
 
     /// At the end of a block or then-branch: reachable, its values must be in their slots.
     private mutating func materializeIfReachable() {
-        if reachable { materialize() } else { pending.removeAll() }
+        if reachable { materialize() } else { pending = pending.map { _ in nil } }
     }
 
     /// Copies pending values into their slots: all of them (where control flow joins,
     /// the slots must hold the values), or those that read `local`, before it changes.
     private mutating func materialize(local: Int? = nil) {
         let name = local.map { "l\($0)" }
-        for depth in pending.keys.sorted() where name == nil || pending[depth] == name {
+        for depth in pending.indices where pending[depth] != nil && (name == nil || pending[depth] == name) {
             emit("\(slot(depth, stack[depth])) = \(pending[depth]!);")
             pending[depth] = nil
         }

@@ -68,7 +68,8 @@ public struct Builder: Sendable {
         var objects = [URL?](repeating: nil, count: sources.count)
         var compiled = 0
         // The largest first, so that no long compile starts last while the other cores idle.
-        let order = sources.indices.sorted { Self.fileSize(sources[$0]) > Self.fileSize(sources[$1]) }
+        let sizes = sources.map(Self.fileSize)
+        let order = sources.indices.sorted { sizes[$0] > sizes[$1] }
         try await withThrowingTaskGroup(of: (index: Int, object: URL, compiled: Bool).self) { group in
             var next = 0
             func start() {
