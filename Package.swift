@@ -46,7 +46,7 @@ let package = Package(
             .product(name: "WAT", package: "WasmKit")]),
         .testTarget(name: "RuntimeTests", exclude: ["C"]),
         .testTarget(name: "ConformanceTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "Toolchain",
-            .product(name: "WAT", package: "WasmKit")]),
+            .product(name: "WAT", package: "WasmKit")], exclude: ["Scripts"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -89,6 +89,24 @@
 #define WK_KEEP_FLOAT(value) __asm__("" ::"g"(value))
 #endif
 
+/* With guard pages an access traps by faulting, which the C compiler does not know: it
+ * may move a load ahead of an earlier store to another address, keep a store in a
+ * register past a faulting load, or merge it with a later one, and a trap would then
+ * lose a store that Wasm made before it. An empty asm that may read and write any
+ * memory after every store keeps later accesses after it. It costs no instruction, and
+ * little optimization: a store to linear memory already makes the compiler reload
+ * anything else held in memory (the instance's globals and tables), as it may alias. */
+#define WK_AFTER_STORE() __asm__ volatile("" ::: "memory")
+
+/* The same values, made opaque: the compiler must assume the asm changed them. */
+#if defined(__x86_64__)
+#define WK_OPAQUE_FLOAT(value) __asm__("" : "+x"(value))
+#elif defined(__aarch64__)
+#define WK_OPAQUE_FLOAT(value) __asm__("" : "+w"(value))
+#else
+#define WK_OPAQUE_FLOAT(value) __asm__("" : "+g"(value))
+#endif
+
 static inline void wk_check(const wk_memory *m, uint64_t address, uint64_t size) {
     if (WK_UNLIKELY(address + size > m->size)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
 }
@@ -261,6 +279,13 @@ static inline double wk_f64_floor(double x) { return x != x ? x + x : __builtin_
 static inline double wk_f64_trunc(double x) { return x != x ? x + x : __builtin_trunc(x); }
 static inline double wk_f64_nearest(double x) { return x != x ? x + x : __builtin_nearbyint(x); }
 static inline double wk_f64_sqrt(double x) { return __builtin_sqrt(x); }
+
+/* f32.demote_f64. gcc folds (float)(double)x to x even with -fsignaling-nans, which
+ * would return a signaling NaN unquieted: the empty asm hides where the double came from. */
+static inline float wk_f32_demote(double x) {
+    WK_OPAQUE_FLOAT(x);
+    return (float)x;
+}
 
 /* Trapping float-to-integer conversions: NaN is invalid, out of range overflows.
  * The bounds are the first values that do not fit, exactly representable. */

@@ -559,6 +559,7 @@ struct FunctionLowering {
         let value = top()
         let effective = address(top(1), offset: offset, size: size)
         emit("wk_store_\(storer)(\(effective), \(conversion)\(value));")
+        if !explicitChecks { emit("WK_AFTER_STORE();") }
         stack.removeLast(2)
     }
 

@@ -63,7 +63,7 @@ enum NumericTemplates {
         t[0xAE] = "wk_i64_trunc_f32_s(A)"; t[0xAF] = "wk_i64_trunc_f32_u(A)"
         t[0xB0] = "wk_i64_trunc_f64_s(A)"; t[0xB1] = "wk_i64_trunc_f64_u(A)"
         t[0xB2] = "(float)(int32_t)A"; t[0xB3] = "(float)A"; t[0xB4] = "(float)(int64_t)A"; t[0xB5] = "(float)A"
-        t[0xB6] = "(float)A"
+        t[0xB6] = "wk_f32_demote(A)"
         t[0xB7] = "(double)(int32_t)A"; t[0xB8] = "(double)A"; t[0xB9] = "(double)(int64_t)A"; t[0xBA] = "(double)A"
         t[0xBB] = "(double)A"
         t[0xBC] = "wk_f32_bits(A)"; t[0xBD] = "wk_f64_bits(A)"; t[0xBE] = "wk_f32_from(A)"; t[0xBF] = "wk_f64_from(A)"

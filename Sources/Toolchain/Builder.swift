@@ -15,7 +15,7 @@ public struct Builder: Sendable {
     /// of `optimization` (in units of their own, see `LoweringOptions.largeFunctionSize`).
     public var largeFunctions: (size: Int, level: OptimizationLevel)?
 
-    public init(compiler: CCompiler, cache: BuildCache, optimization: OptimizationLevel = .o2,
+    public init(compiler: CCompiler, cache: BuildCache, optimization: OptimizationLevel = .default,
                 extraFlags: [String] = [], jobs: Int = ProcessInfo.processInfo.activeProcessorCount)
     {
         self.compiler = compiler
@@ -27,7 +27,7 @@ public struct Builder: Sendable {
 
     /// `$CC`, `$CFLAGS` and the cache folder from the environment.
     public static func fromEnvironment(
-        optimization: OptimizationLevel = .o2, jobs: Int? = nil,
+        optimization: OptimizationLevel = .default, jobs: Int? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws(ToolchainError) -> Builder {
         Builder(compiler: try await CCompiler.find(environment: environment),

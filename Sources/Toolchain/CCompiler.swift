@@ -76,4 +76,7 @@ public enum OptimizationLevel: String, Sendable, CaseIterable {
     case o0 = "0", o1 = "1", o2 = "2", o3 = "3"
 
     public var flag: String { "-O\(rawValue)" }
+
+    /// What `build` and `run` use unless told otherwise.
+    public static let `default`: OptimizationLevel = .o2
 }

@@ -138,7 +138,7 @@ struct LoweringArguments: ParsableArguments {
 /// How the C is compiled: `-O<level>` and `--jobs`.
 struct CompilerArguments: ParsableArguments {
     @Option(name: .customShort("O", allowingJoined: true), help: ArgumentHelp("Optimization level: -O0 to -O3.", valueName: "level"))
-    var optimization: OptimizationLevel = .o2
+    var optimization: OptimizationLevel = .default
 
     @Option(name: .customLong("large-functions-O"), help: ArgumentHelp(
         "Compile functions of more than --large-function-size bytes of wasm code at this level instead (a few huge functions can take most of a build).",

@@ -4,15 +4,14 @@ import Toolchain
 /// The totals over all scripts, and the text printed for them.
 struct Report {
     let files: [FileResult]
-    /// Whether every executed script also ran with explicit bounds checks.
-    let explicitForAll: Bool
+    let plan: ExecutionPlan
 
     /// How many wording mismatches to list; the rest are only counted.
     static let listedMismatches = 20
 
-    init(_ files: [FileResult], explicitForAll: Bool) {
+    init(_ files: [FileResult], plan: ExecutionPlan) {
         self.files = files.sorted { $0.path < $1.path }
-        self.explicitForAll = explicitForAll
+        self.plan = plan
     }
 
     var passed: Int { files.reduce(0) { $0 + $1.passed } }
@@ -26,11 +25,11 @@ struct Report {
             lines.append("\(file.path): \(file.passed) passed, \(file.failed) failed, \(file.skipped) skipped")
         }
 
-        let executed = files.filter { !$0.boundsModes.isEmpty }
-        let explicit = executed.filter { $0.boundsModes.contains(.explicit) }.map(\.path)
+        let executed = files.filter { !$0.configurations.isEmpty }
         lines.append("")
-        lines.append("Executed with guard pages: \(executed.count) scripts; with explicit bounds checks: "
-            + (explicitForAll ? "all of them" : "\(explicit.count), the subset \(explicit.joined(separator: ", "))"))
+        lines.append("Executed: \(executed.count) scripts, each in "
+            + plan.configurations.map(\.label).joined(separator: ", ")
+            + (plan.explicitForAll ? "" : " (explicit bounds checks only for the subset \(ExecutionPlan.explicitSubset.sorted().joined(separator: ", ")))"))
 
         let converted = files.filter(\.byWast2json).map(\.path)
         lines.append("")

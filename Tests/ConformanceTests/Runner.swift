@@ -21,8 +21,8 @@ struct FileResult: Sendable {
     let path: String
     /// Whether the script was read with wast2json because WAT could not read it.
     var byWast2json = false
-    /// The bounds-check modes its execution directives ran in.
-    var boundsModes: [BoundsChecks] = []
+    /// The configurations its execution directives ran in, by label.
+    var configurations: [String] = []
     var passed = 0
     var failed = 0
     var skipped = 0
@@ -33,7 +33,7 @@ struct FileResult: Sendable {
 
 enum Runner {
     /// Reads one script, checks its modules with the front end, then runs its execution
-    /// directives in each bounds-check mode the plan gives it. Files run concurrently, so
+    /// directives in each configuration the plan gives it. Files run concurrently, so
     /// validation itself runs serially.
     static func run(_ script: TestSuite.Script, plan: ExecutionPlan) async -> FileResult {
         let (commands, byWast2json) = ScriptReader.commands(script)
@@ -46,19 +46,21 @@ enum Runner {
             for command in commands where command.execution != nil { result.skip(reason) }
             return result
         }
-        for mode in plan.modes(for: script.path) {
-            result.merge(await execute(commands, path: script.path, boundsChecks: mode, plan: plan))
-            result.boundsModes.append(mode)
+        for configuration in plan.configurations(for: script.path) {
+            result.merge(await execute(commands, path: script.path, configuration: configuration, plan: plan))
+            result.configurations.append(configuration.label)
         }
         return result
     }
 
     /// Builds the script's modules, then runs its directives on a thread of our own: a
     /// big stack for deep recursion, and no blocking of the concurrency pool.
-    static func execute(_ commands: [ScriptCommand], path: String, boundsChecks: BoundsChecks,
+    static func execute(_ commands: [ScriptCommand], path: String, configuration: ExecutionPlan.Configuration,
                         plan: ExecutionPlan) async -> FileResult
     {
-        let modules = await ModuleBuilds.prepare(commands, boundsChecks: boundsChecks, builder: plan.builder, gate: plan.gate)
+        let boundsChecks = configuration.boundsChecks
+        let modules = await ModuleBuilds.prepare(commands, boundsChecks: boundsChecks, builder: configuration.builder,
+                                                 gate: plan.gate)
         let runtime = plan.runtime
         return await StackThread.run {
             let spectest: [String: Extern]
@@ -70,7 +72,7 @@ enum Runner {
                 return result
             }
             let executor = ScriptExecutor(path: path, modules: modules, spectest: spectest,
-                                          label: boundsChecks == .explicit ? " [explicit bounds checks]" : "")
+                                          label: " [\(configuration.label)]")
             executor.run(commands)
             return executor.result
         }

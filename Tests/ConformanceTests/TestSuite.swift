@@ -22,6 +22,14 @@ enum TestSuite {
         let description: String
     }
 
+    /// Our own scripts, in the spec's format: trap ordering and the like, and every
+    /// divergence the differential fuzzer found (Scripts/fuzz). Reported as `wasmkiln/NAME.wast`.
+    static func ownScripts(filePath: String = #filePath) throws -> [Script] {
+        let folder = URL(fileURLWithPath: filePath).deletingLastPathComponent().appendingPathComponent("Scripts")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".wast") }
+        return names.sorted().map { Script(url: folder.appendingPathComponent($0), path: "wasmkiln/" + $0) }
+    }
+
     /// `$WASM_TESTSUITE` if set, else `../shared/wasm-testsuite` relative to the package root.
     static func root(filePath: String = #filePath) -> URL {
         if let path = ProcessInfo.processInfo.environment["WASM_TESTSUITE"], !path.isEmpty {
