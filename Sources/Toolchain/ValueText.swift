@@ -55,6 +55,70 @@ public enum ValueText {
         }
     }
 
+    /// Splits a call as people write it, `NAME ARG...`, into the export's name and the
+    /// arguments' texts. A name with spaces, quotes or other characters that are hard to
+    /// type is written as a string in the text format's syntax: `"a b" 1`, `"" 2`,
+    /// `"\00x"`, `"\u{1F600}"` (escapes `\t \n \r \" \' \\`, `\hh` bytes, `\u{…}`).
+    public static func invocation(_ text: String) throws(ParseError) -> (name: String, arguments: [String]) {
+        guard text.first == "\"" else {
+            let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
+            guard let name = words.first else { throw ParseError(description: "--invoke needs a function name") }
+            return (name, Array(words.dropFirst()))
+        }
+        let (name, rest) = try quotedName(Array(text.utf8))
+        if let first = rest.first, !first.isWhitespace {
+            throw ParseError(description: "expected a space after the quoted name in '\(text)'")
+        }
+        return (name, rest.split(whereSeparator: \.isWhitespace).map(String.init))
+    }
+
+    /// The string literal that `bytes` starts with, decoded, and the text after it.
+    private static func quotedName(_ bytes: [UInt8]) throws(ParseError) -> (String, Substring) {
+        let unterminated = ParseError(description: "the quoted name has no closing '\"'")
+        var name: [UInt8] = []
+        var k = 1
+        while k < bytes.count {
+            let byte = bytes[k]
+            if byte == UInt8(ascii: "\"") {
+                guard let text = String(validating: name, as: UTF8.self) else {
+                    throw ParseError(description: "the quoted name is not UTF-8 (export names are)")
+                }
+                return (text, Substring(String(decoding: bytes[(k + 1)...], as: UTF8.self)))
+            }
+            guard byte == UInt8(ascii: "\\") else {
+                name.append(byte)
+                k += 1
+                continue
+            }
+            guard k + 1 < bytes.count else { throw unterminated }
+            let escape = bytes[k + 1]
+            switch escape {
+            case UInt8(ascii: "t"): name.append(0x09)
+            case UInt8(ascii: "n"): name.append(0x0A)
+            case UInt8(ascii: "r"): name.append(0x0D)
+            case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "\\"): name.append(escape)
+            case UInt8(ascii: "u"):
+                guard k + 2 < bytes.count, bytes[k + 2] == UInt8(ascii: "{"),
+                      let close = bytes[(k + 3)...].firstIndex(of: UInt8(ascii: "}")),
+                      let value = UInt32(String(decoding: bytes[(k + 3)..<close], as: UTF8.self), radix: 16),
+                      let scalar = Unicode.Scalar(value)
+                else { throw ParseError(description: "bad \\u{…} escape in the quoted name") }
+                name += Array(String(Character(scalar)).utf8)
+                k = close + 1
+                continue
+            default:
+                guard k + 2 < bytes.count,
+                      let byte = UInt8(String(decoding: bytes[(k + 1)...(k + 2)], as: UTF8.self), radix: 16)
+                else { throw ParseError(description: "bad escape in the quoted name") }
+                name.append(byte)
+                k += 3
+                continue
+            }
+            k += 2
+        }
+        throw unterminated
+    }
+
     /// `TYPE VALUE`: integers in signed decimal, floats in the shortest decimal that reads
     /// back to the same bits, `inf`, `nan` for canonical NaNs and `nan:0x…` with the
     /// payload otherwise, each NaN with its sign.

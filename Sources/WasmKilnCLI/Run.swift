@@ -16,7 +16,9 @@ struct Run: AsyncParsableCommand {
 
             Each --invoke calls a function export with the arguments given and prints its \
             results one per line as `TYPE VALUE`, or `trap: MESSAGE`, then goes on with the \
-            next. Arguments: integers in decimal or hex (42, -1, 0xff), floats as literals \
+            next. A name that starts with a dash needs the form --invoke=NAME; one with \
+            spaces or other characters hard to type is quoted as in the text format: \
+            --invoke '"a b" 1', --invoke '"\\00"'. Arguments: integers in decimal or hex (42, -1, 0xff), floats as literals \
             (1.5, -inf, nan, nan:0x200000) or exact bits (f32:0x7fc00001, f64:0x...). \
             Exits with status 2 if a call trapped, 1 on any other error.
             On exit a command reports on its memory with --memory-stats (a summary on \
@@ -181,15 +183,18 @@ struct Call {
     var arguments: [Value]
 
     init(parsing text: String, in module: Module) throws {
-        let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
-        guard let name = words.first else { throw InputError(description: "--invoke needs a function name") }
+        let (name, given): (String, [String])
+        do {
+            (name, given) = try ValueText.invocation(text)
+        } catch {
+            throw InputError(description: error.description)
+        }
         guard let export = module.exports.first(where: { $0.name == name }) else {
             throw InputError(description: "no export named \"\(name)\"")
         }
         guard export.kind == .function, let type = module.functionType(export.index) else {
             throw InputError(description: "export \"\(name)\" is a \(export.kind), not a function")
         }
-        let given = words.dropFirst()
         guard given.count == type.params.count else {
             throw InputError(description: "\"\(name)\" takes \(type.params.count) argument\(type.params.count == 1 ? "" : "s") (\(type.params.map(\.description).joined(separator: " "))), \(given.count) given")
         }
