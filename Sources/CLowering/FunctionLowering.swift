@@ -1,9 +1,28 @@
 import WasmDecoder
 import WasmValidator
 
-/// Why a module cannot be lowered (yet).
+/// Why a module cannot be lowered (yet): a feature we do not lower, or a function past
+/// the limits of what a C compiler handles (`LoweringLimits`).
 public struct LoweringError: Error, CustomStringConvertible, Sendable {
     public var description: String
+}
+
+/// What a function may be and still become C that a C compiler handles in reasonable time
+/// and memory. Valid modules past them are refused with the reason, not compiled for
+/// hours: gcc's C front end takes time proportional to the number of branch targets times
+/// the number of conditional statements of a function, and to the square of its nesting;
+/// its loop analysis needs memory that grows with the square of the loop nesting.
+public enum LoweringLimits {
+    /// Targets of one `br_table`: wasmtime's implementation limit too.
+    public static let branchTableTargets = 65_520
+    /// Ifs open at once in a function (each is a C block inside the last; blocks and
+    /// loops become labels, and nest freely).
+    public static let ifNesting = 10_000
+    /// Loops open at once in a function.
+    public static let loopNesting = 1_000
+    /// A function's C scopes times its labels, gotos and nesting depth: about 40 s of gcc's
+    /// front end (measured on a 2-core x86-64 machine; clang is far faster on such code).
+    public static let frontEndWork = 20_000_000_000
 }
 
 /// Lowers one function body to C. Operand stack slots become C locals named by
@@ -20,7 +39,12 @@ struct FunctionLowering {
     let index: Int  // in the whole function index space
 
     private var reader: ByteReader
-    private var body = ""
+    /// The body's lines: a loop's label line is blanked at its end when no branch used it.
+    private var body: [String] = []
+    /// What the C compiler's front end pays for (see `LoweringLimits.frontEndWork`).
+    private var scopes = 0, labels = 0, gotos = 0
+    /// Ifs and loops open now, and the most ifs open at once.
+    private var openIfs = 0, openLoops = 0, deepest = 0
     private var stack: [ValueType] = [] {
         // One pending entry per stack position, nil for a value in its slot.
         didSet {
@@ -36,6 +60,8 @@ struct FunctionLowering {
     /// The validator's record of which types each stack slot holds: one C variable each.
     private let slotTypes: [UInt8]
     private var usesMemory = false
+    /// Whether a call goes through a table or an import (through `f_`).
+    private var callsThroughPointer = false
     /// The defined functions this one calls directly (their declarations go with it).
     private(set) var callees: Set<Int> = []
 
@@ -47,6 +73,8 @@ struct FunctionLowering {
         var results: [ValueType]
         var base: Int  // stack height below the params
         var branchedTo = false
+        /// A loop's label, in `body`.
+        var labelLine: Int?
         /// Whether the current point in the frame can be reached.
         var reachable = true
         /// For `else`: whether the end of the then-branch could be reached.
@@ -80,7 +108,11 @@ struct FunctionLowering {
         } catch let error as LoweringError {
             throw error
         } catch {
-            throw LoweringError(description: "func \(index): \(error)")
+            throw LoweringError(description: "\(functionLabel): \(error)")
+        }
+        let work = scopes * (labels + gotos + deepest)
+        if work > LoweringLimits.frontEndWork {
+            throw failure("too complex for a C compiler: \(scopes) conditional scopes times \(labels + gotos) branch targets and branches (more than \(LoweringLimits.frontEndWork) in all)")
         }
 
         var text = "WK_FUNCTION \(names.returnType(type.results)) \(names.function(index))(void *instance_"
@@ -108,11 +140,12 @@ struct FunctionLowering {
             let separator = cType.hasSuffix("*") ? ", *" : ", "
             text += "    WK_UNUSED \(cType)\(cType.hasSuffix("*") ? "" : " ")\(declarators.joined(separator: separator));\n"
         }
+        if callsThroughPointer { text += "    const wk_func *f_;\n" }
         if usesMemory {
             text += "    WK_UNUSED wk_memory *const m0 = inst->memories[0];\n    WK_UNUSED uint8_t *const mb = inst->memory_base;\n"
         }
         if explicitChecks { text += "    WK_STACK_CHECK();\n" }
-        return text + body + "}\n\n"
+        return text + body.joined() + "}\n\n"
     }
 
     private func zero(_ type: ValueType) -> String {
@@ -170,7 +203,25 @@ struct FunctionLowering {
     }
 
     private mutating func emit(_ line: String) {
-        body += "    " + line + "\n"
+        body.append("    " + line + "\n")
+    }
+
+    /// Emits a line that opens `count` C scopes (an `if`, a `{ … }`, a `switch`).
+    private mutating func emit(_ line: String, scopes count: Int) {
+        scopes += count
+        emit(line)
+    }
+
+    /// "func 3 (name)", or "func 3" without a name.
+    private var functionLabel: String {
+        module.functionName(UInt32(index)).map { "func \(index) (\($0))" } ?? "func \(index)"
+    }
+
+    /// An error in this function at the instruction being read, located as the
+    /// validator's messages are.
+    private func failure(_ reason: String, at offset: Int? = nil) -> LoweringError {
+        let position = offset.map { "offset 0x\(String($0, radix: 16)): " } ?? ""
+        return LoweringError(description: "\(position)\(functionLabel): \(reason)")
     }
 
     // MARK: Control
@@ -197,6 +248,7 @@ struct FunctionLowering {
         let target = frames.count - 1 - depth
         if target == 0 { return returnStatement() }
         frames[target].branchedTo = true
+        gotos += 1
         let frame = frames[target]
         return moveValues(frame.labelTypes, to: frame.base) + "goto L\(frame.label);"
     }
@@ -227,15 +279,33 @@ struct FunctionLowering {
         return (type.params, type.results)
     }
 
-    private mutating func enter(_ kind: Frame.Kind, params: [ValueType], results: [ValueType]) {
-        let frame = Frame(kind: kind, label: newLabel(), params: params, results: results, base: stack.count - params.count)
+    private mutating func enter(_ kind: Frame.Kind, params: [ValueType], results: [ValueType], at offset: Int)
+        throws(LoweringError)
+    {
+        var frame = Frame(kind: kind, label: newLabel(), params: params, results: results, base: stack.count - params.count)
+        if kind == .if {
+            openIfs += 1
+            if openIfs > LoweringLimits.ifNesting {
+                throw failure("ifs nest more than \(LoweringLimits.ifNesting) deep", at: offset)
+            }
+            deepest = max(deepest, openIfs)
+        }
+        if kind == .loop {
+            openLoops += 1
+            if openLoops > LoweringLimits.loopNesting {
+                throw failure("loops nest more than \(LoweringLimits.loopNesting) deep", at: offset)
+            }
+            frame.labelLine = body.count
+            emit("L\(frame.label): __attribute__((unused));")
+        }
         frames.append(frame)
-        if kind == .loop { emit("L\(frame.label): __attribute__((unused));") }
     }
 
     /// Ends the innermost frame at its `end`.
     private mutating func leave() {
         let frame = frames.removeLast()
+        if frame.kind == .if || frame.kind == .else { openIfs -= 1 }
+        if frame.kind == .loop { openLoops -= 1 }
         stack.removeLast(stack.count - frame.base)
         stack += frame.results
         let after: Bool = switch frame.kind {
@@ -246,6 +316,9 @@ struct FunctionLowering {
         }
         if frame.kind == .if || frame.kind == .else { emit("}") }
         if frame.kind != .loop && frame.branchedTo { emit("L\(frame.label): __attribute__((unused));") }
+        // A loop that no branch continues is a block: its label would only cost compile time.
+        if let line = frame.labelLine, !frame.branchedTo { body[line] = "" }
+        if frame.branchedTo { labels += 1 }
         frames[frames.count - 1].reachable = after
     }
 
@@ -255,6 +328,7 @@ struct FunctionLowering {
         // Blocks opened inside unreachable code, which is skipped rather than lowered.
         var skippedDepth = 0
         while true {
+            let offset = reader.position
             let opcode = try reader.readByte()
             if !reachable {
                 switch opcode {
@@ -282,18 +356,18 @@ struct FunctionLowering {
             case 0x02, 0x03:
                 let (params, results) = try blockType()
                 materialize()
-                enter(opcode == 0x02 ? .block : .loop, params: params, results: results)
+                try enter(opcode == 0x02 ? .block : .loop, params: params, results: results, at: offset)
             case 0x04:
                 let (params, results) = try blockType()
                 let condition = top()
                 stack.removeLast()
                 materialize()
-                emit("if (\(condition)) {")
-                enter(.if, params: params, results: results)
+                emit("if (\(condition)) {", scopes: 2)
+                try enter(.if, params: params, results: results, at: offset)
             case 0x05:
                 materializeIfReachable()
                 var frame = frames.removeLast()
-                emit("} else {")
+                emit("} else {", scopes: 1)
                 stack.removeLast(stack.count - frame.base)
                 stack += frame.params
                 frame.kind = .else
@@ -316,9 +390,18 @@ struct FunctionLowering {
                 let condition = top()
                 stack.removeLast()
                 materialize()
-                emit("if (\(condition)) { \(branch(depth)) }")
+                let code = branch(depth)
+                // Braces only around moves: each C block costs gcc's front end (see LoweringLimits).
+                if code.hasPrefix("goto ") || code.hasPrefix("return") {
+                    emit("if (\(condition)) \(code)", scopes: 2)
+                } else {
+                    emit("if (\(condition)) { \(code) }", scopes: 3)
+                }
             case 0x0E:
                 let count = try reader.readCount()
+                if count > LoweringLimits.branchTableTargets {
+                    throw failure("br_table with \(count) targets, more than the \(LoweringLimits.branchTableTargets) WasmKiln compiles (wasmtime's limit too)", at: offset)
+                }
                 var depths: [Int] = []
                 for _ in 0...count { depths.append(Int(try reader.readU32())) }
                 let selector = top()
@@ -327,7 +410,7 @@ struct FunctionLowering {
                 var text = "switch (\(selector)) {"
                 for (k, depth) in depths.dropLast().enumerated() { text += " case \(k): \(branch(depth))" }
                 text += " default: \(branch(depths[count])) }"
-                emit(text)
+                emit(text, scopes: 2)
                 markUnreachable()
             case 0x0F:
                 emit(returnStatement())
@@ -341,7 +424,7 @@ struct FunctionLowering {
                 let selector = top()
                 stack.removeLast()
                 emitCall(type: calleeType,
-                         target: "const wk_func *f_ = wk_indirect(inst->tables[\(table)], \(selector), inst->type_ids[\(typeIndex)]); ",
+                         target: "f_ = wk_indirect(inst->tables[\(table)], \(selector), inst->type_ids[\(typeIndex)]); ",
                          function: "((\(names.pointerType(calleeType)))f_->code)", instance: "f_->instance")
             case 0x1A:
                 stack.removeLast()
@@ -429,13 +512,14 @@ struct FunctionLowering {
         return "inst->globals[\(global)]->value.\(field)"
     }
 
+    /// The error for an instruction of a feature we do not lower, just read.
     private func unsupported(_ opcode: UInt8) -> LoweringError {
         let feature = switch opcode {
         case 0xFD: "SIMD instructions are"
         case 0x12, 0x13: "tail calls are"
         default: "exception handling is"
         }
-        return LoweringError(description: "func \(index): \(feature) not supported yet")
+        return failure("\(feature) not supported yet", at: reader.position - 1)
     }
 
     /// Reads past the immediates of an instruction in unreachable code.
@@ -475,7 +559,7 @@ struct FunctionLowering {
         if callee < module.importedFunctionCount {
             // Host code gets the stack limit's margin (see WK_STACK_CHECK).
             if !explicitChecks { emit("WK_STACK_CHECK();") }
-            emitCall(type: calleeType, target: "const wk_func *f_ = inst->imports[\(callee)]; ",
+            emitCall(type: calleeType, target: "f_ = inst->imports[\(callee)]; ",
                      function: "((\(names.pointerType(calleeType)))f_->code)", instance: "f_->instance")
         } else {
             callees.insert(callee)
@@ -483,20 +567,22 @@ struct FunctionLowering {
         }
     }
 
+    /// A call; `prefix` first sets `f_` (one variable for the function: a declaration per
+    /// call would need a C block each, which gcc's front end pays for, see LoweringLimits).
     private mutating func emitCall(type: FuncType, target prefix: String, function: String, instance: String) {
         let base = stack.count - type.params.count
         let arguments = ([instance] + (base..<stack.count).map { operand($0) }).joined(separator: ", ")
         stack.removeLast(type.params.count)
+        if !prefix.isEmpty { callsThroughPointer = true }
         switch type.results.count {
         case 0:
-            emit(prefix.isEmpty ? "\(function)(\(arguments));" : "{ \(prefix)\(function)(\(arguments)); }")
+            emit("\(prefix)\(function)(\(arguments));")
         case 1:
-            let result = push(type.results[0])
-            emit(prefix.isEmpty ? "\(result) = \(function)(\(arguments));" : "{ \(prefix)\(result) = \(function)(\(arguments)); }")
+            emit("\(prefix)\(push(type.results[0])) = \(function)(\(arguments));")
         default:
             var text = "{ \(prefix)\(names.returnType(type.results)) r_ = \(function)(\(arguments));"
             for (k, resultType) in type.results.enumerated() { text += " \(push(resultType)) = r_.r\(k);" }
-            emit(text + " }")
+            emit(text + " }", scopes: 1)
         }
     }
 
@@ -607,7 +693,7 @@ struct FunctionLowering {
             emit("wk_table_fill(inst->tables[\(table)], \(top(2)), \(top(1)), \(top()));")
             stack.removeLast(3)
         default:
-            throw LoweringError(description: "func \(index): unknown instruction 0xfc \(code)")
+            throw failure("unknown instruction 0xfc \(code)")
         }
     }
 }

@@ -51,7 +51,7 @@ struct CompiledModule {
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("wasmkiln-out-\(UUID())")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: output) }
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle

@@ -51,8 +51,8 @@ enum ModuleBuilds {
             let marker = "cannot compile the module to C: "
             guard text.hasPrefix(marker) else { return .broken(text) }
             var reason = Substring(text.dropFirst(marker.count))
-            if reason.hasPrefix("func "), let colon = reason.firstIndex(of: ":") {
-                reason = reason[reason.index(after: colon)...].drop { $0 == " " }
+            for location in ["offset ", "func "] where reason.hasPrefix(location) {
+                if let colon = reason.firstIndex(of: ":") { reason = reason[reason.index(after: colon)...].drop { $0 == " " } }
             }
             return .notLowered(reason: "not lowered: \(reason)")
         }

@@ -9,6 +9,8 @@ struct CommandRunner {
         var exited: Bool
         var stdout: String
         var stderr: String
+        /// Whether it was stopped for running past its timeout.
+        var timedOut = false
         var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
     }
 
@@ -39,7 +41,9 @@ struct CommandRunner {
     }
 
     /// Runs `executable` with empty standard input; `environment` replaces ours when given.
-    static func run(_ arguments: [String], executable: URL, environment: [String: String]? = nil) throws -> Result {
+    /// After `timeout` seconds it is stopped (SIGTERM) and the result says so.
+    static func run(_ arguments: [String], executable: URL, environment: [String: String]? = nil,
+                    timeout: Double? = nil) throws -> Result {
         let outputs = FileManager.default.temporaryDirectory.appendingPathComponent("wasmkiln-run-\(UUID())")
         try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: outputs) }
@@ -57,12 +61,22 @@ struct CommandRunner {
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         try process.run()
+        var timedOut = false
+        if let timeout {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning && Date() < deadline { usleep(50_000) }
+            if process.isRunning {
+                timedOut = true
+                process.terminate()
+            }
+        }
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus,
             exited: process.terminationReason == .exit,
             stdout: try String(contentsOf: stdoutURL, encoding: .utf8),
-            stderr: try String(contentsOf: stderrURL, encoding: .utf8))
+            stderr: try String(contentsOf: stderrURL, encoding: .utf8),
+            timedOut: timedOut)
     }
 }
 

@@ -31,10 +31,13 @@ enum ToolchainTesting {
     }
 
     /// Runs `wasmkiln` with the tests' cache (or `environment` added to ours).
-    static func wasmkiln(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandRunner.Result {
+    static func wasmkiln(_ arguments: [String], environment: [String: String] = [:], timeout: Double? = nil) throws
+        -> CommandRunner.Result
+    {
         let merged = ProcessInfo.processInfo.environment.merging(["WASMKILN_CACHE": cache.path]) { $1 }
             .merging(environment) { $1 }
-        return try CommandRunner.run(arguments, executable: try CommandRunner.executable(), environment: merged)
+        return try CommandRunner.run(arguments, executable: try CommandRunner.executable(), environment: merged,
+                                     timeout: timeout)
     }
 
     /// What a program (found in PATH) prints to standard output.
