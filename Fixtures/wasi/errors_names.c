@@ -38,6 +38,14 @@ static __wasi_errno_t readlink_(__wasi_fd_t dir, const char *path) {
     return __wasi_path_readlink(dir, path, (uint8_t *)buffer, sizeof buffer, &n);
 }
 
+/* path_readlink into a buffer of `size` bytes: the errno and the count it gave. */
+static void readlink_into(__wasi_fd_t dir, const char *path, size_t size, const char *label) {
+    char buffer[64];
+    __wasi_size_t n = 0;
+    __wasi_errno_t e = __wasi_path_readlink(dir, path, (uint8_t *)buffer, size, &n);
+    printf("%-44s %s, %u bytes\n", label, wasi_errname(e), e ? 0u : (unsigned)n);
+}
+
 static __wasi_errno_t stat_(__wasi_fd_t dir, __wasi_lookupflags_t lookup, const char *path) {
     __wasi_filestat_t st;
     return __wasi_path_filestat_get(dir, lookup, path, &st);
@@ -177,6 +185,9 @@ int main(int argc, char **argv) {
     report("readlink up", readlink_(root, "up"));
     report("readlink ../x", readlink_(root, "../x"));
     report("readlink /x", readlink_(root, "/x"));
+    readlink_into(root, "to-f", 0, "readlink to-f into 0 bytes");
+    readlink_into(root, "to-f", 1, "readlink to-f into 1 byte");
+    readlink_into(root, "f", 0, "readlink file into 0 bytes");
 
     /* path_filestat_get and path_filestat_set_times */
     report("stat f/", stat_(root, 0, "f/"));

@@ -3482,7 +3482,9 @@ uint32_t wkw_path_unlink_file(void *c, uint32_t fd, uint32_t address, uint32_t l
     return error ? error : done(&p, unlinkat(p.fd, p.name, 0));
 }
 
-/* The link's text as stored: reading it resolves nothing. */
+/* The link's text as stored: reading it resolves nothing. As in wasmtime, a buffer too
+ * short gets the text cut to its length, even when that is 0 (where readlinkat says
+ * EINVAL). */
 uint32_t wkw_path_readlink(void *c, uint32_t fd, uint32_t address, uint32_t length, uint32_t buffer,
                            uint32_t buffer_length, uint32_t out) {
     uint8_t *b = wkw_mem(c, buffer, buffer_length), *result = wkw_mem(c, out, 4);
@@ -3490,8 +3492,13 @@ uint32_t wkw_path_readlink(void *c, uint32_t fd, uint32_t address, uint32_t leng
     if (!b || !result) return WKW_EFAULT;
     uint32_t error = open_place(c, fd, WKW_RIGHT_PATH_READLINK, address, length, 0, &p);
     if (error) return error;
-    ssize_t n = readlinkat(p.fd, p.name, (char *)b, buffer_length);
-    if (n >= 0) wkw_put32(result, (uint32_t)n);
+    char text[PATH_MAX];
+    ssize_t n = readlinkat(p.fd, p.name, text, sizeof text);
+    if (n >= 0) {
+        uint32_t kept = (size_t)n < buffer_length ? (uint32_t)n : buffer_length;
+        memcpy(b, text, kept);
+        wkw_put32(result, kept);
+    }
     return done(&p, n >= 0 ? 0 : -1);
 }
 

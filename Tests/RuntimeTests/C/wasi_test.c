@@ -609,6 +609,14 @@ static void test_path_errors(u32 dir) {
     CHECK_EQ(symlink_(dir, "/", "p/abs"), DENIED);
     CHECK_EQ(symlink_(dir, "\xed\xa0\x80", "p/surrogate"), 25);
     CHECK_EQ(symlink_(dir, "d/\xc3\xa9", "p/accent"), 0);
+    /* A link's text is cut to the buffer, even one of 0 bytes. */
+    u32 n = put(PATH, "p/to-f");
+    memset(m + OUT, 0xFF, 4);
+    CHECK_EQ(CALL(path_readlink, "iiiiii:i", f_iiiiii, dir, PATH, n, BUF, 0, OUT), 0);
+    CHECK_EQ(*(u32 *)(m + OUT), 0);
+    CHECK_EQ(CALL(path_readlink, "iiiiii:i", f_iiiiii, dir, PATH, n, BUF, 1, OUT), 0);
+    CHECK_EQ(*(u32 *)(m + OUT), 1);
+    CHECK_EQ(m[BUF], 'f');
     /* A file descriptor is no directory. */
     CHECK_EQ(path_open(dir, 0, "p/f", 0, R_READ, &fd), 0);
     CHECK_EQ(path_open(fd, 0, "x", 0, R_READ, &(u32){0}), 54);
