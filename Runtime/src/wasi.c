@@ -106,9 +106,7 @@ static void add_stdio(wk_wasi *w, uint32_t number, int host) {
     uint8_t type = fstat(copy, &st) == 0 ? wkw_filetype(copy, &st) : WKW_FT_UNKNOWN;
     f->host = copy;
     f->type = type;
-    f->rights = type == WKW_FT_FILE ? WKW_RIGHTS_FILE
-              : type == WKW_FT_STREAM || type == WKW_FT_DGRAM ? WKW_RIGHTS_SOCKET
-              : WKW_RIGHTS_STREAM;
+    f->possible = f->rights = wkw_possible(copy, type);
     f->inheriting = 0;
 }
 
@@ -149,7 +147,7 @@ wk_wasi *wk_wasi_new(const wk_wasi_config *config, wk_error *error) {
         }
         f->preopen_length = (uint32_t)strlen(guest);
         f->type = WKW_FT_DIR;
-        f->rights = WKW_RIGHTS_DIR;
+        f->possible = f->rights = WKW_RIGHTS_DIR;
         f->inheriting = WKW_RIGHTS_DIR | WKW_RIGHTS_FILE;
     }
     for (int i = 0; i < WKW_FUNCTION_COUNT; i++) {

@@ -11,9 +11,23 @@
 uint32_t wkw_fd_get(wk_wasi *w, uint32_t fd, uint64_t rights, wkw_fd **out) {
     if (fd >= w->fd_count || w->fds[fd].host < 0) return WKW_EBADF;
     wkw_fd *f = &w->fds[fd];
+    if ((f->possible & rights) != rights) return WKW_EBADF;
     if ((f->rights & rights) != rights) return WKW_ENOTCAPABLE;
     *out = f;
     return WKW_ESUCCESS;
+}
+
+uint64_t wkw_possible(int host, uint8_t type) {
+    if (type == WKW_FT_DIR) return WKW_RIGHTS_DIR;
+    uint64_t most = type == WKW_FT_FILE ? WKW_RIGHTS_FILE
+                  : type == WKW_FT_STREAM || type == WKW_FT_DGRAM ? WKW_RIGHTS_SOCKET
+                  : WKW_RIGHTS_STREAM;
+    int mode = fcntl(host, F_GETFL);
+    if (mode < 0) return 0;
+    mode &= O_ACCMODE;
+    if (mode == O_WRONLY) most &= ~WKW_RIGHT_FD_READ;
+    if (mode == O_RDONLY) most &= ~WKW_RIGHT_FD_WRITE;
+    return most;
 }
 
 uint32_t wkw_fd_add(wk_wasi *w, int host, uint8_t type, uint64_t rights, uint64_t inheriting,
@@ -29,7 +43,9 @@ uint32_t wkw_fd_add(wk_wasi *w, int host, uint8_t type, uint64_t rights, uint64_
         w->fds = grown;
         w->fd_count++;
     }
-    w->fds[number] = (wkw_fd){.host = host, .type = type, .rights = rights, .inheriting = inheriting};
+    uint64_t possible = wkw_possible(host, type);
+    w->fds[number] = (wkw_fd){.host = host, .type = type, .possible = possible, .rights = rights & possible,
+                              .inheriting = inheriting};
     *out = number;
     return WKW_ESUCCESS;
 }
@@ -102,7 +118,10 @@ static uint32_t transfer(wk_wasi *w, uint32_t fd, uint32_t iovs, uint32_t count,
     wkw_fd *f;
     uint32_t error = wkw_fd_get(w, fd, write ? WKW_RIGHT_FD_WRITE : WKW_RIGHT_FD_READ, &f);
     if (error) return error;
-    if (positioned && !(f->rights & WKW_RIGHT_FD_SEEK)) return WKW_ENOTCAPABLE;
+    if (positioned) {
+        if (f->type != WKW_FT_FILE) return WKW_ESPIPE; /* pipes and terminals have no position */
+        if (!(f->rights & WKW_RIGHT_FD_SEEK)) return WKW_ENOTCAPABLE;
+    }
     uint8_t *result = wkw_mem(w, out, 4);
     if (!result) return WKW_EFAULT;
     if (positioned && offset > INT64_MAX) return WKW_EINVAL;
@@ -142,10 +161,13 @@ uint32_t wkw_fd_seek(void *c, uint32_t fd, uint64_t offset, uint32_t whence, uin
     wkw_fd *f;
     uint32_t error = wkw_fd_get(c, fd, 0, &f);
     if (error) return error;
+    /* A directory has no position (EBADF, as in wasmtime); pipes and terminals answer
+     * ESPIPE, as POSIX programs expect. */
+    if (f->type == WKW_FT_DIR) return WKW_EBADF;
+    if (f->type != WKW_FT_FILE) return WKW_ESPIPE;
     /* Reporting the position only needs fd_tell. */
     uint64_t need = offset == 0 && whence == 1 ? WKW_RIGHT_FD_TELL : WKW_RIGHT_FD_SEEK;
-    /* Pipes and terminals lack the right but answer ESPIPE, as POSIX programs expect. */
-    if (!(f->rights & need) && f->type == WKW_FT_FILE) return WKW_ENOTCAPABLE;
+    if (!(f->rights & need)) return WKW_ENOTCAPABLE;
     uint8_t *p = wkw_mem(c, out, 8);
     if (!p) return WKW_EFAULT;
     int how = whence == 0 ? SEEK_SET : whence == 1 ? SEEK_CUR : whence == 2 ? SEEK_END : -1;
@@ -204,12 +226,13 @@ uint32_t wkw_fd_fdstat_get(void *c, uint32_t fd, uint32_t out) {
     return WKW_ESUCCESS;
 }
 
-/* Linux changes only O_APPEND and O_NONBLOCK on an open file. */
+/* Linux changes only O_APPEND and O_NONBLOCK on an open file: the sync flags are
+ * EINVAL, as in wasmtime. */
 uint32_t wkw_fd_fdstat_set_flags(void *c, uint32_t fd, uint32_t flags) {
     wkw_fd *f;
     uint32_t error = wkw_fd_get(c, fd, WKW_RIGHT_FD_FDSTAT_SET_FLAGS, &f);
     if (error) return error;
-    if (flags & ~(uint32_t)(WKW_FDFLAG_APPEND | WKW_FDFLAG_NONBLOCK)) return WKW_ENOTSUP;
+    if (flags & ~(uint32_t)(WKW_FDFLAG_APPEND | WKW_FDFLAG_NONBLOCK)) return WKW_EINVAL;
     int host = fcntl(f->host, F_GETFL);
     if (host < 0) return wkw_errno(errno);
     host &= ~(O_APPEND | O_NONBLOCK);
@@ -322,11 +345,12 @@ uint32_t wkw_fd_prestat_get(void *c, uint32_t fd, uint32_t out) {
     return WKW_ESUCCESS;
 }
 
+/* ENOTDIR for an open descriptor that is not a preopen, as in wasmtime. */
 uint32_t wkw_fd_prestat_dir_name(void *c, uint32_t fd, uint32_t path, uint32_t length) {
     wkw_fd *f;
     uint32_t error = wkw_fd_get(c, fd, 0, &f);
     if (error) return error;
-    if (!f->preopen) return WKW_EBADF;
+    if (!f->preopen) return WKW_ENOTDIR;
     uint8_t *p = wkw_mem(c, path, length);
     if (!p) return WKW_EFAULT;
     if (length < f->preopen_length) return WKW_ENAMETOOLONG;
@@ -347,7 +371,6 @@ uint32_t wkw_fd_readdir(void *c, uint32_t fd, uint32_t buffer, uint32_t length, 
     if (error) return error;
     uint8_t *p = wkw_mem(c, buffer, length), *result = wkw_mem(c, out, 4);
     if (!p || !result) return WKW_EFAULT;
-    if (f->type != WKW_FT_DIR) return WKW_ENOTDIR;
     if (!f->dir) {
         /* A descriptor of its own: the stream owns and moves its offset. */
         int copy = openat(f->host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -50,28 +50,48 @@ enum {
 #define WKW_RIGHT_FD_WRITE WKW_R(6)
 #define WKW_RIGHT_FD_ADVISE WKW_R(7)
 #define WKW_RIGHT_FD_ALLOCATE WKW_R(8)
+#define WKW_RIGHT_PATH_CREATE_DIRECTORY WKW_R(9)
+#define WKW_RIGHT_PATH_CREATE_FILE WKW_R(10)
+#define WKW_RIGHT_PATH_LINK_SOURCE WKW_R(11)
+#define WKW_RIGHT_PATH_LINK_TARGET WKW_R(12)
+#define WKW_RIGHT_PATH_OPEN WKW_R(13)
 #define WKW_RIGHT_FD_READDIR WKW_R(14)
+#define WKW_RIGHT_PATH_READLINK WKW_R(15)
+#define WKW_RIGHT_PATH_RENAME_SOURCE WKW_R(16)
+#define WKW_RIGHT_PATH_RENAME_TARGET WKW_R(17)
+#define WKW_RIGHT_PATH_FILESTAT_GET WKW_R(18)
+#define WKW_RIGHT_PATH_FILESTAT_SET_SIZE WKW_R(19) /* path_open with O_TRUNC */
+#define WKW_RIGHT_PATH_FILESTAT_SET_TIMES WKW_R(20)
 #define WKW_RIGHT_FD_FILESTAT_GET WKW_R(21)
 #define WKW_RIGHT_FD_FILESTAT_SET_SIZE WKW_R(22)
 #define WKW_RIGHT_FD_FILESTAT_SET_TIMES WKW_R(23)
+#define WKW_RIGHT_PATH_SYMLINK WKW_R(24)
+#define WKW_RIGHT_PATH_REMOVE_DIRECTORY WKW_R(25)
+#define WKW_RIGHT_PATH_UNLINK_FILE WKW_R(26)
 #define WKW_RIGHT_POLL_FD_READWRITE WKW_R(27)
 #define WKW_RIGHT_SOCK_SHUTDOWN WKW_R(28)
 #define WKW_RIGHT_SOCK_ACCEPT WKW_R(29)
-/* What each kind of descriptor can do at most. */
+#define WKW_RIGHTS_PATH                                                                       \
+    (WKW_RIGHT_PATH_CREATE_DIRECTORY | WKW_RIGHT_PATH_CREATE_FILE |                           \
+     WKW_RIGHT_PATH_LINK_SOURCE | WKW_RIGHT_PATH_LINK_TARGET | WKW_RIGHT_PATH_OPEN |          \
+     WKW_RIGHT_PATH_READLINK | WKW_RIGHT_PATH_RENAME_SOURCE | WKW_RIGHT_PATH_RENAME_TARGET |  \
+     WKW_RIGHT_PATH_FILESTAT_GET | WKW_RIGHT_PATH_FILESTAT_SET_SIZE |                         \
+     WKW_RIGHT_PATH_FILESTAT_SET_TIMES | WKW_RIGHT_PATH_SYMLINK |                             \
+     WKW_RIGHT_PATH_REMOVE_DIRECTORY | WKW_RIGHT_PATH_UNLINK_FILE)
+
+/* What each kind of descriptor can do at most; fd_read and fd_write also need a host
+ * descriptor open for reading or writing (wkw_possible). A call that needs a right
+ * outside this set fails with EBADF, as in wasmtime: a file call on a directory, a
+ * directory call on a file. */
 #define WKW_RIGHTS_FILE                                                                       \
     (WKW_RIGHT_FD_DATASYNC | WKW_RIGHT_FD_READ | WKW_RIGHT_FD_SEEK |                          \
      WKW_RIGHT_FD_FDSTAT_SET_FLAGS | WKW_RIGHT_FD_SYNC | WKW_RIGHT_FD_TELL |                  \
      WKW_RIGHT_FD_WRITE | WKW_RIGHT_FD_ADVISE | WKW_RIGHT_FD_ALLOCATE |                       \
      WKW_RIGHT_FD_FILESTAT_GET | WKW_RIGHT_FD_FILESTAT_SET_SIZE |                             \
      WKW_RIGHT_FD_FILESTAT_SET_TIMES | WKW_RIGHT_POLL_FD_READWRITE)
-/* fd_datasync, fdstat_set_flags, sync, advise, path_* (9-13, 15-20, 24-26), readdir,
- * filestat get/set_times, poll. */
 #define WKW_RIGHTS_DIR                                                                        \
-    (WKW_RIGHT_FD_DATASYNC | WKW_RIGHT_FD_FDSTAT_SET_FLAGS | WKW_RIGHT_FD_SYNC |              \
-     WKW_RIGHT_FD_ADVISE | WKW_R(9) | WKW_R(10) | WKW_R(11) | WKW_R(12) | WKW_R(13) |         \
-     WKW_RIGHT_FD_READDIR | WKW_R(15) | WKW_R(16) | WKW_R(17) | WKW_R(18) | WKW_R(19) |       \
-     WKW_R(20) | WKW_RIGHT_FD_FILESTAT_GET | WKW_RIGHT_FD_FILESTAT_SET_TIMES | WKW_R(24) |    \
-     WKW_R(25) | WKW_R(26) | WKW_RIGHT_POLL_FD_READWRITE)
+    (WKW_RIGHTS_PATH | WKW_RIGHT_FD_READDIR | WKW_RIGHT_FD_FILESTAT_GET |                     \
+     WKW_RIGHT_FD_FILESTAT_SET_TIMES | WKW_RIGHT_POLL_FD_READWRITE)
 #define WKW_RIGHTS_STREAM                                                                     \
     (WKW_RIGHT_FD_READ | WKW_RIGHT_FD_WRITE | WKW_RIGHT_FD_FDSTAT_SET_FLAGS |                 \
      WKW_RIGHT_FD_FILESTAT_GET | WKW_RIGHT_POLL_FD_READWRITE | WKW_RIGHT_FD_SYNC |            \
@@ -84,13 +104,15 @@ enum { WKW_FDFLAG_APPEND = 1, WKW_FDFLAG_DSYNC = 2, WKW_FDFLAG_NONBLOCK = 4, WKW
 
 /* One guest descriptor. */
 typedef struct wkw_fd {
-    int host;                 /* -1: the number is free */
-    uint8_t type;             /* filetype */
-    uint64_t rights, inheriting;
-    char *preopen;            /* guest name of a preopened directory, else NULL */
+    int host;           /* -1: the number is free */
+    uint8_t type;       /* filetype */
+    uint64_t possible;  /* what it can ever do, by kind and access mode */
+    uint64_t rights;    /* what it may do: within `possible` */
+    uint64_t inheriting; /* the most that descriptors opened through it get */
+    char *preopen;      /* guest name of a preopened directory, else NULL */
     uint32_t preopen_length;
-    DIR *dir;                 /* fd_readdir's stream, opened on first use */
-    uint64_t dir_index;       /* the index of the entry `dir` returns next */
+    DIR *dir;           /* fd_readdir's stream, opened on first use */
+    uint64_t dir_index; /* the index of the entry `dir` returns next */
 } wkw_fd;
 
 enum { WKW_FUNCTION_COUNT = 46 };
@@ -140,10 +162,15 @@ static inline uint32_t wkw_store32(wk_wasi *w, uint32_t address, uint32_t value)
     return WKW_ESUCCESS;
 }
 
-/* The open descriptor `fd` holding all of `rights`: EBADF if none, ENOTCAPABLE if it
- * lacks a right. */
+/* The open descriptor `fd` holding all of `rights`: EBADF if there is none or if it is
+ * of a kind (or access mode) that can never hold them, ENOTCAPABLE if it could but was
+ * not given them or gave them up (preview1's rights). */
 WK_HIDDEN uint32_t wkw_fd_get(wk_wasi *w, uint32_t fd, uint64_t rights, wkw_fd **out);
-/* Takes ownership of host descriptor `host` as the lowest free guest number. */
+/* What an open host descriptor of this filetype can do: its kind's rights, with
+ * fd_read and fd_write only when it is open for reading or writing. */
+WK_HIDDEN uint64_t wkw_possible(int host, uint8_t type);
+/* Takes ownership of host descriptor `host` as the lowest free guest number; its rights
+ * are `rights` within what it can do. */
 WK_HIDDEN uint32_t wkw_fd_add(wk_wasi *w, int host, uint8_t type, uint64_t rights,
                               uint64_t inheriting, uint32_t *out);
 /* The filetype of an open host descriptor. */
@@ -157,6 +184,9 @@ WK_HIDDEN uint32_t wkw_set_times(uint64_t atim, uint64_t mtim, uint32_t flags, s
 /* Closes a slot's host resources. */
 WK_HIDDEN void wkw_fd_release(wkw_fd *f);
 
+/* Opens `path` beneath the directory `root` (openat flags and mode); -1 with errno,
+ * EXDEV when the path would leave `root` (wasi_resolve.c). */
+WK_HIDDEN int wkw_beneath_open(int root, const char *path, int flags, mode_t mode);
 /* Test hook: resolve paths by the component walk even where openat2 exists. */
 extern WK_HIDDEN bool wkw_force_walk;
 

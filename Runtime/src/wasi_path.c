@@ -1,255 +1,196 @@
-/* WASI paths and the sandbox. Every path resolves beneath the directory descriptor it
- * is relative to: openat2(RESOLVE_BENEATH) where the kernel has it (Linux 5.6+), else a
- * component walk that opens one name at a time with O_NOFOLLOW, expands symlinks
- * itself and keeps its own stack of directories, so `..` can never climb above the
- * start. Either way the check happens at every use, so symlinks planted later cannot
- * lead out. Escapes (absolute paths, `..` above the preopen, symlinks leading out) fail
- * with ENOTCAPABLE, as in wasmtime. Operations on a name (unlink, rename, link, symlink,
- * mkdir, readlink) resolve the parent that way and act on the last component with the
- * *at() calls, never following it. */
+/* WASI path_* calls. Every path resolves beneath the directory descriptor it is
+ * relative to (wkw_beneath_open). The answers follow wasmtime's (cap-std's), which
+ * follow Linux's: escapes (absolute paths, `..` above the directory, symlinks leading
+ * out) fail with EPERM; a name that is not UTF-8 with EILSEQ; a descriptor that is not
+ * a directory with ENOTDIR for path_open and EBADF for the rest. The directory must
+ * hold the call's preview1 right (ENOTCAPABLE). Operations on a name (mkdir, rmdir,
+ * unlink, link, symlink, rename, readlink) open the directory holding the name that
+ * way and act on the name with the *at() calls, which never follow it. */
 #include "wasi_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-bool wkw_force_walk = false;
-static bool no_openat2 = false; /* ENOSYS seen: the kernel predates it */
-
 enum { LOOKUP_FOLLOW = 1 };
-enum { MAX_SYMLINKS = 40 };
+enum { OFLAG_CREAT = 1, OFLAG_DIRECTORY = 2, OFLAG_EXCL = 4, OFLAG_TRUNC = 8 };
 
-/* The component walk: `flags` applies to the last component, which O_NOFOLLOW keeps
- * from being followed; other symlinks are expanded here (relative targets only). */
-static int walk_open(int root, const char *path, int flags, mode_t mode) {
-    size_t capacity = strlen(path) + 1;
-    char *rest = malloc(capacity);
-    int stack[PATH_MAX / 2];
-    int depth = 0, links = 0, result = -1, error = 0;
-    if (!rest) return errno = ENOMEM, -1;
-    memcpy(rest, path, capacity);
-    bool trailing_slash = capacity > 1 && path[capacity - 2] == '/';
-    size_t at = 0;
-    for (;;) {
-        while (rest[at] == '/') at++;
-        if (!rest[at]) {
-            /* Empty remainder: the path named the current directory. */
-            int top = depth ? stack[depth - 1] : root;
-            result = openat(top, ".", (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW)) | O_CLOEXEC, mode);
-            if (result < 0) error = errno;
-            break;
-        }
-        size_t end = at;
-        while (rest[end] && rest[end] != '/') end++;
-        size_t after = end;
-        while (rest[after] == '/') after++;
-        bool last = !rest[after];
-        char name[NAME_MAX + 1];
-        if (end - at > NAME_MAX) { error = ENAMETOOLONG; break; }
-        memcpy(name, rest + at, end - at);
-        name[end - at] = 0;
-        at = after;
-        int top = depth ? stack[depth - 1] : root;
-        if (strcmp(name, ".") == 0) continue;
-        if (strcmp(name, "..") == 0) {
-            if (depth == 0) { error = EXDEV; break; }
-            close(stack[--depth]);
-            continue;
-        }
-        bool follow = !last || trailing_slash || !(flags & O_NOFOLLOW);
-        if (follow) {
-            char target[PATH_MAX];
-            ssize_t n = readlinkat(top, name, target, sizeof target - 1);
-            if (n >= 0) {
-                if (++links > MAX_SYMLINKS) { error = ELOOP; break; }
-                target[n] = 0;
-                if (target[0] == '/' || n == 0) { error = n ? EXDEV : ENOENT; break; }
-                /* Continue with target + "/" + the rest. */
-                size_t tail = strlen(rest + at);
-                char *next = malloc((size_t)n + tail + 2);
-                if (!next) { error = ENOMEM; break; }
-                memcpy(next, target, (size_t)n);
-                next[n] = '/';
-                memcpy(next + n + 1, rest + at, tail + 1);
-                if (last && !trailing_slash) next[n] = 0, next[n + 1] = 0;
-                free(rest);
-                rest = next;
-                at = 0;
-                continue;
-            }
-        }
-        if (last && !trailing_slash) {
-            result = openat(top, name, flags | O_NOFOLLOW | O_CLOEXEC, mode);
-            if (result < 0) error = errno;
-            break;
-        }
-        if (depth == (int)(sizeof stack / sizeof *stack)) { error = ENAMETOOLONG; break; }
-        /* O_NOFOLLOW: a symlink swapped in after readlinkat fails here (ENOTDIR). */
-        int next = openat(top, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (next < 0) { error = errno; break; }
-        stack[depth++] = next;
-    }
-    while (depth) close(stack[--depth]);
-    free(rest);
-    if (result < 0) errno = error ? error : EIO;
-    return result;
-}
-
-/* Opens `path` beneath `root`; -1 with errno (EXDEV for an escape). */
-static int beneath_open(int root, const char *path, int flags, mode_t mode) {
-    if (!wkw_force_walk && !no_openat2) {
-        struct open_how how = {
-            .flags = (uint64_t)(flags | O_CLOEXEC),
-            .mode = (flags & O_CREAT) ? mode : 0,
-            .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-        };
-        for (int attempt = 0; attempt < 16; attempt++) {
-            long fd = syscall(SYS_openat2, root, path, &how, sizeof how);
-            if (fd >= 0) return (int)fd;
-            if (errno == EAGAIN || errno == EINTR) continue; /* a concurrent rename */
-            if (errno != ENOSYS) return -1;
-            no_openat2 = true;
-            break;
-        }
-        if (!no_openat2) return errno = EAGAIN, -1;
-    }
-    return walk_open(root, path, flags, mode);
-}
-
-/* Resolution errors: an escape is a missing capability. */
+/* Resolution errors: an escape is not permitted. */
 static uint32_t resolve_errno(int host) {
-    return host == EXDEV ? WKW_ENOTCAPABLE : wkw_errno(host);
+    return host == EXDEV ? WKW_EPERM : wkw_errno(host);
 }
 
-/* The guest path as a C string (malloc'ed): EFAULT out of memory, EINVAL with a NUL
- * inside, ENOTCAPABLE when absolute. */
-static uint32_t guest_path(wk_wasi *w, uint32_t address, uint32_t length, char **out) {
+/* Whether p[0, n) is UTF-8 as Rust's str takes it: shortest forms, no surrogates,
+ * nothing past U+10FFFF. */
+static bool valid_utf8(const uint8_t *p, uint32_t n) {
+    for (uint32_t i = 0; i < n;) {
+        uint8_t c = p[i];
+        uint32_t extra = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2
+                       : c >= 0xF0 && c <= 0xF4 ? 3 : 4;
+        if (extra == 4 || n - i <= extra) return false;
+        /* The second byte's range excludes overlong forms, surrogates and > U+10FFFF. */
+        uint8_t low = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+        uint8_t high = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+        for (uint32_t k = 1; k <= extra; k++) {
+            uint8_t b = p[i + k];
+            if (k == 1 ? b < low || b > high : (b & 0xC0) != 0x80) return false;
+        }
+        i += extra + 1;
+    }
+    return true;
+}
+
+/* A guest string (a path or a symlink's text) as a C string: EFAULT outside memory,
+ * EILSEQ when not UTF-8, EINVAL with a NUL inside, ENAMETOOLONG past PATH_MAX. */
+static uint32_t guest_string(wk_wasi *w, uint32_t address, uint32_t length, char out[PATH_MAX]) {
     const uint8_t *p = wkw_mem(w, address, length);
     if (!p) return WKW_EFAULT;
-    if (length >= PATH_MAX) return WKW_ENAMETOOLONG;
+    if (!valid_utf8(p, length)) return WKW_EILSEQ;
     if (memchr(p, 0, length)) return WKW_EINVAL;
-    if (length == 0) return WKW_ENOENT;
-    if (p[0] == '/') return WKW_ENOTCAPABLE;
-    char *path = malloc((size_t)length + 1);
-    if (!path) return WKW_ENOMEM;
-    memcpy(path, p, length);
-    path[length] = 0;
-    *out = path;
+    if (length >= PATH_MAX) return WKW_ENAMETOOLONG;
+    memcpy(out, p, length);
+    out[length] = 0;
     return WKW_ESUCCESS;
 }
 
-/* A directory descriptor the guest passed. */
-static uint32_t directory(wk_wasi *w, uint32_t fd, wkw_fd **out) {
-    uint32_t error = wkw_fd_get(w, fd, 0, out);
+/* A guest path: a string that is not empty (ENOENT) nor absolute (EPERM). */
+static uint32_t guest_path(wk_wasi *w, uint32_t address, uint32_t length, char out[PATH_MAX]) {
+    uint32_t error = guest_string(w, address, length, out);
     if (error) return error;
-    return (*out)->type == WKW_FT_DIR ? WKW_ESUCCESS : WKW_ENOTDIR;
+    if (!out[0]) return WKW_ENOENT;
+    return out[0] == '/' ? WKW_EPERM : WKW_ESUCCESS;
 }
 
-/* The parent of a guest path, opened beneath `fd`, and its last component. A path
- * ending in `..` names a directory above its parent: it is checked to stay inside and
- * then acted on as `..` of the parent, which every name operation refuses. */
-typedef struct parent {
+/* Where a name operation acts: the directory holding the name, opened beneath the
+ * guest's directory, and the name. As in wasmtime (cap-std), a path ending in "/",
+ * "/." or ".." names a directory itself: the holder is the whole path (which must be
+ * a directory: ENOTDIR, ENOENT) and the name is ".", which the *at() calls refuse as
+ * they should (EEXIST, EISDIR, EINVAL). */
+typedef struct place {
     int fd;
-    char *path;       /* owns the text */
-    const char *name; /* last component, inside `path` */
-} parent;
+    char name[NAME_MAX + 2]; /* room for a slash put back */
+} place;
 
-static uint32_t open_parent(wk_wasi *w, uint32_t fd, uint32_t address, uint32_t length, parent *out) {
-    wkw_fd *dir;
-    uint32_t error = directory(w, fd, &dir);
-    if (error) return error;
-    char *path;
-    if ((error = guest_path(w, address, length, &path))) return error;
-    size_t n = strlen(path);
-    while (n > 1 && path[n - 1] == '/') path[--n] = 0; /* "a/" acts on "a" */
-    char *slash = strrchr(path, '/');
-    const char *name = slash ? slash + 1 : path;
-    if (slash) *slash = 0;
-    int parent_fd = beneath_open(dir->host, slash ? (slash == path ? "." : path) : ".",
-                                 O_PATH | O_DIRECTORY, 0);
-    if (parent_fd < 0) {
-        error = resolve_errno(errno);
-        free(path);
-        return error;
-    }
-    if (strcmp(name, "..") == 0) {
-        int check = beneath_open(parent_fd, "..", O_PATH | O_DIRECTORY, 0);
-        if (check < 0) {
-            error = resolve_errno(errno);
-            close(parent_fd);
-            free(path);
-            return error;
-        }
-        close(check);
-    }
-    *out = (parent){.fd = parent_fd, .path = path, .name = name};
-    return WKW_ESUCCESS;
+enum {
+    STRIP_SLASHES = 1, /* mkdir, rmdir, rename: "a/" acts on "a" */
+    KEEP_SLASH = 2,    /* rename: ...then hands "a/" to renameat, which checks it */
+};
+
+static bool ends_with(const char *text, size_t n, const char *tail) {
+    size_t k = strlen(tail);
+    return n >= k && memcmp(text + n - k, tail, k) == 0;
 }
 
-static void close_parent(parent *p) {
+static uint32_t open_place(wk_wasi *w, uint32_t fd, uint64_t right, uint32_t address, uint32_t length,
+                           int how, place *out) {
+    wkw_fd *dir;
+    char path[PATH_MAX];
+    uint32_t error = wkw_fd_get(w, fd, right, &dir);
+    if (!error) error = guest_path(w, address, length, path);
+    if (error) return error;
+    size_t n = strlen(path);
+    bool slash = path[n - 1] == '/';
+    if (how & STRIP_SLASHES)
+        while (n > 1 && path[n - 1] == '/') path[--n] = 0; /* path[0] is not a slash */
+    const char *holder = path, *name = ".";
+    bool itself = path[n - 1] == '/' || ends_with(path, n, "/.") || strcmp(path, "..") == 0 ||
+                  ends_with(path, n, "/..");
+    if (!itself) {
+        char *last = strrchr(path, '/');
+        name = last ? last + 1 : path;
+        if (last) *last = 0;
+        else holder = ".";
+    }
+    if (strlen(name) > NAME_MAX) return WKW_ENAMETOOLONG;
+    strcpy(out->name, name);
+    if ((how & KEEP_SLASH) && slash) strcat(out->name, "/");
+    out->fd = wkw_beneath_open(dir->host, holder, O_PATH | O_DIRECTORY, 0);
+    return out->fd < 0 ? resolve_errno(errno) : WKW_ESUCCESS;
+}
+
+/* The result of a name operation's host call (0 or -1 with errno). */
+static uint32_t done(place *p, int result) {
+    uint32_t error = result == 0 ? WKW_ESUCCESS : wkw_errno(errno);
     close(p->fd);
-    free(p->path);
+    return error;
 }
 
 /* Opens the whole path beneath `fd` as O_PATH, following the last symlink or not. */
-static uint32_t open_whole(wk_wasi *w, uint32_t fd, uint32_t lookup, uint32_t address, uint32_t length,
-                           int *out) {
+static uint32_t open_whole(wk_wasi *w, uint32_t fd, uint64_t right, uint32_t lookup, uint32_t address,
+                           uint32_t length, int *out) {
     wkw_fd *dir;
-    char *path;
-    uint32_t error = directory(w, fd, &dir);
-    if (!error) error = guest_path(w, address, length, &path);
+    char path[PATH_MAX];
+    uint32_t error = wkw_fd_get(w, fd, right, &dir);
+    if (!error) error = guest_path(w, address, length, path);
     if (error) return error;
-    int host = beneath_open(dir->host, path, O_PATH | (lookup & LOOKUP_FOLLOW ? 0 : O_NOFOLLOW), 0);
-    free(path);
+    int host = wkw_beneath_open(dir->host, path, O_PATH | (lookup & LOOKUP_FOLLOW ? 0 : O_NOFOLLOW), 0);
     if (host < 0) return resolve_errno(errno);
     *out = host;
     return WKW_ESUCCESS;
 }
 
-/* oflags: 1 creat, 2 directory, 4 excl, 8 trunc. The access mode follows the rights
- * asked for, as in wasmtime: write rights open for writing. */
+/* Whether the last component of `path` is a symlink (not followed). */
+static bool names_symlink(int root, const char *path) {
+    int host = wkw_beneath_open(root, path, O_PATH | O_NOFOLLOW, 0);
+    if (host < 0) return false;
+    struct stat st;
+    bool link = fstat(host, &st) == 0 && S_ISLNK(st.st_mode);
+    close(host);
+    return link;
+}
+
+/* The directory must hold path_open, and path_create_file for O_CREAT and
+ * path_filestat_set_size for O_TRUNC. The access mode follows the rights asked for
+ * (and passed on by the directory), as in wasmtime: fd_write opens for writing, so a
+ * directory asked for it is EISDIR. The new descriptor gets the rights asked for within
+ * the directory's inheriting rights and what its kind can do. */
 uint32_t wkw_path_open(void *c, uint32_t fd, uint32_t lookup, uint32_t address, uint32_t length,
                        uint32_t oflags, uint64_t rights, uint64_t inheriting, uint32_t fdflags, uint32_t out) {
     wk_wasi *w = c;
     wkw_fd *dir;
-    char *path;
-    uint32_t error = directory(w, fd, &dir);
+    char path[PATH_MAX];
+    uint32_t error = wkw_fd_get(w, fd, 0, &dir);
     if (error) return error;
+    if (dir->type != WKW_FT_DIR) return WKW_ENOTDIR;
+    uint64_t need = WKW_RIGHT_PATH_OPEN | (oflags & OFLAG_CREAT ? WKW_RIGHT_PATH_CREATE_FILE : 0) |
+                    (oflags & OFLAG_TRUNC ? WKW_RIGHT_PATH_FILESTAT_SET_SIZE : 0);
+    if ((error = wkw_fd_get(w, fd, need, &dir))) return error;
     if (!wkw_mem(w, out, 4)) return WKW_EFAULT;
-    if ((error = guest_path(w, address, length, &path))) return error;
-    bool read = rights & (WKW_RIGHT_FD_READ | WKW_RIGHT_FD_READDIR);
-    bool write = rights & (WKW_RIGHT_FD_WRITE | WKW_RIGHT_FD_ALLOCATE | WKW_RIGHT_FD_FILESTAT_SET_SIZE);
-    /* A directory is only ever read; write rights it cannot use are dropped below. */
-    int flags = write && !(oflags & 2) ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;
-    if (oflags & 1) flags |= O_CREAT;
-    if (oflags & 2) flags |= O_DIRECTORY;
-    if (oflags & 4) flags |= O_EXCL;
-    if (oflags & 8) flags |= O_TRUNC;
+    if ((error = guest_path(w, address, length, path))) return error;
+    if ((oflags & OFLAG_DIRECTORY) && (oflags & (OFLAG_CREAT | OFLAG_EXCL | OFLAG_TRUNC))) return WKW_EINVAL;
+    rights &= dir->inheriting;
+    inheriting &= dir->inheriting;
+    bool read = rights & WKW_RIGHT_FD_READ, write = rights & WKW_RIGHT_FD_WRITE;
+    int flags = write ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;
+    if (oflags & OFLAG_CREAT) flags |= O_CREAT;
+    if (oflags & OFLAG_DIRECTORY) flags |= O_DIRECTORY;
+    if (oflags & OFLAG_EXCL) flags |= O_EXCL;
+    if (oflags & OFLAG_TRUNC) flags |= O_TRUNC;
     if (fdflags & WKW_FDFLAG_APPEND) flags |= O_APPEND;
     if (fdflags & WKW_FDFLAG_DSYNC) flags |= O_DSYNC;
     if (fdflags & WKW_FDFLAG_NONBLOCK) flags |= O_NONBLOCK;
     if (fdflags & (WKW_FDFLAG_RSYNC | WKW_FDFLAG_SYNC)) flags |= O_SYNC;
     if (!(lookup & LOOKUP_FOLLOW)) flags |= O_NOFOLLOW;
-    int host = beneath_open(dir->host, path, flags | O_NOCTTY, 0666);
-    free(path);
-    if (host < 0) return resolve_errno(errno);
+    int host = wkw_beneath_open(dir->host, path, flags | O_NOCTTY, 0666);
+    if (host < 0) {
+        int saved = errno;
+        /* Linux says ENOTDIR for O_DIRECTORY on a symlink it may not follow; wasmtime
+         * says ELOOP, as for any symlink not followed. A trailing slash follows it. */
+        if (saved == ENOTDIR && (flags & O_NOFOLLOW) && path[strlen(path) - 1] != '/' &&
+            names_symlink(dir->host, path))
+            return WKW_ELOOP;
+        return resolve_errno(saved);
+    }
     struct stat st;
     if (fstat(host, &st) != 0) {
         error = wkw_errno(errno);
         close(host);
         return error;
     }
-    uint8_t type = wkw_filetype(host, &st);
-    uint64_t most = type == WKW_FT_DIR ? WKW_RIGHTS_DIR : type == WKW_FT_FILE ? WKW_RIGHTS_FILE : WKW_RIGHTS_STREAM;
-    uint64_t allowed = dir->inheriting;
     uint32_t number;
-    error = wkw_fd_add(w, host, type, rights & most & allowed, inheriting & allowed, &number);
-    if (error) return error;
+    if ((error = wkw_fd_add(w, host, wkw_filetype(host, &st), rights, inheriting, &number))) return error;
     return wkw_store32(w, out, number);
 }
 
@@ -258,7 +199,7 @@ uint32_t wkw_path_filestat_get(void *c, uint32_t fd, uint32_t lookup, uint32_t a
     uint8_t *p = wkw_mem(c, out, 64);
     int host;
     if (!p) return WKW_EFAULT;
-    uint32_t error = open_whole(c, fd, lookup, address, length, &host);
+    uint32_t error = open_whole(c, fd, WKW_RIGHT_PATH_FILESTAT_GET, lookup, address, length, &host);
     if (error) return error;
     struct stat st;
     error = fstat(host, &st) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
@@ -272,7 +213,8 @@ uint32_t wkw_path_filestat_set_times(void *c, uint32_t fd, uint32_t lookup, uint
     struct timespec times[2];
     int host;
     uint32_t error = wkw_set_times(atim, mtim, flags, times);
-    if (!error) error = open_whole(c, fd, lookup, address, length, &host);
+    if (!error)
+        error = open_whole(c, fd, WKW_RIGHT_PATH_FILESTAT_SET_TIMES, lookup, address, length, &host);
     if (error) return error;
     /* An O_PATH descriptor takes times through AT_EMPTY_PATH. */
     error = utimensat(host, "", times, AT_EMPTY_PATH) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
@@ -281,59 +223,57 @@ uint32_t wkw_path_filestat_set_times(void *c, uint32_t fd, uint32_t lookup, uint
 }
 
 uint32_t wkw_path_create_directory(void *c, uint32_t fd, uint32_t address, uint32_t length) {
-    parent p;
-    uint32_t error = open_parent(c, fd, address, length, &p);
-    if (error) return error;
-    error = mkdirat(p.fd, p.name, 0777) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
-    close_parent(&p);
-    return error;
+    place p;
+    uint32_t error = open_place(c, fd, WKW_RIGHT_PATH_CREATE_DIRECTORY, address, length, STRIP_SLASHES, &p);
+    return error ? error : done(&p, mkdirat(p.fd, p.name, 0777));
 }
 
 uint32_t wkw_path_remove_directory(void *c, uint32_t fd, uint32_t address, uint32_t length) {
-    parent p;
-    uint32_t error = open_parent(c, fd, address, length, &p);
-    if (error) return error;
-    error = unlinkat(p.fd, p.name, AT_REMOVEDIR) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
-    close_parent(&p);
-    return error;
+    place p;
+    uint32_t error = open_place(c, fd, WKW_RIGHT_PATH_REMOVE_DIRECTORY, address, length, STRIP_SLASHES, &p);
+    return error ? error : done(&p, unlinkat(p.fd, p.name, AT_REMOVEDIR));
 }
 
 uint32_t wkw_path_unlink_file(void *c, uint32_t fd, uint32_t address, uint32_t length) {
-    parent p;
-    uint32_t error = open_parent(c, fd, address, length, &p);
-    if (error) return error;
-    error = unlinkat(p.fd, p.name, 0) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
-    close_parent(&p);
-    return error;
+    place p;
+    uint32_t error = open_place(c, fd, WKW_RIGHT_PATH_UNLINK_FILE, address, length, 0, &p);
+    return error ? error : done(&p, unlinkat(p.fd, p.name, 0));
 }
 
-/* The link's text as stored: reading it resolves nothing. */
+/* The link's text as stored: reading it resolves nothing. As in wasmtime, a buffer too
+ * short gets the text cut to its length, even when that is 0 (where readlinkat says
+ * EINVAL). */
 uint32_t wkw_path_readlink(void *c, uint32_t fd, uint32_t address, uint32_t length, uint32_t buffer,
                            uint32_t buffer_length, uint32_t out) {
     uint8_t *b = wkw_mem(c, buffer, buffer_length), *result = wkw_mem(c, out, 4);
-    parent p;
+    place p;
     if (!b || !result) return WKW_EFAULT;
-    uint32_t error = open_parent(c, fd, address, length, &p);
+    uint32_t error = open_place(c, fd, WKW_RIGHT_PATH_READLINK, address, length, 0, &p);
     if (error) return error;
-    ssize_t n = readlinkat(p.fd, p.name, (char *)b, buffer_length);
-    error = n >= 0 ? WKW_ESUCCESS : wkw_errno(errno);
-    if (n >= 0) wkw_put32(result, (uint32_t)n);
-    close_parent(&p);
-    return error;
+    char text[PATH_MAX];
+    ssize_t n = readlinkat(p.fd, p.name, text, sizeof text);
+    if (n >= 0) {
+        uint32_t kept = (size_t)n < buffer_length ? (uint32_t)n : buffer_length;
+        memcpy(b, text, kept);
+        wkw_put32(result, kept);
+    }
+    return done(&p, n >= 0 ? 0 : -1);
 }
 
 uint32_t wkw_path_rename(void *c, uint32_t fd, uint32_t address, uint32_t length, uint32_t new_fd,
                          uint32_t new_address, uint32_t new_length) {
-    parent from, to;
-    uint32_t error = open_parent(c, fd, address, length, &from);
+    place from, to;
+    uint32_t error = open_place(c, fd, WKW_RIGHT_PATH_RENAME_SOURCE, address, length,
+                                STRIP_SLASHES | KEEP_SLASH, &from);
     if (error) return error;
-    if ((error = open_parent(c, new_fd, new_address, new_length, &to))) {
-        close_parent(&from);
+    error = open_place(c, new_fd, WKW_RIGHT_PATH_RENAME_TARGET, new_address, new_length,
+                       STRIP_SLASHES | KEEP_SLASH, &to);
+    if (error) {
+        close(from.fd);
         return error;
     }
-    error = renameat(from.fd, from.name, to.fd, to.name) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
-    close_parent(&from);
-    close_parent(&to);
+    error = done(&to, renameat(from.fd, from.name, to.fd, to.name));
+    close(from.fd);
     return error;
 }
 
@@ -341,35 +281,34 @@ uint32_t wkw_path_rename(void *c, uint32_t fd, uint32_t address, uint32_t length
  * in wasmtime); the link is made to the name itself. */
 uint32_t wkw_path_link(void *c, uint32_t fd, uint32_t lookup, uint32_t address, uint32_t length,
                        uint32_t new_fd, uint32_t new_address, uint32_t new_length) {
-    if (lookup & LOOKUP_FOLLOW) return WKW_EINVAL;
-    parent from, to;
-    uint32_t error = open_parent(c, fd, address, length, &from);
+    wkw_fd *dir;
+    uint32_t error = wkw_fd_get(c, fd, WKW_RIGHT_PATH_LINK_SOURCE, &dir);
+    if (!error) error = wkw_fd_get(c, new_fd, WKW_RIGHT_PATH_LINK_TARGET, &dir);
     if (error) return error;
-    if ((error = open_parent(c, new_fd, new_address, new_length, &to))) {
-        close_parent(&from);
+    if (lookup & LOOKUP_FOLLOW) return WKW_EINVAL;
+    place from, to;
+    if ((error = open_place(c, fd, WKW_RIGHT_PATH_LINK_SOURCE, address, length, 0, &from))) return error;
+    if ((error = open_place(c, new_fd, WKW_RIGHT_PATH_LINK_TARGET, new_address, new_length, 0, &to))) {
+        close(from.fd);
         return error;
     }
-    error = linkat(from.fd, from.name, to.fd, to.name, 0) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
-    close_parent(&from);
-    close_parent(&to);
+    error = done(&to, linkat(from.fd, from.name, to.fd, to.name, 0));
+    close(from.fd);
     return error;
 }
 
-/* The target is stored as text, unresolved: any target is allowed, and resolution
- * beneath the preopen keeps later uses of it inside. */
+/* The target is stored as text, unresolved: resolution beneath the directory keeps
+ * later uses of it inside. An absolute target is refused all the same (EPERM, as in
+ * wasmtime), so that no other program following the link leaves the sandbox. */
 uint32_t wkw_path_symlink(void *c, uint32_t target_address, uint32_t target_length, uint32_t fd,
                           uint32_t address, uint32_t length) {
-    const uint8_t *t = wkw_mem(c, target_address, target_length);
-    if (!t) return WKW_EFAULT;
-    if (memchr(t, 0, target_length)) return WKW_EINVAL;
-    if (target_length >= PATH_MAX) return WKW_ENAMETOOLONG;
+    wkw_fd *dir;
     char target[PATH_MAX];
-    memcpy(target, t, target_length);
-    target[target_length] = 0;
-    parent p;
-    uint32_t error = open_parent(c, fd, address, length, &p);
+    uint32_t error = wkw_fd_get(c, fd, WKW_RIGHT_PATH_SYMLINK, &dir);
+    if (!error) error = guest_string(c, target_address, target_length, target);
     if (error) return error;
-    error = symlinkat(target, p.fd, p.name) == 0 ? WKW_ESUCCESS : wkw_errno(errno);
-    close_parent(&p);
-    return error;
+    if (target[0] == '/') return WKW_EPERM;
+    place p;
+    if ((error = open_place(c, fd, WKW_RIGHT_PATH_SYMLINK, address, length, 0, &p))) return error;
+    return done(&p, symlinkat(target, p.fd, p.name));
 }

@@ -26,6 +26,9 @@ import Testing
         Fixture(name: "poll", sandbox: true),
         Fixture(name: "exit_code", arguments: ["42"]),
         Fixture(name: "escape", sandbox: true),
+        Fixture(name: "errors_fd", sandbox: true),
+        Fixture(name: "errors_open", sandbox: true),
+        Fixture(name: "errors_names", sandbox: true),
         Fixture(name: "gowasi", arguments: ["/sandbox"], environment: ["GOWASI_MODE=fixture"], sandbox: true),
     ]
 

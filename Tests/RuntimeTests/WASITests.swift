@@ -6,7 +6,7 @@ import Testing
 /// kernels, and under clang.
 @Suite struct WASITests {
     static let cases = ["args and environ", "efault", "fd_write to a pipe", "files and paths",
-                        "readdir with cookies", "clock and random", "poll and sockets",
+                        "readdir with cookies", "rights", "path errors", "clock and random", "poll and sockets",
                         "sandbox escapes denied", "proc_exit"]
 
     @Test func withOpenat2() throws {
