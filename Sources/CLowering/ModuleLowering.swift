@@ -444,8 +444,7 @@ struct ModuleLowering {
         var text = """
             static bool \(prefix)__fail(\(names.instanceType) *inst, wk_error *error, wk_error_code code, const char *message) {
                 if (error) {
-                    strncpy(error->message, message, sizeof error->message - 1);
-                    error->message[sizeof error->message - 1] = 0;
+                    snprintf(error->message, sizeof error->message, "%s", message);
                     error->code = code;
                 }
                 \(prefix)__free((wk_instance *)inst);

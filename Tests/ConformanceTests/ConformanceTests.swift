@@ -10,6 +10,7 @@ import Toolchain
 /// `CONFORMANCE_EXPLICIT=subset` explicit bounds checks only for `ExecutionPlan.explicitSubset`.
 @Suite struct ConformanceTests {
     @Test func specTestSuite() async throws {
+        SanitizerTests.dropPreloadInChild()
         let started = ContinuousClock.now
         let root = TestSuite.root()
         let scripts = TestSuite.selected(try TestSuite.scripts(in: root) + TestSuite.ownScripts())
