@@ -1,0 +1,30 @@
+import Testing
+import WasmDecoder
+import WasmValidator
+
+/// Inputs that `Scripts/fuzz-frontend` found to break the front end, as their bytes.
+@Suite struct FuzzRegressionTests {
+    static let header: [UInt8] = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
+
+    /// LeakSanitizer: validation deallocated its per-function results and per-worker error
+    /// lists without releasing the arrays in them, leaking every module's `slotTypes` and
+    /// error lists. The fuzzer's input: a function of type 4, and no type section.
+    @Test func validationReleasesWhatItRecords() throws {
+        let leaked = Self.header + [0x03, 0x02, 0x01, 0x04, 0x0A, 0x04, 0x01, 0x02, 0x00, 0x0B]
+        let errors = Validator.errors(in: try ModuleDecoder.decode(leaked), parallel: false)
+        #expect(errors.map(\.description) == ["offset 0xa: unknown type 4", "offset 0xf: func 0: unknown type 4"])
+
+        // The same function, valid: once the validated module is gone, its slot types must
+        // be ours alone (a copy on write would show another reference kept them alive).
+        let valid = Self.header
+            + [0x01, 0x04, 0x01, 0x60, 0x00, 0x00]  // type section: () -> ()
+            + [0x03, 0x02, 0x01, 0x00]  // one function of type 0
+            + [0x0A, 0x07, 0x01, 0x05, 0x00, 0x41, 0x00, 0x1A, 0x0B]  // i32.const 0, drop
+        let module = try ModuleDecoder.decode(valid)
+        var slotTypes = try Validator.validate(module, parallel: false).functions[0].slotTypes
+        #expect(slotTypes == [ValueType.i32.slotBit])
+        let before = slotTypes.withUnsafeBufferPointer { $0.baseAddress }
+        slotTypes[0] = slotTypes[0]
+        #expect(slotTypes.withUnsafeBufferPointer { $0.baseAddress } == before, "another reference to slotTypes outlived validation")
+    }
+}
