@@ -36,6 +36,8 @@ struct FunctionLowering {
     /// The validator's record of which types each stack slot holds: one C variable each.
     private let slotTypes: [UInt8]
     private var usesMemory = false
+    /// The locals (params included) that emitted code names.
+    private var usedLocals: Set<Int> = []
     /// The defined functions this one calls directly (their declarations go with it).
     private(set) var callees: Set<Int> = []
 
@@ -88,8 +90,10 @@ struct FunctionLowering {
         text += ") {\n    WK_UNUSED \(names.instanceType) *const inst = instance_;\n"
         // Locals, then stack slots, one declaration per C type. A value may be computed
         // and never read (a dropped result), so they are marked unused for -Wall.
+        // Only the locals the code reads or writes: declaring all of them would make the C
+        // grow with the declared count (50,000 a function), not with the wasm's size.
         var localsByType: [(String, [String])] = []
-        for n in type.params.count..<locals.count {
+        for n in usedLocals.sorted() where n >= type.params.count {
             let declarator = "l\(n) = \(zero(locals[n]))"
             if let k = localsByType.firstIndex(where: { $0.0 == locals[n].cType }) {
                 localsByType[k].1.append(declarator)
@@ -353,15 +357,18 @@ struct FunctionLowering {
                 emit("\(push(type)) = \(condition) ? \(first) : \(second);")
             case 0x20:
                 let local = Int(try reader.readU32())
+                usedLocals.insert(local)
                 pushPending(locals[local], "l\(local)")
             case 0x21:
                 let local = Int(try reader.readU32())
+                usedLocals.insert(local)
                 let value = top()
                 stack.removeLast()
                 materialize(local: local)
                 emit("l\(local) = \(value);")
             case 0x22:
                 let local = Int(try reader.readU32())
+                usedLocals.insert(local)
                 materialize(local: local)
                 emit("l\(local) = \(top());")
             case 0x23:
