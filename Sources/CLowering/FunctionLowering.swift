@@ -328,10 +328,17 @@ struct FunctionLowering {
                 let selector = top()
                 stack.removeLast()
                 materialize()
+                // One branch per distinct target, its cases together: a branch copies the
+                // target's values, so a case each would grow with cases times values.
+                var labels: [Int: String] = [depths[count]: " default:"]
+                var order = [depths[count]]
+                for (k, depth) in depths.dropLast().enumerated() {
+                    if labels[depth] == nil { order.append(depth) }
+                    labels[depth, default: ""] += " case \(k):"
+                }
                 var text = "switch (\(selector)) {"
-                for (k, depth) in depths.dropLast().enumerated() { text += " case \(k): \(branch(depth))" }
-                text += " default: \(branch(depths[count])) }"
-                emit(text)
+                for depth in order { text += "\(labels[depth]!) \(branch(depth))" }
+                emit(text + " }")
                 markUnreachable()
             case 0x0F:
                 emit(returnStatement())
