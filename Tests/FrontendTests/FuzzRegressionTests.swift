@@ -3,7 +3,8 @@ import Testing
 import WasmDecoder
 import WasmValidator
 
-/// Inputs that `Scripts/fuzz-frontend` found to break the front end, as their bytes.
+/// Inputs that break the rules of `Scripts/fuzz-frontend`: found by it, or made by hand
+/// and run through it to confirm they broke its time or memory limits.
 @Suite struct FuzzRegressionTests {
     static let header: [UInt8] = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
 
