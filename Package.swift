@@ -40,6 +40,9 @@ let package = Package(
                 .product(name: "WasmParser", package: "WasmKit"),
             ]
         ),
+        // Coverage-guided fuzzing of decode + validate + lowering (Scripts/fuzz-frontend);
+        // a plain build replays inputs instead.
+        .executableTarget(name: "FrontendFuzzer", dependencies: ["WasmDecoder", "WasmValidator", "CLowering"]),
         .testTarget(name: "FrontendTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "WasmKilnCLI",
             .product(name: "WAT", package: "WasmKit")], exclude: ["C"]),
         .testTarget(name: "BackendTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering",

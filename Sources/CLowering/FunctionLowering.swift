@@ -4,6 +4,16 @@ import WasmValidator
 /// Why a module cannot be lowered (yet): a feature we do not lower, or a function past
 /// the limits of what a C compiler handles (`LoweringLimits`).
 public struct LoweringError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable {
+        /// An instruction of a feature the backend does not lower yet.
+        case unsupported
+        /// Valid, but past `LoweringLimits`.
+        case limit
+        /// The module broke an assumption validation should have made true: a bug.
+        case internalError
+    }
+
+    public var kind: Kind
     public var description: String
 }
 
@@ -15,9 +25,9 @@ public struct LoweringError: Error, CustomStringConvertible, Sendable {
 public enum LoweringLimits {
     /// Targets of one `br_table`: wasmtime's implementation limit too.
     public static let branchTableTargets = 65_520
-    /// Ifs open at once in a function (each is a C block inside the last; blocks and
-    /// loops become labels, and nest freely).
-    public static let ifNesting = 10_000
+    /// Ifs open at once in a function: each is a C block inside the last (blocks and loops
+    /// become labels, and nest freely), and clang stops at 2,048 nested brackets.
+    public static let ifNesting = 2_000
     /// Loops open at once in a function.
     public static let loopNesting = 1_000
     /// A function's C scopes times its labels, gotos and nesting depth: about 40 s of gcc's
@@ -62,6 +72,8 @@ struct FunctionLowering {
     private var usesMemory = false
     /// Whether a call goes through a table or an import (through `f_`).
     private var callsThroughPointer = false
+    /// The locals (params included) that emitted code names.
+    private var usedLocals: Set<Int> = []
     /// The defined functions this one calls directly (their declarations go with it).
     private(set) var callees: Set<Int> = []
 
@@ -108,11 +120,11 @@ struct FunctionLowering {
         } catch let error as LoweringError {
             throw error
         } catch {
-            throw LoweringError(description: "\(functionLabel): \(error)")
+            throw LoweringError(kind: .internalError, description: "\(functionLabel): \(error)")
         }
         let work = scopes * (labels + gotos + deepest)
         if work > LoweringLimits.frontEndWork {
-            throw failure("too complex for a C compiler: \(scopes) conditional scopes times \(labels + gotos) branch targets and branches (more than \(LoweringLimits.frontEndWork) in all)")
+            throw failure(.limit, "too complex for a C compiler: \(scopes) conditional scopes times \(labels + gotos) branch targets and branches (more than \(LoweringLimits.frontEndWork) in all)")
         }
 
         var text = "WK_FUNCTION \(names.returnType(type.results)) \(names.function(index))(void *instance_"
@@ -120,8 +132,10 @@ struct FunctionLowering {
         text += ") {\n    WK_UNUSED \(names.instanceType) *const inst = instance_;\n"
         // Locals, then stack slots, one declaration per C type. A value may be computed
         // and never read (a dropped result), so they are marked unused for -Wall.
+        // Only the locals the code reads or writes: declaring all of them would make the C
+        // grow with the declared count (50,000 a function), not with the wasm's size.
         var localsByType: [(String, [String])] = []
-        for n in type.params.count..<locals.count {
+        for n in usedLocals.sorted() where n >= type.params.count {
             let declarator = "l\(n) = \(zero(locals[n]))"
             if let k = localsByType.firstIndex(where: { $0.0 == locals[n].cType }) {
                 localsByType[k].1.append(declarator)
@@ -219,9 +233,9 @@ struct FunctionLowering {
 
     /// An error in this function at the instruction being read, located as the
     /// validator's messages are.
-    private func failure(_ reason: String, at offset: Int? = nil) -> LoweringError {
+    private func failure(_ kind: LoweringError.Kind, _ reason: String, at offset: Int? = nil) -> LoweringError {
         let position = offset.map { "offset 0x\(String($0, radix: 16)): " } ?? ""
-        return LoweringError(description: "\(position)\(functionLabel): \(reason)")
+        return LoweringError(kind: kind, description: "\(position)\(functionLabel): \(reason)")
     }
 
     // MARK: Control
@@ -286,14 +300,14 @@ struct FunctionLowering {
         if kind == .if {
             openIfs += 1
             if openIfs > LoweringLimits.ifNesting {
-                throw failure("ifs nest more than \(LoweringLimits.ifNesting) deep", at: offset)
+                throw failure(.limit, "ifs nest more than \(LoweringLimits.ifNesting) deep", at: offset)
             }
             deepest = max(deepest, openIfs)
         }
         if kind == .loop {
             openLoops += 1
             if openLoops > LoweringLimits.loopNesting {
-                throw failure("loops nest more than \(LoweringLimits.loopNesting) deep", at: offset)
+                throw failure(.limit, "loops nest more than \(LoweringLimits.loopNesting) deep", at: offset)
             }
             frame.labelLine = body.count
             emit("L\(frame.label): __attribute__((unused));")
@@ -400,17 +414,24 @@ struct FunctionLowering {
             case 0x0E:
                 let count = try reader.readCount()
                 if count > LoweringLimits.branchTableTargets {
-                    throw failure("br_table with \(count) targets, more than the \(LoweringLimits.branchTableTargets) WasmKiln compiles (wasmtime's limit too)", at: offset)
+                    throw failure(.limit, "br_table with \(count) targets, more than the \(LoweringLimits.branchTableTargets) WasmKiln compiles (wasmtime's limit too)", at: offset)
                 }
                 var depths: [Int] = []
                 for _ in 0...count { depths.append(Int(try reader.readU32())) }
                 let selector = top()
                 stack.removeLast()
                 materialize()
+                // One branch per distinct target, its cases together: a branch copies the
+                // target's values, so a case each would grow with cases times values.
+                var labels: [Int: String] = [depths[count]: " default:"]
+                var order = [depths[count]]
+                for (k, depth) in depths.dropLast().enumerated() {
+                    if labels[depth] == nil { order.append(depth) }
+                    labels[depth, default: ""] += " case \(k):"
+                }
                 var text = "switch (\(selector)) {"
-                for (k, depth) in depths.dropLast().enumerated() { text += " case \(k): \(branch(depth))" }
-                text += " default: \(branch(depths[count])) }"
-                emit(text, scopes: 2)
+                for depth in order { text += "\(labels[depth]!) \(branch(depth))" }
+                emit(text + " }", scopes: 2)
                 markUnreachable()
             case 0x0F:
                 emit(returnStatement())
@@ -436,15 +457,18 @@ struct FunctionLowering {
                 emit("\(push(type)) = \(condition) ? \(first) : \(second);")
             case 0x20:
                 let local = Int(try reader.readU32())
+                usedLocals.insert(local)
                 pushPending(locals[local], "l\(local)")
             case 0x21:
                 let local = Int(try reader.readU32())
+                usedLocals.insert(local)
                 let value = top()
                 stack.removeLast()
                 materialize(local: local)
                 emit("l\(local) = \(value);")
             case 0x22:
                 let local = Int(try reader.readU32())
+                usedLocals.insert(local)
                 materialize(local: local)
                 emit("l\(local) = \(top());")
             case 0x23:
@@ -519,7 +543,7 @@ struct FunctionLowering {
         case 0x12, 0x13: "tail calls are"
         default: "exception handling is"
         }
-        return failure("\(feature) not supported yet", at: reader.position - 1)
+        return failure(.unsupported, "\(feature) not supported yet", at: reader.position - 1)
     }
 
     /// Reads past the immediates of an instruction in unreachable code.
@@ -693,7 +717,7 @@ struct FunctionLowering {
             emit("wk_table_fill(inst->tables[\(table)], \(top(2)), \(top(1)), \(top()));")
             stack.removeLast(3)
         default:
-            throw failure("unknown instruction 0xfc \(code)")
+            throw failure(.internalError, "unknown instruction 0xfc \(code)")
         }
     }
 }

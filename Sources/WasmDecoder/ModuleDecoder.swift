@@ -161,8 +161,12 @@ struct SectionDecoder {
         module.types = try vector { (r: inout Self) throws(WasmError) in
             let start = r.reader.position
             guard try r.reader.readByte() == 0x60 else { throw r.reader.error("malformed function type", at: start) }
+            let paramsStart = r.reader.position
             let params = try r.vector { (r: inout Self) throws(WasmError) in try r.valueType() }
+            guard params.count <= Self.maxArity else { throw r.reader.error("too many parameters", at: paramsStart) }
+            let resultsStart = r.reader.position
             let results = try r.vector { (r: inout Self) throws(WasmError) in try r.valueType() }
+            guard results.count <= Self.maxArity else { throw r.reader.error("too many results", at: resultsStart) }
             return FuncType(params: params, results: results)
         }
     }
@@ -273,6 +277,10 @@ struct SectionDecoder {
 
     /// Implementation limit on locals per function, as in the major engines.
     static let maxLocals: UInt64 = 50_000
+    /// Implementation limit on a function or block type's parameters and on its results,
+    /// the JS API's. Every branch, call and return copies that many values, so without a
+    /// bound the C would grow with the square of the module's size.
+    static let maxArity = 1_000
 
     mutating func dataSection(_ module: inout Module) throws(WasmError) {
         let countOffset = reader.position

@@ -161,10 +161,11 @@ enum FunctionBodies {
         let workers = parallel ? min(max(1, ProcessorCount.value), count) : 1
         let results = UnsafeMutableBufferPointer<FunctionInfo?>.allocate(capacity: count)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        // Deinitialized first: the slots hold arrays, which deallocating alone would leak.
+        defer { _ = results.deinitialize(); results.deallocate() }
         let errorsByWorker = UnsafeMutableBufferPointer<[WasmError]>.allocate(capacity: workers)
         errorsByWorker.initialize(repeating: [])
-        defer { errorsByWorker.deallocate() }
+        defer { _ = errorsByWorker.deinitialize(); errorsByWorker.deallocate() }
         module.bytes.withUnsafeBufferPointer { bytes in
             let shared = SharedResults(base: bytes.baseAddress!, functions: results, errors: errorsByWorker)
             let run: @Sendable (Int) -> Void = { worker in
