@@ -44,10 +44,14 @@ typedef union wk_value {
 /* A function: `code` has the C type `R (*)(void *instance, P...)`, with i32 as uint32_t,
  * i64 as uint64_t, f32 as float, f64 as double, references as void *, and several
  * results as a struct of fields r0, r1, ... in order. */
+typedef struct wk_tail_state wk_tail_state;
 typedef struct wk_func {
     void *code;
     uint32_t type_id; /* wk_type_id of its signature: equal ids, equal signatures */
     void *instance;
+    /* Generated code's entry for tail calls (see wk_tail_state in wasmkiln-gen.h), for
+     * functions that make tail calls themselves; NULL for all others, host functions too. */
+    void (*tail)(void *instance, wk_tail_state *state);
 } wk_func;
 
 /* Interns a signature written as parameter codes, ':', result codes, one letter per

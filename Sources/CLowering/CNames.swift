@@ -82,6 +82,9 @@ struct CNames {
         return base + "_" + Self.sanitize(name)
     }
 
+    /// The body of a defined function that makes tail calls, entered through `wk_tail_run`.
+    func tailEntry(_ index: Int) -> String { function(index) + "_tail" }
+
     var instanceType: String { "\(prefix)__instance" }
 
     /// The C return type of functions with these results.

@@ -58,6 +58,14 @@ struct FunctionLowering {
     private var usedLocals: Set<Int> = []
     /// The defined functions this one calls directly (their declarations go with it).
     private(set) var callees: Set<Int> = []
+    /// Whether this function tail-calls others: its body is its tail entry, which reads its
+    /// arguments from and leaves its results in `t_` (see wk_tail_state in wasmkiln-gen.h).
+    private let trampolined: Bool
+    /// The defined functions with a tail entry (`ModuleLowering.tailEntries`).
+    private let tailEntries: Set<Int>
+    /// Whether the function tail-calls itself: such a call assigns the parameters and
+    /// jumps back to `T_`, where the other locals are zeroed.
+    private var restarts = false
 
     struct Frame {
         enum Kind { case function, block, loop, `if`, `else` }
@@ -76,8 +84,12 @@ struct FunctionLowering {
         var labelTypes: [ValueType] { kind == .loop ? params : results }
     }
 
-    init(module: Module, names: CNames, options: LoweringOptions, index: Int, slotTypes: [UInt8], base: UnsafePointer<UInt8>) {
-        self.slotTypes = slotTypes
+    init(module: Module, names: CNames, options: LoweringOptions, index: Int, info: FunctionInfo, tailEntries: Set<Int>,
+         base: UnsafePointer<UInt8>)
+    {
+        slotTypes = info.slotTypes
+        trampolined = info.tailCalls == .toOthers
+        self.tailEntries = tailEntries
         self.module = module
         self.names = names
         self.options = options
@@ -109,16 +121,29 @@ struct FunctionLowering {
             throw failure(.limit, "too complex for a C compiler: \(scopes) conditional scopes times \(labels + gotos) branch targets and branches (more than \(LoweringLimits.frontEndWork) in all)")
         }
 
-        var text = "WK_FUNCTION \(names.returnType(type.results)) \(names.function(index))(void *instance_"
-        for (n, param) in type.params.enumerated() { text += ", WK_UNUSED \(param.cType) l\(n)" }
-        text += ") {\n    WK_UNUSED \(names.instanceType) *const inst = instance_;\n"
+        var text: String
+        if trampolined {
+            text = "WK_FUNCTION void \(names.tailEntry(index))(void *instance_, WK_UNUSED wk_tail_state *t_) {\n"
+        } else {
+            text = "WK_FUNCTION \(names.returnType(type.results)) \(names.function(index))(void *instance_"
+            for (n, param) in type.params.enumerated() { text += ", WK_UNUSED \(param.cType) l\(n)" }
+            text += ") {\n"
+        }
+        text += "    WK_UNUSED \(names.instanceType) *const inst = instance_;\n"
+        if trampolined {
+            for n in usedLocals.sorted() where n < type.params.count {
+                text += "    WK_UNUSED \(locals[n].cType) l\(n) = t_->values[\(n)].\(locals[n].valueField);\n"
+            }
+        }
         // Locals, then stack slots, one declaration per C type. A value may be computed
         // and never read (a dropped result), so they are marked unused for -Wall.
         // Only the locals the code reads or writes: declaring all of them would make the C
         // grow with the declared count (50,000 a function), not with the wasm's size.
+        // A function that restarts itself zeroes them after `T_` instead.
+        let ownLocals = usedLocals.sorted().filter { $0 >= type.params.count }
         var localsByType: [(String, [String])] = []
-        for n in usedLocals.sorted() where n >= type.params.count {
-            let declarator = "l\(n) = \(zero(locals[n]))"
+        for n in ownLocals {
+            let declarator = restarts ? "l\(n)" : "l\(n) = \(zero(locals[n]))"
             if let k = localsByType.firstIndex(where: { $0.0 == locals[n].cType }) {
                 localsByType[k].1.append(declarator)
             } else {
@@ -141,16 +166,39 @@ struct FunctionLowering {
             text += "    WK_UNUSED wk_memory *const m0 = inst->memories[0];\n    WK_UNUSED uint8_t *const mb = inst->memory_base;\n"
         }
         if explicitChecks { text += "    WK_STACK_CHECK();\n" }
-        return text + body.joined() + "}\n\n"
+        if restarts {
+            text += "T_:;\n"
+            for n in ownLocals { text += "    l\(n) = \(zero(locals[n], assigned: true));\n" }
+        }
+        text += body.joined() + "}\n\n"
+        return trampolined ? text + trampoline() : text
     }
 
-    private func zero(_ type: ValueType) -> String {
+    /// The entry other callers use of a function that tail-calls others: its body under
+    /// `wk_tail_run`, arguments and results passed in the thread's `wk_tail()`.
+    private func trampoline() -> String {
+        var text = "WK_FUNCTION \(names.returnType(type.results)) \(names.function(index))(void *instance_"
+        for (n, param) in type.params.enumerated() { text += ", \(param.cType) l\(n)" }
+        text += ") {\n    wk_tail_state *const t_ = wk_tail();\n"
+        for (n, param) in type.params.enumerated() { text += "    t_->values[\(n)].\(param.valueField) = l\(n);\n" }
+        text += "    wk_tail_run(\(names.tailEntry(index)), instance_, t_);\n"
+        let results = type.results.enumerated().map { "t_->values[\($0.offset)].\($0.element.valueField)" }
+        switch results.count {
+        case 0: break
+        case 1: text += "    return \(results[0]);\n"
+        default: text += "    return (\(names.returnType(type.results))){\(results.joined(separator: ", "))};\n"
+        }
+        return text + "}\n\n"
+    }
+
+    private func zero(_ type: ValueType, assigned: Bool = false) -> String {
         switch type {
-        case .v128: "{0, 0}"
+        case .v128: assigned ? "(wk_v128){0, 0}" : "{0, 0}"
         case .funcref, .externref, .exnref: "NULL"
         default: "0"
         }
     }
+
 
     private mutating func newLabel() -> Int {
         labelCount += 1
@@ -252,6 +300,7 @@ struct FunctionLowering {
     private func returnStatement() -> String {
         let results = type.results
         let from = stack.count - results.count
+        if trampolined { return leaveValues(results, from: from) + "return;" }
         switch results.count {
         case 0: return "return;"
         case 1: return "return \(operand(from));"
@@ -259,6 +308,11 @@ struct FunctionLowering {
             let values = (from..<stack.count).map { operand($0) }.joined(separator: ", ")
             return "return (\(names.returnType(results))){\(values)};"
         }
+    }
+
+    /// Stores values from stack position `from` on in `t_->values`, for `wk_tail_run`.
+    private func leaveValues(_ types: [ValueType], from: Int) -> String {
+        types.enumerated().map { "t_->values[\($0.offset)].\($0.element.valueField) = \(operand(from + $0.offset)); " }.joined()
     }
 
     private mutating func blockType() throws(WasmError) -> (params: [ValueType], results: [ValueType]) {
@@ -429,6 +483,18 @@ struct FunctionLowering {
                 emitCall(type: calleeType,
                          target: "f_ = wk_indirect(inst->tables[\(table)], \(selector), inst->type_ids[\(typeIndex)]); ",
                          function: "((\(names.pointerType(calleeType)))f_->code)", instance: "f_->instance")
+            case 0x12:
+                try returnCall(callee: Int(try reader.readU32()))
+                markUnreachable()
+            case 0x13:
+                let typeIndex = Int(try reader.readU32())
+                let table = try reader.readU32()
+                let selector = top()
+                stack.removeLast()
+                callsThroughPointer = true
+                emit("f_ = wk_indirect(inst->tables[\(table)], \(selector), inst->type_ids[\(typeIndex)]);")
+                tailCallThroughPointer(type: module.types[typeIndex])
+                markUnreachable()
             case 0x1A:
                 stack.removeLast()
             case 0x1B, 0x1C:
@@ -522,7 +588,6 @@ struct FunctionLowering {
     private func unsupported(_ opcode: UInt8) -> LoweringError {
         let feature = switch opcode {
         case 0xFD: "SIMD instructions are"
-        case 0x12, 0x13: "tail calls are"
         default: "exception handling is"
         }
         return failure(.unsupported, "\(feature) not supported yet", at: reader.position - 1)
@@ -531,11 +596,11 @@ struct FunctionLowering {
     /// Reads past the immediates of an instruction in unreachable code.
     private mutating func skipImmediates(_ opcode: UInt8) throws {
         switch opcode {
-        case 0x0C, 0x0D, 0x10, 0x20...0x26, 0xD2: _ = try reader.readU32()
+        case 0x0C, 0x0D, 0x10, 0x12, 0x20...0x26, 0xD2: _ = try reader.readU32()
         case 0x0E:
             let count = try reader.readCount()
             for _ in 0...count { _ = try reader.readU32() }
-        case 0x11, 0x28...0x3E:
+        case 0x11, 0x13, 0x28...0x3E:
             _ = try reader.readU32()
             _ = try reader.readU32()
         case 0x1C:
@@ -570,6 +635,62 @@ struct FunctionLowering {
         } else {
             callees.insert(callee)
             emitCall(type: calleeType, target: "", function: names.function(callee), instance: "inst")
+        }
+    }
+
+    /// `return_call`: to itself, a jump back to the start; to a function with a tail entry,
+    /// its arguments and entry left for `wk_tail_run`; to any other, an ordinary call
+    /// (which cannot make the chain longer) and a return of its results.
+    private mutating func returnCall(callee: Int) throws {
+        let calleeType = module.functionType(UInt32(callee))!
+        let from = stack.count - calleeType.params.count
+        if callee == index {
+            materialize()
+            for k in calleeType.params.indices {
+                usedLocals.insert(k)
+                emit("l\(k) = \(slot(from + k, stack[from + k]));")
+            }
+            gotos += 1
+            restarts = true
+            emit("goto T_;")
+        } else if callee < module.importedFunctionCount {
+            callsThroughPointer = true
+            emit("f_ = inst->imports[\(callee)];")
+            if !explicitChecks { emit("WK_STACK_CHECK();") }
+            tailCallThroughPointer(type: calleeType)
+        } else if tailEntries.contains(callee) {
+            callees.insert(callee)
+            emit(leaveValues(calleeType.params, from: from) + "t_->next = \(names.tailEntry(callee)); t_->instance = inst; return;")
+        } else {
+            callees.insert(callee)
+            ordinaryTailCall(type: calleeType, function: names.function(callee), instance: "inst")
+        }
+    }
+
+    /// A tail call of `f_`: through its tail entry if it has one, else an ordinary call.
+    private mutating func tailCallThroughPointer(type calleeType: FuncType) {
+        let from = stack.count - calleeType.params.count
+        emit("if (f_->tail) { \(leaveValues(calleeType.params, from: from))t_->next = f_->tail; t_->instance = f_->instance; return; }",
+             scopes: 3)
+        ordinaryTailCall(type: calleeType, function: "((\(names.pointerType(calleeType)))f_->code)", instance: "f_->instance")
+    }
+
+    /// A tail call made as an ordinary call, its results left for `wk_tail_run` (the
+    /// validator gives them no stack slots: after a tail call nothing is pushed).
+    private mutating func ordinaryTailCall(type calleeType: FuncType, function: String, instance: String) {
+        let from = stack.count - calleeType.params.count
+        let arguments = ([instance] + (from..<stack.count).map { operand($0) }).joined(separator: ", ")
+        stack.removeLast(calleeType.params.count)
+        let results = calleeType.results
+        switch results.count {
+        case 0:
+            emit("\(function)(\(arguments)); return;")
+        case 1:
+            emit("t_->values[0].\(results[0].valueField) = \(function)(\(arguments)); return;")
+        default:
+            var text = "{ \(names.returnType(results)) r_ = \(function)(\(arguments));"
+            for (k, type) in results.enumerated() { text += " t_->values[\(k)].\(type.valueField) = r_.r\(k);" }
+            emit(text + " return; }", scopes: 1)
         }
     }
 

@@ -95,14 +95,21 @@ struct ModuleLowering {
     /// Declarations of defined functions. Each file declares only those it defines or
     /// calls: a module with thousands of functions would otherwise have every unit parse
     /// thousands of prototypes.
-    static func declarations(_ indices: some Sequence<Int>, module: Module, names: CNames) -> String {
+    static func declarations(_ indices: some Sequence<Int>, module: Module, names: CNames, tailEntries: Set<Int> = []) -> String {
         var text = ""
         for index in indices {
             let type = module.functionType(UInt32(index))!
             let params = (["void *instance_"] + type.params.enumerated().map { "\($0.element.cType) l\($0.offset)" })
             text += "WK_FUNCTION \(names.returnType(type.results)) \(names.function(index))(\(params.joined(separator: ", ")));\n"
+            if tailEntries.contains(index) { text += "WK_FUNCTION void \(names.tailEntry(index))(void *instance_, wk_tail_state *t_);\n" }
         }
         return text
+    }
+
+    /// The defined functions that make tail calls to others: they have a tail entry
+    /// (`CNames.tailEntry`) and run under `wk_tail_run`.
+    var tailEntries: Set<Int> {
+        Set(validated.functions.indices.filter { validated.functions[$0].tailCalls == .toOthers }.map { $0 + module.importedFunctionCount })
     }
 
     // MARK: Function bodies
@@ -110,12 +117,13 @@ struct ModuleLowering {
     func functionSources() throws(LoweringError) -> [GeneratedFile] {
         var bodies: [String] = []
         var callees: [Set<Int>] = []
+        let tailEntries = tailEntries
         let result: Result<Void, LoweringError> = module.bytes.withUnsafeBufferPointer { bytes in
             do throws(LoweringError) {
                 for index in module.importedFunctionCount..<module.functionTypes.count {
                     var lowering = FunctionLowering(module: module, names: names, options: options, index: index,
-                                                    slotTypes: validated.functions[index - module.importedFunctionCount].slotTypes,
-                                                    base: bytes.baseAddress!)
+                                                    info: validated.functions[index - module.importedFunctionCount],
+                                                    tailEntries: tailEntries, base: bytes.baseAddress!)
                     bodies.append(try lowering.lower())
                     callees.append(lowering.callees)
                 }
@@ -135,7 +143,7 @@ struct ModuleLowering {
             for (k, range) in Self.units(members.map { bodies[$0].utf8.count }, options: options).enumerated() {
                 let functions = members[range]
                 let used = functions.reduce(into: Set(functions.map { first + $0 })) { $0.formUnion(callees[$1]) }
-                let declarations = Self.declarations(used.sorted(), module: module, names: names)
+                let declarations = Self.declarations(used.sorted(), module: module, names: names, tailEntries: tailEntries)
                 files.append(GeneratedFile(name: "\(prefix)-\(kind)-\(k).c",
                                            contents: header + declarations + "\n" + functions.map { bodies[$0] }.joined()))
             }
@@ -216,7 +224,8 @@ struct ModuleLowering {
 
 
             """
-        text += Self.declarations(module.importedFunctionCount..<module.functionTypes.count, module: module, names: names) + "\n"
+        text += Self.declarations(module.importedFunctionCount..<module.functionTypes.count, module: module, names: names,
+                                  tailEntries: tailEntries) + "\n"
         text += dataBlob() + segmentTable() + functionTable() + elementTables()
         text += "\nstatic const char *const \(prefix)__signatures[\(size(module.types.count))] = {"
         text += module.types.map { cString($0.signature) }.joined(separator: ", ") + "};\n"
@@ -332,10 +341,12 @@ struct ModuleLowering {
     /// `function_at` loop over.
     func functionTable() -> String {
         guard !module.codes.isEmpty else { return "" }
-        var text = "static const struct { const void *code; uint32_t type; const char *name; } \(prefix)__functions[\(module.codes.count)] = {\n"
+        let tailEntries = tailEntries
+        var text = "static const struct { const void *code; uint32_t type; const char *name; void (*tail)(void *, wk_tail_state *); } \(prefix)__functions[\(module.codes.count)] = {\n"
         for (k, type) in module.definedFunctionTypes.enumerated() {
             let index = module.importedFunctionCount + k
-            text += "    {(const void *)\(names.function(index)), \(type), \(cString(functionLabel(index)))},\n"
+            let tail = tailEntries.contains(index) ? names.tailEntry(index) : "NULL"
+            text += "    {(const void *)\(names.function(index)), \(type), \(cString(functionLabel(index))), \(tail)},\n"
         }
         return text + "};\n\n"
     }
@@ -503,7 +514,7 @@ struct ModuleLowering {
             }
         }
         if !module.codes.isEmpty {
-            text += "    for (uint32_t k = 0; k < \(module.codes.count)u; k++) inst->functions[k] = (wk_func){(void *)\(prefix)__functions[k].code, inst->type_ids[\(prefix)__functions[k].type], inst};\n"
+            text += "    for (uint32_t k = 0; k < \(module.codes.count)u; k++) inst->functions[k] = (wk_func){(void *)\(prefix)__functions[k].code, inst->type_ids[\(prefix)__functions[k].type], inst, \(prefix)__functions[k].tail};\n"
         }
         let importedMemories = module.memories.count - module.definedMemories.count
         if !module.definedMemories.isEmpty {

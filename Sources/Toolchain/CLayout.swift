@@ -12,8 +12,8 @@ enum CLayout {
 
     /// `wk_func`
     enum Func {
-        static let code = 0, typeID = 8, instance = 16
-        static let size = 24
+        static let code = 0, typeID = 8, instance = 16, tail = 24
+        static let size = 32
     }
 
     /// `wk_memory`
@@ -60,7 +60,8 @@ enum CLayout {
     static let all: [(c: String, offset: Int)] = [
         ("sizeof(wk_value)", Value.size),
         ("offsetof(wk_func, code)", Func.code), ("offsetof(wk_func, type_id)", Func.typeID),
-        ("offsetof(wk_func, instance)", Func.instance), ("sizeof(wk_func)", Func.size),
+        ("offsetof(wk_func, instance)", Func.instance), ("offsetof(wk_func, tail)", Func.tail),
+        ("sizeof(wk_func)", Func.size),
         ("offsetof(wk_memory, base)", Memory.base), ("offsetof(wk_memory, size)", Memory.size),
         ("offsetof(wk_memory, pages)", Memory.pages), ("offsetof(wk_memory, max_pages)", Memory.maxPages),
         ("offsetof(wk_table, elements)", Table.elements), ("offsetof(wk_table, size)", Table.size),

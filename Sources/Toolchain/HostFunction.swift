@@ -44,6 +44,7 @@ extension Function {
         owner.function.storeBytes(of: UnsafeRawPointer(code), toByteOffset: CLayout.Func.code, as: UnsafeRawPointer.self)
         owner.function.storeBytes(of: runtime.typeID(signature), toByteOffset: CLayout.Func.typeID, as: UInt32.self)
         owner.function.storeBytes(of: nil, toByteOffset: CLayout.Func.instance, as: UnsafeRawPointer?.self)
+        owner.function.storeBytes(of: nil, toByteOffset: CLayout.Func.tail, as: UnsafeRawPointer?.self)
         return Function(address: owner.function, type: type, runtime: runtime, owner: owner)
     }
 }

@@ -51,6 +51,7 @@ public enum RuntimeSources {
 #endif
 
 #define WK_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define WK_LIKELY(x) __builtin_expect(!!(x), 1)
 #define WK_HIDDEN __attribute__((visibility("hidden")))
 #define WK_UNUSED __attribute__((unused))
 /* Generated functions. A call in tail position stays a call: turned into a jump, a
@@ -185,6 +186,42 @@ static inline const wk_func *wk_indirect(const wk_table *t, uint32_t i, uint32_t
     if (WK_UNLIKELY(!f)) wk_trap(WK_TRAP_UNINITIALIZED_ELEMENT);
     if (WK_UNLIKELY(f->type_id != type_id)) wk_trap(WK_TRAP_INDIRECT_CALL_TYPE_MISMATCH);
     return f;
+}
+
+/* ---- Tail calls ----
+ * A function that makes tail calls (return_call, return_call_indirect) to other functions
+ * is generated twice: its body as NAME_tail(instance, state), and NAME, the entry every
+ * other caller uses, which runs the body under wk_tail_run. The body reads its arguments
+ * from state->values and ends by leaving there either its results, or the arguments of
+ * the function it tail-calls with that function's tail entry in state->next: the loop in
+ * wk_tail_run then calls it, so a chain of tail calls of any length takes constant stack.
+ * A tail call to a function without a tail entry (one that makes no tail calls, a host
+ * function) is an ordinary call: it cannot continue the chain. Functions that make no tail
+ * calls are generated as before and pay nothing. */
+#define WK_TAIL_VALUES 1000 /* the decoder's limit on params and results */
+struct wk_tail_state {
+    void (*next)(void *instance, wk_tail_state *state);
+    void *instance;
+    wk_value values[WK_TAIL_VALUES];
+};
+/* One per thread, made on its first tail call (too large for static TLS, which a runtime
+ * loaded with dlopen must fit in): between a body leaving its values and the next reading
+ * them no other code runs. */
+extern _Thread_local wk_tail_state *wk_tail_current;
+wk_tail_state *wk_tail_new(void);
+static inline wk_tail_state *wk_tail(void) {
+    wk_tail_state *state = wk_tail_current;
+    return WK_LIKELY(state != NULL) ? state : wk_tail_new();
+}
+
+static inline void wk_tail_run(void (*entry)(void *, wk_tail_state *), void *instance, wk_tail_state *state) {
+    for (;;) {
+        state->next = NULL;
+        entry(instance, state);
+        if (!state->next) return;
+        entry = state->next;
+        instance = state->instance;
+    }
 }
 
 /* ---- Integers ---- */
@@ -437,10 +474,14 @@ typedef union wk_value {
 /* A function: `code` has the C type `R (*)(void *instance, P...)`, with i32 as uint32_t,
  * i64 as uint64_t, f32 as float, f64 as double, references as void *, and several
  * results as a struct of fields r0, r1, ... in order. */
+typedef struct wk_tail_state wk_tail_state;
 typedef struct wk_func {
     void *code;
     uint32_t type_id; /* wk_type_id of its signature: equal ids, equal signatures */
     void *instance;
+    /* Generated code's entry for tail calls (see wk_tail_state in wasmkiln-gen.h), for
+     * functions that make tail calls themselves; NULL for all others, host functions too. */
+    void (*tail)(void *instance, wk_tail_state *state);
 } wk_func;
 
 /* Interns a signature written as parameter codes, ':', result codes, one letter per
@@ -2225,6 +2266,33 @@ uint32_t wk_table_grow(wk_table *table, uint32_t delta, void *init) {
     table->elements = elements;
     table->size = new_size;
     return old_size;
+}
+
+"""#),
+        ("src/tail.c", #"""
+/* The state of tail-call chains (see wk_tail_state in wasmkiln-gen.h), one per thread. */
+#include "wasmkiln-gen.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+_Thread_local wk_tail_state *wk_tail_current;
+
+static pthread_key_t owner;
+static pthread_once_t owner_once = PTHREAD_ONCE_INIT;
+
+static void make_owner(void) {
+    /* Frees a thread's state when it exits. */
+    pthread_key_create(&owner, free);
+}
+
+wk_tail_state *wk_tail_new(void) {
+    wk_tail_state *state = calloc(1, sizeof *state);
+    if (!state) wk_trap_host("out of memory for tail calls");
+    pthread_once(&owner_once, make_owner);
+    pthread_setspecific(owner, state);
+    wk_tail_current = state;
+    return state;
 }
 
 """#),

@@ -45,6 +45,9 @@ final class FunctionValidator {
     var unreachable = false
 
     var locals: [UInt8] = []
+    /// The function being validated (in the whole index space) and its tail calls.
+    var functionIndex = 0
+    var tailCalls = FunctionInfo.TailCalls.none
     static let slotBits: [UInt8] = {
         var bits = [UInt8](repeating: 0, count: 256)
         for type in [ValueType.i32, .i64, .f32, .f64, .v128, .funcref, .externref, .exnref] {
@@ -309,6 +312,8 @@ final class FunctionValidator {
         let body = module.codes[definedIndex]
         let typeIndex = Int(module.definedFunctionTypes[definedIndex])
         instructionStart = body.offset
+        functionIndex = module.importedFunctionCount + definedIndex
+        tailCalls = .none
         guard typeIndex < module.types.count else { throw error("unknown type \(typeIndex)") }
 
         locals.removeAll(keepingCapacity: true)
@@ -330,7 +335,8 @@ final class FunctionValidator {
             instructionStart = reader.position
             throw error("section size mismatch: operators after the end of the function")
         }
-        return FunctionInfo(maxStackHeight: maxHeight, slotTypes: Array(UnsafeBufferPointer(start: slotMasks, count: maxHeight)))
+        return FunctionInfo(maxStackHeight: maxHeight, slotTypes: Array(UnsafeBufferPointer(start: slotMasks, count: maxHeight)),
+                            tailCalls: tailCalls)
     }
 
     func validateInstructions() throws(WasmError) {
@@ -423,13 +429,16 @@ final class FunctionValidator {
                 try pop(i32)
                 try call(type: type)
             case 0x12:  // return_call
-                try returnCall(type: try functionType(try reader.readU32()))
+                let callee = try reader.readU32()
+                try returnCall(type: try functionType(callee))
+                if Int(callee) != functionIndex { tailCalls = .toOthers } else if tailCalls == .none { tailCalls = .toItself }
             case 0x13:  // return_call_indirect
                 let type = try typeIndex(try reader.readU32())
                 let table = try tableType(try reader.readU32())
                 guard table == funcref else { throw error("type mismatch: call_indirect needs a funcref table") }
                 try pop(i32)
                 try returnCall(type: type)
+                tailCalls = .toOthers
             case 0x1A:  // drop
                 _ = try pop()
             case 0x1B:  // select

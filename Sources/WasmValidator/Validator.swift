@@ -7,6 +7,16 @@ public struct FunctionInfo: Sendable {
     /// For each operand stack slot (from the bottom), the set of value types that
     /// slot ever holds, as a bit mask indexed by `ValueType.slotBit`.
     public var slotTypes: [UInt8]
+    /// The tail calls (`return_call`, `return_call_indirect`) the body makes.
+    public var tailCalls: TailCalls = .none
+
+    public enum TailCalls: Sendable {
+        case none
+        /// Only `return_call` of the function itself: a loop.
+        case toItself
+        /// To other functions, or through a table.
+        case toOthers
+    }
 }
 
 /// A module that passed validation, with the facts lowering needs.
