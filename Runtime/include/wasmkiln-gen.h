@@ -8,6 +8,8 @@
 
 #include "wasmkiln.h"
 #include <math.h>
+#include <setjmp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -41,6 +43,9 @@
 #endif
 #pragma GCC diagnostic ignored "-Wtautological-compare"
 #pragma GCC diagnostic ignored "-Wtype-limits"
+/* Locals a try body assigns are reloaded from volatile copies after a throw lands (see
+ * Exceptions below), which the warning cannot know. */
+#pragma GCC diagnostic ignored "-Wclobbered"
 #endif
 
 #define WK_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -215,6 +220,37 @@ static inline void wk_tail_run(void (*entry)(void *, wk_tail_state *), void *ins
         entry = state->next;
         instance = state->instance;
     }
+}
+
+/* ---- Exceptions ----
+ * Each try_table (and legacy try) pushes a handler on the thread's list while its body
+ * runs: a jump buffer set where the try starts. A throw pops the innermost handler and
+ * jumps there with the exception in wk_caught; the handler's code picks a catch clause
+ * or throws the exception on. Leaving a try body any other way pops its handler.
+ * wk_call_protected starts an empty list, so an exception no handler of its call
+ * catches ends that call with WK_TRAP_EXCEPTION. Locals a try body assigns are saved
+ * in volatile copies before each call or throw in it and reloaded by the handler: a
+ * jump buffer restores registers as they were when the try started. */
+typedef struct wk_handler {
+    jmp_buf jump;
+    struct wk_handler *previous;
+} wk_handler;
+extern __thread wk_handler *wk_handlers;
+extern __thread wk_exception *wk_caught;
+
+wk_exception *wk_exception_new(const wk_tag *tag, uint32_t count);
+/* Throws `exception` to the innermost handler (or out of the protected call). */
+__attribute__((noreturn)) void wk_throw_exception(wk_exception *exception);
+/* throw_ref: traps on null. */
+__attribute__((noreturn)) void wk_throw_ref(void *exnref);
+/* A catch clause took the exception's values and nothing else can reach it. */
+static inline void wk_exception_done(wk_exception *exception) {
+    if (!exception->retained) free(exception);
+}
+/* A catch clause that gives the exception to Wasm as an exnref. */
+static inline void *wk_exception_retain(wk_exception *exception) {
+    exception->retained = true;
+    return exception;
 }
 
 /* ---- Integers ---- */

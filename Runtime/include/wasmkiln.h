@@ -193,6 +193,8 @@ typedef enum wk_trap_code {
     WK_TRAP_CALL_STACK_EXHAUSTED,
     WK_TRAP_HOST, /* raised by a host function with wk_trap_host */
     WK_TRAP_EXIT, /* not a fault: the module asked to exit (WASI proc_exit) */
+    WK_TRAP_EXCEPTION, /* a wasm exception no handler caught: see wk_uncaught_exception */
+    WK_TRAP_NULL_REFERENCE, /* throw_ref of a null exnref */
 } wk_trap_code;
 
 const char *wk_trap_text(wk_trap_code code);
@@ -207,6 +209,35 @@ void wk_trap(wk_trap_code code);
 __attribute__((noreturn, cold))
 #endif
 void wk_trap_host(const char *message);
+
+/* ---- Exceptions ---- */
+
+/* An exception tag. Tags are equal when they are the same object (an imported tag is
+ * the exporter's). `name` is for messages: the export or import name, or "tag N". */
+typedef struct wk_tag {
+    uint32_t type_id; /* wk_type_id of its parameters, as a function's with no results */
+    const char *name;
+} wk_tag;
+
+/* A thrown exception: its tag and the tag's parameter values. Immutable once thrown. */
+typedef struct wk_exception {
+    const wk_tag *tag;
+    uint32_t count;
+    /* Reachable as a Wasm exnref, or kept for a rethrow: the runtime never frees it. */
+    bool retained;
+    wk_value values[];
+} wk_exception;
+
+/* Throws a new exception of `tag` with `count` values (the tag's parameters, which
+ * the caller must match) from a host function called by Wasm code: it unwinds to the
+ * innermost Wasm handler, or out of the protected call as WK_TRAP_EXCEPTION. */
+#if defined(__GNUC__)
+__attribute__((noreturn))
+#endif
+void wk_throw(const wk_tag *tag, const wk_value *values, uint32_t count);
+/* The exception that ended the calling thread's last protected call with
+ * WK_TRAP_EXCEPTION, or NULL; valid until the thread's next uncaught exception. */
+const wk_exception *wk_uncaught_exception(void);
 
 /* Runs body(context) so that a trap inside it returns here: WK_TRAP_NONE if it
  * finished, else the trap (message in *host_message for WK_TRAP_HOST). Nests.
@@ -296,6 +327,8 @@ typedef struct wk_result {
     wk_trap_code trap;
     const char *message;
     const char *function;
+    /* For WK_TRAP_EXCEPTION: the exception (see wk_uncaught_exception), else NULL. */
+    const wk_exception *exception;
 } wk_result;
 
 typedef struct wk_module {

@@ -50,6 +50,12 @@ extern __thread wkrt_thread wkrt_thread_state
 /* Unwinds to the innermost protected call; that call must exist. */
 WK_HIDDEN __attribute__((noreturn)) void wkrt_unwind(wk_trap_code code);
 
+/* ---- exception.c ---- */
+
+/* A protected call starts with no Wasm exception handlers and gives the outer ones back. */
+WK_HIDDEN void *wkrt_handlers_enter(void);
+WK_HIDDEN void wkrt_handlers_leave(void *outer);
+
 /* ---- stack.c: where this thread's stack ends ---- */
 
 /* The lowest address this thread's stack may grow to, or NULL when unknown; `fenced`

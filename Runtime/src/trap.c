@@ -33,6 +33,8 @@ const char *wk_trap_text(wk_trap_code code) {
     case WK_TRAP_CALL_STACK_EXHAUSTED: return "call stack exhausted";
     case WK_TRAP_HOST: return "host trap";
     case WK_TRAP_EXIT: return "exit";
+    case WK_TRAP_EXCEPTION: return "uncaught exception";
+    case WK_TRAP_NULL_REFERENCE: return "null exception reference";
     }
     return "unknown trap";
 }
@@ -96,6 +98,7 @@ wk_trap_code wk_call_protected(void (*body)(void *), void *context, const char *
     if (!thread->ready) setup_thread(thread);
     if (!wk_stack_limit) set_stack_limit(thread);
 
+    void *handlers = wkrt_handlers_enter();
     wkrt_frame frame;
     frame.previous = thread->frame;
     frame.code = WK_TRAP_NONE;
@@ -105,6 +108,7 @@ wk_trap_code wk_call_protected(void (*body)(void *), void *context, const char *
         body(context);
     }
     thread->frame = frame.previous;
+    wkrt_handlers_leave(handlers);
     wk_trap_code code = (wk_trap_code)frame.code;
     if (host_message) *host_message = code == WK_TRAP_HOST ? frame.message : NULL;
     return code;

@@ -86,7 +86,7 @@ struct EmbedderAPI {
             case .memory: text += "    wk_memory *\(field);\n"
             case .table: text += "    wk_table *\(field);\n"
             case .global: text += "    wk_global *\(field);\n"
-            case .tag: text += "    void *\(field); /* exception tags are not supported yet */\n"
+            case .tag: text += "    const wk_tag *\(field);\n"
             }
         }
         text += """
@@ -206,7 +206,7 @@ struct EmbedderAPI {
             let pointer = global.isMutable ? "\(type) *" : type.hasSuffix("*") ? "\(type)const *" : "const \(type) *"
             return ["\(pointer)\(function)(\(prefix) *inst)"]
         case .tag:
-            return []
+            return ["const wk_tag *\(function)(\(prefix) *inst)"]
         }
     }
 
@@ -241,16 +241,17 @@ struct EmbedderAPI {
             }
 
             void \(prefix)_clear_trap(\(prefix) *inst) {
-                inst->trap = (wk_result){WK_TRAP_NONE, NULL, NULL};
+                inst->trap = (wk_result){WK_TRAP_NONE, NULL, NULL, NULL};
             }
 
             /* Runs body(call) so that a trap comes back as a value, kept in the instance too. */
             WK_UNUSED static wk_result \(prefix)__call(\(prefix) *inst, void (*body)(void *), void *call) {
                 const char *message = NULL;
-                wk_result outcome = {wk_call_protected(body, call, &message), NULL, NULL};
+                wk_result outcome = {wk_call_protected(body, call, &message), NULL, NULL, NULL};
                 if (outcome.trap != WK_TRAP_NONE) {
                     outcome.message = message ? message : wk_trap_text(outcome.trap);
                     outcome.function = \(prefix)__function_at(wk_trap_address());
+                    if (outcome.trap == WK_TRAP_EXCEPTION) outcome.exception = wk_uncaught_exception();
                     inst->trap = outcome;
                 }
                 return outcome;
@@ -324,7 +325,7 @@ struct EmbedderAPI {
             case .memory: text += "    externs[\(position)] = (wk_extern){WK_EXTERN_MEMORY, \(field)};\n"
             case .table: text += "    externs[\(position)] = (wk_extern){WK_EXTERN_TABLE, \(field)};\n"
             case .global: text += "    externs[\(position)] = (wk_extern){WK_EXTERN_GLOBAL, \(field)};\n"
-            case .tag: text += "    externs[\(position)] = (wk_extern){WK_EXTERN_TAG, \(field)};\n"
+            case .tag: text += "    externs[\(position)] = (wk_extern){WK_EXTERN_TAG, (void *)\(field)};\n"
             }
         }
         return text + """
@@ -348,7 +349,7 @@ struct EmbedderAPI {
         case .global:
             return "\(prototypes[0]) {\n    return &inst->globals[\(index)]->value.\(module.globals[index].valueType.valueField);\n}\n\n"
         case .tag:
-            return ""
+            return "\(prototypes[0]) {\n    return inst->tags[\(index)];\n}\n\n"
         }
     }
 

@@ -30,14 +30,14 @@ struct FunctionLowering {
     let options: LoweringOptions
     let index: Int  // in the whole function index space
 
-    private var reader: ByteReader
+    var reader: ByteReader
     /// The body's lines: a loop's label line is blanked at its end when no branch used it.
-    private var body: [String] = []
+    var body: [String] = []
     /// What the C compiler's front end pays for (see `LoweringLimits.frontEndWork`).
-    private var scopes = 0, labels = 0, gotos = 0
+    var scopes = 0, labels = 0, gotos = 0
     /// Ifs and loops open now, and the most ifs open at once.
-    private var openIfs = 0, openLoops = 0, deepest = 0
-    private var stack: [ValueType] = [] {
+    var openIfs = 0, openLoops = 0, deepest = 0
+    var stack: [ValueType] = [] {
         // One pending entry per stack position, nil for a value in its slot.
         didSet {
             if pending.count > stack.count { pending.removeLast(pending.count - stack.count) }
@@ -46,29 +46,37 @@ struct FunctionLowering {
     }
     /// Stack positions whose value is not in its slot but this expression: a constant
     /// or a local's name.
-    private var pending: [String?] = []
-    private var frames: [Frame] = []
-    private var labelCount = 0
+    var pending: [String?] = []
+    var frames: [Frame] = []
+    var labelCount = 0
     /// The validator's record of which types each stack slot holds: one C variable each.
-    private let slotTypes: [UInt8]
-    private var usesMemory = false
+    let slotTypes: [UInt8]
+    var usesMemory = false
     /// Whether a call goes through a table or an import (through `f_`).
-    private var callsThroughPointer = false
+    var callsThroughPointer = false
     /// The locals (params included) that emitted code names.
-    private var usedLocals: Set<Int> = []
+    var usedLocals: Set<Int> = []
     /// The defined functions this one calls directly (their declarations go with it).
     private(set) var callees: Set<Int> = []
     /// Whether this function tail-calls others: its body is its tail entry, which reads its
     /// arguments from and leaves its results in `t_` (see wk_tail_state in wasmkiln-gen.h).
-    private let trampolined: Bool
+    let trampolined: Bool
     /// The defined functions with a tail entry (`ModuleLowering.tailEntries`).
-    private let tailEntries: Set<Int>
+    let tailEntries: Set<Int>
     /// Whether the function tail-calls itself: such a call assigns the parameters and
     /// jumps back to `T_`, where the other locals are zeroed.
-    private var restarts = false
+    var restarts = false
+    /// Exceptions (see ExceptionLowering): how many `hN` handlers and `xN` exception
+    /// variables are declared, whether `x_` is, the lines before calls and throws inside
+    /// try bodies (filled at the end with the saves of the locals those bodies assign,
+    /// which is known only then), and each finished try's assigned locals by label.
+    var handlerCount = 0, exceptionVariables = 0
+    var catchesExceptions = false
+    var throwSites: [(line: Int, tries: [Int])] = []
+    var assignedByTry: [Int: Set<Int>] = [:]
 
     struct Frame {
-        enum Kind { case function, block, loop, `if`, `else` }
+        enum Kind { case function, block, loop, `if`, `else`, tryTable, legacyTry, legacyCatch }
         var kind: Kind
         var label: Int
         var params: [ValueType]
@@ -81,6 +89,18 @@ struct FunctionLowering {
         var reachable = true
         /// For `else`: whether the end of the then-branch could be reached.
         var thenReachable = false
+        /// While a try body runs: the `hN` holding its handler (see ExceptionLowering).
+        var handler: Int?
+        /// The locals a try body assigns.
+        var assigned: Set<Int> = []
+        /// A try_table's catch clauses.
+        var clauses: [CatchClause] = []
+        /// A legacy try's catch blocks: the tag (nil for catch_all) and the block's label.
+        var catches: [(tag: Int?, label: Int)] = []
+        /// A legacy catch block's `xN`, which keeps the exception for `rethrow`.
+        var exceptionVariable = 0
+        /// Whether a `rethrow` names this legacy catch block.
+        var rethrown = false
         var labelTypes: [ValueType] { kind == .loop ? params : results }
     }
 
@@ -162,6 +182,7 @@ struct FunctionLowering {
             text += "    WK_UNUSED \(cType)\(cType.hasSuffix("*") ? "" : " ")\(declarators.joined(separator: separator));\n"
         }
         if callsThroughPointer { text += "    const wk_func *f_;\n" }
+        text += exceptionDeclarations(locals: locals)
         if usesMemory {
             text += "    WK_UNUSED wk_memory *const m0 = inst->memories[0];\n    WK_UNUSED uint8_t *const mb = inst->memory_base;\n"
         }
@@ -170,13 +191,14 @@ struct FunctionLowering {
             text += "T_:;\n"
             for n in ownLocals { text += "    l\(n) = \(zero(locals[n], assigned: true));\n" }
         }
+        fillThrowSites()
         text += body.joined() + "}\n\n"
         return trampolined ? text + trampoline() : text
     }
 
     /// The entry other callers use of a function that tail-calls others: its body under
     /// `wk_tail_run`, arguments and results passed in the thread's `wk_tail()`.
-    private func trampoline() -> String {
+    func trampoline() -> String {
         var text = "WK_FUNCTION \(names.returnType(type.results)) \(names.function(index))(void *instance_"
         for (n, param) in type.params.enumerated() { text += ", \(param.cType) l\(n)" }
         text += ") {\n    wk_tail_state *const t_ = wk_tail();\n"
@@ -191,7 +213,7 @@ struct FunctionLowering {
         return text + "}\n\n"
     }
 
-    private func zero(_ type: ValueType, assigned: Bool = false) -> String {
+    func zero(_ type: ValueType, assigned: Bool = false) -> String {
         switch type {
         case .v128: assigned ? "(wk_v128){0, 0}" : "{0, 0}"
         case .funcref, .externref, .exnref: "NULL"
@@ -200,7 +222,7 @@ struct FunctionLowering {
     }
 
 
-    private mutating func newLabel() -> Int {
+    mutating func newLabel() -> Int {
         labelCount += 1
         return labelCount
     }
@@ -208,32 +230,32 @@ struct FunctionLowering {
     // MARK: Stack slots
 
     /// The C variable for stack position `depth` holding `type`.
-    private func slot(_ depth: Int, _ type: ValueType) -> String {
+    func slot(_ depth: Int, _ type: ValueType) -> String {
         "s\(depth)\(type.slotSuffix)"
     }
 
     /// The value at stack position `depth`, as a C expression.
-    private func operand(_ depth: Int) -> String {
+    func operand(_ depth: Int) -> String {
         pending[depth] ?? slot(depth, stack[depth])
     }
 
-    private func top(_ offset: Int = 0) -> String {
+    func top(_ offset: Int = 0) -> String {
         operand(stack.count - 1 - offset)
     }
 
-    private mutating func pushPending(_ type: ValueType, _ expression: String) {
+    mutating func pushPending(_ type: ValueType, _ expression: String) {
         stack.append(type)
         pending[stack.count - 1] = expression
     }
 
     /// At the end of a block or then-branch: reachable, its values must be in their slots.
-    private mutating func materializeIfReachable() {
+    mutating func materializeIfReachable() {
         if reachable { materialize() } else { pending = pending.map { _ in nil } }
     }
 
     /// Copies pending values into their slots: all of them (where control flow joins,
     /// the slots must hold the values), or those that read `local`, before it changes.
-    private mutating func materialize(local: Int? = nil) {
+    mutating func materialize(local: Int? = nil) {
         let name = local.map { "l\($0)" }
         for depth in pending.indices where pending[depth] != nil && (name == nil || pending[depth] == name) {
             emit("\(slot(depth, stack[depth])) = \(pending[depth]!);")
@@ -241,81 +263,81 @@ struct FunctionLowering {
         }
     }
 
-    private mutating func push(_ type: ValueType) -> String {
+    mutating func push(_ type: ValueType) -> String {
         stack.append(type)
         return slot(stack.count - 1, type)
     }
 
-    private mutating func emit(_ line: String) {
+    mutating func emit(_ line: String) {
         body.append("    " + line + "\n")
     }
 
     /// Emits a line that opens `count` C scopes (an `if`, a `{ … }`, a `switch`).
-    private mutating func emit(_ line: String, scopes count: Int) {
+    mutating func emit(_ line: String, scopes count: Int) {
         scopes += count
         emit(line)
     }
 
     /// "func 3 (name)", or "func 3" without a name.
-    private var functionLabel: String {
+    var functionLabel: String {
         module.functionName(UInt32(index)).map { "func \(index) (\($0))" } ?? "func \(index)"
     }
 
     /// An error in this function at the instruction being read, located as the
     /// validator's messages are.
-    private func failure(_ kind: LoweringError.Kind, _ reason: String, at offset: Int? = nil) -> LoweringError {
+    func failure(_ kind: LoweringError.Kind, _ reason: String, at offset: Int? = nil) -> LoweringError {
         let position = offset.map { "offset 0x\(String($0, radix: 16)): " } ?? ""
         return LoweringError(kind: kind, description: "\(position)\(functionLabel): \(reason)")
     }
 
     // MARK: Control
 
-    private var reachable: Bool { frames[frames.count - 1].reachable }
+    var reachable: Bool { frames[frames.count - 1].reachable }
 
-    private mutating func markUnreachable() {
+    mutating func markUnreachable() {
         frames[frames.count - 1].reachable = false
     }
 
     /// Copies the top `types.count` values into the slots a branch target expects.
-    private func moveValues(_ types: [ValueType], to base: Int) -> String {
+    func moveValues(_ types: [ValueType], to base: Int) -> String {
         var code = ""
         let from = stack.count - types.count
-        guard from != base else { return code }
-        for (k, type) in types.enumerated() {
+        for (k, type) in types.enumerated() where from != base || pending[from + k] != nil {
             code += "\(slot(base + k, type)) = \(operand(from + k)); "
         }
         return code
     }
 
     /// The code of a branch to the frame `depth` levels out.
-    private mutating func branch(_ depth: Int) -> String {
+    mutating func branch(_ depth: Int) -> String {
         let target = frames.count - 1 - depth
         if target == 0 { return returnStatement() }
         frames[target].branchedTo = true
         gotos += 1
         let frame = frames[target]
-        return moveValues(frame.labelTypes, to: frame.base) + "goto L\(frame.label);"
+        return moveValues(frame.labelTypes, to: frame.base) + leaveHandlers(from: target) + "goto L\(frame.label);"
     }
 
-    private func returnStatement() -> String {
+    func returnStatement() -> String {
         let results = type.results
         let from = stack.count - results.count
-        if trampolined { return leaveValues(results, from: from) + "return;" }
+        let leave = leaveHandlers(from: 0)
+        if trampolined { return leaveValues(results, from: from) + leave + "return;" }
         switch results.count {
-        case 0: return "return;"
-        case 1: return "return \(operand(from));"
+        case 0: return leave + "return;"
+        case 1: return leave + "return \(operand(from));"
         default:
             let values = (from..<stack.count).map { operand($0) }.joined(separator: ", ")
-            return "return (\(names.returnType(results))){\(values)};"
+            return leave + "return (\(names.returnType(results))){\(values)};"
         }
     }
 
     /// Stores values from stack position `from` on in `t_->values`, for `wk_tail_run`.
-    private func leaveValues(_ types: [ValueType], from: Int) -> String {
+    func leaveValues(_ types: [ValueType], from: Int) -> String {
         types.enumerated().map { "t_->values[\($0.offset)].\($0.element.valueField) = \(operand(from + $0.offset)); " }.joined()
     }
 
-    private mutating func blockType() throws(WasmError) -> (params: [ValueType], results: [ValueType]) {
+    mutating func blockType() throws(WasmError) -> (params: [ValueType], results: [ValueType]) {
         let byte = try reader.peekByte()
         if byte == 0x40 {
             reader.position += 1
@@ -329,7 +351,7 @@ struct FunctionLowering {
         return (type.params, type.results)
     }
 
-    private mutating func enter(_ kind: Frame.Kind, params: [ValueType], results: [ValueType], at offset: Int)
+    mutating func enter(_ kind: Frame.Kind, params: [ValueType], results: [ValueType], at offset: Int)
         throws(LoweringError)
     {
         var frame = Frame(kind: kind, label: newLabel(), params: params, results: results, base: stack.count - params.count)
@@ -352,7 +374,7 @@ struct FunctionLowering {
     }
 
     /// Ends the innermost frame at its `end`.
-    private mutating func leave() {
+    mutating func leave() {
         let frame = frames.removeLast()
         if frame.kind == .if || frame.kind == .else { openIfs -= 1 }
         if frame.kind == .loop { openLoops -= 1 }
@@ -360,7 +382,7 @@ struct FunctionLowering {
         stack += frame.results
         let after: Bool = switch frame.kind {
         case .loop, .function: frame.reachable
-        case .block: frame.reachable || frame.branchedTo
+        case .block, .tryTable, .legacyTry, .legacyCatch: frame.reachable || frame.branchedTo
         case .if: true  // the then-branch, or the missing else, falls through
         case .else: frame.thenReachable || frame.reachable || frame.branchedTo
         }
@@ -374,7 +396,7 @@ struct FunctionLowering {
 
     // MARK: Instructions
 
-    private mutating func instructions(locals: [ValueType]) throws {
+    mutating func instructions(locals: [ValueType]) throws {
         // Blocks opened inside unreachable code, which is skipped rather than lowered.
         var skippedDepth = 0
         while true {
@@ -382,16 +404,25 @@ struct FunctionLowering {
             let opcode = try reader.readByte()
             if !reachable {
                 switch opcode {
-                case 0x02, 0x03, 0x04:
+                case 0x02, 0x03, 0x04, 0x06:
                     _ = try blockType()
                     skippedDepth += 1
                     continue
-                case 0x0B where skippedDepth > 0:
+                case 0x1F:
+                    _ = try blockType()
+                    _ = try catchClauses()
+                    skippedDepth += 1
+                    continue
+                case 0x0B where skippedDepth > 0, 0x18 where skippedDepth > 0:
+                    if opcode == 0x18 { _ = try reader.readU32() }
                     skippedDepth -= 1
                     continue
-                case 0x05 where skippedDepth > 0:
+                case 0x05 where skippedDepth > 0, 0x19 where skippedDepth > 0:
                     continue
-                case 0x05, 0x0B:
+                case 0x07 where skippedDepth > 0:
+                    _ = try reader.readU32()
+                    continue
+                case 0x05, 0x0B, 0x07, 0x18, 0x19:
                     break
                 default:
                     try skipImmediates(opcode)
@@ -429,8 +460,38 @@ struct FunctionLowering {
                     if reachable { emit(returnStatement()) }
                     return
                 }
-                materializeIfReachable()
-                leave()
+                switch frames[frames.count - 1].kind {
+                case .tryTable: endTryTable()
+                case .legacyTry, .legacyCatch: endLegacyTry()
+                default:
+                    materializeIfReachable()
+                    leave()
+                }
+            case 0x06:
+                let (params, results) = try blockType()
+                materialize()
+                try enter(.legacyTry, params: params, results: results, at: offset)
+                startHandler()
+            case 0x07, 0x19:
+                try legacyCatch(tag: opcode == 0x07 ? Int(try reader.readU32()) : nil)
+            case 0x18:
+                delegate(depth: Int(try reader.readU32()))
+            case 0x08:
+                throwException(tag: Int(try reader.readU32()))
+            case 0x09:
+                rethrow(depth: Int(try reader.readU32()))
+            case 0x0A:
+                throwSite()
+                emit("wk_throw_ref(\(top()));")
+                stack.removeLast()
+                markUnreachable()
+            case 0x1F:
+                let (params, results) = try blockType()
+                let clauses = try catchClauses()
+                materialize()
+                try enter(.tryTable, params: params, results: results, at: offset)
+                frames[frames.count - 1].clauses = clauses
+                startHandler()
             case 0x0C:
                 materialize()
                 emit(branch(Int(try reader.readU32())))
@@ -480,6 +541,7 @@ struct FunctionLowering {
                 let calleeType = module.types[typeIndex]
                 let selector = top()
                 stack.removeLast()
+                throwSite()
                 emitCall(type: calleeType,
                          target: "f_ = wk_indirect(inst->tables[\(table)], \(selector), inst->type_ids[\(typeIndex)]); ",
                          function: "((\(names.pointerType(calleeType)))f_->code)", instance: "f_->instance")
@@ -492,7 +554,8 @@ struct FunctionLowering {
                 let selector = top()
                 stack.removeLast()
                 callsThroughPointer = true
-                emit("f_ = wk_indirect(inst->tables[\(table)], \(selector), inst->type_ids[\(typeIndex)]);")
+                let leave = leaveHandlers(from: 0)
+                emit(leave + "f_ = wk_indirect(inst->tables[\(table)], \(selector), inst->type_ids[\(typeIndex)]);")
                 tailCallThroughPointer(type: module.types[typeIndex])
                 markUnreachable()
             case 0x1A:
@@ -513,11 +576,13 @@ struct FunctionLowering {
                 let value = top()
                 stack.removeLast()
                 materialize(local: local)
+                assign(local)
                 emit("l\(local) = \(value);")
             case 0x22:
                 let local = Int(try reader.readU32())
                 usedLocals.insert(local)
                 materialize(local: local)
+                assign(local)
                 emit("l\(local) = \(top());")
             case 0x23:
                 let global = Int(try reader.readU32())
@@ -576,7 +641,7 @@ struct FunctionLowering {
     }
 
     /// A global's value as a C lvalue: a defined global lives in the instance itself.
-    private func globalValue(_ global: Int) -> String {
+    func globalValue(_ global: Int) -> String {
         let field = module.globals[global].valueType.valueField
         if global >= module.importedGlobalCount {
             return "inst->global_storage[\(global - module.importedGlobalCount)].value.\(field)"
@@ -585,18 +650,15 @@ struct FunctionLowering {
     }
 
     /// The error for an instruction of a feature we do not lower, just read.
-    private func unsupported(_ opcode: UInt8) -> LoweringError {
-        let feature = switch opcode {
-        case 0xFD: "SIMD instructions are"
-        default: "exception handling is"
-        }
+    func unsupported(_ opcode: UInt8) -> LoweringError {
+        let feature = opcode == 0xFD ? "SIMD instructions are" : "instruction 0x\(String(opcode, radix: 16)) is"
         return failure(.unsupported, "\(feature) not supported yet", at: reader.position - 1)
     }
 
     /// Reads past the immediates of an instruction in unreachable code.
-    private mutating func skipImmediates(_ opcode: UInt8) throws {
+    mutating func skipImmediates(_ opcode: UInt8) throws {
         switch opcode {
-        case 0x0C, 0x0D, 0x10, 0x12, 0x20...0x26, 0xD2: _ = try reader.readU32()
+        case 0x08, 0x09, 0x0C, 0x0D, 0x10, 0x12, 0x20...0x26, 0xD2: _ = try reader.readU32()
         case 0x0E:
             let count = try reader.readCount()
             for _ in 0...count { _ = try reader.readU32() }
@@ -620,13 +682,14 @@ struct FunctionLowering {
             case 12, 14: _ = try reader.readU32(); _ = try reader.readU32()
             default: break
             }
-        case 0x00, 0x01, 0x0F, 0x1A, 0x1B, 0x45...0xC4, 0xD1: break
+        case 0x00, 0x01, 0x0A, 0x0F, 0x1A, 0x1B, 0x45...0xC4, 0xD1: break
         default: throw unsupported(opcode)
         }
     }
 
-    private mutating func call(callee: Int) throws {
+    mutating func call(callee: Int) throws {
         let calleeType = module.functionType(UInt32(callee))!
+        throwSite()
         if callee < module.importedFunctionCount {
             // Host code gets the stack limit's margin (see WK_STACK_CHECK).
             if !explicitChecks { emit("WK_STACK_CHECK();") }
@@ -641,9 +704,12 @@ struct FunctionLowering {
     /// `return_call`: to itself, a jump back to the start; to a function with a tail entry,
     /// its arguments and entry left for `wk_tail_run`; to any other, an ordinary call
     /// (which cannot make the chain longer) and a return of its results.
-    private mutating func returnCall(callee: Int) throws {
+    mutating func returnCall(callee: Int) throws {
         let calleeType = module.functionType(UInt32(callee))!
         let from = stack.count - calleeType.params.count
+        // The caller's frame ends here, its try bodies too.
+        let leave = leaveHandlers(from: 0)
+        if !leave.isEmpty { emit(leave) }
         if callee == index {
             materialize()
             for k in calleeType.params.indices {
@@ -668,7 +734,7 @@ struct FunctionLowering {
     }
 
     /// A tail call of `f_`: through its tail entry if it has one, else an ordinary call.
-    private mutating func tailCallThroughPointer(type calleeType: FuncType) {
+    mutating func tailCallThroughPointer(type calleeType: FuncType) {
         let from = stack.count - calleeType.params.count
         emit("if (f_->tail) { \(leaveValues(calleeType.params, from: from))t_->next = f_->tail; t_->instance = f_->instance; return; }",
              scopes: 3)
@@ -677,7 +743,7 @@ struct FunctionLowering {
 
     /// A tail call made as an ordinary call, its results left for `wk_tail_run` (the
     /// validator gives them no stack slots: after a tail call nothing is pushed).
-    private mutating func ordinaryTailCall(type calleeType: FuncType, function: String, instance: String) {
+    mutating func ordinaryTailCall(type calleeType: FuncType, function: String, instance: String) {
         let from = stack.count - calleeType.params.count
         let arguments = ([instance] + (from..<stack.count).map { operand($0) }).joined(separator: ", ")
         stack.removeLast(calleeType.params.count)
@@ -696,7 +762,7 @@ struct FunctionLowering {
 
     /// A call; `prefix` first sets `f_` (one variable for the function: a declaration per
     /// call would need a C block each, which gcc's front end pays for, see LoweringLimits).
-    private mutating func emitCall(type: FuncType, target prefix: String, function: String, instance: String) {
+    mutating func emitCall(type: FuncType, target prefix: String, function: String, instance: String) {
         let base = stack.count - type.params.count
         let arguments = ([instance] + (base..<stack.count).map { operand($0) }).joined(separator: ", ")
         stack.removeLast(type.params.count)
@@ -713,7 +779,7 @@ struct FunctionLowering {
         }
     }
 
-    private mutating func numeric(template: String, signature: NumericSignature) {
+    mutating func numeric(template: String, signature: NumericSignature) {
         let resultType = ValueType(rawValue: signature.result)!
         var expression = template
         if signature.second != 0 {
@@ -726,14 +792,14 @@ struct FunctionLowering {
     }
 
     /// The effective address expression of a memory access, after its bounds check.
-    private mutating func address(_ operand: String, offset: UInt32, size: Int) -> String {
+    mutating func address(_ operand: String, offset: UInt32, size: Int) -> String {
         usesMemory = true
         let sum = offset == 0 ? "(uint64_t)\(operand)" : "(uint64_t)\(operand) + \(offset)u"
         if explicitChecks { emit("wk_check(m0, \(sum), \(size));") }
         return "mb + \(sum)"
     }
 
-    private mutating func load(_ opcode: UInt8) throws {
+    mutating func load(_ opcode: UInt8) throws {
         _ = try reader.readU32()
         let offset = try reader.readU32()
         let (loader, size, type, conversion): (String, Int, ValueType, String) = switch opcode {
@@ -757,7 +823,7 @@ struct FunctionLowering {
         emit("\(push(type)) = \(conversion)wk_load_\(loader)(\(effective));")
     }
 
-    private mutating func store(_ opcode: UInt8) throws {
+    mutating func store(_ opcode: UInt8) throws {
         _ = try reader.readU32()
         let offset = try reader.readU32()
         let (storer, size, conversion): (String, Int, String) = switch opcode {
@@ -776,7 +842,7 @@ struct FunctionLowering {
         stack.removeLast(2)
     }
 
-    private mutating func miscellaneous(_ code: UInt32) throws {
+    mutating func miscellaneous(_ code: UInt32) throws {
         switch code {
         case 0...7:
             numeric(template: NumericTemplates.saturating(code), signature: saturatingTruncations[Int(code)])

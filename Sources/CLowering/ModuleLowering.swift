@@ -62,6 +62,8 @@ struct ModuleLowering {
                 uint8_t *memory_base; /* memories[0]->base, which never changes */
                 wk_table *tables[\(size(module.tables.count))];
                 wk_global *globals[\(size(module.globals.count))];
+                const wk_tag *tags[\(size(module.tags.count))];
+                wk_tag tag_storage[\(size(module.definedTags.count))];
                 const wk_func *imports[\(size(module.importedFunctionCount))];
                 wk_func functions[\(size(module.codes.count))];
                 uint32_t type_ids[\(size(module.types.count))];
@@ -210,7 +212,7 @@ struct ModuleLowering {
         case .global:
             return (cString(globalSignature(module.globals[index])), "0", "0", "0")
         case .tag:
-            return ("NULL", "0", "0", "0")
+            return (cString(module.types[Int(module.tags[index])].signature), "0", "0", "0")
         }
     }
 
@@ -509,12 +511,18 @@ struct ModuleLowering {
             case .global(let global):
                 text += "    inst->globals[\(index)] = \(object);\n"
                 text += "    if (inst->globals[\(index)]->type != \(global.valueType.rawValue) || inst->globals[\(index)]->is_mutable != \(global.isMutable ? "true" : "false")) \(failure);\n"
-            case .tag:
-                text += "    return \(prefix)__fail(inst, error, WK_ERROR_IMPORT, \"exception tags are not supported yet\");\n"
+            case .tag(let typeIndex):
+                text += "    inst->tags[\(index)] = \(object);\n"
+                text += "    if (inst->tags[\(index)]->type_id != inst->type_ids[\(typeIndex)]) \(failure);\n"
             }
         }
         if !module.codes.isEmpty {
             text += "    for (uint32_t k = 0; k < \(module.codes.count)u; k++) inst->functions[k] = (wk_func){(void *)\(prefix)__functions[k].code, inst->type_ids[\(prefix)__functions[k].type], inst, \(prefix)__functions[k].tail};\n"
+        }
+        let importedTags = module.tags.count - module.definedTags.count
+        for (k, typeIndex) in module.definedTags.enumerated() {
+            text += "    inst->tag_storage[\(k)] = (wk_tag){inst->type_ids[\(typeIndex)], \(cString(tagName(importedTags + k)))};\n"
+            text += "    inst->tags[\(importedTags + k)] = &inst->tag_storage[\(k)];\n"
         }
         let importedMemories = module.memories.count - module.definedMemories.count
         if !module.definedMemories.isEmpty {
@@ -581,6 +589,11 @@ struct ModuleLowering {
         module.functionName(UInt32(index)).map { "func \(index) (\($0))" } ?? "func \(index)"
     }
 
+    /// A defined tag's name for messages: its export name, else "tag N".
+    func tagName(_ index: Int) -> String {
+        module.exports.first { $0.kind == .tag && $0.index == index }?.name ?? "tag \(index)"
+    }
+
     /// Names functions by index, for the grow sites in memory reports.
     func functionNameFunction() -> String {
         let count = module.functionTypes.count
@@ -632,7 +645,7 @@ struct ModuleLowering {
             case .table: "inst->tables[\(entry.index)]"
             case .memory: "inst->memories[\(entry.index)]"
             case .global: "inst->globals[\(entry.index)]"
-            case .tag: "NULL"
+            case .tag: "(void *)inst->tags[\(entry.index)]"
             }
             text += "    if (length == \(entry.name.utf8.count) && memcmp(name, \(prefix)__exports[\(position)].name, length) == 0) { out->kind = \(entry.kind.cName); out->object = \(object); return true; }\n"
         }

@@ -260,6 +260,10 @@ public enum CommandDriver {
         int status = 0;
         if (code == WK_TRAP_EXIT) {
             status = wk_wasi_exit_code(wasi);
+        } else if (code == WK_TRAP_EXCEPTION) {
+            const wk_exception *exception = wk_uncaught_exception();
+            fprintf(stderr, "uncaught exception: %s\n", exception && exception->tag->name ? exception->tag->name : "(unnamed tag)");
+            status = 134; /* as an uncaught C++ exception ends a native program: abort */
         } else if (code != WK_TRAP_NONE) {
             fprintf(stderr, "trap: %s\n", code == WK_TRAP_HOST && message ? message : wk_trap_text(code));
             const char *where = code == WK_TRAP_HOST ? NULL : module->function_at(wk_trap_address());

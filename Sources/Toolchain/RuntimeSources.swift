@@ -15,6 +15,8 @@ public enum RuntimeSources {
 
 #include "wasmkiln.h"
 #include <math.h>
+#include <setjmp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -48,6 +50,9 @@ public enum RuntimeSources {
 #endif
 #pragma GCC diagnostic ignored "-Wtautological-compare"
 #pragma GCC diagnostic ignored "-Wtype-limits"
+/* Locals a try body assigns are reloaded from volatile copies after a throw lands (see
+ * Exceptions below), which the warning cannot know. */
+#pragma GCC diagnostic ignored "-Wclobbered"
 #endif
 
 #define WK_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -222,6 +227,37 @@ static inline void wk_tail_run(void (*entry)(void *, wk_tail_state *), void *ins
         entry = state->next;
         instance = state->instance;
     }
+}
+
+/* ---- Exceptions ----
+ * Each try_table (and legacy try) pushes a handler on the thread's list while its body
+ * runs: a jump buffer set where the try starts. A throw pops the innermost handler and
+ * jumps there with the exception in wk_caught; the handler's code picks a catch clause
+ * or throws the exception on. Leaving a try body any other way pops its handler.
+ * wk_call_protected starts an empty list, so an exception no handler of its call
+ * catches ends that call with WK_TRAP_EXCEPTION. Locals a try body assigns are saved
+ * in volatile copies before each call or throw in it and reloaded by the handler: a
+ * jump buffer restores registers as they were when the try started. */
+typedef struct wk_handler {
+    jmp_buf jump;
+    struct wk_handler *previous;
+} wk_handler;
+extern __thread wk_handler *wk_handlers;
+extern __thread wk_exception *wk_caught;
+
+wk_exception *wk_exception_new(const wk_tag *tag, uint32_t count);
+/* Throws `exception` to the innermost handler (or out of the protected call). */
+__attribute__((noreturn)) void wk_throw_exception(wk_exception *exception);
+/* throw_ref: traps on null. */
+__attribute__((noreturn)) void wk_throw_ref(void *exnref);
+/* A catch clause took the exception's values and nothing else can reach it. */
+static inline void wk_exception_done(wk_exception *exception) {
+    if (!exception->retained) free(exception);
+}
+/* A catch clause that gives the exception to Wasm as an exnref. */
+static inline void *wk_exception_retain(wk_exception *exception) {
+    exception->retained = true;
+    return exception;
 }
 
 /* ---- Integers ---- */
@@ -623,6 +659,8 @@ typedef enum wk_trap_code {
     WK_TRAP_CALL_STACK_EXHAUSTED,
     WK_TRAP_HOST, /* raised by a host function with wk_trap_host */
     WK_TRAP_EXIT, /* not a fault: the module asked to exit (WASI proc_exit) */
+    WK_TRAP_EXCEPTION, /* a wasm exception no handler caught: see wk_uncaught_exception */
+    WK_TRAP_NULL_REFERENCE, /* throw_ref of a null exnref */
 } wk_trap_code;
 
 const char *wk_trap_text(wk_trap_code code);
@@ -637,6 +675,35 @@ void wk_trap(wk_trap_code code);
 __attribute__((noreturn, cold))
 #endif
 void wk_trap_host(const char *message);
+
+/* ---- Exceptions ---- */
+
+/* An exception tag. Tags are equal when they are the same object (an imported tag is
+ * the exporter's). `name` is for messages: the export or import name, or "tag N". */
+typedef struct wk_tag {
+    uint32_t type_id; /* wk_type_id of its parameters, as a function's with no results */
+    const char *name;
+} wk_tag;
+
+/* A thrown exception: its tag and the tag's parameter values. Immutable once thrown. */
+typedef struct wk_exception {
+    const wk_tag *tag;
+    uint32_t count;
+    /* Reachable as a Wasm exnref, or kept for a rethrow: the runtime never frees it. */
+    bool retained;
+    wk_value values[];
+} wk_exception;
+
+/* Throws a new exception of `tag` with `count` values (the tag's parameters, which
+ * the caller must match) from a host function called by Wasm code: it unwinds to the
+ * innermost Wasm handler, or out of the protected call as WK_TRAP_EXCEPTION. */
+#if defined(__GNUC__)
+__attribute__((noreturn))
+#endif
+void wk_throw(const wk_tag *tag, const wk_value *values, uint32_t count);
+/* The exception that ended the calling thread's last protected call with
+ * WK_TRAP_EXCEPTION, or NULL; valid until the thread's next uncaught exception. */
+const wk_exception *wk_uncaught_exception(void);
 
 /* Runs body(context) so that a trap inside it returns here: WK_TRAP_NONE if it
  * finished, else the trap (message in *host_message for WK_TRAP_HOST). Nests.
@@ -726,6 +793,8 @@ typedef struct wk_result {
     wk_trap_code trap;
     const char *message;
     const char *function;
+    /* For WK_TRAP_EXCEPTION: the exception (see wk_uncaught_exception), else NULL. */
+    const wk_exception *exception;
 } wk_result;
 
 typedef struct wk_module {
@@ -823,6 +892,12 @@ extern __thread wkrt_thread wkrt_thread_state
 
 /* Unwinds to the innermost protected call; that call must exist. */
 WK_HIDDEN __attribute__((noreturn)) void wkrt_unwind(wk_trap_code code);
+
+/* ---- exception.c ---- */
+
+/* A protected call starts with no Wasm exception handlers and gives the outer ones back. */
+WK_HIDDEN void *wkrt_handlers_enter(void);
+WK_HIDDEN void wkrt_handlers_leave(void *outer);
 
 /* ---- stack.c: where this thread's stack ends ---- */
 
@@ -1084,6 +1159,74 @@ WK_HIDDEN u32 wkw_sock_recv(void *, u32, u32, u32, u32, u32, u32);
 WK_HIDDEN u32 wkw_sock_send(void *, u32, u32, u32, u32, u32);
 WK_HIDDEN u32 wkw_sock_shutdown(void *, u32, u32);
 #endif
+
+"""#),
+        ("src/exception.c", #"""
+/* Wasm exceptions: throwing to the innermost handler (see Exceptions in wasmkiln-gen.h),
+ * and exceptions that leave a protected call. */
+#include "internal.h"
+
+#include "wasmkiln-gen.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+__thread wk_handler *wk_handlers;
+__thread wk_exception *wk_caught;
+/* The exception that last left a protected call, kept for wk_uncaught_exception. */
+static __thread wk_exception *uncaught;
+
+wk_exception *wk_exception_new(const wk_tag *tag, uint32_t count) {
+    wk_exception *exception = malloc(sizeof *exception + (size_t)count * sizeof(wk_value));
+    if (!exception) wk_trap_host("out of memory for an exception");
+    exception->tag = tag;
+    exception->count = count;
+    exception->retained = false;
+    return exception;
+}
+
+void wk_throw_exception(wk_exception *exception) {
+    wk_handler *handler = wk_handlers;
+    if (!handler) {
+        /* No handler inside the current protected call: it ends with the exception. */
+        if (uncaught && uncaught != exception) wk_exception_done(uncaught);
+        uncaught = exception;
+        wkrt_thread_state.trap_address = NULL;
+        if (!wkrt_thread_state.frame) {
+            fprintf(stderr, "uncaught exception: %s\n", exception->tag->name ? exception->tag->name : "(unnamed tag)");
+            abort();
+        }
+        wkrt_unwind(WK_TRAP_EXCEPTION);
+    }
+    wk_handlers = handler->previous;
+    wk_caught = exception;
+    longjmp(handler->jump, 1);
+}
+
+void wk_throw_ref(void *exnref) {
+    if (!exnref) wk_trap(WK_TRAP_NULL_REFERENCE);
+    wk_throw_exception(exnref);
+}
+
+void wk_throw(const wk_tag *tag, const wk_value *values, uint32_t count) {
+    wk_exception *exception = wk_exception_new(tag, count);
+    for (uint32_t k = 0; k < count; k++) exception->values[k] = values[k];
+    wk_throw_exception(exception);
+}
+
+const wk_exception *wk_uncaught_exception(void) {
+    return uncaught;
+}
+
+WK_HIDDEN void *wkrt_handlers_enter(void) {
+    wk_handler *outer = wk_handlers;
+    wk_handlers = NULL;
+    return outer;
+}
+
+WK_HIDDEN void wkrt_handlers_leave(void *outer) {
+    wk_handlers = outer;
+}
 
 """#),
         ("src/memory.c", #"""
@@ -2332,6 +2475,8 @@ const char *wk_trap_text(wk_trap_code code) {
     case WK_TRAP_CALL_STACK_EXHAUSTED: return "call stack exhausted";
     case WK_TRAP_HOST: return "host trap";
     case WK_TRAP_EXIT: return "exit";
+    case WK_TRAP_EXCEPTION: return "uncaught exception";
+    case WK_TRAP_NULL_REFERENCE: return "null exception reference";
     }
     return "unknown trap";
 }
@@ -2395,6 +2540,7 @@ wk_trap_code wk_call_protected(void (*body)(void *), void *context, const char *
     if (!thread->ready) setup_thread(thread);
     if (!wk_stack_limit) set_stack_limit(thread);
 
+    void *handlers = wkrt_handlers_enter();
     wkrt_frame frame;
     frame.previous = thread->frame;
     frame.code = WK_TRAP_NONE;
@@ -2404,6 +2550,7 @@ wk_trap_code wk_call_protected(void (*body)(void *), void *context, const char *
         body(context);
     }
     thread->frame = frame.previous;
+    wkrt_handlers_leave(handlers);
     wk_trap_code code = (wk_trap_code)frame.code;
     if (host_message) *host_message = code == WK_TRAP_HOST ? frame.message : NULL;
     return code;

@@ -105,10 +105,20 @@ struct SectionDecoder {
 
     // MARK: Types
 
+    /// Value types of the function-references and GC proposals: `(ref null? T)` and the
+    /// abstract heap types' short forms (anyref, eqref, i31ref, structref, arrayref, the
+    /// bottom types).
+    static let typedReferenceBytes: Set<UInt8> = [0x63, 0x64, 0x6E, 0x6D, 0x6C, 0x6B, 0x6A, 0x71, 0x72, 0x73, 0x74]
+    /// Type section entries of the GC proposal: rec, sub, sub final, struct, array.
+    static let gcTypeBytes: Set<UInt8> = [0x4E, 0x50, 0x4F, 0x5F, 0x5E]
+
     mutating func valueType() throws(WasmError) -> ValueType {
         let start = reader.position
         let byte = try reader.readByte()
-        guard let type = ValueType(rawValue: byte) else { throw reader.error("malformed value type", at: start) }
+        guard let type = ValueType(rawValue: byte) else {
+            if Self.typedReferenceBytes.contains(byte) { throw .unsupported("typed references (function references, GC) are", at: start) }
+            throw reader.error("malformed value type", at: start)
+        }
         return type
     }
 
@@ -160,7 +170,11 @@ struct SectionDecoder {
     mutating func typeSection(_ module: inout Module) throws(WasmError) {
         module.types = try vector { (r: inout Self) throws(WasmError) in
             let start = r.reader.position
-            guard try r.reader.readByte() == 0x60 else { throw r.reader.error("malformed function type", at: start) }
+            let form = try r.reader.readByte()
+            guard form == 0x60 else {
+                if Self.gcTypeBytes.contains(form) { throw .unsupported("garbage collection types (rec, sub, struct, array) are", at: start) }
+                throw r.reader.error("malformed function type", at: start)
+            }
             let paramsStart = r.reader.position
             let params = try r.vector { (r: inout Self) throws(WasmError) in try r.valueType() }
             guard params.count <= Self.maxArity else { throw r.reader.error("too many parameters", at: paramsStart) }

@@ -5,12 +5,21 @@ public struct WasmError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var functionIndex: UInt32?
     public var functionName: String?
+    /// The module may well be valid, but uses a feature WasmKiln does not read yet.
+    public var isUnsupported = false
 
     public init(offset: Int, message: String, functionIndex: UInt32? = nil, functionName: String? = nil) {
         self.offset = offset
         self.message = message
         self.functionIndex = functionIndex
         self.functionName = functionName
+    }
+
+    /// A feature WasmKiln does not read yet, named: "garbage collection types are not supported yet".
+    public static func unsupported(_ feature: String, at offset: Int) -> WasmError {
+        var error = WasmError(offset: offset, message: "\(feature) not supported yet")
+        error.isUnsupported = true
+        return error
     }
 
     /// `offset 0x1a2: func 12 (foo): type mismatch: ...`

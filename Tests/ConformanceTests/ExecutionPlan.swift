@@ -57,7 +57,6 @@ struct ExecutionPlan: Sendable {
     /// Why a script's execution directives are all skipped, if they are.
     static func skipReason(for path: String) -> String? {
         if path.hasPrefix("core/simd_") { return SkipReason.simd }
-        if path.hasPrefix("proposals/exception-handling/") { return SkipReason.exceptionHandling }
         return nil
     }
 

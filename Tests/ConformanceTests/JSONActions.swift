@@ -48,6 +48,8 @@ enum JSONActions {
         case "assert_return": return .assertReturn(action, (command.expected ?? []).map(expected))
         case "assert_trap": return .assertTrap(action, message: message)
         case "assert_exhaustion": return .assertExhaustion(action, message: message)
+        // An exception that leaves the call ends it as a trap of its own kind.
+        case "assert_exception": return .assertTrap(action, message: SpecExpectations.uncaughtException)
         default: return .perform(action)
         }
     }

@@ -39,6 +39,8 @@ enum ModuleBuilds {
         let module: ValidatedModule
         do {
             module = try decodeAndValidate(bytes, parallel: false)
+        } catch where error.isUnsupported {
+            return .notLowered(reason: "not read: \(error.message)")
         } catch {
             return .broken("invalid module: \(error.message)")
         }

@@ -42,5 +42,10 @@ enum SkipReason {
     static let textModule = "text-format module: tests a text parser, not us"
     static let noWast2json = "WAT cannot parse it and wast2json is not installed"
     static let simd = "SIMD: not lowered yet"
-    static let exceptionHandling = "exception handling: not lowered yet"
+}
+
+/// What the runtime reports where the scripts expect something other than a trap.
+enum SpecExpectations {
+    /// `assert_exception`: an exception leaves the call (WK_TRAP_EXCEPTION's text).
+    static let uncaughtException = "uncaught exception"
 }

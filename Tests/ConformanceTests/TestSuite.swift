@@ -12,7 +12,10 @@ enum TestSuite {
     static let directories = ["core", "proposals/exception-handling", "proposals/tail-call"]
     /// Single scripts we run from directories we do not run whole: Wasm 3.0's versions of
     /// the proposals above (the rest of that folder is features still to come).
-    static let singleScripts = ["proposals/wasm-3.0/return_call.wast", "proposals/wasm-3.0/return_call_indirect.wast"]
+    static let singleScripts = [
+        "return_call.wast", "return_call_indirect.wast", "tag.wast", "throw.wast", "throw_ref.wast", "try_table.wast",
+        "legacy/rethrow.wast", "legacy/throw.wast", "legacy/try_catch.wast", "legacy/try_delegate.wast",
+    ].map { "proposals/wasm-3.0/" + $0 }
 
     /// One `.wast` file of the suite.
     struct Script: Sendable {

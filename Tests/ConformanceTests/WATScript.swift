@@ -63,7 +63,9 @@ enum WATScript {
             let bytes = try wat.encode()
             return command("assert_return (module)", .accept(bytes), .instantiate(bytes, name: nil))
         case .assertException(.wat(let wat)):
-            return command("assert_exception (module)", .accept(try wat.encode()), .unsupported(SkipReason.exceptionHandling))
+            let bytes = try wat.encode()
+            return command("assert_exception (module)", .accept(bytes),
+                           .assertUninstantiable(bytes, message: SpecExpectations.uncaughtException))
         case .assertReturn(let execute, let results):
             return command("assert_return", nil, WATActions.execution(execute) { .assertReturn($0, results.map(WATActions.expected)) })
         case .assertTrap(let execute, let message):
@@ -74,7 +76,10 @@ enum WATScript {
             return command("invoke", nil, WATActions.execution(.invoke(call)) { .perform($0) })
         case .register(let name, let moduleId):
             return command("register", nil, .register(as: name, instance: moduleId))
-        case .assertException: return command("assert_exception", nil, .unsupported(SkipReason.exceptionHandling))
+        case .assertException(let execute):
+            return command("assert_exception", nil, WATActions.execution(execute) {
+                .assertTrap($0, message: SpecExpectations.uncaughtException)
+            })
         case .assertFuel: return command("assert_fuel", nil, .unsupported("fuel: not metered"))
         case .assertOutOfFuel: return command("assert_out_of_fuel", nil, .unsupported("fuel: not metered"))
         case .moduleInstance: return command("module instance", nil, .unsupported("module definitions: not supported"))

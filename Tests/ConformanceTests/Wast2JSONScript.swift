@@ -88,10 +88,8 @@ enum Wast2JSONScript {
             return (.reject(try bytes(of: command, in: directory), expected: command.text ?? ""), nil)
         case "register":
             return (nil, .register(as: command.as ?? "", instance: command.name))
-        case "action", "assert_return", "assert_trap", "assert_exhaustion":
+        case "action", "assert_return", "assert_trap", "assert_exhaustion", "assert_exception":
             return (nil, JSONActions.execution(command))
-        case "assert_exception":
-            return (nil, .unsupported(SkipReason.exceptionHandling))
         default:
             return (.unreadable("unknown wast2json command \(command.type)"), nil)
         }

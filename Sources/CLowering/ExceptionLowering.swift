@@ -1,0 +1,256 @@
+import WasmDecoder
+
+/// A try_table catch clause: `catch`, `catch_ref`, `catch_all`, `catch_all_ref`.
+struct CatchClause {
+    var tag: Int?
+    var keepsReference: Bool
+    /// The label, counted from outside the try_table.
+    var depth: Int
+}
+
+/// Exceptions, lowered with the runtime's handlers (Exceptions in wasmkiln-gen.h).
+///
+/// A try body starts with `if (_setjmp(hN.jump)) goto H<label>;` and pushes `hN` (N is
+/// how many try bodies of the function enclose it); leaving the body pops it. The code
+/// at `H<label>`, after the try, picks the catch clause by tag and branches to its label
+/// with the exception's values. A jump buffer restores registers as they were at the
+/// try's start, so a local the body assigns may hold an older value after the jump:
+/// before each call or throw inside a try body, the locals the enclosing bodies assign
+/// are copied to volatile `vN`, and `H<label>` copies them back. Nothing else is spilled,
+/// and code outside try bodies is unchanged.
+extension FunctionLowering {
+    /// Reads a try_table's catch clauses.
+    mutating func catchClauses() throws -> [CatchClause] {
+        var clauses: [CatchClause] = []
+        for _ in 0..<(try reader.readCount()) {
+            let kind = try reader.readByte()
+            let tag = kind <= 1 ? Int(try reader.readU32()) : nil
+            clauses.append(CatchClause(tag: tag, keepsReference: kind == 1 || kind == 3, depth: Int(try reader.readU32())))
+        }
+        return clauses
+    }
+
+    /// Frames whose try body is running, innermost last.
+    var activeTries: [Int] { frames.indices.filter { frames[$0].handler != nil } }
+
+    /// Opens the innermost frame's try body: sets its jump buffer and pushes its handler.
+    mutating func startHandler() {
+        let handler = activeTries.count
+        handlerCount = max(handlerCount, handler + 1)
+        frames[frames.count - 1].handler = handler
+        let label = frames[frames.count - 1].label
+        emit("if (_setjmp(h\(handler).jump)) goto H\(label);", scopes: 2)
+        emit("h\(handler).previous = wk_handlers; wk_handlers = &h\(handler);")
+    }
+
+    /// Pops the handlers of the try bodies a branch to frame `target` leaves (the target's
+    /// own included: its label is after its body).
+    func leaveHandlers(from target: Int) -> String {
+        guard let outermost = frames[target...].first(where: { $0.handler != nil }) else { return "" }
+        return "wk_handlers = h\(outermost.handler!).previous; "
+    }
+
+    /// A local.set or local.tee: the try bodies running now assign `local`.
+    mutating func assign(_ local: Int) {
+        for k in activeTries { frames[k].assigned.insert(local) }
+    }
+
+    /// Before a call or a throw: inside a try body, a line for saving locals (see
+    /// `fillThrowSites`).
+    mutating func throwSite() {
+        let tries = activeTries.map { frames[$0].label }
+        guard !tries.isEmpty else { return }
+        throwSites.append((body.count, tries))
+        body.append("")
+    }
+
+    /// Ends the innermost try body: falls through to the end of the try, and the body's
+    /// handler is no longer on the list.
+    mutating func endTryBody() {
+        let top = frames.count - 1
+        if reachable {
+            materialize()
+            frames[top].branchedTo = true
+            gotos += 1
+            emit("wk_handlers = h\(frames[top].handler!).previous; goto L\(frames[top].label);")
+        }
+        assignedByTry[frames[top].label] = frames[top].assigned
+        frames[top].handler = nil
+        markUnreachable()
+    }
+
+    /// The start of the code a throw into the innermost try lands at: the exception in
+    /// `x_`, the locals its body assigned reloaded.
+    mutating func landing() {
+        let frame = frames[frames.count - 1]
+        catchesExceptions = true
+        let reloads = (assignedByTry[frame.label] ?? []).sorted().map { "l\($0) = v\($0); " }.joined()
+        body.append("H\(frame.label):;\n")
+        emit("x_ = wk_caught; " + reloads)
+        stack.removeLast(stack.count - frame.base)
+    }
+
+    /// A try_table's `end`: its handler code, then its label.
+    mutating func endTryTable() {
+        endTryBody()
+        landing()
+        var catchesAll = false
+        for clause in frames[frames.count - 1].clauses {
+            let types = clause.tag.map { module.types[Int(module.tags[$0])].params } ?? []
+            var text: String
+            if clause.keepsReference {
+                for (k, type) in types.enumerated() { pushPending(type, "x_->values[\(k)].\(type.valueField)") }
+                pushPending(.exnref, "wk_exception_retain(x_)")
+                text = branch(clause.depth + 1)
+                stack.removeLast(types.count + 1)
+            } else {
+                // The values are copied out before the exception is freed.
+                text = ""
+                for (k, type) in types.enumerated() {
+                    text += "\(type.cType) p\(k) = x_->values[\(k)].\(type.valueField); "
+                    pushPending(type, "p\(k)")
+                }
+                text += "wk_exception_done(x_); " + branch(clause.depth + 1)
+                stack.removeLast(types.count)
+            }
+            if let tag = clause.tag {
+                emit("if (x_->tag == inst->tags[\(tag)]) { \(text) }", scopes: 3)
+            } else {
+                emit("{ \(text) }", scopes: 1)
+                catchesAll = true
+                break
+            }
+        }
+        if !catchesAll { throwOn() }
+        leave()
+    }
+
+    /// An exception no clause takes goes on to the next handler.
+    mutating func throwOn() {
+        throwSite()
+        emit("wk_throw_exception(x_);")
+    }
+
+    /// Legacy `catch TAG` or `catch_all`: ends the try body or the previous catch block,
+    /// and starts a catch block, whose stack starts with the exception's values.
+    mutating func legacyCatch(tag: Int?) throws {
+        let top = frames.count - 1
+        if frames[top].kind == .legacyTry {
+            endTryBody()
+            let enclosing = frames.filter { $0.kind == .legacyCatch }.count
+            frames[top].exceptionVariable = enclosing
+            exceptionVariables = max(exceptionVariables, enclosing + 1)
+            frames[top].kind = .legacyCatch
+        } else if reachable {
+            materialize()
+            frames[top].branchedTo = true
+            gotos += 1
+            emit("goto L\(frames[top].label);")
+        }
+        stack.removeLast(stack.count - frames[top].base)
+        if let tag { stack += module.types[Int(module.tags[tag])].params }
+        let label = newLabel()
+        frames[top].catches.append((tag, label))
+        frames[top].reachable = true
+        body.append("C\(label):;\n")
+    }
+
+    /// A legacy try's `end`: its handler code, then its label.
+    mutating func endLegacyTry() {
+        let top = frames.count - 1
+        if frames[top].kind == .legacyTry {
+            endTryBody()
+        } else if reachable {
+            materialize()
+            frames[top].branchedTo = true
+            gotos += 1
+            emit("goto L\(frames[top].label);")
+            markUnreachable()
+        }
+        landing()
+        let frame = frames[top]
+        var catchesAll = false
+        for (tag, label) in frame.catches {
+            // A catch block a rethrow names keeps the exception (x<N>); others free it.
+            var text = frame.rethrown ? "x\(frame.exceptionVariable) = wk_exception_retain(x_); " : ""
+            if let tag {
+                for (k, type) in module.types[Int(module.tags[tag])].params.enumerated() {
+                    text += "\(slot(frame.base + k, type)) = x_->values[\(k)].\(type.valueField); "
+                }
+            }
+            if !frame.rethrown { text += "wk_exception_done(x_); " }
+            gotos += 1
+            if let tag {
+                emit("if (x_->tag == inst->tags[\(tag)]) { \(text)goto C\(label); }", scopes: 3)
+            } else {
+                emit("{ \(text)goto C\(label); }", scopes: 1)
+                catchesAll = true
+                break
+            }
+        }
+        if !catchesAll { throwOn() }
+        leave()
+    }
+
+    /// Legacy `delegate`: ends the try; its handler throws the exception on to the
+    /// handler of the try body around label `depth` (counted from outside the try), or
+    /// out of the function when no try body of this function is around it.
+    mutating func delegate(depth: Int) {
+        endTryBody()
+        landing()
+        let target = frames.count - 2 - depth
+        if let around = frames[...target].last(where: { $0.handler != nil }) {
+            emit("wk_handlers = &h\(around.handler!);")
+        } else {
+            let leave = leaveHandlers(from: 0)
+            if !leave.isEmpty { emit(leave) }
+        }
+        throwOn()
+        leave()
+    }
+
+    /// `throw TAG`: a new exception of the tag's values.
+    mutating func throwException(tag: Int) {
+        let params = module.types[Int(module.tags[tag])].params
+        let from = stack.count - params.count
+        var text = "{ wk_exception *e_ = wk_exception_new(inst->tags[\(tag)], \(params.count)); "
+        for (k, type) in params.enumerated() { text += "e_->values[\(k)].\(type.valueField) = \(operand(from + k)); " }
+        stack.removeLast(params.count)
+        throwSite()
+        emit(text + "wk_throw_exception(e_); }", scopes: 1)
+        markUnreachable()
+    }
+
+    /// Legacy `rethrow`: the exception of the catch block `depth` levels out.
+    mutating func rethrow(depth: Int) {
+        let target = frames.count - 1 - depth
+        frames[target].rethrown = true
+        throwSite()
+        emit("wk_throw_exception(x\(frames[target].exceptionVariable));")
+        markUnreachable()
+    }
+
+    /// Declarations of the handlers, exception variables and saved locals.
+    func exceptionDeclarations(locals: [ValueType]) -> String {
+        var text = ""
+        if handlerCount > 0 {
+            text += "    wk_handler " + (0..<handlerCount).map { "h\($0)" }.joined(separator: ", ") + ";\n"
+        }
+        if catchesExceptions { text += "    wk_exception *x_;\n" }
+        if exceptionVariables > 0 {
+            text += "    WK_UNUSED wk_exception " + (0..<exceptionVariables).map { "*x\($0) = NULL" }.joined(separator: ", ") + ";\n"
+        }
+        for local in assignedByTry.values.reduce(into: Set<Int>(), { $0.formUnion($1) }).sorted() {
+            text += "    WK_UNUSED volatile \(locals[local].cType) v\(local);\n"
+        }
+        return text
+    }
+
+    /// Fills each throw site with the saves of the locals its try bodies assign.
+    mutating func fillThrowSites() {
+        for (line, tries) in throwSites {
+            let saved = tries.reduce(into: Set<Int>()) { $0.formUnion(assignedByTry[$1] ?? []) }
+            if !saved.isEmpty { body[line] = "    " + saved.sorted().map { "v\($0) = l\($0);" }.joined(separator: " ") + "\n" }
+        }
+    }
+}
