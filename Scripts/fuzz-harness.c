@@ -41,6 +41,8 @@ static const char *trap_kind(wk_trap_code code) {
     case WK_TRAP_UNINITIALIZED_ELEMENT: return "null";
     case WK_TRAP_INDIRECT_CALL_TYPE_MISMATCH: return "signature";
     case WK_TRAP_CALL_STACK_EXHAUSTED: return "stack";
+    case WK_TRAP_EXCEPTION: return "exception";
+    case WK_TRAP_NULL_REFERENCE: return "null-reference";
     default: return "other";
     }
 }

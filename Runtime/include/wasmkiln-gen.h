@@ -223,14 +223,15 @@ static inline void wk_tail_run(void (*entry)(void *, wk_tail_state *), void *ins
 }
 
 /* ---- Exceptions ----
- * Each try_table (and legacy try) pushes a handler on the thread's list while its body
- * runs: a jump buffer set where the try starts. A throw pops the innermost handler and
- * jumps there with the exception in wk_caught; the handler's code picks a catch clause
- * or throws the exception on. Leaving a try body any other way pops its handler.
- * wk_call_protected starts an empty list, so an exception no handler of its call
- * catches ends that call with WK_TRAP_EXCEPTION. Locals a try body assigns are saved
- * in volatile copies before each call or throw in it and reloaded by the handler: a
- * jump buffer restores registers as they were when the try started. */
+ * A try body (try_table, legacy try) whose calls may throw pushes a handler on the
+ * thread's list while it runs: a jump buffer set where the try starts. A throw from
+ * another function pops the innermost handler and jumps there with the exception in
+ * wk_caught; the try's code picks a catch clause or throws the exception on. (A throw
+ * inside the try's own function jumps to that code directly.) Leaving a try body any
+ * other way pops its handler. wk_call_protected starts an empty list, so an exception
+ * no handler of its call catches ends that call with WK_TRAP_EXCEPTION. Locals a try
+ * body assigns are saved in volatile copies before each call in it that may throw and
+ * reloaded after the jump, which restores registers as they were when the try started. */
 typedef struct wk_handler {
     jmp_buf jump;
     struct wk_handler *previous;
@@ -241,8 +242,11 @@ extern __thread wk_exception *wk_caught;
 wk_exception *wk_exception_new(const wk_tag *tag, uint32_t count);
 /* Throws `exception` to the innermost handler (or out of the protected call). */
 __attribute__((noreturn)) void wk_throw_exception(wk_exception *exception);
-/* throw_ref: traps on null. */
-__attribute__((noreturn)) void wk_throw_ref(void *exnref);
+/* throw_ref's operand: traps on null. */
+static inline wk_exception *wk_exnref(void *exnref) {
+    if (WK_UNLIKELY(!exnref)) wk_trap(WK_TRAP_NULL_REFERENCE);
+    return (wk_exception *)exnref;
+}
 /* A catch clause took the exception's values and nothing else can reach it. */
 static inline void wk_exception_done(wk_exception *exception) {
     if (!exception->retained) free(exception);

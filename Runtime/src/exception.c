@@ -39,11 +39,6 @@ void wk_throw_exception(wk_exception *exception) {
     longjmp(handler->jump, 1);
 }
 
-void wk_throw_ref(void *exnref) {
-    if (!exnref) wk_trap(WK_TRAP_NULL_REFERENCE);
-    wk_throw_exception(exnref);
-}
-
 void wk_throw(const wk_tag *tag, const wk_value *values, uint32_t count) {
     wk_exception *exception = wk_exception_new(tag, count);
     for (uint32_t k = 0; k < count; k++) exception->values[k] = values[k];

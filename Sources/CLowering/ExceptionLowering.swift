@@ -10,14 +10,16 @@ struct CatchClause {
 
 /// Exceptions, lowered with the runtime's handlers (Exceptions in wasmkiln-gen.h).
 ///
-/// A try body starts with `if (_setjmp(hN.jump)) goto H<label>;` and pushes `hN` (N is
-/// how many try bodies of the function enclose it); leaving the body pops it. The code
-/// at `H<label>`, after the try, picks the catch clause by tag and branches to its label
-/// with the exception's values. A jump buffer restores registers as they were at the
-/// try's start, so a local the body assigns may hold an older value after the jump:
-/// before each call or throw inside a try body, the locals the enclosing bodies assign
-/// are copied to volatile `vN`, and `H<label>` copies them back. Nothing else is spilled,
-/// and code outside try bodies is unchanged.
+/// A throw in the function's own code (`throw`, `throw_ref`, `rethrow`, `delegate`, or
+/// a handler that takes nothing) jumps straight to the code of the innermost try around
+/// it, `H<label>`, which picks the catch clause by tag and branches to its label with the
+/// exception's values. Only a try body with a call that may throw (`mayThrow`; not one
+/// inside a nested try) needs a jump buffer: it starts with `if (_setjmp(hN.jump))` and
+/// pushes `hN` on the thread's handler list (N is how many try bodies of the function
+/// enclose it). A jump buffer restores registers as they were at the try's start, so a
+/// local the body assigns may hold an older value after the jump: before each such call,
+/// the locals the body assigns are copied to volatile `vN`, and the landing copies them
+/// back. Nothing else is spilled, and code outside try bodies is unchanged.
 extension FunctionLowering {
     /// Reads a try_table's catch clauses.
     mutating func catchClauses() throws -> [CatchClause] {
@@ -33,18 +35,22 @@ extension FunctionLowering {
     /// Frames whose try body is running, innermost last.
     var activeTries: [Int] { frames.indices.filter { frames[$0].handler != nil } }
 
-    /// Opens the innermost frame's try body: sets its jump buffer and pushes its handler.
+    /// Opens the innermost frame's try body. Its jump buffer, if it needs one, is set in
+    /// a line filled when the body ends (see `endTryBody`).
     mutating func startHandler() {
         let handler = activeTries.count
         handlerCount = max(handlerCount, handler + 1)
-        frames[frames.count - 1].handler = handler
-        let label = frames[frames.count - 1].label
-        emit("if (_setjmp(h\(handler).jump)) goto H\(label);", scopes: 2)
-        emit("h\(handler).previous = wk_handlers; wk_handlers = &h\(handler);")
+        catchesExceptions = true
+        let top = frames.count - 1
+        frames[top].handler = handler
+        emit("h\(handler).previous = wk_handlers;")
+        tryEntries[frames[top].label] = body.count
+        body.append("")
     }
 
     /// Pops the handlers of the try bodies a branch to frame `target` leaves (the target's
-    /// own included: its label is after its body).
+    /// own included: its label is after its body). A body without a jump buffer pushed
+    /// nothing, and its `previous` is the list as it is.
     func leaveHandlers(from target: Int) -> String {
         guard let outermost = frames[target...].first(where: { $0.handler != nil }) else { return "" }
         return "wk_handlers = h\(outermost.handler!).previous; "
@@ -55,38 +61,51 @@ extension FunctionLowering {
         for k in activeTries { frames[k].assigned.insert(local) }
     }
 
-    /// Before a call or a throw: inside a try body, a line for saving locals (see
-    /// `fillThrowSites`).
+    /// Before a call that may throw: inside a try body, the body needs its jump buffer,
+    /// and a line here saves the locals it assigns (see `fillThrowSites`).
     mutating func throwSite() {
-        let tries = activeTries.map { frames[$0].label }
-        guard !tries.isEmpty else { return }
-        throwSites.append((body.count, tries))
+        guard let innermost = activeTries.last else { return }
+        frames[innermost].needsJump = true
+        throwSites.append((body.count, frames[innermost].label))
         body.append("")
     }
 
-    /// Ends the innermost try body: falls through to the end of the try, and the body's
-    /// handler is no longer on the list.
+    /// Throws `exception` (a C expression) from this function's code: to the code of the
+    /// innermost try around, or to the caller's handler.
+    func throwLocally(_ exception: String) -> String {
+        guard let innermost = activeTries.last else { return leaveHandlers(from: 0) + "wk_throw_exception(\(exception));" }
+        let frame = frames[innermost]
+        let keep = exception == "x_" ? "" : "x_ = \(exception); "
+        return keep + "wk_handlers = h\(frame.handler!).previous; goto H\(frame.label);"
+    }
+
+    /// Ends the innermost try body: falls through to the end of the try; the body's
+    /// handler is off the list from here. Fills in the body's jump buffer if it needs one.
     mutating func endTryBody() {
         let top = frames.count - 1
+        let frame = frames[top]
+        let handler = frame.handler!
         if reachable {
             materialize()
             frames[top].branchedTo = true
             gotos += 1
-            emit("wk_handlers = h\(frames[top].handler!).previous; goto L\(frames[top].label);")
+            emit("wk_handlers = h\(handler).previous; goto L\(frame.label);")
         }
-        assignedByTry[frames[top].label] = frames[top].assigned
+        if frame.needsJump, let line = tryEntries[frame.label] {
+            savedByTry[frame.label] = frame.assigned
+            let reloads = frame.assigned.sorted().map { "l\($0) = v\($0); " }.joined()
+            body[line] = "    if (_setjmp(h\(handler).jump)) { x_ = wk_caught; \(reloads)goto H\(frame.label); }\n"
+                + "    wk_handlers = &h\(handler);\n"
+            scopes += 3
+        }
         frames[top].handler = nil
         markUnreachable()
     }
 
-    /// The start of the code a throw into the innermost try lands at: the exception in
-    /// `x_`, the locals its body assigned reloaded.
+    /// Where throws into the innermost try land, with the exception in `x_`.
     mutating func landing() {
         let frame = frames[frames.count - 1]
-        catchesExceptions = true
-        let reloads = (assignedByTry[frame.label] ?? []).sorted().map { "l\($0) = v\($0); " }.joined()
-        body.append("H\(frame.label):;\n")
-        emit("x_ = wk_caught; " + reloads)
+        body.append("H\(frame.label): __attribute__((unused));\n")
         stack.removeLast(stack.count - frame.base)
     }
 
@@ -121,14 +140,8 @@ extension FunctionLowering {
                 break
             }
         }
-        if !catchesAll { throwOn() }
+        if !catchesAll { emit(throwLocally("x_")) }
         leave()
-    }
-
-    /// An exception no clause takes goes on to the next handler.
-    mutating func throwOn() {
-        throwSite()
-        emit("wk_throw_exception(x_);")
     }
 
     /// Legacy `catch TAG` or `catch_all`: ends the try body or the previous catch block,
@@ -188,24 +201,22 @@ extension FunctionLowering {
                 break
             }
         }
-        if !catchesAll { throwOn() }
+        if !catchesAll { emit(throwLocally("x_")) }
         leave()
     }
 
-    /// Legacy `delegate`: ends the try; its handler throws the exception on to the
-    /// handler of the try body around label `depth` (counted from outside the try), or
-    /// out of the function when no try body of this function is around it.
+    /// Legacy `delegate`: ends the try; its handler passes the exception on to the code
+    /// of the try body around label `depth` (counted from outside the try), or out of the
+    /// function when no try body of this function is around it.
     mutating func delegate(depth: Int) {
         endTryBody()
         landing()
         let target = frames.count - 2 - depth
         if let around = frames[...target].last(where: { $0.handler != nil }) {
-            emit("wk_handlers = &h\(around.handler!);")
+            emit("wk_handlers = h\(around.handler!).previous; goto H\(around.label);")
         } else {
-            let leave = leaveHandlers(from: 0)
-            if !leave.isEmpty { emit(leave) }
+            emit(leaveHandlers(from: 0) + "wk_throw_exception(x_);")
         }
-        throwOn()
         leave()
     }
 
@@ -216,8 +227,14 @@ extension FunctionLowering {
         var text = "{ wk_exception *e_ = wk_exception_new(inst->tags[\(tag)], \(params.count)); "
         for (k, type) in params.enumerated() { text += "e_->values[\(k)].\(type.valueField) = \(operand(from + k)); " }
         stack.removeLast(params.count)
-        throwSite()
-        emit(text + "wk_throw_exception(e_); }", scopes: 1)
+        emit(text + throwLocally("e_") + " }", scopes: 1)
+        markUnreachable()
+    }
+
+    /// `throw_ref`: traps on null.
+    mutating func throwReference() {
+        emit(throwLocally("wk_exnref(\(top()))"))
+        stack.removeLast()
         markUnreachable()
     }
 
@@ -225,8 +242,7 @@ extension FunctionLowering {
     mutating func rethrow(depth: Int) {
         let target = frames.count - 1 - depth
         frames[target].rethrown = true
-        throwSite()
-        emit("wk_throw_exception(x\(frames[target].exceptionVariable));")
+        emit(throwLocally("x\(frames[target].exceptionVariable)"))
         markUnreachable()
     }
 
@@ -234,22 +250,26 @@ extension FunctionLowering {
     func exceptionDeclarations(locals: [ValueType]) -> String {
         var text = ""
         if handlerCount > 0 {
-            text += "    wk_handler " + (0..<handlerCount).map { "h\($0)" }.joined(separator: ", ") + ";\n"
+            text += "    WK_UNUSED wk_handler " + (0..<handlerCount).map { "h\($0)" }.joined(separator: ", ") + ";\n"
         }
-        if catchesExceptions { text += "    wk_exception *x_;\n" }
+        if catchesExceptions { text += "    WK_UNUSED wk_exception *x_;\n" }
         if exceptionVariables > 0 {
             text += "    WK_UNUSED wk_exception " + (0..<exceptionVariables).map { "*x\($0) = NULL" }.joined(separator: ", ") + ";\n"
         }
-        for local in assignedByTry.values.reduce(into: Set<Int>(), { $0.formUnion($1) }).sorted() {
-            text += "    WK_UNUSED volatile \(locals[local].cType) v\(local);\n"
+        // Zeroed, though only read after a save: the C compiler cannot know that.
+        for local in savedByTry.values.reduce(into: Set<Int>(), { $0.formUnion($1) }).sorted() {
+            let type = locals[local].cType
+            let declaration = type.hasSuffix("*") ? "\(type)volatile v\(local)" : "volatile \(type) v\(local)"
+            text += "    WK_UNUSED \(declaration) = \(zero(locals[local]));\n"
         }
         return text
     }
 
-    /// Fills each throw site with the saves of the locals its try bodies assign.
+    /// Fills each call that may throw inside a try body with the saves of the locals that
+    /// body assigns.
     mutating func fillThrowSites() {
-        for (line, tries) in throwSites {
-            let saved = tries.reduce(into: Set<Int>()) { $0.formUnion(assignedByTry[$1] ?? []) }
+        for (line, label) in throwSites {
+            let saved = savedByTry[label] ?? []
             if !saved.isEmpty { body[line] = "    " + saved.sorted().map { "v\($0) = l\($0);" }.joined(separator: " ") + "\n" }
         }
     }

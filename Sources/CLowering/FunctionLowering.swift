@@ -63,6 +63,8 @@ struct FunctionLowering {
     let trampolined: Bool
     /// The defined functions with a tail entry (`ModuleLowering.tailEntries`).
     let tailEntries: Set<Int>
+    /// The functions whose calls may throw (`ModuleLowering.mayThrow`).
+    let mayThrow: Set<Int>
     /// Whether the function tail-calls itself: such a call assigns the parameters and
     /// jumps back to `T_`, where the other locals are zeroed.
     var restarts = false
@@ -72,8 +74,10 @@ struct FunctionLowering {
     /// which is known only then), and each finished try's assigned locals by label.
     var handlerCount = 0, exceptionVariables = 0
     var catchesExceptions = false
-    var throwSites: [(line: Int, tries: [Int])] = []
-    var assignedByTry: [Int: Set<Int>] = [:]
+    var throwSites: [(line: Int, try: Int)] = []
+    /// Each try body's first line, which sets its jump buffer if a call in the body may throw.
+    var tryEntries: [Int: Int] = [:]
+    var savedByTry: [Int: Set<Int>] = [:]
 
     struct Frame {
         enum Kind { case function, block, loop, `if`, `else`, tryTable, legacyTry, legacyCatch }
@@ -91,6 +95,9 @@ struct FunctionLowering {
         var thenReachable = false
         /// While a try body runs: the `hN` holding its handler (see ExceptionLowering).
         var handler: Int?
+        /// Whether a call in the try body (not in a try inside it) may throw: the body
+        /// then needs its jump buffer.
+        var needsJump = false
         /// The locals a try body assigns.
         var assigned: Set<Int> = []
         /// A try_table's catch clauses.
@@ -105,8 +112,9 @@ struct FunctionLowering {
     }
 
     init(module: Module, names: CNames, options: LoweringOptions, index: Int, info: FunctionInfo, tailEntries: Set<Int>,
-         base: UnsafePointer<UInt8>)
+         mayThrow: Set<Int>, base: UnsafePointer<UInt8>)
     {
+        self.mayThrow = mayThrow
         slotTypes = info.slotTypes
         trampolined = info.tailCalls == .toOthers
         self.tailEntries = tailEntries
@@ -481,10 +489,7 @@ struct FunctionLowering {
             case 0x09:
                 rethrow(depth: Int(try reader.readU32()))
             case 0x0A:
-                throwSite()
-                emit("wk_throw_ref(\(top()));")
-                stack.removeLast()
-                markUnreachable()
+                throwReference()
             case 0x1F:
                 let (params, results) = try blockType()
                 let clauses = try catchClauses()
@@ -689,7 +694,7 @@ struct FunctionLowering {
 
     mutating func call(callee: Int) throws {
         let calleeType = module.functionType(UInt32(callee))!
-        throwSite()
+        if mayThrow.contains(callee) { throwSite() }
         if callee < module.importedFunctionCount {
             // Host code gets the stack limit's margin (see WK_STACK_CHECK).
             if !explicitChecks { emit("WK_STACK_CHECK();") }

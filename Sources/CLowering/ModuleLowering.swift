@@ -108,6 +108,26 @@ struct ModuleLowering {
         return text
     }
 
+    /// The functions whose calls may throw: imports, and defined functions that throw,
+    /// call through a table or an import, or call one that may throw. Only modules with a
+    /// try ask: elsewhere nothing catches.
+    var mayThrow: Set<Int> {
+        let functions = validated.functions
+        guard functions.contains(where: \.hasTry) else { return [] }
+        let first = module.importedFunctionCount
+        var callers: [[Int]] = Array(repeating: [], count: functions.count)
+        for (caller, info) in functions.enumerated() {
+            for callee in info.callees { callers[Int(callee) - first].append(caller) }
+        }
+        var throwing = Set(0..<first)
+        var work = functions.indices.filter { functions[$0].throwsItself }
+        for function in work { throwing.insert(function + first) }
+        while let function = work.popLast() {
+            for caller in callers[function] where throwing.insert(caller + first).inserted { work.append(caller) }
+        }
+        return throwing
+    }
+
     /// The defined functions that make tail calls to others: they have a tail entry
     /// (`CNames.tailEntry`) and run under `wk_tail_run`.
     var tailEntries: Set<Int> {
@@ -120,12 +140,13 @@ struct ModuleLowering {
         var bodies: [String] = []
         var callees: [Set<Int>] = []
         let tailEntries = tailEntries
+        let mayThrow = mayThrow
         let result: Result<Void, LoweringError> = module.bytes.withUnsafeBufferPointer { bytes in
             do throws(LoweringError) {
                 for index in module.importedFunctionCount..<module.functionTypes.count {
                     var lowering = FunctionLowering(module: module, names: names, options: options, index: index,
                                                     info: validated.functions[index - module.importedFunctionCount],
-                                                    tailEntries: tailEntries, base: bytes.baseAddress!)
+                                                    tailEntries: tailEntries, mayThrow: mayThrow, base: bytes.baseAddress!)
                     bodies.append(try lowering.lower())
                     callees.append(lowering.callees)
                 }

@@ -48,6 +48,8 @@ final class FunctionValidator {
     /// The function being validated (in the whole index space) and its tail calls.
     var functionIndex = 0
     var tailCalls = FunctionInfo.TailCalls.none
+    var hasTry = false, throwsItself = false
+    var callees: Set<UInt32> = []
     static let slotBits: [UInt8] = {
         var bits = [UInt8](repeating: 0, count: 256)
         for type in [ValueType.i32, .i64, .f32, .f64, .v128, .funcref, .externref, .exnref] {
@@ -288,6 +290,12 @@ final class FunctionValidator {
         push(results, count: resultCount)
     }
 
+    /// A direct call: to an import, the function may throw; to a defined function, it
+    /// passes on what that one throws.
+    func calls(_ callee: UInt32) {
+        if Int(callee) < context.module.importedFunctionCount { throwsItself = true } else { callees.insert(callee) }
+    }
+
     /// A tail call: the callee's results must be the caller's.
     func returnCall(type: Int) throws(WasmError) {
         let (results, resultCount) = context.results(ofType: type)
@@ -314,6 +322,9 @@ final class FunctionValidator {
         instructionStart = body.offset
         functionIndex = module.importedFunctionCount + definedIndex
         tailCalls = .none
+        hasTry = false
+        throwsItself = false
+        callees.removeAll(keepingCapacity: true)
         guard typeIndex < module.types.count else { throw error("unknown type \(typeIndex)") }
 
         locals.removeAll(keepingCapacity: true)
@@ -336,7 +347,7 @@ final class FunctionValidator {
             throw error("section size mismatch: operators after the end of the function")
         }
         return FunctionInfo(maxStackHeight: maxHeight, slotTypes: Array(UnsafeBufferPointer(start: slotMasks, count: maxHeight)),
-                            tailCalls: tailCalls)
+                            tailCalls: tailCalls, hasTry: hasTry, throwsItself: throwsItself, callees: callees.sorted())
     }
 
     func validateInstructions() throws(WasmError) {
@@ -351,6 +362,7 @@ final class FunctionValidator {
             case 0x01:  // nop
                 break
             case 0x02, 0x03, 0x06:  // block, loop, try
+                if opcode == 0x06 { hasTry = true }
                 let (params, paramCount, results, resultCount) = try blockType()
                 try pop(params, count: paramCount)
                 let kind: FrameKind = opcode == 0x02 ? .block : opcode == 0x03 ? .loop : .try
@@ -385,18 +397,22 @@ final class FunctionValidator {
                 _ = try label(depth)
                 push(frame.results, count: frame.resultCount)
             case 0x09:  // rethrow (legacy)
+                throwsItself = true
                 let frame = try label(try reader.readU32())
                 guard frame.kind == .catch || frame.kind == .catchAll else { throw error("invalid rethrow label") }
                 setUnreachable()
             case 0x08:  // throw
+                throwsItself = true
                 let tag = try tagType(try reader.readU32())
                 let (params, paramCount) = context.params(ofType: tag)
                 try pop(params, count: paramCount)
                 setUnreachable()
             case 0x0A:  // throw_ref
+                throwsItself = true
                 try pop(exnref)
                 setUnreachable()
             case 0x1F:  // try_table
+                hasTry = true
                 try tryTable()
             case 0x0B:  // end
                 let frame = try popFrame()
@@ -421,8 +437,11 @@ final class FunctionValidator {
                 try pop(frame.results, count: frame.resultCount)
                 setUnreachable()
             case 0x10:  // call
-                try call(type: try functionType(try reader.readU32()))
+                let callee = try reader.readU32()
+                try call(type: try functionType(callee))
+                calls(callee)
             case 0x11:  // call_indirect
+                throwsItself = true
                 let type = try typeIndex(try reader.readU32())
                 let table = try tableType(try reader.readU32())
                 guard table == funcref else { throw error("type mismatch: call_indirect needs a funcref table") }
@@ -431,6 +450,7 @@ final class FunctionValidator {
             case 0x12:  // return_call
                 let callee = try reader.readU32()
                 try returnCall(type: try functionType(callee))
+                calls(callee)
                 if Int(callee) != functionIndex { tailCalls = .toOthers } else if tailCalls == .none { tailCalls = .toItself }
             case 0x13:  // return_call_indirect
                 let type = try typeIndex(try reader.readU32())
@@ -439,6 +459,7 @@ final class FunctionValidator {
                 try pop(i32)
                 try returnCall(type: type)
                 tailCalls = .toOthers
+                throwsItself = true
             case 0x1A:  // drop
                 _ = try pop()
             case 0x1B:  // select
