@@ -14,6 +14,8 @@ public struct Builder: Sendable {
     /// Functions of more than `size` bytes of wasm code are compiled at `level` instead
     /// of `optimization` (in units of their own, see `LoweringOptions.largeFunctionSize`).
     public var largeFunctions: (size: Int, level: OptimizationLevel)?
+    /// Told after each unit of a `compile` is done (compiled or found in the cache).
+    public var progress: (@Sendable (CompileProgress) -> Void)?
 
     public init(compiler: CCompiler, cache: BuildCache, optimization: OptimizationLevel = .default,
                 extraFlags: [String] = [], jobs: Int = ProcessInfo.processInfo.activeProcessorCount)
@@ -67,8 +69,10 @@ public struct Builder: Sendable {
     public func compile(_ sources: [URL], includes: [URL], headersKey: String) async throws -> Objects {
         var objects = [URL?](repeating: nil, count: sources.count)
         var compiled = 0
+        var state = CompileProgress(units: sources.count, bytes: 0)
         // The largest first, so that no long compile starts last while the other cores idle.
         let sizes = sources.map(Self.fileSize)
+        state.bytes = sizes.reduce(0, +)
         let order = sources.indices.sorted { sizes[$0] > sizes[$1] }
         try await withThrowingTaskGroup(of: (index: Int, object: URL, compiled: Bool).self) { group in
             var next = 0
@@ -82,6 +86,9 @@ public struct Builder: Sendable {
             while let done = try await group.next() {
                 objects[done.index] = done.object
                 if done.compiled { compiled += 1 }
+                state.unitsDone += 1
+                state.bytesDone += sizes[done.index]
+                progress?(state)
                 start()
             }
         }
@@ -151,4 +158,36 @@ public struct Builder: Sendable {
     }
 
     private static let inFlight = Mutex<[String: Task<URL, any Error>]>([:])
+}
+
+/// How far a `Builder.compile` is: units and bytes of C done of all.
+public struct CompileProgress: Sendable {
+    public var units: Int
+    public var bytes: Int
+    public var unitsDone = 0
+    public var bytesDone = 0
+    public let started = ContinuousClock.now
+
+    /// "[ 12/831 units]  1m05s, about 3m20s left": what is left estimated from the bytes
+    /// compiled so far (a unit's compile time grows with its size).
+    public var line: String {
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        var text = "[\(String(unitsDone).leftPadded(to: String(units).count, with: " "))/\(units) units] \(Self.duration(seconds))"
+        if bytesDone > 0, bytesDone < bytes {
+            text += ", about \(Self.duration(seconds * Double(bytes - bytesDone) / Double(bytesDone))) left"
+        }
+        return text
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded())
+        return whole < 60 ? "\(whole)s" : "\(whole / 60)m\(String(whole % 60).leftPadded(to: 2, with: "0"))s"
+    }
+}
+
+extension String {
+    func leftPadded(to length: Int, with pad: Character) -> String {
+        String(repeating: pad, count: max(0, length - count)) + self
+    }
 }

@@ -159,6 +159,7 @@ struct CompilerArguments: ParsableArguments {
     func builder() async throws -> Builder {
         var builder = try await Builder.fromEnvironment(optimization: optimization, jobs: jobs)
         builder.largeFunctions = largeFunctionsLevel.map { (largeFunctionSize, $0) }
+        builder.progress = BuildProgress.reporter()
         return builder
     }
 
@@ -187,6 +188,19 @@ enum ModuleInput {
         } catch {
             printError("\(path): \(error)")
             throw ExitCode.failure
+        }
+    }
+}
+
+/// Build progress on a terminal: one line on standard error, rewritten as units finish,
+/// for builds of more than a few units.
+enum BuildProgress {
+    static func reporter() -> (@Sendable (CompileProgress) -> Void)? {
+        guard isatty(STDERR_FILENO) != 0 else { return nil }
+        return { progress in
+            guard progress.units > 4 else { return }
+            let end = progress.unitsDone == progress.units ? "\n" : ""
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8) + Data((progress.line + end).utf8))
         }
     }
 }
