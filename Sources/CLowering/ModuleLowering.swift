@@ -269,7 +269,7 @@ struct ModuleLowering {
             text += "    {NULL, \(cString(entry.name)), \(entry.kind.cName), \(signature), \(min), \(max), \(element), 0, \(entry.name.utf8.count)},\n"
         }
         text += "};\n\n"
-        text += freeFunction() + initializeFunction() + instantiateFunction() + exportFunction() + functionAtFunction() + functionNameFunction()
+        text += freeFunction() + initializeFunction() + instantiateFunction() + exportFunction() + functionNameFunction() + functionAtFunction()
         text += """
             const wk_module wk_module_\(prefix) = {
                 \(cString(module.names.moduleName ?? prefix)),
@@ -360,16 +360,17 @@ struct ModuleLowering {
         return text + "};\n\n"
     }
 
-    /// The module's own functions: code, type index and name, which instantiation and
-    /// `function_at` loop over.
+    /// The module's own functions: code, type index and tail entry, which instantiation
+    /// and `function_at` loop over (names are in `function_names`, written once: a large
+    /// module's names are megabytes of C).
     func functionTable() -> String {
         guard !module.codes.isEmpty else { return "" }
         let tailEntries = tailEntries
-        var text = "static const struct { const void *code; uint32_t type; const char *name; void (*tail)(void *, wk_tail_state *); } \(prefix)__functions[\(module.codes.count)] = {\n"
+        var text = "static const struct { const void *code; uint32_t type; void (*tail)(void *, wk_tail_state *); } \(prefix)__functions[\(module.codes.count)] = {\n"
         for (k, type) in module.definedFunctionTypes.enumerated() {
             let index = module.importedFunctionCount + k
             let tail = tailEntries.contains(index) ? names.tailEntry(index) : "NULL"
-            text += "    {(const void *)\(names.function(index)), \(type), \(cString(functionLabel(index))), \(tail)},\n"
+            text += "    {(const void *)\(names.function(index)), \(type), \(tail)},\n"
         }
         return text + "};\n\n"
     }
@@ -644,7 +645,7 @@ struct ModuleLowering {
                 uintptr_t start = 0, at = (uintptr_t)address;
                 for (size_t k = 0; k < \(module.codes.count); k++) {
                     uintptr_t code = (uintptr_t)\(prefix)__functions[k].code;
-                    if (code <= at && code >= start) { start = code; name = \(prefix)__functions[k].name; }
+                    if (code <= at && code >= start) { start = code; name = \(prefix)__function_names[\(module.importedFunctionCount) + k]; }
                 }
                 /* An address far past every function start is not in this module. */
                 return name && at - start < (1u << 20) ? name : NULL;
