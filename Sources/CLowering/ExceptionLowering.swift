@@ -132,16 +132,24 @@ extension FunctionLowering {
                 text += "wk_exception_done(x_); " + branch(clause.depth + 1)
                 stack.removeLast(types.count)
             }
-            if let tag = clause.tag {
-                emit("if (x_->tag == inst->tags[\(tag)]) { \(text) }", scopes: 3)
-            } else {
-                emit("{ \(text) }", scopes: 1)
+            if emitCatch(tag: clause.tag, text) {
                 catchesAll = true
                 break
             }
         }
         if !catchesAll { emit(throwLocally("x_")) }
         leave()
+    }
+
+    /// A handler's clause: `code` runs for exceptions of `tag`, or of any tag when nil.
+    /// Returns whether it takes every exception (so no later clause is reached).
+    mutating func emitCatch(tag: Int?, _ code: String) -> Bool {
+        if let tag {
+            emit("if (x_->tag == inst->tags[\(tag)]) { \(code) }", scopes: 3)
+            return false
+        }
+        emit("{ \(code) }", scopes: 1)
+        return true
     }
 
     /// Legacy `catch TAG` or `catch_all`: ends the try body or the previous catch block,
@@ -193,10 +201,7 @@ extension FunctionLowering {
             }
             if !frame.rethrown { text += "wk_exception_done(x_); " }
             gotos += 1
-            if let tag {
-                emit("if (x_->tag == inst->tags[\(tag)]) { \(text)goto C\(label); }", scopes: 3)
-            } else {
-                emit("{ \(text)goto C\(label); }", scopes: 1)
+            if emitCatch(tag: tag, text + "goto C\(label);") {
                 catchesAll = true
                 break
             }
