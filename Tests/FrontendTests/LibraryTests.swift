@@ -49,6 +49,23 @@ import WasmValidator
         #expect(run.stdout == expected)
     }
 
+    @Test("a host function throws a Wasm exception: caught in Wasm, through a table, or returned to the embedder",
+          arguments: ["guard", "explicit"])
+    func hostExceptions(boundsChecks: String) throws {
+        let scratch = try ScratchFolder()
+        let folder = try Self.buildLibrary("exceptions", in: scratch, options: ["--bounds-checks", boundsChecks])
+        let program = scratch.url.appendingPathComponent("exceptions_test").path
+        let compile = try Self.shell("""
+            $CC -O2 -Wall -Wextra -Werror \(Self.programs.path)/exceptions_test.c -o \(program) -I\(folder) -L\(folder) \
+              -lexceptions -lwasmkiln-rt -lm -lpthread
+            """)
+        try #require(compile.status == 0, "\(compile.stderr)")
+        let run = try CommandRunner.run(program: program, arguments: [])
+        let expected = try String(contentsOf: Self.programs.appendingPathComponent("exceptions_test.expected"), encoding: .utf8)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == expected)
+    }
+
     @Test("pkg-config finds the module and the runtime")
     func pkgConfig() throws {
         let scratch = try ScratchFolder()
