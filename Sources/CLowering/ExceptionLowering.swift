@@ -20,7 +20,17 @@ struct CatchClause {
 /// local the body assigns may hold an older value after the jump: before each such call,
 /// the locals the body assigns are copied to volatile `vN`, and the landing copies them
 /// back. Nothing else is spilled, and code outside try bodies is unchanged.
+///
+/// That costs the C compiler, for each jump buffer, work with every call and every value
+/// live across it (gcc took 22 GB on one yosys function with 1,512). A function with more
+/// than `jumpBufferLimit` such tries instead gets one jump buffer `hf`, set by a single
+/// `_setjmp` (at `J_`, reached from each outermost such try and back through `r_`): each
+/// call that may throw first notes its try in `tf_`, the landing `D_` goes to that try's
+/// code, and every variable of the function is volatile, so none can be stale after the
+/// jump. Such functions run slower, but compile in time linear in their size.
 extension FunctionLowering {
+    static let jumpBufferLimit = 16
+
     /// Reads a try_table's catch clauses.
     mutating func catchClauses() throws -> [CatchClause] {
         var clauses: [CatchClause] = []
@@ -42,9 +52,12 @@ extension FunctionLowering {
         handlerCount = max(handlerCount, handler + 1)
         catchesExceptions = true
         let top = frames.count - 1
+        let label = frames[top].label
+        triesAround[label] = activeTries.map { frames[$0].label }
         frames[top].handler = handler
+        handlerOf[label] = handler
         emit("h\(handler).previous = wk_handlers;")
-        tryEntries[frames[top].label] = body.count
+        tryEntries[label] = body.count
         body.append("")
     }
 
@@ -80,7 +93,7 @@ extension FunctionLowering {
     }
 
     /// Ends the innermost try body: falls through to the end of the try; the body's
-    /// handler is off the list from here. Fills in the body's jump buffer if it needs one.
+    /// handler is off the list from here.
     mutating func endTryBody() {
         let top = frames.count - 1
         let frame = frames[top]
@@ -91,12 +104,9 @@ extension FunctionLowering {
             gotos += 1
             emit("wk_handlers = h\(handler).previous; goto L\(frame.label);")
         }
-        if frame.needsJump, let line = tryEntries[frame.label] {
+        if frame.needsJump {
+            jumpTries.append(frame.label)
             savedByTry[frame.label] = frame.assigned
-            let reloads = frame.assigned.sorted().map { "l\($0) = v\($0); " }.joined()
-            body[line] = "    if (_setjmp(h\(handler).jump)) { x_ = wk_caught; \(reloads)goto H\(frame.label); }\n"
-                + "    wk_handlers = &h\(handler);\n"
-            scopes += 3
         }
         frames[top].handler = nil
         markUnreachable()
@@ -255,12 +265,14 @@ extension FunctionLowering {
     func exceptionDeclarations(locals: [ValueType]) -> String {
         var text = ""
         if handlerCount > 0 {
-            text += "    WK_UNUSED wk_handler " + (0..<handlerCount).map { "h\($0)" }.joined(separator: ", ") + ";\n"
+            text += "    WK_UNUSED \(spillsEverything ? "volatile " : "")wk_handler " + (0..<handlerCount).map { "h\($0)" }.joined(separator: ", ") + ";\n"
         }
+        if spillsEverything { text += "    wk_handler hf;\n    int r_;\n    volatile int tf_ = 0;\n" }
         if catchesExceptions { text += "    WK_UNUSED wk_exception *x_;\n" }
         if exceptionVariables > 0 {
-            text += "    WK_UNUSED wk_exception " + (0..<exceptionVariables).map { "*x\($0) = NULL" }.joined(separator: ", ") + ";\n"
+            text += "    WK_UNUSED " + declaration("wk_exception *", (0..<exceptionVariables).map { "x\($0) = NULL" }) + "\n"
         }
+        guard !spillsEverything else { return text }
         // Zeroed, though only read after a save: the C compiler cannot know that.
         for local in savedByTry.values.reduce(into: Set<Int>(), { $0.formUnion($1) }).sorted() {
             let type = locals[local].cType
@@ -270,12 +282,40 @@ extension FunctionLowering {
         return text
     }
 
-    /// Fills each call that may throw inside a try body with the saves of the locals that
-    /// body assigns.
-    mutating func fillThrowSites() {
+    /// Fills in, once the function is lowered, the lines left for the tries: the jump
+    /// buffers of the bodies that need one, and before each call that may throw in them
+    /// the saves of the locals the body assigns (or, past `jumpBufferLimit`, the one jump
+    /// buffer and the note of the try).
+    mutating func finishTries() {
+        guard !jumpTries.isEmpty else { return }
+        spillsEverything = jumpTries.count > Self.jumpBufferLimit
+        if spillsEverything { return finishTriesWithOneJumpBuffer() }
+        for label in jumpTries {
+            let handler = handlerOf[label]!
+            let reloads = savedByTry[label]!.sorted().map { "l\($0) = v\($0); " }.joined()
+            body[tryEntries[label]!] = "    if (_setjmp(h\(handler).jump)) { x_ = wk_caught; \(reloads)goto H\(label); }\n"
+                + "    wk_handlers = &h\(handler);\n"
+            scopes += 3
+        }
         for (line, label) in throwSites {
             let saved = savedByTry[label] ?? []
             if !saved.isEmpty { body[line] = "    " + saved.sorted().map { "v\($0) = l\($0);" }.joined(separator: " ") + "\n" }
         }
+    }
+
+    private mutating func finishTriesWithOneJumpBuffer() {
+        let jumping = Set(jumpTries)
+        var returns = ""
+        for label in jumpTries where !triesAround[label]!.contains(where: jumping.contains) {
+            body[tryEntries[label]!] = "    r_ = \(label); goto J_;\nR\(label):;\n    hf.previous = wk_handlers; wk_handlers = &hf;\n"
+            returns += " case \(label): goto R\(label);"
+            gotos += 2
+        }
+        for (line, label) in throwSites { body[line] = "    tf_ = \(label);\n" }
+        body.append("J_:;\n    if (_setjmp(hf.jump)) goto D_;\n    switch (r_) {\(returns) }\n")
+        body.append("D_:;\n    x_ = wk_caught;\n    switch (tf_) {" + jumpTries.map { " case \($0): goto H\($0);" }.joined() + " }\n"
+            + "    __builtin_unreachable();\n")
+        scopes += 6
+        gotos += jumpTries.count
     }
 }

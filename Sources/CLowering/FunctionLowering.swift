@@ -75,8 +75,14 @@ struct FunctionLowering {
     var handlerCount = 0, exceptionVariables = 0
     var catchesExceptions = false
     var throwSites: [(line: Int, try: Int)] = []
-    /// Each try body's first line, which sets its jump buffer if a call in the body may throw.
-    var tryEntries: [Int: Int] = [:]
+    /// Each try body's first line (which sets its jump buffer if a call in the body may
+    /// throw), its `hN`, and the tries around it when it starts, by label.
+    var tryEntries: [Int: Int] = [:], handlerOf: [Int: Int] = [:], triesAround: [Int: [Int]] = [:]
+    /// The tries whose bodies need a jump buffer, in order, and whether there are so many
+    /// that the function has one jump buffer for all of them, all its variables volatile
+    /// (see ExceptionLowering).
+    var jumpTries: [Int] = []
+    var spillsEverything = false
     var savedByTry: [Int: Set<Int>] = [:]
 
     struct Frame {
@@ -144,6 +150,7 @@ struct FunctionLowering {
         } catch {
             throw LoweringError(kind: .internalError, description: "\(functionLabel): \(error)")
         }
+        finishTries()
         let work = scopes * (labels + gotos + deepest)
         if work > LoweringLimits.frontEndWork {
             throw failure(.limit, "too complex for a C compiler: \(scopes) conditional scopes times \(labels + gotos) branch targets and branches (more than \(LoweringLimits.frontEndWork) in all)")
@@ -154,13 +161,13 @@ struct FunctionLowering {
             text = "WK_FUNCTION void \(names.tailEntry(index))(void *instance_, WK_UNUSED wk_tail_state *t_) {\n"
         } else {
             text = "WK_FUNCTION \(names.returnType(type.results)) \(names.function(index))(void *instance_"
-            for (n, param) in type.params.enumerated() { text += ", WK_UNUSED \(param.cType) l\(n)" }
+            for (n, param) in type.params.enumerated() { text += ", WK_UNUSED \(declaration(param.cType, "l\(n)"))" }
             text += ") {\n"
         }
         text += "    WK_UNUSED \(names.instanceType) *const inst = instance_;\n"
         if trampolined {
             for n in usedLocals.sorted() where n < type.params.count {
-                text += "    WK_UNUSED \(locals[n].cType) l\(n) = t_->values[\(n)].\(locals[n].valueField);\n"
+                text += "    WK_UNUSED \(declaration(locals[n].cType, "l\(n)")) = t_->values[\(n)].\(locals[n].valueField);\n"
             }
         }
         // Locals, then stack slots, one declaration per C type. A value may be computed
@@ -186,8 +193,7 @@ struct FunctionLowering {
             if !names.isEmpty { slotsByType.append((type.cType, names)) }
         }
         for (cType, declarators) in localsByType + slotsByType {
-            let separator = cType.hasSuffix("*") ? ", *" : ", "
-            text += "    WK_UNUSED \(cType)\(cType.hasSuffix("*") ? "" : " ")\(declarators.joined(separator: separator));\n"
+            text += "    WK_UNUSED \(declaration(cType, declarators))\n"
         }
         if callsThroughPointer { text += "    const wk_func *f_;\n" }
         text += exceptionDeclarations(locals: locals)
@@ -199,7 +205,6 @@ struct FunctionLowering {
             text += "T_:;\n"
             for n in ownLocals { text += "    l\(n) = \(zero(locals[n], assigned: true));\n" }
         }
-        fillThrowSites()
         text += body.joined() + "}\n\n"
         return trampolined ? text + trampoline() : text
     }
@@ -219,6 +224,20 @@ struct FunctionLowering {
         default: text += "    return (\(names.returnType(type.results))){\(results.joined(separator: ", "))};\n"
         }
         return text + "}\n\n"
+    }
+
+    /// `TYPE NAME` for a variable (`volatile` when the function spills everything).
+    func declaration(_ cType: String, _ name: String) -> String {
+        String(declaration(cType, [name]).dropLast())
+    }
+
+    /// One declaration of several variables of a C type, with their initializers.
+    func declaration(_ cType: String, _ declarators: [String]) -> String {
+        guard cType.hasSuffix("*") else {
+            return (spillsEverything ? "volatile " : "") + "\(cType) \(declarators.joined(separator: ", "));"
+        }
+        let star = spillsEverything ? "*volatile " : "*"
+        return "\(cType.dropLast())\(star)\(declarators.joined(separator: ", \(star)"));"
     }
 
     func zero(_ type: ValueType, assigned: Bool = false) -> String {
