@@ -51,9 +51,24 @@ extension Builder {
     }
 
     /// Lowers the module into `folder` and compiles its units; the typed C API
-    /// (`<prefix>-api.c`) only for libraries that embedders link (`typedAPI`).
+    /// (`<prefix>-api.c`) only for libraries that embedders link (`typedAPI`). A finished
+    /// build lists its objects in `folder` (named by `moduleKey`, which covers everything
+    /// the C depends on), so a rebuild neither lowers nor hashes the C again.
     func moduleObjects(_ module: ValidatedModule, options: LoweringOptions, folder: URL,
                        typedAPI: Bool = false) async throws -> Objects
+    {
+        let manifest = folder.appendingPathComponent(typedAPI ? "objects-api.list" : "objects.list")
+        if let text = try? String(contentsOf: manifest, encoding: .utf8) {
+            let files = text.split(separator: "\n").map { URL(fileURLWithPath: String($0)) }
+            if !files.isEmpty, files.allSatisfy(BuildCache.exists) { return Objects(files: files, compiled: 0) }
+        }
+        let objects = try await lowerAndCompile(module, options: options, folder: folder, typedAPI: typedAPI)
+        try BuildCache.write(objects.files.map(\.path).joined(separator: "\n"), to: manifest)
+        return objects
+    }
+
+    private func lowerAndCompile(_ module: ValidatedModule, options: LoweringOptions, folder: URL,
+                                 typedAPI: Bool) async throws -> Objects
     {
         var options = options
         options.largeFunctionSize = largeFunctions?.size
