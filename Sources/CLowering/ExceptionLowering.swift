@@ -22,12 +22,13 @@ struct CatchClause {
 /// back. Nothing else is spilled, and code outside try bodies is unchanged.
 ///
 /// That costs the C compiler, for each jump buffer, work with every call and every value
-/// live across it (gcc took 22 GB on one yosys function with 1,512). A function with more
+/// live across it (gcc took 22 GB on a yosys function with 1,512 of them). A function with more
 /// than `jumpBufferLimit` such tries instead gets one jump buffer `hf`, set by a single
 /// `_setjmp` (at `J_`, reached from each outermost such try and back through `r_`): each
 /// call that may throw first notes its try in `tf_`, the landing `D_` goes to that try's
-/// code, and every variable of the function is volatile, so none can be stale after the
-/// jump. Such functions run slower, but compile in time linear in their size.
+/// code (pushing `hf` again when a try around it is still running: the throw popped it),
+/// and every variable of the function is volatile, so none can be stale after the jump.
+/// Such functions run slower, but compile in time linear in their size.
 extension FunctionLowering {
     static let jumpBufferLimit = 16
 
@@ -46,7 +47,7 @@ extension FunctionLowering {
     var activeTries: [Int] { frames.indices.filter { frames[$0].handler != nil } }
 
     /// Opens the innermost frame's try body. Its jump buffer, if it needs one, is set in
-    /// a line filled when the body ends (see `endTryBody`).
+    /// a line filled once the function is lowered (see `finishTries`).
     mutating func startHandler() {
         let handler = activeTries.count
         handlerCount = max(handlerCount, handler + 1)
@@ -75,7 +76,7 @@ extension FunctionLowering {
     }
 
     /// Before a call that may throw: inside a try body, the body needs its jump buffer,
-    /// and a line here saves the locals it assigns (see `fillThrowSites`).
+    /// and a line here saves the locals it assigns (see `finishTries`).
     mutating func throwSite() {
         guard let innermost = activeTries.last else { return }
         frames[innermost].needsJump = true
@@ -313,8 +314,11 @@ extension FunctionLowering {
         }
         for (line, label) in throwSites { body[line] = "    tf_ = \(label);\n" }
         body.append("J_:;\n    if (_setjmp(hf.jump)) goto D_;\n    switch (r_) {\(returns) }\n")
-        body.append("D_:;\n    x_ = wk_caught;\n    switch (tf_) {" + jumpTries.map { " case \($0): goto H\($0);" }.joined() + " }\n"
-            + "    __builtin_unreachable();\n")
+        let landings = jumpTries.map { label in
+            let inside = triesAround[label]!.contains(where: jumping.contains)
+            return " case \(label): \(inside ? "wk_handlers = &hf; " : "")goto H\(label);"
+        }
+        body.append("D_:;\n    x_ = wk_caught;\n    switch (tf_) {" + landings.joined() + " }\n    __builtin_unreachable();\n")
         scopes += 6
         gotos += jumpTries.count
     }
