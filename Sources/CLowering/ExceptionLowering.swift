@@ -43,9 +43,6 @@ extension FunctionLowering {
         return clauses
     }
 
-    /// Frames whose try body is running, innermost last.
-    var activeTries: [Int] { frames.indices.filter { frames[$0].handler != nil } }
-
     /// Opens the innermost frame's try body. Its jump buffer, if it needs one, is set in
     /// a line filled once the function is lowered (see `finishTries`).
     mutating func startHandler() {
@@ -56,6 +53,7 @@ extension FunctionLowering {
         let label = frames[top].label
         triesAround[label] = activeTries.map { frames[$0].label }
         frames[top].handler = handler
+        activeTries.append(top)
         handlerOf[label] = handler
         emit("h\(handler).previous = wk_handlers;")
         tryEntries[label] = body.count
@@ -66,8 +64,8 @@ extension FunctionLowering {
     /// own included: its label is after its body). A body without a jump buffer pushed
     /// nothing, and its `previous` is the list as it is.
     func leaveHandlers(from target: Int) -> String {
-        guard let outermost = frames[target...].first(where: { $0.handler != nil }) else { return "" }
-        return "wk_handlers = h\(outermost.handler!).previous; "
+        guard let outermost = activeTries.first(where: { $0 >= target }) else { return "" }
+        return "wk_handlers = h\(frames[outermost].handler!).previous; "
     }
 
     /// A local.set or local.tee: the try bodies running now assign `local`.
@@ -110,6 +108,7 @@ extension FunctionLowering {
             savedByTry[frame.label] = frame.assigned
         }
         frames[top].handler = nil
+        activeTries.removeLast()
         markUnreachable()
     }
 

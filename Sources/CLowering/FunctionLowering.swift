@@ -73,6 +73,9 @@ struct FunctionLowering {
     /// try bodies (filled at the end with the saves of the locals those bodies assign,
     /// which is known only then), and each finished try's assigned locals by label.
     var handlerCount = 0, exceptionVariables = 0
+    /// Frames whose try body is running, innermost last: branches, returns and local.set
+    /// read it, so functions without tries pay nothing.
+    var activeTries: [Int] = []
     var catchesExceptions = false
     var throwSites: [(line: Int, try: Int)] = []
     /// Each try body's first line (which sets its jump buffer if a call in the body may
