@@ -21,15 +21,36 @@ public struct LoweringOptions: Sendable {
     /// Functions with more bytes of wasm code than this go into units of their own,
     /// `<prefix>-large-N.c`, which a build may compile at another optimization level.
     public var largeFunctionSize: Int?
+    /// Functions whose variables all live in memory (so many try bodies that they share
+    /// one jump buffer, see ExceptionLowering) go into units of their own,
+    /// `<prefix>-spilled-N.c`: they cost the C compiler the most, and a build spares them
+    /// the passes that cannot help them.
+    public var separateSpilledFunctions: Bool
 
     public init(prefix: String, boundsChecks: BoundsChecks = .guardPages, unitSize: Int = 192 * 1024, minimumUnits: Int = 8,
-                largeFunctionSize: Int? = nil)
+                largeFunctionSize: Int? = nil, separateSpilledFunctions: Bool = true)
     {
         self.prefix = prefix
         self.boundsChecks = boundsChecks
         self.unitSize = unitSize
         self.minimumUnits = minimumUnits
         self.largeFunctionSize = largeFunctionSize
+        self.separateSpilledFunctions = separateSpilledFunctions
+    }
+}
+
+/// Which translation units a function's body goes into, by what compiling it is worth:
+/// `<prefix>-<kind>-N.c`.
+public enum UnitKind: String, Sendable, CaseIterable {
+    case functions = "funcs"
+    /// Past `LoweringOptions.largeFunctionSize`.
+    case large
+    /// Every variable volatile (`LoweringOptions.separateSpilledFunctions`).
+    case spilled
+
+    /// The kind of a generated unit, from its file name.
+    public init(unitName name: String) {
+        self = Self.allCases.first { $0 != .functions && name.contains("-\($0.rawValue)-") } ?? .functions
     }
 }
 

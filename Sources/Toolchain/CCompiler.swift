@@ -37,6 +37,11 @@ public struct CCompiler: Sendable, Hashable {
 
     private static let found = Mutex<[[String]: CCompiler]>([:])
 
+    /// Whether this is GCC (by its `--version` text), which takes GCC's own `-f` flags.
+    public var isGCC: Bool {
+        identity.contains("Free Software Foundation") && !identity.contains("clang")
+    }
+
     /// Splits `$CC` or `$CFLAGS` on whitespace (no shell quoting, like make's default use).
     public static func splitFlags(_ text: String) -> [String] {
         text.split(whereSeparator: \.isWhitespace).map(String.init)

@@ -24,12 +24,23 @@ struct EmitC: ParsableCommand {
 
     @OptionGroup var lowering: LoweringArguments
 
+    @Option(help: ArgumentHelp(
+        "Put functions of more than this many bytes of wasm code into units of their own, <name>-large-N.c, to compile at a lower level (as build --large-functions-O does).",
+        valueName: "bytes"))
+    var largeFunctionSize: Int?
+
+    func validate() throws {
+        if let largeFunctionSize, largeFunctionSize < 1 { throw ValidationError("--large-function-size must be at least 1") }
+    }
+
     func run() throws {
         let module = try ModuleInput.validated(file)
         let folder = URL(fileURLWithPath: output, isDirectory: true)
         let files: [(name: String, contents: String)]
         do {
-            files = try (Builder.lower(module, options: lowering.options(for: file)) + Builder.runtimePublicFiles())
+            var options = lowering.options(for: file)
+            options.largeFunctionSize = largeFunctionSize
+            files = try (Builder.lower(module, options: options) + Builder.runtimePublicFiles())
                 .map { ($0.name, $0.contents) }
         } catch {
             printError("\(file): \(error)")

@@ -89,6 +89,31 @@ import Testing
         #expect(try module.run().output == "\(value &+ 1)\n")
     }
 
+    /// A function with more try bodies around calls that may throw than get a jump buffer
+    /// each keeps all its variables in memory and goes into a `-spilled-` unit (a build
+    /// compiles those without some passes); locals set in a body before a throw survive it.
+    @Test func functionsWithManyTriesGetSpilledUnits() throws {
+        let round = """
+            (local.set $caught (i32.add (local.get $caught) (block $h (result i32)
+              (try_table (catch $e $h)
+                (local.set $sum (i32.add (local.get $sum) (call $thrower (i32.const 0))))
+                (local.set $sum (i32.add (local.get $sum) (call $thrower (local.get 0)))))
+              (i32.const 0))))
+            """
+        let module = try CompiledModule(wat: """
+            (module
+              (tag $e (param i32))
+              (func $thrower (param i32) (result i32)
+                (if (local.get 0) (then (throw $e (local.get 0))))
+                (i32.const 1))
+              (func (export "run") (param i32) (result i32) (local $sum i32) (local $caught i32)
+                \(String(repeating: round, count: 17))
+                (i32.add (local.get $sum) (local.get $caught))))
+            """, main: Self.calls([("run", 0), ("run", 5)]))
+        #expect(module.fileNames.filter { $0.hasPrefix("m-spilled-") } == ["m-spilled-0.c"])
+        #expect(try module.run().output == "34\n102\n")
+    }
+
     /// Constants and local.get are used where they are consumed rather than copied: a
     /// value read from a local must keep what the local held then, across later writes
     /// to it and where control flow joins.

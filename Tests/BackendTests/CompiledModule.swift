@@ -16,7 +16,7 @@ struct CompiledModule {
 
     /// `main` is C that uses `wk_module_m` (the module's entry point) and prints what it checks.
     init(wat: String, main: String, boundsChecks: BoundsChecks = .guardPages, largeFunctionSize: Int? = nil) throws {
-        let bytes = try wat2wasm(wat, features: [.referenceTypes], options: EncodeOptions(nameSection: true))
+        let bytes = try wat2wasm(wat, features: [.referenceTypes, .exceptionHandling], options: EncodeOptions(nameSection: true))
         let validated = try decodeAndValidate(bytes)
         let files = try CLowering.lower(validated, options: LoweringOptions(prefix: "m", boundsChecks: boundsChecks,
                                                                             largeFunctionSize: largeFunctionSize))
