@@ -674,8 +674,16 @@ const char *wk_trap_text(wk_trap_code code);
 /* Where the calling thread's last trap was raised (a code address), or NULL: give it
  * to a module's `function_at` to name the trapping function. */
 const void *wk_trap_address(void);
-#if defined(__GNUC__)
+/* `leaf`: a trap leaves through the runtime's own jump buffer, never into the caller's
+ * unit, so a function that sets a jump buffer (a try body) gets no abnormal edge from
+ * each of its trap sites to it: less for the compiler to analyse, and no false
+ * "used uninitialized" on paths that cannot happen. */
+#if defined(__GNUC__) && defined(__has_attribute)
+#if __has_attribute(leaf)
+__attribute__((noreturn, cold, leaf))
+#else
 __attribute__((noreturn, cold))
+#endif
 #endif
 void wk_trap(wk_trap_code code);
 #if defined(__GNUC__)
