@@ -265,7 +265,7 @@ extension FunctionLowering {
     func exceptionDeclarations(locals: [ValueType]) -> String {
         var text = ""
         if handlerCount > 0 {
-            text += "    WK_UNUSED \(spillsEverything ? "volatile " : "")wk_handler " + (0..<handlerCount).map { "h\($0)" }.joined(separator: ", ") + ";\n"
+            text += "    WK_UNUSED " + declaration("wk_handler", (0..<handlerCount).map { "h\($0)" }) + "\n"
         }
         if spillsEverything { text += "    wk_handler hf;\n    int r_;\n    volatile int tf_ = 0;\n" }
         if catchesExceptions { text += "    WK_UNUSED wk_exception *x_;\n" }

@@ -49,7 +49,6 @@ final class FunctionValidator {
     var functionIndex = 0
     var tailCalls = FunctionInfo.TailCalls.none
     var hasTry = false, throwsItself = false
-    var loops = 0
     var callees: Set<UInt32> = []
     static let slotBits: [UInt8] = {
         var bits = [UInt8](repeating: 0, count: 256)
@@ -325,7 +324,6 @@ final class FunctionValidator {
         tailCalls = .none
         hasTry = false
         throwsItself = false
-        loops = 0
         callees.removeAll(keepingCapacity: true)
         guard typeIndex < module.types.count else { throw error("unknown type \(typeIndex)") }
 
@@ -349,8 +347,7 @@ final class FunctionValidator {
             throw error("section size mismatch: operators after the end of the function")
         }
         return FunctionInfo(maxStackHeight: maxHeight, slotTypes: Array(UnsafeBufferPointer(start: slotMasks, count: maxHeight)),
-                            tailCalls: tailCalls, hasTry: hasTry, throwsItself: throwsItself, callees: callees.sorted(),
-                            loops: loops)
+                            tailCalls: tailCalls, hasTry: hasTry, throwsItself: throwsItself, callees: callees.sorted())
     }
 
     func validateInstructions() throws(WasmError) {
@@ -366,7 +363,6 @@ final class FunctionValidator {
                 break
             case 0x02, 0x03, 0x06:  // block, loop, try
                 if opcode == 0x06 { hasTry = true }
-                if opcode == 0x03 { loops += 1 }
                 let (params, paramCount, results, resultCount) = try blockType()
                 try pop(params, count: paramCount)
                 let kind: FrameKind = opcode == 0x02 ? .block : opcode == 0x03 ? .loop : .try

@@ -15,8 +15,6 @@ public struct FunctionInfo: Sendable {
     public var hasTry = false
     public var throwsItself = false
     public var callees: [UInt32] = []
-    /// How many `loop`s the body has (lowering uses it to guess which code is hot).
-    public var loops = 0
 
     public enum TailCalls: Sendable {
         case none
