@@ -21,10 +21,9 @@ public struct LoweringOptions: Sendable {
     /// Functions with more bytes of wasm code than this go into units of their own,
     /// `<prefix>-large-N.c`, which a build may compile at another optimization level.
     public var largeFunctionSize: Int?
-    /// Functions whose variables all live in memory (so many try bodies that they share
-    /// one jump buffer, see ExceptionLowering) go into units of their own,
-    /// `<prefix>-spilled-N.c`: they cost the C compiler the most, and a build spares them
-    /// the passes that cannot help them.
+    /// Functions with so many try bodies that they share one jump buffer, keeping locals
+    /// in memory (see ExceptionLowering), go into units of their own, `<prefix>-spilled-N.c`:
+    /// they cost the C compiler the most, and a build may compile them differently.
     public var separateSpilledFunctions: Bool
 
     public init(prefix: String, boundsChecks: BoundsChecks = .guardPages, unitSize: Int = 192 * 1024, minimumUnits: Int = 8,
@@ -45,7 +44,7 @@ public enum UnitKind: String, Sendable, CaseIterable {
     case functions = "funcs"
     /// Past `LoweringOptions.largeFunctionSize`.
     case large
-    /// Every variable volatile (`LoweringOptions.separateSpilledFunctions`).
+    /// One jump buffer for many tries, locals kept in memory (`LoweringOptions.separateSpilledFunctions`).
     case spilled
 
     /// The kind of a generated unit, from its file name.

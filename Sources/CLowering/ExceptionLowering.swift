@@ -18,17 +18,21 @@ struct CatchClause {
 /// pushes `hN` on the thread's handler list (N is how many try bodies of the function
 /// enclose it). A jump buffer restores registers as they were at the try's start, so a
 /// local the body assigns may hold an older value after the jump: before each such call,
-/// the locals the body assigns are copied to volatile `vN`, and the landing copies them
-/// back. Nothing else is spilled, and code outside try bodies is unchanged.
+/// the locals the body assigns and code after the landing may read (`keptAcrossLanding`)
+/// are copied to volatile `vN`, and the landing copies them back. Nothing else is
+/// spilled, and code outside try bodies is unchanged.
 ///
 /// That costs the C compiler, for each jump buffer, work with every call and every value
 /// live across it (gcc took 22 GB on a yosys function with 1,512 of them). A function with more
 /// than `jumpBufferLimit` such tries instead gets one jump buffer `hf`, set by a single
-/// `_setjmp` (at `J_`, reached from each outermost such try and back through `r_`): each
-/// call that may throw first notes its try in `tf_`, the landing `D_` goes to that try's
-/// code (pushing `hf` again when a try around it is still running: the throw popped it),
-/// and every variable of the function is volatile, so none can be stale after the jump.
-/// Such functions run slower, but compile in time linear in their size.
+/// `_setjmp` call (at `J_`, reached from the start of each such try and back through `r_`):
+/// each call that may throw first notes its try in `tf_`, and the landing `D_` goes to that
+/// try's code (pushing `hf` again when a try around it is still running: the throw popped
+/// it). The locals that tries would copy are volatile instead (copies before every call
+/// would grow with calls times locals): the buffer is set again at the start of every such
+/// try, so nothing else can change between the last `_setjmp` and a throw landing in the
+/// try it noted — locals the body does not assign kept their values, and stack slots
+/// above the try's base are dropped by the landing.
 extension FunctionLowering {
     static let jumpBufferLimit = 16
 
@@ -53,6 +57,7 @@ extension FunctionLowering {
         let label = frames[top].label
         triesAround[label] = activeTries.map { frames[$0].label }
         frames[top].handler = handler
+        frames[top].inLoop = frames.contains { $0.kind == .loop }
         activeTries.append(top)
         handlerOf[label] = handler
         emit("h\(handler).previous = wk_handlers;")
@@ -71,6 +76,21 @@ extension FunctionLowering {
     /// A local.set or local.tee: the try bodies running now assign `local`.
     mutating func assign(_ local: Int) {
         for k in activeTries { frames[k].assigned.insert(local) }
+    }
+
+    /// A local.get, counted for the function and the try bodies running now.
+    mutating func read(_ local: Int) {
+        localReads[local] += 1
+        for k in activeTries { frames[k].reads[local, default: 0] += 1 }
+    }
+
+    /// The locals a try body assigns that code may read after a throw lands in the try:
+    /// read outside the body, or anywhere when a loop around may run the body again.
+    func keptAcrossLanding(_ body: Frame) -> Set<Int> {
+        body.assigned.filter { local in
+            let total = Int(localReads[local])
+            return body.inLoop ? total > 0 : total > body.reads[local, default: 0]
+        }
     }
 
     /// Before a call that may throw: inside a try body, the body needs its jump buffer,
@@ -105,7 +125,7 @@ extension FunctionLowering {
         }
         if frame.needsJump {
             jumpTries.append(frame.label)
-            savedByTry[frame.label] = frame.assigned
+            finishedJumpTries[frame.label] = frame
         }
         frames[top].handler = nil
         activeTries.removeLast()
@@ -267,12 +287,12 @@ extension FunctionLowering {
         if handlerCount > 0 {
             text += "    WK_UNUSED " + declaration("wk_handler", (0..<handlerCount).map { "h\($0)" }) + "\n"
         }
-        if spillsEverything { text += "    wk_handler hf;\n    int r_;\n    volatile int tf_ = 0;\n" }
+        if sharesJumpBuffer { text += "    wk_handler hf;\n    int r_;\n    volatile int tf_ = 0;\n" }
         if catchesExceptions { text += "    WK_UNUSED wk_exception *x_;\n" }
         if exceptionVariables > 0 {
             text += "    WK_UNUSED " + declaration("wk_exception *", (0..<exceptionVariables).map { "x\($0) = NULL" }) + "\n"
         }
-        guard !spillsEverything else { return text }
+        guard !sharesJumpBuffer else { return text }
         // Zeroed, though only read after a save: the C compiler cannot know that.
         for local in savedByTry.values.reduce(into: Set<Int>(), { $0.formUnion($1) }).sorted() {
             let type = locals[local].cType
@@ -288,8 +308,10 @@ extension FunctionLowering {
     /// buffer and the note of the try).
     mutating func finishTries() {
         guard !jumpTries.isEmpty else { return }
-        spillsEverything = jumpTries.count > Self.jumpBufferLimit
-        if spillsEverything { return finishTriesWithOneJumpBuffer() }
+        // Reads after a try are known only now.
+        for (label, frame) in finishedJumpTries { savedByTry[label] = keptAcrossLanding(frame) }
+        sharesJumpBuffer = jumpTries.count > Self.jumpBufferLimit
+        if sharesJumpBuffer { return finishTriesWithOneJumpBuffer() }
         for label in jumpTries {
             let handler = handlerOf[label]!
             let reloads = savedByTry[label]!.sorted().map { "l\($0) = v\($0); " }.joined()
@@ -306,10 +328,14 @@ extension FunctionLowering {
     private mutating func finishTriesWithOneJumpBuffer() {
         let jumping = Set(jumpTries)
         var returns = ""
-        for label in jumpTries where !triesAround[label]!.contains(where: jumping.contains) {
-            body[tryEntries[label]!] = "    r_ = \(label); goto J_;\nR\(label):;\n    hf.previous = wk_handlers; wk_handlers = &hf;\n"
+        for label in jumpTries {
+            // Inside another such try, `hf` is on the handler list already.
+            let outermost = !triesAround[label]!.contains(where: jumping.contains)
+            body[tryEntries[label]!] = "    r_ = \(label); goto J_;\nR\(label):;\n"
+                + (outermost ? "    hf.previous = wk_handlers; wk_handlers = &hf;\n" : "")
             returns += " case \(label): goto R\(label);"
             gotos += 2
+            volatileLocals.formUnion(savedByTry[label]!)
         }
         for (line, label) in throwSites { body[line] = "    tf_ = \(label);\n" }
         body.append("J_:;\n    if (_setjmp(hf.jump)) goto D_;\n    switch (r_) {\(returns) }\n")

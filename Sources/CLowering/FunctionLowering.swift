@@ -70,8 +70,8 @@ struct FunctionLowering {
     var restarts = false
     /// Exceptions (see ExceptionLowering): how many `hN` handlers and `xN` exception
     /// variables are declared, whether `x_` is, the lines before calls and throws inside
-    /// try bodies (filled at the end with the saves of the locals those bodies assign,
-    /// which is known only then), and each finished try's assigned locals by label.
+    /// try bodies (filled at the end with the saves of the locals those bodies assign and
+    /// code after a landing may read, which is known only then), and those locals by label.
     var handlerCount = 0, exceptionVariables = 0
     /// Frames whose try body is running, innermost last: branches, returns and local.set
     /// read it, so functions without tries pay nothing.
@@ -82,11 +82,16 @@ struct FunctionLowering {
     /// throw), its `hN`, and the tries around it when it starts, by label.
     var tryEntries: [Int: Int] = [:], handlerOf: [Int: Int] = [:], triesAround: [Int: [Int]] = [:]
     /// The tries whose bodies need a jump buffer, in order, and whether there are so many
-    /// that the function has one jump buffer for all of them, all its variables volatile
-    /// (see ExceptionLowering).
+    /// that the function has one jump buffer for all of them, with the locals their bodies
+    /// assign volatile (see ExceptionLowering).
     var jumpTries: [Int] = []
-    var spillsEverything = false
+    var sharesJumpBuffer = false
+    var volatileLocals: Set<Int> = []
     var savedByTry: [Int: Set<Int>] = [:]
+    /// How often the function reads each local, and by label each try body needing a jump
+    /// buffer as it ended (what lands there must keep its assigned locals read after it).
+    var localReads: [Int32] = []
+    var finishedJumpTries: [Int: Frame] = [:]
 
     struct Frame {
         enum Kind { case function, block, loop, `if`, `else`, tryTable, legacyTry, legacyCatch }
@@ -107,8 +112,11 @@ struct FunctionLowering {
         /// Whether a call in the try body (not in a try inside it) may throw: the body
         /// then needs its jump buffer.
         var needsJump = false
-        /// The locals a try body assigns.
+        /// The locals a try body assigns, and how often it reads each local.
         var assigned: Set<Int> = []
+        var reads: [Int: Int] = [:]
+        /// Whether a loop is around the try (after a throw, its body may run again).
+        var inLoop = false
         /// A try_table's catch clauses.
         var clauses: [CatchClause] = []
         /// A legacy try's catch blocks: the tag (nil for catch_all) and the block's label.
@@ -144,6 +152,7 @@ struct FunctionLowering {
         let bodyInfo = module.codes[definedIndex]
         var locals = type.params
         for run in bodyInfo.locals { locals += Array(repeating: run.type, count: Int(run.count)) }
+        localReads = Array(repeating: 0, count: locals.count)
 
         frames = [Frame(kind: .function, label: newLabel(), params: [], results: type.results, base: 0)]
         do {
@@ -164,13 +173,13 @@ struct FunctionLowering {
             text = "WK_FUNCTION void \(names.tailEntry(index))(void *instance_, WK_UNUSED wk_tail_state *t_) {\n"
         } else {
             text = "WK_FUNCTION \(names.returnType(type.results)) \(names.function(index))(void *instance_"
-            for (n, param) in type.params.enumerated() { text += ", WK_UNUSED \(declaration(param.cType, "l\(n)"))" }
+            for (n, param) in type.params.enumerated() { text += ", WK_UNUSED \(localDeclaration(n, param.cType))" }
             text += ") {\n"
         }
         text += "    WK_UNUSED \(names.instanceType) *const inst = instance_;\n"
         if trampolined {
             for n in usedLocals.sorted() where n < type.params.count {
-                text += "    WK_UNUSED \(declaration(locals[n].cType, "l\(n)")) = t_->values[\(n)].\(locals[n].valueField);\n"
+                text += "    WK_UNUSED \(localDeclaration(n, locals[n].cType)) = t_->values[\(n)].\(locals[n].valueField);\n"
             }
         }
         // Locals, then stack slots, one declaration per C type. A value may be computed
@@ -179,24 +188,28 @@ struct FunctionLowering {
         // grow with the declared count (50,000 a function), not with the wasm's size.
         // A function that restarts itself zeroes them after `T_` instead.
         let ownLocals = usedLocals.sorted().filter { $0 >= type.params.count }
-        var localsByType: [(String, [String])] = []
+        var localsByType: [(cType: String, volatile: Bool, declarators: [String])] = []
         for n in ownLocals {
             let declarator = restarts ? "l\(n)" : "l\(n) = \(zero(locals[n]))"
-            if let k = localsByType.firstIndex(where: { $0.0 == locals[n].cType }) {
-                localsByType[k].1.append(declarator)
+            let cType = locals[n].cType, volatile = volatileLocals.contains(n)
+            if let k = localsByType.firstIndex(where: { $0.cType == cType && $0.volatile == volatile }) {
+                localsByType[k].declarators.append(declarator)
             } else {
-                localsByType.append((locals[n].cType, [declarator]))
+                localsByType.append((cType, volatile, [declarator]))
             }
         }
-        var slotsByType: [(String, [String])] = []
+        var slotsByType: [(cType: String, volatile: Bool, declarators: [String])] = []
         let references = ValueType.funcref.slotBit | ValueType.externref.slotBit | ValueType.exnref.slotBit
         for (type, bits) in [(ValueType.i32, ValueType.i32.slotBit), (.i64, ValueType.i64.slotBit), (.f32, ValueType.f32.slotBit),
                              (.f64, ValueType.f64.slotBit), (.v128, ValueType.v128.slotBit), (.funcref, references)] {
-            let names = slotTypes.indices.filter { slotTypes[$0] & bits != 0 }.map { "s\($0)\(type.slotSuffix)" }
-            if !names.isEmpty { slotsByType.append((type.cType, names)) }
+            // A shared jump buffer's dispatch (`J_`) reaches every try's start from every
+            // call, as far as the C compiler knows, so it would see slots read unset.
+            let initializer = sharesJumpBuffer ? " = \(zero(type))" : ""
+            let names = slotTypes.indices.filter { slotTypes[$0] & bits != 0 }.map { "s\($0)\(type.slotSuffix)\(initializer)" }
+            if !names.isEmpty { slotsByType.append((type.cType, false, names)) }
         }
-        for (cType, declarators) in localsByType + slotsByType {
-            text += "    WK_UNUSED \(declaration(cType, declarators))\n"
+        for (cType, volatile, declarators) in localsByType + slotsByType {
+            text += "    WK_UNUSED \(declaration(cType, declarators, volatile: volatile))\n"
         }
         if callsThroughPointer { text += "    const wk_func *f_;\n" }
         text += exceptionDeclarations(locals: locals)
@@ -229,17 +242,17 @@ struct FunctionLowering {
         return text + "}\n\n"
     }
 
-    /// `TYPE NAME` for a variable (`volatile` when the function spills everything).
-    func declaration(_ cType: String, _ name: String) -> String {
-        String(declaration(cType, [name]).dropLast())
+    /// `TYPE lN` for local N (volatile when a shared jump buffer needs it so).
+    func localDeclaration(_ local: Int, _ cType: String) -> String {
+        String(declaration(cType, ["l\(local)"], volatile: volatileLocals.contains(local)).dropLast())
     }
 
     /// One declaration of several variables of a C type, with their initializers.
-    func declaration(_ cType: String, _ declarators: [String]) -> String {
+    func declaration(_ cType: String, _ declarators: [String], volatile: Bool = false) -> String {
         guard cType.hasSuffix("*") else {
-            return (spillsEverything ? "volatile " : "") + "\(cType) \(declarators.joined(separator: ", "));"
+            return (volatile ? "volatile " : "") + "\(cType) \(declarators.joined(separator: ", "));"
         }
-        let star = spillsEverything ? "*volatile " : "*"
+        let star = volatile ? "*volatile " : "*"
         return "\(cType.dropLast())\(star)\(declarators.joined(separator: ", \(star)"));"
     }
 
@@ -596,6 +609,7 @@ struct FunctionLowering {
             case 0x20:
                 let local = Int(try reader.readU32())
                 usedLocals.insert(local)
+                read(local)
                 pushPending(locals[local], "l\(local)")
             case 0x21:
                 let local = Int(try reader.readU32())

@@ -41,8 +41,7 @@ import Glibc
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("wasmkiln-sanitized-\(UUID())")
         defer { try? FileManager.default.removeItem(at: cache) }
         let sanitize = "-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-        var environment = ProcessInfo.processInfo.environment
-        environment.merge([
+        let environment = [
             Self.childVariable: "1",
             "LD_PRELOAD": "\(asan) \(ubsan)",
             // Guard pages fault on purpose: our handler takes those faults, not ASan's.
@@ -52,25 +51,13 @@ import Glibc
             "CFLAGS": sanitize, "LDFLAGS": sanitize,
             "CONFORMANCE_LEVELS": OptimizationLevel.default.rawValue,
             "WASMKILN_CACHE": cache.path,
-        ]) { $1 }
+        ]
 
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        let log = cache.appendingPathExtension("log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["--testing-library", "swift-testing", "--filter", "specTestSuite|WASIFixtureTests"]
-        process.environment = environment
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        let output = try String(contentsOf: log, encoding: .utf8)
-        let tail = output.split(separator: "\n", omittingEmptySubsequences: false).suffix(60).joined(separator: "\n")
+        let (passed, output) = try TestChild.run(filter: "specTestSuite|WASIFixtureTests", environment: environment,
+                                                 log: "wasmkiln-sanitized")
+        let tail = TestChild.tail(output)
         print("sanitizer job (\(sanitize)):\n\(tail)")
-        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "the sanitized run failed:\n\(tail)")
+        #expect(passed, "the sanitized run failed:\n\(tail)")
         for report in ["runtime error:", "ERROR: AddressSanitizer", "ERROR: UndefinedBehaviorSanitizer"] {
             #expect(!output.contains(report), "a sanitizer reported: \(report)")
         }

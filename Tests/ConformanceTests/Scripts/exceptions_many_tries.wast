@@ -1,5 +1,5 @@
 ;; A function with more try bodies needing a jump buffer than ExceptionLowering's
-;; jumpBufferLimit (16): it gets one jump buffer for all of them, every variable volatile.
+;; jumpBufferLimit (16): it gets one jump buffer for all of them.
 ;; Sequential and nested tries; a local assigned in each try body must keep its value.
 (module
   (tag $e (param i32))
