@@ -284,10 +284,13 @@ extension FunctionLowering {
     /// Declarations of the handlers, exception variables and saved locals.
     func exceptionDeclarations(locals: [ValueType]) -> String {
         var text = ""
+        // With a shared jump buffer the C compiler sees every try's start reached from
+        // every call (through `J_`), before the handlers it reads are set: they are
+        // volatile and `r_` zeroed, which costs little and keeps its warnings quiet.
         if handlerCount > 0 {
-            text += "    WK_UNUSED " + declaration("wk_handler", (0..<handlerCount).map { "h\($0)" }) + "\n"
+            text += "    WK_UNUSED " + declaration("wk_handler", (0..<handlerCount).map { "h\($0)" }, volatile: sharesJumpBuffer) + "\n"
         }
-        if sharesJumpBuffer { text += "    wk_handler hf;\n    int r_;\n    volatile int tf_ = 0;\n" }
+        if sharesJumpBuffer { text += "    wk_handler hf;\n    int r_ = 0;\n    volatile int tf_ = 0;\n" }
         if catchesExceptions { text += "    WK_UNUSED wk_exception *x_;\n" }
         if exceptionVariables > 0 {
             text += "    WK_UNUSED " + declaration("wk_exception *", (0..<exceptionVariables).map { "x\($0) = NULL" }) + "\n"

@@ -202,8 +202,7 @@ struct FunctionLowering {
         let references = ValueType.funcref.slotBit | ValueType.externref.slotBit | ValueType.exnref.slotBit
         for (type, bits) in [(ValueType.i32, ValueType.i32.slotBit), (.i64, ValueType.i64.slotBit), (.f32, ValueType.f32.slotBit),
                              (.f64, ValueType.f64.slotBit), (.v128, ValueType.v128.slotBit), (.funcref, references)] {
-            // A shared jump buffer's dispatch (`J_`) reaches every try's start from every
-            // call, as far as the C compiler knows, so it would see slots read unset.
+            // Zeroed with a shared jump buffer, as its handlers are (see exceptionDeclarations).
             let initializer = sharesJumpBuffer ? " = \(zero(type))" : ""
             let names = slotTypes.indices.filter { slotTypes[$0] & bits != 0 }.map { "s\($0)\(type.slotSuffix)\(initializer)" }
             if !names.isEmpty { slotsByType.append((type.cType, false, names)) }
