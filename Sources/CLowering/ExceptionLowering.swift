@@ -297,7 +297,7 @@ extension FunctionLowering {
         }
         guard !sharesJumpBuffer else { return text }
         // Zeroed, though only read after a save: the C compiler cannot know that.
-        for local in savedByTry.values.reduce(into: Set<Int>(), { $0.formUnion($1) }).sorted() {
+        for local in keptLocals.sorted() {
             let type = locals[local].cType
             let declaration = type.hasSuffix("*") ? "\(type)volatile v\(local)" : "volatile \(type) v\(local)"
             text += "    WK_UNUSED \(declaration) = \(zero(locals[local]));\n"
@@ -313,6 +313,7 @@ extension FunctionLowering {
         guard !jumpTries.isEmpty else { return }
         // Reads after a try are known only now.
         for (label, frame) in finishedJumpTries { savedByTry[label] = keptAcrossLanding(frame) }
+        keptLocals = savedByTry.values.reduce(into: []) { $0.formUnion($1) }
         sharesJumpBuffer = jumpTries.count > Self.jumpBufferLimit
         if sharesJumpBuffer { return finishTriesWithOneJumpBuffer() }
         for label in jumpTries {
@@ -338,7 +339,6 @@ extension FunctionLowering {
                 + (outermost ? "    hf.previous = wk_handlers; wk_handlers = &hf;\n" : "")
             returns += " case \(label): goto R\(label);"
             gotos += 2
-            volatileLocals.formUnion(savedByTry[label]!)
         }
         for (line, label) in throwSites { body[line] = "    tf_ = \(label);\n" }
         body.append("J_:;\n    if (_setjmp(hf.jump)) goto D_;\n    switch (r_) {\(returns) }\n")

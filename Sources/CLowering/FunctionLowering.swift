@@ -86,8 +86,11 @@ struct FunctionLowering {
     /// assign volatile (see ExceptionLowering).
     var jumpTries: [Int] = []
     var sharesJumpBuffer = false
-    var volatileLocals: Set<Int> = []
+    /// By label, the locals each of those tries keeps across its landing, and all of them:
+    /// copied to volatile `vN` with a buffer per try, volatile themselves with a shared one.
     var savedByTry: [Int: Set<Int>] = [:]
+    var keptLocals: Set<Int> = []
+    var volatileLocals: Set<Int> { sharesJumpBuffer ? keptLocals : [] }
     /// How often the function reads each local, and by label each try body needing a jump
     /// buffer as it ended (what lands there must keep its assigned locals read after it).
     var localReads: [Int32] = []

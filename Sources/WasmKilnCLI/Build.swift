@@ -149,7 +149,7 @@ struct CompilerArguments: ParsableArguments {
     var largeFunctionSize = 16384
 
     @Option(name: .customLong("spilled-functions-O"), help: ArgumentHelp(
-        "Compile functions with so many try bodies that all their variables live in memory at this level instead (they cost the most to optimize; lower levels build faster and run slower).",
+        "Compile functions with so many try bodies that they share one jump buffer at this level instead (they cost the most to optimize; lower levels build faster and run slower).",
         valueName: "level"))
     var spilledFunctionsLevel: OptimizationLevel?
 

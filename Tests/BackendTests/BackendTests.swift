@@ -90,8 +90,8 @@ import Testing
     }
 
     /// A function with more try bodies around calls that may throw than get a jump buffer
-    /// each keeps all its variables in memory and goes into a `-spilled-` unit (a build
-    /// compiles those without some passes); locals set in a body before a throw survive it.
+    /// each shares one and goes into a `-spilled-` unit (a build compiles those without
+    /// some passes); locals set in a body before a throw survive it.
     @Test func functionsWithManyTriesGetSpilledUnits() throws {
         let round = """
             (local.set $caught (i32.add (local.get $caught) (block $h (result i32)
