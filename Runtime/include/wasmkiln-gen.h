@@ -8,7 +8,6 @@
 
 #include "wasmkiln.h"
 #include <math.h>
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,9 +42,6 @@
 #endif
 #pragma GCC diagnostic ignored "-Wtautological-compare"
 #pragma GCC diagnostic ignored "-Wtype-limits"
-/* Locals a try body assigns are reloaded from volatile copies after a throw lands (see
- * Exceptions below), which the warning cannot know. */
-#pragma GCC diagnostic ignored "-Wclobbered"
 #endif
 
 #define WK_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -226,25 +222,28 @@ static inline void wk_tail_run(void (*entry)(void *, wk_tail_state *), void *ins
 }
 
 /* ---- Exceptions ----
- * A try body (try_table, legacy try) whose calls may throw pushes a handler on the
- * thread's list while it runs: a jump buffer set where the try starts. A throw from
- * another function pops the innermost handler and jumps there with the exception in
- * wk_caught; the try's code picks a catch clause or throws the exception on. (A throw
- * inside the try's own function jumps to that code directly.) Leaving a try body any
- * other way pops its handler. wk_call_protected starts an empty list, so an exception
- * no handler of its call catches ends that call with WK_TRAP_EXCEPTION. Locals a try
- * body assigns are saved in volatile copies before each call in it that may throw and
- * reloaded after the jump, which restores registers as they were when the try started. */
-typedef struct wk_handler {
-    jmp_buf jump;
-    struct wk_handler *previous;
-} wk_handler;
-extern __thread wk_handler *wk_handlers;
-extern __thread wk_exception *wk_caught;
-
+ * An exception propagates by return, without jump buffers. A throw that no try of its
+ * own function catches puts the exception in wk_pending and returns (any value: no one
+ * reads it). After each call that may throw, the caller checks wk_pending: inside a try
+ * body it takes the exception and goes to the try's code, which picks a catch clause or
+ * throws the exception on; elsewhere it returns in turn. (A throw inside a try body of
+ * its own function goes to that code directly.) wk_call_protected turns an exception
+ * still pending when its call returns into WK_TRAP_EXCEPTION. The path that throws
+ * nothing costs one compare per call that may throw, and locals stay in registers. */
+extern __thread wk_exception *wk_pending
+#if defined(__GNUC__)
+    __attribute__((tls_model("initial-exec")))
+#endif
+    ;
 wk_exception *wk_exception_new(const wk_tag *tag, uint32_t count);
-/* Throws `exception` to the innermost handler (or out of the protected call). */
-__attribute__((noreturn)) void wk_throw_exception(wk_exception *exception);
+/* A call that may throw returned with an exception pending (see above). */
+#define WK_THROWN() WK_UNLIKELY(wk_pending != NULL)
+/* A try body's landing takes the pending exception. */
+static inline wk_exception *wk_take_pending(void) {
+    wk_exception *exception = wk_pending;
+    wk_pending = NULL;
+    return exception;
+}
 /* throw_ref's operand: traps on null. */
 static inline wk_exception *wk_exnref(void *exnref) {
     if (WK_UNLIKELY(!exnref)) wk_trap(WK_TRAP_NULL_REFERENCE);

@@ -237,11 +237,9 @@ typedef struct wk_exception {
 } wk_exception;
 
 /* Throws a new exception of `tag` with `count` values (the tag's parameters, which
- * the caller must match) from a host function called by Wasm code: it unwinds to the
- * innermost Wasm handler, or out of the protected call as WK_TRAP_EXCEPTION. */
-#if defined(__GNUC__)
-__attribute__((noreturn))
-#endif
+ * the caller must match) from a host function called by Wasm code. It returns: the
+ * host function then returns at once (its results are ignored), and the exception goes
+ * to the innermost Wasm handler, or out of the protected call as WK_TRAP_EXCEPTION. */
 void wk_throw(const wk_tag *tag, const wk_value *values, uint32_t count);
 /* The exception that ended the calling thread's last protected call with
  * WK_TRAP_EXCEPTION, or NULL; valid until the thread's next uncaught exception. */

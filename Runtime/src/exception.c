@@ -1,14 +1,12 @@
-/* Wasm exceptions: throwing to the innermost handler (see Exceptions in wasmkiln-gen.h),
- * and exceptions that leave a protected call. */
+/* Wasm exceptions: the pending exception (see Exceptions in wasmkiln-gen.h), thrown by
+ * the host, and exceptions that leave a protected call. */
 #include "internal.h"
 
 #include "wasmkiln-gen.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
-__thread wk_handler *wk_handlers;
-__thread wk_exception *wk_caught;
+__thread wk_exception *wk_pending;
 /* The exception that last left a protected call, kept for wk_uncaught_exception. */
 static __thread wk_exception *uncaught;
 
@@ -21,40 +19,33 @@ wk_exception *wk_exception_new(const wk_tag *tag, uint32_t count) {
     return exception;
 }
 
-void wk_throw_exception(wk_exception *exception) {
-    wk_handler *handler = wk_handlers;
-    if (!handler) {
-        /* No handler inside the current protected call: it ends with the exception. */
-        if (uncaught && uncaught != exception) wk_exception_done(uncaught);
-        uncaught = exception;
-        wkrt_thread_state.trap_address = NULL;
-        if (!wkrt_thread_state.frame) {
-            fprintf(stderr, "uncaught exception: %s\n", exception->tag->name ? exception->tag->name : "(unnamed tag)");
-            abort();
-        }
-        wkrt_unwind(WK_TRAP_EXCEPTION);
-    }
-    wk_handlers = handler->previous;
-    wk_caught = exception;
-    longjmp(handler->jump, 1);
-}
-
 void wk_throw(const wk_tag *tag, const wk_value *values, uint32_t count) {
     wk_exception *exception = wk_exception_new(tag, count);
     for (uint32_t k = 0; k < count; k++) exception->values[k] = values[k];
-    wk_throw_exception(exception);
+    /* A second throw before returning replaces the first. */
+    if (wk_pending) wk_exception_done(wk_pending);
+    wk_pending = exception;
 }
 
 const wk_exception *wk_uncaught_exception(void) {
     return uncaught;
 }
 
-WK_HIDDEN void *wkrt_handlers_enter(void) {
-    wk_handler *outer = wk_handlers;
-    wk_handlers = NULL;
-    return outer;
+WK_HIDDEN void *wkrt_exceptions_enter(void) {
+    return wk_take_pending();
 }
 
-WK_HIDDEN void wkrt_handlers_leave(void *outer) {
-    wk_handlers = outer;
+WK_HIDDEN wk_trap_code wkrt_exceptions_leave(void *outer, wk_trap_code code) {
+    wk_exception *left = wk_take_pending();
+    wk_pending = outer;
+    if (!left) return code;
+    /* A trap after a host function's wk_throw ends the call as the trap. */
+    if (code != WK_TRAP_NONE) {
+        wk_exception_done(left);
+        return code;
+    }
+    if (uncaught && uncaught != left) wk_exception_done(uncaught);
+    uncaught = left;
+    wkrt_thread_state.trap_address = NULL;
+    return WK_TRAP_EXCEPTION;
 }

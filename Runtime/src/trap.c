@@ -98,7 +98,7 @@ wk_trap_code wk_call_protected(void (*body)(void *), void *context, const char *
     if (!thread->ready) setup_thread(thread);
     if (!wk_stack_limit) set_stack_limit(thread);
 
-    void *handlers = wkrt_handlers_enter();
+    void *pending = wkrt_exceptions_enter();
     wkrt_frame frame;
     frame.previous = thread->frame;
     frame.code = WK_TRAP_NONE;
@@ -108,8 +108,7 @@ wk_trap_code wk_call_protected(void (*body)(void *), void *context, const char *
         body(context);
     }
     thread->frame = frame.previous;
-    wkrt_handlers_leave(handlers);
-    wk_trap_code code = (wk_trap_code)frame.code;
+    wk_trap_code code = wkrt_exceptions_leave(pending, (wk_trap_code)frame.code);
     if (host_message) *host_message = code == WK_TRAP_HOST ? frame.message : NULL;
     return code;
 }

@@ -21,20 +21,20 @@ public struct LoweringOptions: Sendable {
     /// Functions with more bytes of wasm code than this go into units of their own,
     /// `<prefix>-large-N.c`, which a build may compile at another optimization level.
     public var largeFunctionSize: Int?
-    /// Functions with so many try bodies that they share one jump buffer, keeping locals
-    /// in memory (see ExceptionLowering), go into units of their own, `<prefix>-spilled-N.c`:
-    /// they cost the C compiler the most, and a build may compile them differently.
-    public var separateSpilledFunctions: Bool
+    /// Whether a call to an import may throw a Wasm exception. Not in a WASI command: its
+    /// imports are the runtime's WASI functions, which never throw, so a module without
+    /// throws of its own checks for exceptions after no call (see ExceptionLowering).
+    public var importsMayThrow: Bool
 
     public init(prefix: String, boundsChecks: BoundsChecks = .guardPages, unitSize: Int = 192 * 1024, minimumUnits: Int = 8,
-                largeFunctionSize: Int? = nil, separateSpilledFunctions: Bool = true)
+                largeFunctionSize: Int? = nil, importsMayThrow: Bool = true)
     {
         self.prefix = prefix
         self.boundsChecks = boundsChecks
         self.unitSize = unitSize
         self.minimumUnits = minimumUnits
         self.largeFunctionSize = largeFunctionSize
-        self.separateSpilledFunctions = separateSpilledFunctions
+        self.importsMayThrow = importsMayThrow
     }
 }
 
@@ -44,8 +44,6 @@ public enum UnitKind: String, Sendable, CaseIterable {
     case functions = "funcs"
     /// Past `LoweringOptions.largeFunctionSize`.
     case large
-    /// One jump buffer for many tries, locals kept in memory (`LoweringOptions.separateSpilledFunctions`).
-    case spilled
 
     /// The kind of a generated unit, from its file name.
     public init(unitName name: String) {

@@ -8,34 +8,18 @@ struct CatchClause {
     var depth: Int
 }
 
-/// Exceptions, lowered with the runtime's handlers (Exceptions in wasmkiln-gen.h).
+/// Exceptions, propagated by return (Exceptions in wasmkiln-gen.h).
 ///
 /// A throw in the function's own code (`throw`, `throw_ref`, `rethrow`, `delegate`, or
-/// a handler that takes nothing) jumps straight to the code of the innermost try around
-/// it, `H<label>`, which picks the catch clause by tag and branches to its label with the
-/// exception's values. Only a try body with a call that may throw (`mayThrow`; not one
-/// inside a nested try) needs a jump buffer: it starts with `if (_setjmp(hN.jump))` and
-/// pushes `hN` on the thread's handler list (N is how many try bodies of the function
-/// enclose it). A jump buffer restores registers as they were at the try's start, so a
-/// local the body assigns may hold an older value after the jump: before each such call,
-/// the locals the body assigns and code after the landing may read (`keptAcrossLanding`)
-/// are copied to volatile `vN`, and the landing copies them back. Nothing else is
-/// spilled, and code outside try bodies is unchanged.
-///
-/// That costs the C compiler, for each jump buffer, work with every call and every value
-/// live across it (gcc took 22 GB on a yosys function with 1,512 of them). A function with more
-/// than `jumpBufferLimit` such tries instead gets one jump buffer `hf`, set by a single
-/// `_setjmp` call (at `J_`, reached from the start of each such try and back through `r_`):
-/// each call that may throw first notes its try in `tf_`, and the landing `D_` goes to that
-/// try's code (pushing `hf` again when a try around it is still running: the throw popped
-/// it). The locals that tries would copy are volatile instead (copies before every call
-/// would grow with calls times locals): the buffer is set again at the start of every such
-/// try, so nothing else can change between the last `_setjmp` and a throw landing in the
-/// try it noted — locals the body does not assign kept their values, and stack slots
-/// above the try's base are dropped by the landing.
+/// a handler that takes nothing) inside a try body jumps straight to that try's code,
+/// `H<label>`, which picks the catch clause by tag and branches to its label with the
+/// exception's values; outside any, it leaves the exception in `wk_pending` and returns.
+/// After each call that may throw (`mayThrow`), a check of `wk_pending` goes to
+/// `P<label>`, which takes the exception and goes on to `H<label>`, or returns outside
+/// try bodies. No jump buffers: the values of locals and stack slots are what they were
+/// when the call returned, so nothing is kept in memory, and code outside try bodies is
+/// unchanged but for the checks.
 extension FunctionLowering {
-    static let jumpBufferLimit = 16
-
     /// Reads a try_table's catch clauses.
     mutating func catchClauses() throws -> [CatchClause] {
         var clauses: [CatchClause] = []
@@ -47,94 +31,65 @@ extension FunctionLowering {
         return clauses
     }
 
-    /// Opens the innermost frame's try body. Its jump buffer, if it needs one, is set in
-    /// a line filled once the function is lowered (see `finishTries`).
-    mutating func startHandler() {
-        let handler = activeTries.count
-        handlerCount = max(handlerCount, handler + 1)
+    /// Opens the innermost frame's try body.
+    mutating func startTry() {
         catchesExceptions = true
-        let top = frames.count - 1
-        let label = frames[top].label
-        triesAround[label] = activeTries.map { frames[$0].label }
-        frames[top].handler = handler
-        frames[top].inLoop = frames.contains { $0.kind == .loop }
-        activeTries.append(top)
-        handlerOf[label] = handler
-        emit("h\(handler).previous = wk_handlers;")
-        tryEntries[label] = body.count
-        body.append("")
+        frames[frames.count - 1].inTryBody = true
+        activeTries.append(frames.count - 1)
     }
 
-    /// Pops the handlers of the try bodies a branch to frame `target` leaves (the target's
-    /// own included: its label is after its body). A body without a jump buffer pushed
-    /// nothing, and its `previous` is the list as it is.
-    func leaveHandlers(from target: Int) -> String {
-        guard let outermost = activeTries.first(where: { $0 >= target }) else { return "" }
-        return "wk_handlers = h\(frames[outermost].handler!).previous; "
-    }
-
-    /// A local.set or local.tee: the try bodies running now assign `local`.
-    mutating func assign(_ local: Int) {
-        for k in activeTries { frames[k].assigned.insert(local) }
-    }
-
-    /// A local.get, counted for the function and the try bodies running now.
-    mutating func read(_ local: Int) {
-        localReads[local] += 1
-        for k in activeTries { frames[k].reads[local, default: 0] += 1 }
-    }
-
-    /// The locals a try body assigns that code may read after a throw lands in the try:
-    /// read outside the body, or anywhere when a loop around may run the body again.
-    func keptAcrossLanding(_ body: Frame) -> Set<Int> {
-        body.assigned.filter { local in
-            let total = Int(localReads[local])
-            return body.inLoop ? total > 0 : total > body.reads[local, default: 0]
+    /// After a call that may throw: if it did, to the innermost try body's landing, or
+    /// out of the function.
+    mutating func checkThrown() {
+        guard let innermost = activeTries.last else {
+            emit("if (WK_THROWN()) \(propagation());", scopes: 2)
+            return
         }
+        frames[innermost].callsMayThrow = true
+        gotos += 1
+        emit("if (WK_THROWN()) goto P\(frames[innermost].label);", scopes: 2)
     }
 
-    /// Before a call that may throw: inside a try body, the body needs its jump buffer,
-    /// and a line here saves the locals it assigns (see `finishTries`).
-    mutating func throwSite() {
-        guard let innermost = activeTries.last else { return }
-        frames[innermost].needsJump = true
-        throwSites.append((body.count, frames[innermost].label))
-        body.append("")
+    /// Leaves the function with an exception pending: a return the caller's check ignores.
+    func propagation() -> String {
+        let results = type.results
+        if trampolined || results.isEmpty { return "return" }
+        if results.count == 1 { return "return \(zero(results[0], assigned: true))" }
+        return "return (\(names.returnType(results))){0}"
+    }
+
+    /// Throws `exception` (a C expression) to this function's caller.
+    func throwOut(_ exception: String) -> String {
+        "wk_pending = \(exception); \(propagation());"
     }
 
     /// Throws `exception` (a C expression) from this function's code: to the code of the
-    /// innermost try around, or to the caller's handler.
+    /// innermost try around, or out of the function with the exception pending.
     func throwLocally(_ exception: String) -> String {
-        guard let innermost = activeTries.last else { return leaveHandlers(from: 0) + "wk_throw_exception(\(exception));" }
-        let frame = frames[innermost]
+        guard let innermost = activeTries.last else { return throwOut(exception) }
         let keep = exception == "x_" ? "" : "x_ = \(exception); "
-        return keep + "wk_handlers = h\(frame.handler!).previous; goto H\(frame.label);"
+        return keep + "goto H\(frames[innermost].label);"
     }
 
-    /// Ends the innermost try body: falls through to the end of the try; the body's
-    /// handler is off the list from here.
+    /// Ends the innermost try body: falls through to the end of the try.
     mutating func endTryBody() {
         let top = frames.count - 1
-        let frame = frames[top]
-        let handler = frame.handler!
         if reachable {
             materialize()
             frames[top].branchedTo = true
             gotos += 1
-            emit("wk_handlers = h\(handler).previous; goto L\(frame.label);")
+            emit("goto L\(frames[top].label);")
         }
-        if frame.needsJump {
-            jumpTries.append(frame.label)
-            finishedJumpTries[frame.label] = frame
-        }
-        frames[top].handler = nil
+        frames[top].inTryBody = false
         activeTries.removeLast()
         markUnreachable()
     }
 
-    /// Where throws into the innermost try land, with the exception in `x_`.
+    /// Where throws into the innermost try land, with the exception in `x_`: from a
+    /// call, `P<label>` takes it first.
     mutating func landing() {
         let frame = frames[frames.count - 1]
+        if frame.callsMayThrow { body.append("P\(frame.label): x_ = wk_take_pending();\n") }
         body.append("H\(frame.label): __attribute__((unused));\n")
         stack.removeLast(stack.count - frame.base)
     }
@@ -247,10 +202,10 @@ extension FunctionLowering {
         endTryBody()
         landing()
         let target = frames.count - 2 - depth
-        if let around = frames[...target].last(where: { $0.handler != nil }) {
-            emit("wk_handlers = h\(around.handler!).previous; goto H\(around.label);")
+        if let around = frames[...target].last(where: \.inTryBody) {
+            emit("goto H\(around.label);")
         } else {
-            emit(leaveHandlers(from: 0) + "wk_throw_exception(x_);")
+            emit(throwOut("x_"))
         }
         leave()
     }
@@ -281,73 +236,13 @@ extension FunctionLowering {
         markUnreachable()
     }
 
-    /// Declarations of the handlers, exception variables and saved locals.
-    func exceptionDeclarations(locals: [ValueType]) -> String {
+    /// Declarations of the exception variables.
+    func exceptionDeclarations() -> String {
         var text = ""
-        // With a shared jump buffer the C compiler sees every try's start reached from
-        // every call (through `J_`), before the handlers it reads are set: they are
-        // volatile and `r_` zeroed, which costs little and keeps its warnings quiet.
-        if handlerCount > 0 {
-            text += "    WK_UNUSED " + declaration("wk_handler", (0..<handlerCount).map { "h\($0)" }, volatile: sharesJumpBuffer) + "\n"
-        }
-        if sharesJumpBuffer { text += "    wk_handler hf;\n    int r_ = 0;\n    volatile int tf_ = 0;\n" }
         if catchesExceptions { text += "    WK_UNUSED wk_exception *x_;\n" }
         if exceptionVariables > 0 {
             text += "    WK_UNUSED " + declaration("wk_exception *", (0..<exceptionVariables).map { "x\($0) = NULL" }) + "\n"
         }
-        guard !sharesJumpBuffer else { return text }
-        // Zeroed, though only read after a save: the C compiler cannot know that.
-        for local in keptLocals.sorted() {
-            let type = locals[local].cType
-            let declaration = type.hasSuffix("*") ? "\(type)volatile v\(local)" : "volatile \(type) v\(local)"
-            text += "    WK_UNUSED \(declaration) = \(zero(locals[local]));\n"
-        }
         return text
-    }
-
-    /// Fills in, once the function is lowered, the lines left for the tries: the jump
-    /// buffers of the bodies that need one, and before each call that may throw in them
-    /// the saves of the locals the body assigns (or, past `jumpBufferLimit`, the one jump
-    /// buffer and the note of the try).
-    mutating func finishTries() {
-        guard !jumpTries.isEmpty else { return }
-        // Reads after a try are known only now.
-        for (label, frame) in finishedJumpTries { savedByTry[label] = keptAcrossLanding(frame) }
-        keptLocals = savedByTry.values.reduce(into: []) { $0.formUnion($1) }
-        sharesJumpBuffer = jumpTries.count > Self.jumpBufferLimit
-        if sharesJumpBuffer { return finishTriesWithOneJumpBuffer() }
-        for label in jumpTries {
-            let handler = handlerOf[label]!
-            let reloads = savedByTry[label]!.sorted().map { "l\($0) = v\($0); " }.joined()
-            body[tryEntries[label]!] = "    if (_setjmp(h\(handler).jump)) { x_ = wk_caught; \(reloads)goto H\(label); }\n"
-                + "    wk_handlers = &h\(handler);\n"
-            scopes += 3
-        }
-        for (line, label) in throwSites {
-            let saved = savedByTry[label] ?? []
-            if !saved.isEmpty { body[line] = "    " + saved.sorted().map { "v\($0) = l\($0);" }.joined(separator: " ") + "\n" }
-        }
-    }
-
-    private mutating func finishTriesWithOneJumpBuffer() {
-        let jumping = Set(jumpTries)
-        var returns = ""
-        for label in jumpTries {
-            // Inside another such try, `hf` is on the handler list already.
-            let outermost = !triesAround[label]!.contains(where: jumping.contains)
-            body[tryEntries[label]!] = "    r_ = \(label); goto J_;\nR\(label):;\n"
-                + (outermost ? "    hf.previous = wk_handlers; wk_handlers = &hf;\n" : "")
-            returns += " case \(label): goto R\(label);"
-            gotos += 2
-        }
-        for (line, label) in throwSites { body[line] = "    tf_ = \(label);\n" }
-        body.append("J_:;\n    if (_setjmp(hf.jump)) goto D_;\n    switch (r_) {\(returns) }\n")
-        let landings = jumpTries.map { label in
-            let inside = triesAround[label]!.contains(where: jumping.contains)
-            return " case \(label): \(inside ? "wk_handlers = &hf; " : "")goto H\(label);"
-        }
-        body.append("D_:;\n    x_ = wk_caught;\n    switch (tf_) {" + landings.joined() + " }\n    __builtin_unreachable();\n")
-        scopes += 6
-        gotos += jumpTries.count
     }
 }

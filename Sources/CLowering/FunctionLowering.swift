@@ -63,38 +63,20 @@ struct FunctionLowering {
     let trampolined: Bool
     /// The defined functions with a tail entry (`ModuleLowering.tailEntries`).
     let tailEntries: Set<Int>
-    /// The functions whose calls may throw (`ModuleLowering.mayThrow`).
+    /// The functions whose calls may throw, and whether calls through a table may
+    /// (`ModuleLowering.exceptionFlow`).
     let mayThrow: Set<Int>
+    let indirectCallsMayThrow: Bool
     /// Whether the function tail-calls itself: such a call assigns the parameters and
     /// jumps back to `T_`, where the other locals are zeroed.
     var restarts = false
-    /// Exceptions (see ExceptionLowering): how many `hN` handlers and `xN` exception
-    /// variables are declared, whether `x_` is, the lines before calls and throws inside
-    /// try bodies (filled at the end with the saves of the locals those bodies assign and
-    /// code after a landing may read, which is known only then), and those locals by label.
-    var handlerCount = 0, exceptionVariables = 0
-    /// Frames whose try body is running, innermost last: branches, returns and local.set
-    /// read it, so functions without tries pay nothing.
-    var activeTries: [Int] = []
+    /// Exceptions (see ExceptionLowering): how many `xN` exception variables are declared,
+    /// and whether `x_` is.
+    var exceptionVariables = 0
     var catchesExceptions = false
-    var throwSites: [(line: Int, try: Int)] = []
-    /// Each try body's first line (which sets its jump buffer if a call in the body may
-    /// throw), its `hN`, and the tries around it when it starts, by label.
-    var tryEntries: [Int: Int] = [:], handlerOf: [Int: Int] = [:], triesAround: [Int: [Int]] = [:]
-    /// The tries whose bodies need a jump buffer, in order, and whether there are so many
-    /// that the function has one jump buffer for all of them, with the locals their bodies
-    /// assign volatile (see ExceptionLowering).
-    var jumpTries: [Int] = []
-    var sharesJumpBuffer = false
-    /// By label, the locals each of those tries keeps across its landing, and all of them:
-    /// copied to volatile `vN` with a buffer per try, volatile themselves with a shared one.
-    var savedByTry: [Int: Set<Int>] = [:]
-    var keptLocals: Set<Int> = []
-    var volatileLocals: Set<Int> { sharesJumpBuffer ? keptLocals : [] }
-    /// How often the function reads each local, and by label each try body needing a jump
-    /// buffer as it ended (what lands there must keep its assigned locals read after it).
-    var localReads: [Int32] = []
-    var finishedJumpTries: [Int: Frame] = [:]
+    /// Frames whose try body is running, innermost last: throws and calls that may throw
+    /// read it.
+    var activeTries: [Int] = []
 
     struct Frame {
         enum Kind { case function, block, loop, `if`, `else`, tryTable, legacyTry, legacyCatch }
@@ -110,16 +92,11 @@ struct FunctionLowering {
         var reachable = true
         /// For `else`: whether the end of the then-branch could be reached.
         var thenReachable = false
-        /// While a try body runs: the `hN` holding its handler (see ExceptionLowering).
-        var handler: Int?
-        /// Whether a call in the try body (not in a try inside it) may throw: the body
-        /// then needs its jump buffer.
-        var needsJump = false
-        /// The locals a try body assigns, and how often it reads each local.
-        var assigned: Set<Int> = []
-        var reads: [Int: Int] = [:]
-        /// Whether a loop is around the try (after a throw, its body may run again).
-        var inLoop = false
+        /// Whether the frame's try body is running (see ExceptionLowering).
+        var inTryBody = false
+        /// Whether a call in the try body (not in a try inside it) may throw: its landing
+        /// then takes the pending exception.
+        var callsMayThrow = false
         /// A try_table's catch clauses.
         var clauses: [CatchClause] = []
         /// A legacy try's catch blocks: the tag (nil for catch_all) and the block's label.
@@ -132,9 +109,10 @@ struct FunctionLowering {
     }
 
     init(module: Module, names: CNames, options: LoweringOptions, index: Int, info: FunctionInfo, tailEntries: Set<Int>,
-         mayThrow: Set<Int>, base: UnsafePointer<UInt8>)
+         mayThrow: Set<Int>, indirectCallsMayThrow: Bool, base: UnsafePointer<UInt8>)
     {
         self.mayThrow = mayThrow
+        self.indirectCallsMayThrow = indirectCallsMayThrow
         slotTypes = info.slotTypes
         trampolined = info.tailCalls == .toOthers
         self.tailEntries = tailEntries
@@ -155,7 +133,6 @@ struct FunctionLowering {
         let bodyInfo = module.codes[definedIndex]
         var locals = type.params
         for run in bodyInfo.locals { locals += Array(repeating: run.type, count: Int(run.count)) }
-        localReads = Array(repeating: 0, count: locals.count)
 
         frames = [Frame(kind: .function, label: newLabel(), params: [], results: type.results, base: 0)]
         do {
@@ -165,7 +142,6 @@ struct FunctionLowering {
         } catch {
             throw LoweringError(kind: .internalError, description: "\(functionLabel): \(error)")
         }
-        finishTries()
         let work = scopes * (labels + gotos + deepest)
         if work > LoweringLimits.frontEndWork {
             throw failure(.limit, "too complex for a C compiler: \(scopes) conditional scopes times \(labels + gotos) branch targets and branches (more than \(LoweringLimits.frontEndWork) in all)")
@@ -176,13 +152,13 @@ struct FunctionLowering {
             text = "WK_FUNCTION void \(names.tailEntry(index))(void *instance_, WK_UNUSED wk_tail_state *t_) {\n"
         } else {
             text = "WK_FUNCTION \(names.returnType(type.results)) \(names.function(index))(void *instance_"
-            for (n, param) in type.params.enumerated() { text += ", WK_UNUSED \(localDeclaration(n, param.cType))" }
+            for (n, param) in type.params.enumerated() { text += ", WK_UNUSED \(param.cType) l\(n)" }
             text += ") {\n"
         }
         text += "    WK_UNUSED \(names.instanceType) *const inst = instance_;\n"
         if trampolined {
             for n in usedLocals.sorted() where n < type.params.count {
-                text += "    WK_UNUSED \(localDeclaration(n, locals[n].cType)) = t_->values[\(n)].\(locals[n].valueField);\n"
+                text += "    WK_UNUSED \(locals[n].cType) l\(n) = t_->values[\(n)].\(locals[n].valueField);\n"
             }
         }
         // Locals, then stack slots, one declaration per C type. A value may be computed
@@ -191,30 +167,28 @@ struct FunctionLowering {
         // grow with the declared count (50,000 a function), not with the wasm's size.
         // A function that restarts itself zeroes them after `T_` instead.
         let ownLocals = usedLocals.sorted().filter { $0 >= type.params.count }
-        var localsByType: [(cType: String, volatile: Bool, declarators: [String])] = []
+        var localsByType: [(cType: String, declarators: [String])] = []
         for n in ownLocals {
             let declarator = restarts ? "l\(n)" : "l\(n) = \(zero(locals[n]))"
-            let cType = locals[n].cType, volatile = volatileLocals.contains(n)
-            if let k = localsByType.firstIndex(where: { $0.cType == cType && $0.volatile == volatile }) {
+            let cType = locals[n].cType
+            if let k = localsByType.firstIndex(where: { $0.cType == cType }) {
                 localsByType[k].declarators.append(declarator)
             } else {
-                localsByType.append((cType, volatile, [declarator]))
+                localsByType.append((cType, [declarator]))
             }
         }
-        var slotsByType: [(cType: String, volatile: Bool, declarators: [String])] = []
+        var slotsByType: [(cType: String, declarators: [String])] = []
         let references = ValueType.funcref.slotBit | ValueType.externref.slotBit | ValueType.exnref.slotBit
         for (type, bits) in [(ValueType.i32, ValueType.i32.slotBit), (.i64, ValueType.i64.slotBit), (.f32, ValueType.f32.slotBit),
                              (.f64, ValueType.f64.slotBit), (.v128, ValueType.v128.slotBit), (.funcref, references)] {
-            // Zeroed with a shared jump buffer, as its handlers are (see exceptionDeclarations).
-            let initializer = sharesJumpBuffer ? " = \(zero(type))" : ""
-            let names = slotTypes.indices.filter { slotTypes[$0] & bits != 0 }.map { "s\($0)\(type.slotSuffix)\(initializer)" }
-            if !names.isEmpty { slotsByType.append((type.cType, false, names)) }
+            let names = slotTypes.indices.filter { slotTypes[$0] & bits != 0 }.map { "s\($0)\(type.slotSuffix)" }
+            if !names.isEmpty { slotsByType.append((type.cType, names)) }
         }
-        for (cType, volatile, declarators) in localsByType + slotsByType {
-            text += "    WK_UNUSED \(declaration(cType, declarators, volatile: volatile))\n"
+        for (cType, declarators) in localsByType + slotsByType {
+            text += "    WK_UNUSED \(declaration(cType, declarators))\n"
         }
         if callsThroughPointer { text += "    const wk_func *f_;\n" }
-        text += exceptionDeclarations(locals: locals)
+        text += exceptionDeclarations()
         if usesMemory {
             text += "    WK_UNUSED wk_memory *const m0 = inst->memories[0];\n    WK_UNUSED uint8_t *const mb = inst->memory_base;\n"
         }
@@ -244,18 +218,10 @@ struct FunctionLowering {
         return text + "}\n\n"
     }
 
-    /// `TYPE lN` for local N (volatile when a shared jump buffer needs it so).
-    func localDeclaration(_ local: Int, _ cType: String) -> String {
-        String(declaration(cType, ["l\(local)"], volatile: volatileLocals.contains(local)).dropLast())
-    }
-
     /// One declaration of several variables of a C type, with their initializers.
-    func declaration(_ cType: String, _ declarators: [String], volatile: Bool = false) -> String {
-        guard cType.hasSuffix("*") else {
-            return (volatile ? "volatile " : "") + "\(cType) \(declarators.joined(separator: ", "));"
-        }
-        let star = volatile ? "*volatile " : "*"
-        return "\(cType.dropLast())\(star)\(declarators.joined(separator: ", \(star)"));"
+    func declaration(_ cType: String, _ declarators: [String]) -> String {
+        guard cType.hasSuffix("*") else { return "\(cType) \(declarators.joined(separator: ", "));" }
+        return "\(cType.dropLast())*\(declarators.joined(separator: ", *"));"
     }
 
     func zero(_ type: ValueType, assigned: Bool = false) -> String {
@@ -360,20 +326,19 @@ struct FunctionLowering {
         frames[target].branchedTo = true
         gotos += 1
         let frame = frames[target]
-        return moveValues(frame.labelTypes, to: frame.base) + leaveHandlers(from: target) + "goto L\(frame.label);"
+        return moveValues(frame.labelTypes, to: frame.base) + "goto L\(frame.label);"
     }
 
     func returnStatement() -> String {
         let results = type.results
         let from = stack.count - results.count
-        let leave = leaveHandlers(from: 0)
-        if trampolined { return leaveValues(results, from: from) + leave + "return;" }
+        if trampolined { return leaveValues(results, from: from) + "return;" }
         switch results.count {
-        case 0: return leave + "return;"
-        case 1: return leave + "return \(operand(from));"
+        case 0: return "return;"
+        case 1: return "return \(operand(from));"
         default:
             let values = (from..<stack.count).map { operand($0) }.joined(separator: ", ")
-            return leave + "return (\(names.returnType(results))){\(values)};"
+            return "return (\(names.returnType(results))){\(values)};"
         }
     }
 
@@ -516,7 +481,7 @@ struct FunctionLowering {
                 let (params, results) = try blockType()
                 materialize()
                 try enter(.legacyTry, params: params, results: results, at: offset)
-                startHandler()
+                startTry()
             case 0x07, 0x19:
                 try legacyCatch(tag: opcode == 0x07 ? Int(try reader.readU32()) : nil)
             case 0x18:
@@ -533,7 +498,7 @@ struct FunctionLowering {
                 materialize()
                 try enter(.tryTable, params: params, results: results, at: offset)
                 frames[frames.count - 1].clauses = clauses
-                startHandler()
+                startTry()
             case 0x0C:
                 materialize()
                 emit(branch(Int(try reader.readU32())))
@@ -583,10 +548,10 @@ struct FunctionLowering {
                 let calleeType = module.types[typeIndex]
                 let selector = top()
                 stack.removeLast()
-                throwSite()
                 emitCall(type: calleeType,
                          target: "f_ = wk_indirect(inst->tables[\(table)], \(selector), inst->type_ids[\(typeIndex)]); ",
                          function: "((\(names.pointerType(calleeType)))f_->code)", instance: "f_->instance")
+                if indirectCallsMayThrow { checkThrown() }
             case 0x12:
                 try returnCall(callee: Int(try reader.readU32()))
                 markUnreachable()
@@ -596,8 +561,7 @@ struct FunctionLowering {
                 let selector = top()
                 stack.removeLast()
                 callsThroughPointer = true
-                let leave = leaveHandlers(from: 0)
-                emit(leave + "f_ = wk_indirect(inst->tables[\(table)], \(selector), inst->type_ids[\(typeIndex)]);")
+                emit("f_ = wk_indirect(inst->tables[\(table)], \(selector), inst->type_ids[\(typeIndex)]);")
                 tailCallThroughPointer(type: module.types[typeIndex])
                 markUnreachable()
             case 0x1A:
@@ -611,7 +575,6 @@ struct FunctionLowering {
             case 0x20:
                 let local = Int(try reader.readU32())
                 usedLocals.insert(local)
-                read(local)
                 pushPending(locals[local], "l\(local)")
             case 0x21:
                 let local = Int(try reader.readU32())
@@ -619,13 +582,11 @@ struct FunctionLowering {
                 let value = top()
                 stack.removeLast()
                 materialize(local: local)
-                assign(local)
                 emit("l\(local) = \(value);")
             case 0x22:
                 let local = Int(try reader.readU32())
                 usedLocals.insert(local)
                 materialize(local: local)
-                assign(local)
                 emit("l\(local) = \(top());")
             case 0x23:
                 let global = Int(try reader.readU32())
@@ -732,7 +693,6 @@ struct FunctionLowering {
 
     mutating func call(callee: Int) throws {
         let calleeType = module.functionType(UInt32(callee))!
-        if mayThrow.contains(callee) { throwSite() }
         if callee < module.importedFunctionCount {
             // Host code gets the stack limit's margin (see WK_STACK_CHECK).
             if !explicitChecks { emit("WK_STACK_CHECK();") }
@@ -742,6 +702,7 @@ struct FunctionLowering {
             callees.insert(callee)
             emitCall(type: calleeType, target: "", function: names.function(callee), instance: "inst")
         }
+        if mayThrow.contains(callee) { checkThrown() }
     }
 
     /// `return_call`: to itself, a jump back to the start; to a function with a tail entry,
@@ -750,9 +711,6 @@ struct FunctionLowering {
     mutating func returnCall(callee: Int) throws {
         let calleeType = module.functionType(UInt32(callee))!
         let from = stack.count - calleeType.params.count
-        // The caller's frame ends here, its try bodies too.
-        let leave = leaveHandlers(from: 0)
-        if !leave.isEmpty { emit(leave) }
         if callee == index {
             materialize()
             for k in calleeType.params.indices {

@@ -14,10 +14,6 @@ public struct Builder: Sendable {
     /// Functions of more than `size` bytes of wasm code are compiled at `level` instead
     /// of `optimization` (in units of their own, see `LoweringOptions.largeFunctionSize`).
     public var largeFunctions: (size: Int, level: OptimizationLevel)?
-    /// Units of functions whose tries share one jump buffer (`UnitKind.spilled`) are
-    /// compiled at this level (nil: `optimization`), without the passes that help them
-    /// least (`spilledFunctionFlags`).
-    public var spilledFunctionsLevel: OptimizationLevel?
     /// Told after each unit of a `compile` is done (compiled or found in the cache).
     public var progress: (@Sendable (CompileProgress) -> Void)?
 
@@ -49,23 +45,15 @@ public struct Builder: Sendable {
     /// position-independent because everything ends up in a shared library.
     public var compileFlags: [String] { compileFlags(optimization) }
 
-    func compileFlags(_ level: OptimizationLevel, kind: UnitKind = .functions) -> [String] {
-        let kindFlags = kind == .spilled && compiler.isGCC ? Self.spilledFunctionFlags : []
-        return [level.flag, "-fPIC"] + kindFlags + extraFlags + CLowering.requiredCFlags
+    func compileFlags(_ level: OptimizationLevel) -> [String] {
+        [level.flag, "-fPIC"] + extraFlags + CLowering.requiredCFlags
     }
-
-    /// GCC passes that spend much time on functions sharing a jump buffer and gain little
-    /// there: loop-invariant motion and points-to analysis walk every memory reference of
-    /// every loop, and their volatile locals may not move. Without them one of yosys's
-    /// largest such units compiles in 36 s instead of 49 s at -O2.
-    static let spilledFunctionFlags = ["-fno-tree-loop-im", "-fno-tree-pta"]
 
     /// The flags for one unit, at the level for the kind of functions it holds.
     func compileFlags(for source: URL) -> [String] {
         switch UnitKind(unitName: source.lastPathComponent) {
         case .functions: compileFlags
         case .large: compileFlags(largeFunctions?.level ?? optimization)
-        case .spilled: compileFlags(spilledFunctionsLevel ?? optimization, kind: .spilled)
         }
     }
 

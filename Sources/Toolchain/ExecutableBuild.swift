@@ -11,6 +11,8 @@ extension Builder {
                                   linkFlags: [String] = [], output: URL) async throws
     {
         if let problem = WASICommand.problem(with: module.module) { throw ToolchainError(problem) }
+        var options = options
+        options.importsMayThrow = false
         let folder = cache.moduleFolder(moduleKey(module, options: options))
         let moduleObjects = try await moduleObjects(module, options: options, folder: folder)
         let runtime = try await runtimeObjects()

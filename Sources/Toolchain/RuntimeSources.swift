@@ -15,7 +15,6 @@ public enum RuntimeSources {
 
 #include "wasmkiln.h"
 #include <math.h>
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,9 +49,6 @@ public enum RuntimeSources {
 #endif
 #pragma GCC diagnostic ignored "-Wtautological-compare"
 #pragma GCC diagnostic ignored "-Wtype-limits"
-/* Locals a try body assigns are reloaded from volatile copies after a throw lands (see
- * Exceptions below), which the warning cannot know. */
-#pragma GCC diagnostic ignored "-Wclobbered"
 #endif
 
 #define WK_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -233,25 +229,28 @@ static inline void wk_tail_run(void (*entry)(void *, wk_tail_state *), void *ins
 }
 
 /* ---- Exceptions ----
- * A try body (try_table, legacy try) whose calls may throw pushes a handler on the
- * thread's list while it runs: a jump buffer set where the try starts. A throw from
- * another function pops the innermost handler and jumps there with the exception in
- * wk_caught; the try's code picks a catch clause or throws the exception on. (A throw
- * inside the try's own function jumps to that code directly.) Leaving a try body any
- * other way pops its handler. wk_call_protected starts an empty list, so an exception
- * no handler of its call catches ends that call with WK_TRAP_EXCEPTION. Locals a try
- * body assigns are saved in volatile copies before each call in it that may throw and
- * reloaded after the jump, which restores registers as they were when the try started. */
-typedef struct wk_handler {
-    jmp_buf jump;
-    struct wk_handler *previous;
-} wk_handler;
-extern __thread wk_handler *wk_handlers;
-extern __thread wk_exception *wk_caught;
-
+ * An exception propagates by return, without jump buffers. A throw that no try of its
+ * own function catches puts the exception in wk_pending and returns (any value: no one
+ * reads it). After each call that may throw, the caller checks wk_pending: inside a try
+ * body it takes the exception and goes to the try's code, which picks a catch clause or
+ * throws the exception on; elsewhere it returns in turn. (A throw inside a try body of
+ * its own function goes to that code directly.) wk_call_protected turns an exception
+ * still pending when its call returns into WK_TRAP_EXCEPTION. The path that throws
+ * nothing costs one compare per call that may throw, and locals stay in registers. */
+extern __thread wk_exception *wk_pending
+#if defined(__GNUC__)
+    __attribute__((tls_model("initial-exec")))
+#endif
+    ;
 wk_exception *wk_exception_new(const wk_tag *tag, uint32_t count);
-/* Throws `exception` to the innermost handler (or out of the protected call). */
-__attribute__((noreturn)) void wk_throw_exception(wk_exception *exception);
+/* A call that may throw returned with an exception pending (see above). */
+#define WK_THROWN() WK_UNLIKELY(wk_pending != NULL)
+/* A try body's landing takes the pending exception. */
+static inline wk_exception *wk_take_pending(void) {
+    wk_exception *exception = wk_pending;
+    wk_pending = NULL;
+    return exception;
+}
 /* throw_ref's operand: traps on null. */
 static inline wk_exception *wk_exnref(void *exnref) {
     if (WK_UNLIKELY(!exnref)) wk_trap(WK_TRAP_NULL_REFERENCE);
@@ -710,11 +709,9 @@ typedef struct wk_exception {
 } wk_exception;
 
 /* Throws a new exception of `tag` with `count` values (the tag's parameters, which
- * the caller must match) from a host function called by Wasm code: it unwinds to the
- * innermost Wasm handler, or out of the protected call as WK_TRAP_EXCEPTION. */
-#if defined(__GNUC__)
-__attribute__((noreturn))
-#endif
+ * the caller must match) from a host function called by Wasm code. It returns: the
+ * host function then returns at once (its results are ignored), and the exception goes
+ * to the innermost Wasm handler, or out of the protected call as WK_TRAP_EXCEPTION. */
 void wk_throw(const wk_tag *tag, const wk_value *values, uint32_t count);
 /* The exception that ended the calling thread's last protected call with
  * WK_TRAP_EXCEPTION, or NULL; valid until the thread's next uncaught exception. */
@@ -910,9 +907,11 @@ WK_HIDDEN __attribute__((noreturn)) void wkrt_unwind(wk_trap_code code);
 
 /* ---- exception.c ---- */
 
-/* A protected call starts with no Wasm exception handlers and gives the outer ones back. */
-WK_HIDDEN void *wkrt_handlers_enter(void);
-WK_HIDDEN void wkrt_handlers_leave(void *outer);
+/* A protected call starts with no exception pending and gives the outer one back (there
+ * is none unless a host function calls Wasm after wk_throw); leaving, an exception its
+ * call left pending becomes WK_TRAP_EXCEPTION (unless the call trapped). */
+WK_HIDDEN void *wkrt_exceptions_enter(void);
+WK_HIDDEN wk_trap_code wkrt_exceptions_leave(void *outer, wk_trap_code code);
 
 /* ---- stack.c: where this thread's stack ends ---- */
 
@@ -1177,17 +1176,15 @@ WK_HIDDEN u32 wkw_sock_shutdown(void *, u32, u32);
 
 """#),
         ("src/exception.c", #"""
-/* Wasm exceptions: throwing to the innermost handler (see Exceptions in wasmkiln-gen.h),
- * and exceptions that leave a protected call. */
+/* Wasm exceptions: the pending exception (see Exceptions in wasmkiln-gen.h), thrown by
+ * the host, and exceptions that leave a protected call. */
 #include "internal.h"
 
 #include "wasmkiln-gen.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
-__thread wk_handler *wk_handlers;
-__thread wk_exception *wk_caught;
+__thread wk_exception *wk_pending;
 /* The exception that last left a protected call, kept for wk_uncaught_exception. */
 static __thread wk_exception *uncaught;
 
@@ -1200,42 +1197,35 @@ wk_exception *wk_exception_new(const wk_tag *tag, uint32_t count) {
     return exception;
 }
 
-void wk_throw_exception(wk_exception *exception) {
-    wk_handler *handler = wk_handlers;
-    if (!handler) {
-        /* No handler inside the current protected call: it ends with the exception. */
-        if (uncaught && uncaught != exception) wk_exception_done(uncaught);
-        uncaught = exception;
-        wkrt_thread_state.trap_address = NULL;
-        if (!wkrt_thread_state.frame) {
-            fprintf(stderr, "uncaught exception: %s\n", exception->tag->name ? exception->tag->name : "(unnamed tag)");
-            abort();
-        }
-        wkrt_unwind(WK_TRAP_EXCEPTION);
-    }
-    wk_handlers = handler->previous;
-    wk_caught = exception;
-    longjmp(handler->jump, 1);
-}
-
 void wk_throw(const wk_tag *tag, const wk_value *values, uint32_t count) {
     wk_exception *exception = wk_exception_new(tag, count);
     for (uint32_t k = 0; k < count; k++) exception->values[k] = values[k];
-    wk_throw_exception(exception);
+    /* A second throw before returning replaces the first. */
+    if (wk_pending) wk_exception_done(wk_pending);
+    wk_pending = exception;
 }
 
 const wk_exception *wk_uncaught_exception(void) {
     return uncaught;
 }
 
-WK_HIDDEN void *wkrt_handlers_enter(void) {
-    wk_handler *outer = wk_handlers;
-    wk_handlers = NULL;
-    return outer;
+WK_HIDDEN void *wkrt_exceptions_enter(void) {
+    return wk_take_pending();
 }
 
-WK_HIDDEN void wkrt_handlers_leave(void *outer) {
-    wk_handlers = outer;
+WK_HIDDEN wk_trap_code wkrt_exceptions_leave(void *outer, wk_trap_code code) {
+    wk_exception *left = wk_take_pending();
+    wk_pending = outer;
+    if (!left) return code;
+    /* A trap after a host function's wk_throw ends the call as the trap. */
+    if (code != WK_TRAP_NONE) {
+        wk_exception_done(left);
+        return code;
+    }
+    if (uncaught && uncaught != left) wk_exception_done(uncaught);
+    uncaught = left;
+    wkrt_thread_state.trap_address = NULL;
+    return WK_TRAP_EXCEPTION;
 }
 
 """#),
@@ -2550,7 +2540,7 @@ wk_trap_code wk_call_protected(void (*body)(void *), void *context, const char *
     if (!thread->ready) setup_thread(thread);
     if (!wk_stack_limit) set_stack_limit(thread);
 
-    void *handlers = wkrt_handlers_enter();
+    void *pending = wkrt_exceptions_enter();
     wkrt_frame frame;
     frame.previous = thread->frame;
     frame.code = WK_TRAP_NONE;
@@ -2560,8 +2550,7 @@ wk_trap_code wk_call_protected(void (*body)(void *), void *context, const char *
         body(context);
     }
     thread->frame = frame.previous;
-    wkrt_handlers_leave(handlers);
-    wk_trap_code code = (wk_trap_code)frame.code;
+    wk_trap_code code = wkrt_exceptions_leave(pending, (wk_trap_code)frame.code);
     if (host_message) *host_message = code == WK_TRAP_HOST ? frame.message : NULL;
     return code;
 }

@@ -148,11 +148,6 @@ struct CompilerArguments: ParsableArguments {
     @Option(help: ArgumentHelp("Where --large-functions-O starts, in bytes of a function's wasm code.", valueName: "bytes"))
     var largeFunctionSize = 16384
 
-    @Option(name: .customLong("spilled-functions-O"), help: ArgumentHelp(
-        "Compile functions with so many try bodies that they share one jump buffer at this level instead (they cost the most to optimize; lower levels build faster and run slower).",
-        valueName: "level"))
-    var spilledFunctionsLevel: OptimizationLevel?
-
     @Option(help: "How many compilers to run at once (default: one per core).")
     var jobs: Int?
 
@@ -164,7 +159,6 @@ struct CompilerArguments: ParsableArguments {
     func builder() async throws -> Builder {
         var builder = try await Builder.fromEnvironment(optimization: optimization, jobs: jobs)
         builder.largeFunctions = largeFunctionsLevel.map { (largeFunctionSize, $0) }
-        builder.spilledFunctionsLevel = spilledFunctionsLevel
         builder.progress = BuildProgress.reporter()
         return builder
     }

@@ -100,7 +100,7 @@ struct Run: AsyncParsableCommand {
         // The warm path: the file's bytes and the options name the executable; nothing is
         // decoded or compiled when it exists.
         let large = compiling.largeFunctionsLevel.map { " large=\(compiling.largeFunctionSize):-O\($0.rawValue)" } ?? ""
-        let settings = "command -O\(compiling.optimization.rawValue)\(large) spilled=-O\(compiling.spilledFunctionsLevel?.rawValue ?? "") bounds=\(boundsChecks.rawValue)\n\(resolved.keyText)"
+        let settings = "command -O\(compiling.optimization.rawValue)\(large) bounds=\(boundsChecks.rawValue)\n\(resolved.keyText)"
         let executable = CommandCache(cache: BuildCache(root: BuildCache.defaultRoot()))
             .executable(fileBytes: bytes, name: "command", settings: settings)
         if !CommandCache.exists(executable) {

@@ -48,7 +48,7 @@ final class FunctionValidator {
     /// The function being validated (in the whole index space) and its tail calls.
     var functionIndex = 0
     var tailCalls = FunctionInfo.TailCalls.none
-    var hasTry = false, throwsItself = false
+    var throwsItself = false, callsIndirectly = false
     var callees: Set<UInt32> = []
     static let slotBits: [UInt8] = {
         var bits = [UInt8](repeating: 0, count: 256)
@@ -290,10 +290,9 @@ final class FunctionValidator {
         push(results, count: resultCount)
     }
 
-    /// A direct call: to an import, the function may throw; to a defined function, it
-    /// passes on what that one throws.
+    /// A direct call, whose exceptions the function passes on.
     func calls(_ callee: UInt32) {
-        if Int(callee) < context.module.importedFunctionCount { throwsItself = true } else { callees.insert(callee) }
+        callees.insert(callee)
     }
 
     /// A tail call: the callee's results must be the caller's.
@@ -322,8 +321,8 @@ final class FunctionValidator {
         instructionStart = body.offset
         functionIndex = module.importedFunctionCount + definedIndex
         tailCalls = .none
-        hasTry = false
         throwsItself = false
+        callsIndirectly = false
         callees.removeAll(keepingCapacity: true)
         guard typeIndex < module.types.count else { throw error("unknown type \(typeIndex)") }
 
@@ -347,7 +346,7 @@ final class FunctionValidator {
             throw error("section size mismatch: operators after the end of the function")
         }
         return FunctionInfo(maxStackHeight: maxHeight, slotTypes: Array(UnsafeBufferPointer(start: slotMasks, count: maxHeight)),
-                            tailCalls: tailCalls, hasTry: hasTry, throwsItself: throwsItself, callees: callees.sorted())
+                            tailCalls: tailCalls, throwsItself: throwsItself, callsIndirectly: callsIndirectly, callees: callees.sorted())
     }
 
     func validateInstructions() throws(WasmError) {
@@ -362,7 +361,6 @@ final class FunctionValidator {
             case 0x01:  // nop
                 break
             case 0x02, 0x03, 0x06:  // block, loop, try
-                if opcode == 0x06 { hasTry = true }
                 let (params, paramCount, results, resultCount) = try blockType()
                 try pop(params, count: paramCount)
                 let kind: FrameKind = opcode == 0x02 ? .block : opcode == 0x03 ? .loop : .try
@@ -412,7 +410,6 @@ final class FunctionValidator {
                 try pop(exnref)
                 setUnreachable()
             case 0x1F:  // try_table
-                hasTry = true
                 try tryTable()
             case 0x0B:  // end
                 let frame = try popFrame()
@@ -441,7 +438,7 @@ final class FunctionValidator {
                 try call(type: try functionType(callee))
                 calls(callee)
             case 0x11:  // call_indirect
-                throwsItself = true
+                callsIndirectly = true
                 let type = try typeIndex(try reader.readU32())
                 let table = try tableType(try reader.readU32())
                 guard table == funcref else { throw error("type mismatch: call_indirect needs a funcref table") }
@@ -459,7 +456,7 @@ final class FunctionValidator {
                 try pop(i32)
                 try returnCall(type: type)
                 tailCalls = .toOthers
-                throwsItself = true
+                callsIndirectly = true
             case 0x1A:  // drop
                 _ = try pop()
             case 0x1B:  // select

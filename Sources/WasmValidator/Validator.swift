@@ -9,11 +9,11 @@ public struct FunctionInfo: Sendable {
     public var slotTypes: [UInt8]
     /// The tail calls (`return_call`, `return_call_indirect`) the body makes.
     public var tailCalls: TailCalls = .none
-    /// Exceptions: whether the body has a try (`try_table`, legacy `try`), whether it may
-    /// throw by itself (a throw or rethrow, a call through a table or to an import), and
-    /// the defined functions it calls, whose exceptions it may pass on.
-    public var hasTry = false
+    /// Exceptions: whether the body throws by itself (`throw`, `throw_ref`, `rethrow`),
+    /// calls through a table, and which functions (imports included) it calls directly,
+    /// whose exceptions it passes on.
     public var throwsItself = false
+    public var callsIndirectly = false
     public var callees: [UInt32] = []
 
     public enum TailCalls: Sendable {

@@ -1,4 +1,6 @@
 import Testing
+import WAT
+import WasmValidator
 @testable import CLowering
 
 /// End-to-end checks of generated code: lower, compile with cc, run.
@@ -89,10 +91,10 @@ import Testing
         #expect(try module.run().output == "\(value &+ 1)\n")
     }
 
-    /// A function with more try bodies around calls that may throw than get a jump buffer
-    /// each shares one and goes into a `-spilled-` unit (a build compiles those without
-    /// some passes); locals set in a body before a throw survive it.
-    @Test func functionsWithManyTriesGetSpilledUnits() throws {
+    /// Exceptions propagate by return: a function with many try bodies around calls that
+    /// may throw has no jump buffer and no volatile variable, and locals set in a body
+    /// before a throw keep their values after it.
+    @Test func exceptionsPropagateByReturn() throws {
         let round = """
             (local.set $caught (i32.add (local.get $caught) (block $h (result i32)
               (try_table (catch $e $h)
@@ -110,8 +112,30 @@ import Testing
                 \(String(repeating: round, count: 17))
                 (i32.add (local.get $sum) (local.get $caught))))
             """, main: Self.calls([("run", 0), ("run", 5)]))
-        #expect(module.fileNames.filter { $0.hasPrefix("m-spilled-") } == ["m-spilled-0.c"])
+        let code = try String(contentsOf: module.directory.appendingPathComponent("m-funcs-0.c"), encoding: .utf8)
+        #expect(!code.contains("setjmp") && !code.contains("volatile"))
         #expect(try module.run().output == "34\n102\n")
+    }
+
+    /// Calls that cannot throw are not followed by a check: in a WASI command (whose
+    /// imports never throw), a module without throws has none; a library's imports may throw.
+    @Test func onlyCallsThatMayThrowAreChecked() throws {
+        let bytes = try wat2wasm("""
+            (module
+              (import "wasi_snapshot_preview1" "sched_yield" (func $yield (result i32)))
+              (table 1 funcref)
+              (func $leaf (result i32) (i32.const 1))
+              (func (export "f") (result i32)
+                (i32.add (call $yield) (i32.add (call $leaf) (call_indirect (result i32) (i32.const 0))))))
+            """, features: [.referenceTypes, .exceptionHandling])
+        let module = try decodeAndValidate(bytes)
+        func checks(importsMayThrow: Bool) throws -> Int {
+            let files = try CLowering.lower(module, options: LoweringOptions(prefix: "m", importsMayThrow: importsMayThrow))
+            return files.map { $0.contents.components(separatedBy: "WK_THROWN()").count - 1 }.reduce(0, +)
+        }
+        #expect(try checks(importsMayThrow: false) == 0)
+        // After the import call and the indirect call (the table may hold the import).
+        #expect(try checks(importsMayThrow: true) == 2)
     }
 
     /// Constants and local.get are used where they are consumed rather than copied: a

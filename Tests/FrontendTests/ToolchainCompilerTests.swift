@@ -87,18 +87,6 @@ import Testing
         #expect(project.builder.compileFlags(for: URL(fileURLWithPath: "/m/m-large-0.c")).first == "-O2")
     }
 
-    @Test func spilledFunctionUnitsTakeTheirLevelWithoutUselessPasses() async throws {
-        let project = try await Project()
-        let spilled = URL(fileURLWithPath: "/m/m-spilled-0.c")
-        #expect(project.builder.compileFlags(for: spilled).first == "-O2")
-        let gcc = project.builder.compiler.isGCC
-        #expect(project.builder.compileFlags(for: spilled).contains("-fno-tree-loop-im") == gcc)
-        project.builder.spilledFunctionsLevel = .o1
-        #expect(project.builder.compileFlags(for: spilled).first == "-O1")
-        let plain = project.builder.compileFlags(for: URL(fileURLWithPath: "/m/m-funcs-0.c"))
-        #expect(plain.first == "-O2" && !plain.contains("-fno-tree-loop-im"))
-    }
-
     /// A memory budget smaller than any unit's estimate still compiles everything, one at a time.
     @Test func aTightMemoryBudgetStillCompilesEveryUnit() async throws {
         let project = try await Project()
@@ -113,8 +101,8 @@ import Testing
 
     @Test func memoryEstimatesGrowWithUnitsAndHugeFunctions() {
         let small = Builder.memoryEstimate(unitBytes: 100_000, kind: .functions, flags: ["-O2"])
-        let big = Builder.memoryEstimate(unitBytes: 100_000, kind: .spilled, flags: ["-O2"])
-        let bigAtO0 = Builder.memoryEstimate(unitBytes: 100_000, kind: .spilled, flags: ["-O2", "-O0"])
+        let big = Builder.memoryEstimate(unitBytes: 100_000, kind: .large, flags: ["-O2"])
+        let bigAtO0 = Builder.memoryEstimate(unitBytes: 100_000, kind: .large, flags: ["-O2", "-O0"])
         let giant = Builder.memoryEstimate(unitBytes: 3_000_000, kind: .functions, flags: ["-O2"])
         #expect(small < bigAtO0 && bigAtO0 < big && big < giant)
     }
