@@ -1,8 +1,8 @@
 /* A C model of hot.wat's $step (100 million calls) under ways of lowering exceptions,
    to price them before building one:
-     0 setjmp  a jump buffer per call of step, a throw is a longjmp (today's lowering)
+     0 setjmp  a jump buffer per call of step, a throw is a longjmp (the lowering before)
      1 flag    a throw sets a thread-local and returns; callers check it after each call
-               that may throw and go to the try's handler code
+               that may throw and go to the try's handler code (the lowering now)
      2 plain   the flag scheme without the try (calls may still throw, as in hot-plain)
      3 none    no exception code at all
    gcc -O2 -o /tmp/propagation Benchmarks/exceptions/propagation_model.c

@@ -31,8 +31,9 @@ struct EmbedderAPI {
              * returns the trap (kept too) and writes the results through its last argument
              * (which may be NULL). Either way nothing jumps out of the call, and the instance
              * stays usable: its memory and globals keep what the call wrote before trapping.
-             * Host functions may raise a trap with wk_trap_host and reach the calling
-             * instance's memory with wk_memory_slice, wk_memory_read and wk_memory_write.
+             * Host functions may raise a trap with wk_trap_host, throw a Wasm exception with
+             * wk_throw (and then return at once), and reach the calling instance's memory
+             * with wk_memory_slice, wk_memory_read and wk_memory_write.
              *
              * Names: export NAME is \(prefix)_NAME, with every character other than ASCII
              * letters, digits and _ turned into _ and leading _ dropped; if that clashes with

@@ -11,6 +11,7 @@ static uint32_t parse(void *context, exceptions *inst, uint32_t x) {
     if ((int32_t)x < 0) {
         wk_value value = {.i32 = x * 2};
         wk_throw(exceptions_failure(inst), &value, 1);
+        return 0; /* ignored: the exception goes on from here */
     }
     return x + 1;
 }
