@@ -1,6 +1,6 @@
 /* Traps and protected calls: wk_call_protected pushes a jump buffer on a per-thread
  * chain; a trap, from generated code, a host function or the fault handler, jumps to
- * the innermost one. */
+ * the innermost one. (Wasm exceptions return instead: see Exceptions in wasmkiln-gen.h.) */
 #include "internal.h"
 
 #include <stdio.h>

@@ -674,9 +674,9 @@ const char *wk_trap_text(wk_trap_code code);
  * to a module's `function_at` to name the trapping function. */
 const void *wk_trap_address(void);
 /* `leaf`: a trap leaves through the runtime's own jump buffer, never into the caller's
- * unit, so a function that sets a jump buffer (a try body) gets no abnormal edge from
- * each of its trap sites to it: less for the compiler to analyse, and no false
- * "used uninitialized" on paths that cannot happen. */
+ * unit, so the compiler need not follow an abnormal edge from each trap site back into
+ * the caller's code: less to analyse, and no false "used uninitialized" on paths that
+ * cannot happen. */
 #if defined(__GNUC__) && defined(__has_attribute)
 #if __has_attribute(leaf)
 __attribute__((noreturn, cold, leaf))
@@ -2442,7 +2442,7 @@ wk_tail_state *wk_tail_new(void) {
         ("src/trap.c", #"""
 /* Traps and protected calls: wk_call_protected pushes a jump buffer on a per-thread
  * chain; a trap, from generated code, a host function or the fault handler, jumps to
- * the innermost one. */
+ * the innermost one. (Wasm exceptions return instead: see Exceptions in wasmkiln-gen.h.) */
 #include "internal.h"
 
 #include <stdio.h>

@@ -4,10 +4,9 @@ import Toolchain
 
 /// The spec suite (both bounds modes, at the default level) again with clang as the C
 /// compiler. The two compilers differ where it matters to us: which float expressions
-/// they fold, and `_setjmp` — gcc keeps every variable live across one in memory, so a
-/// local the exception lowering failed to keep would still read right under gcc, while
-/// clang keeps it in a register and reads the value the jump restored. The Swift
-/// toolchain brings clang, so it is on the PATH wherever these tests build.
+/// they fold, and what they keep in registers, so a lowering bug may show under one of
+/// them only (an earlier exception lowering's did, under clang). The Swift toolchain
+/// brings clang, so it is on the PATH wherever these tests build.
 @Suite struct ClangTests {
     static let childVariable = "WASMKILN_CLANG_CHILD"
 

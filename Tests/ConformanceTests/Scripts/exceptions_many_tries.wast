@@ -1,5 +1,5 @@
-;; A function with more try bodies needing a jump buffer than ExceptionLowering's
-;; jumpBufferLimit (16): it gets one jump buffer for all of them.
+;; A function with many try bodies around calls that may throw (more than the 16 an
+;; earlier lowering gave jump buffers of their own).
 ;; Sequential and nested tries; a local assigned in each try body must keep its value.
 (module
   (tag $e (param i32))

@@ -1,11 +1,11 @@
-;; Functions with more try bodies needing a jump buffer than ExceptionLowering's
-;; jumpBufferLimit (16) share one, set again at the start of every such try; only the
-;; locals those bodies assign and code after a landing may read are volatile.
+;; Functions with many try bodies around calls that may throw (an earlier lowering gave
+;; them one shared jump buffer and kept only some locals in memory; clang exposed a
+;; local it failed to keep).
 ;; "loop": tries inside a loop, each with a local read only inside its body
 ;; but carried to the next round after a throw lands. "nested": a value computed inside
 ;; an outer try and left on the stack below an inner try must survive a throw the inner
-;; try catches; then a throw after the inner try has ended lands in the outer one (the
-;; buffer was last set by the inner try) and the locals assigned on the way must hold.
+;; try catches; then a throw after the inner try has ended lands in the outer one, and
+;; the locals assigned on the way must hold.
 (module
   (tag $e (param i32))
   (func $maybe (param i32) (result i32)
