@@ -31,11 +31,11 @@ const wk_exception *wk_uncaught_exception(void) {
     return uncaught;
 }
 
-WK_HIDDEN void *wkrt_exceptions_enter(void) {
+WK_HIDDEN wk_exception *wkrt_exceptions_enter(void) {
     return wk_take_pending();
 }
 
-WK_HIDDEN wk_trap_code wkrt_exceptions_leave(void *outer, wk_trap_code code) {
+WK_HIDDEN wk_trap_code wkrt_exceptions_leave(wk_exception *outer, wk_trap_code code) {
     wk_exception *left = wk_take_pending();
     wk_pending = outer;
     if (!left) return code;

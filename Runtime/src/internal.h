@@ -55,8 +55,8 @@ WK_HIDDEN __attribute__((noreturn)) void wkrt_unwind(wk_trap_code code);
 /* A protected call starts with no exception pending and gives the outer one back (there
  * is none unless a host function calls Wasm after wk_throw); leaving, an exception its
  * call left pending becomes WK_TRAP_EXCEPTION (unless the call trapped). */
-WK_HIDDEN void *wkrt_exceptions_enter(void);
-WK_HIDDEN wk_trap_code wkrt_exceptions_leave(void *outer, wk_trap_code code);
+WK_HIDDEN wk_exception *wkrt_exceptions_enter(void);
+WK_HIDDEN wk_trap_code wkrt_exceptions_leave(wk_exception *outer, wk_trap_code code);
 
 /* ---- stack.c: where this thread's stack ends ---- */
 

@@ -1,6 +1,6 @@
 /* Traps and protected calls: wk_call_protected pushes a jump buffer on a per-thread
  * chain; a trap, from generated code, a host function or the fault handler, jumps to
- * the innermost one. (Wasm exceptions return instead: see Exceptions in wasmkiln-gen.h.) */
+ * the innermost one. (Wasm exceptions return instead: see wasmkiln-gen.h.) */
 #include "internal.h"
 
 #include <stdio.h>
@@ -98,7 +98,7 @@ wk_trap_code wk_call_protected(void (*body)(void *), void *context, const char *
     if (!thread->ready) setup_thread(thread);
     if (!wk_stack_limit) set_stack_limit(thread);
 
-    void *pending = wkrt_exceptions_enter();
+    wk_exception *pending = wkrt_exceptions_enter();
     wkrt_frame frame;
     frame.previous = thread->frame;
     frame.code = WK_TRAP_NONE;

@@ -34,7 +34,6 @@ extension FunctionLowering {
     /// Opens the innermost frame's try body.
     mutating func startTry() {
         catchesExceptions = true
-        frames[frames.count - 1].inTryBody = true
         activeTries.append(frames.count - 1)
     }
 
@@ -42,7 +41,7 @@ extension FunctionLowering {
     /// out of the function.
     mutating func checkThrown() {
         guard let innermost = activeTries.last else {
-            emit("if (WK_THROWN()) \(propagation());", scopes: 2)
+            emit("if (WK_THROWN()) \(propagation);", scopes: 2)
             return
         }
         frames[innermost].callsMayThrow = true
@@ -50,9 +49,8 @@ extension FunctionLowering {
         emit("if (WK_THROWN()) goto P\(frames[innermost].label);", scopes: 2)
     }
 
-    /// Leaves the function with an exception pending: a return the caller's check ignores.
-    func propagation() -> String {
-        let results = type.results
+    /// Leaves a function with an exception pending: a return the caller's check ignores.
+    static func propagation(results: [ValueType], trampolined: Bool, names: CNames) -> String {
         if trampolined || results.isEmpty { return "return" }
         if results.count == 1 { return "return \(zero(results[0], assigned: true))" }
         return "return (\(names.returnType(results))){0}"
@@ -60,7 +58,7 @@ extension FunctionLowering {
 
     /// Throws `exception` (a C expression) to this function's caller.
     func throwOut(_ exception: String) -> String {
-        "wk_pending = \(exception); \(propagation());"
+        "wk_pending = \(exception); \(propagation);"
     }
 
     /// Throws `exception` (a C expression) from this function's code: to the code of the
@@ -80,7 +78,6 @@ extension FunctionLowering {
             gotos += 1
             emit("goto L\(frames[top].label);")
         }
-        frames[top].inTryBody = false
         activeTries.removeLast()
         markUnreachable()
     }
@@ -202,8 +199,8 @@ extension FunctionLowering {
         endTryBody()
         landing()
         let target = frames.count - 2 - depth
-        if let around = frames[...target].last(where: \.inTryBody) {
-            emit("goto H\(around.label);")
+        if let around = activeTries.last(where: { $0 <= target }) {
+            emit("goto H\(frames[around].label);")
         } else {
             emit(throwOut("x_"))
         }

@@ -77,6 +77,8 @@ struct FunctionLowering {
     /// Frames whose try body is running, innermost last: throws and calls that may throw
     /// read it.
     var activeTries: [Int] = []
+    /// The statement that leaves the function with an exception pending.
+    let propagation: String
 
     struct Frame {
         enum Kind { case function, block, loop, `if`, `else`, tryTable, legacyTry, legacyCatch }
@@ -92,8 +94,6 @@ struct FunctionLowering {
         var reachable = true
         /// For `else`: whether the end of the then-branch could be reached.
         var thenReachable = false
-        /// Whether the frame's try body is running (see ExceptionLowering).
-        var inTryBody = false
         /// Whether a call in the try body (not in a try inside it) may throw: its landing
         /// then takes the pending exception.
         var callsMayThrow = false
@@ -115,6 +115,7 @@ struct FunctionLowering {
         self.indirectCallsMayThrow = indirectCallsMayThrow
         slotTypes = info.slotTypes
         trampolined = info.tailCalls == .toOthers
+        propagation = Self.propagation(results: module.functionType(UInt32(index))!.results, trampolined: trampolined, names: names)
         self.tailEntries = tailEntries
         self.module = module
         self.names = names
@@ -169,7 +170,7 @@ struct FunctionLowering {
         let ownLocals = usedLocals.sorted().filter { $0 >= type.params.count }
         var localsByType: [(cType: String, declarators: [String])] = []
         for n in ownLocals {
-            let declarator = restarts ? "l\(n)" : "l\(n) = \(zero(locals[n]))"
+            let declarator = restarts ? "l\(n)" : "l\(n) = \(Self.zero(locals[n]))"
             let cType = locals[n].cType
             if let k = localsByType.firstIndex(where: { $0.cType == cType }) {
                 localsByType[k].declarators.append(declarator)
@@ -195,7 +196,7 @@ struct FunctionLowering {
         if explicitChecks { text += "    WK_STACK_CHECK();\n" }
         if restarts {
             text += "T_:;\n"
-            for n in ownLocals { text += "    l\(n) = \(zero(locals[n], assigned: true));\n" }
+            for n in ownLocals { text += "    l\(n) = \(Self.zero(locals[n], assigned: true));\n" }
         }
         text += body.joined() + "}\n\n"
         return trampolined ? text + trampoline() : text
@@ -224,7 +225,7 @@ struct FunctionLowering {
         return "\(cType.dropLast())*\(declarators.joined(separator: ", *"));"
     }
 
-    func zero(_ type: ValueType, assigned: Bool = false) -> String {
+    static func zero(_ type: ValueType, assigned: Bool = false) -> String {
         switch type {
         case .v128: assigned ? "(wk_v128){0, 0}" : "{0, 0}"
         case .funcref, .externref, .exnref: "NULL"

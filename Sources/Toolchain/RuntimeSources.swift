@@ -910,8 +910,8 @@ WK_HIDDEN __attribute__((noreturn)) void wkrt_unwind(wk_trap_code code);
 /* A protected call starts with no exception pending and gives the outer one back (there
  * is none unless a host function calls Wasm after wk_throw); leaving, an exception its
  * call left pending becomes WK_TRAP_EXCEPTION (unless the call trapped). */
-WK_HIDDEN void *wkrt_exceptions_enter(void);
-WK_HIDDEN wk_trap_code wkrt_exceptions_leave(void *outer, wk_trap_code code);
+WK_HIDDEN wk_exception *wkrt_exceptions_enter(void);
+WK_HIDDEN wk_trap_code wkrt_exceptions_leave(wk_exception *outer, wk_trap_code code);
 
 /* ---- stack.c: where this thread's stack ends ---- */
 
@@ -1209,11 +1209,11 @@ const wk_exception *wk_uncaught_exception(void) {
     return uncaught;
 }
 
-WK_HIDDEN void *wkrt_exceptions_enter(void) {
+WK_HIDDEN wk_exception *wkrt_exceptions_enter(void) {
     return wk_take_pending();
 }
 
-WK_HIDDEN wk_trap_code wkrt_exceptions_leave(void *outer, wk_trap_code code) {
+WK_HIDDEN wk_trap_code wkrt_exceptions_leave(wk_exception *outer, wk_trap_code code) {
     wk_exception *left = wk_take_pending();
     wk_pending = outer;
     if (!left) return code;
@@ -2442,7 +2442,7 @@ wk_tail_state *wk_tail_new(void) {
         ("src/trap.c", #"""
 /* Traps and protected calls: wk_call_protected pushes a jump buffer on a per-thread
  * chain; a trap, from generated code, a host function or the fault handler, jumps to
- * the innermost one. (Wasm exceptions return instead: see Exceptions in wasmkiln-gen.h.) */
+ * the innermost one. (Wasm exceptions return instead: see wasmkiln-gen.h.) */
 #include "internal.h"
 
 #include <stdio.h>
@@ -2540,7 +2540,7 @@ wk_trap_code wk_call_protected(void (*body)(void *), void *context, const char *
     if (!thread->ready) setup_thread(thread);
     if (!wk_stack_limit) set_stack_limit(thread);
 
-    void *pending = wkrt_exceptions_enter();
+    wk_exception *pending = wkrt_exceptions_enter();
     wkrt_frame frame;
     frame.previous = thread->frame;
     frame.code = WK_TRAP_NONE;
