@@ -31,6 +31,8 @@ struct FunctionLowering {
     let index: Int  // in the whole function index space
 
     var reader: ByteReader
+    let instructionSet = InstructionSet.all
+    let lookup = InstructionLookup()
     /// The body's lines: a loop's label line is blanked at its end when no branch used it.
     var body: [String] = []
     /// What the C compiler's front end pays for (see `LoweringLimits.frontEndWork`).
@@ -52,6 +54,8 @@ struct FunctionLowering {
     /// The validator's record of which types each stack slot holds: one C variable each.
     let slotTypes: [UInt8]
     var usesMemory = false
+    /// Whether the body needs wasmkiln-simd.h.
+    var usesSIMD = false
     /// Whether a call goes through a table or an import (through `f_`).
     var callsThroughPointer = false
     /// The locals (params included) that emitted code names.
@@ -412,51 +416,45 @@ struct FunctionLowering {
         var skippedDepth = 0
         while true {
             let offset = reader.position
-            let opcode = try reader.readByte()
+            let id = try reader.readInstruction(in: lookup)
+            let rule = instructionSet[id].rule
             if !reachable {
-                switch opcode {
-                case 0x02, 0x03, 0x04, 0x06:
-                    _ = try blockType()
+                switch rule {
+                case .block, .loop, .if, .try, .tryTable:
+                    try reader.skip(instructionSet[id].immediates)
                     skippedDepth += 1
                     continue
-                case 0x1F:
-                    _ = try blockType()
-                    _ = try catchClauses()
-                    skippedDepth += 1
-                    continue
-                case 0x0B where skippedDepth > 0, 0x18 where skippedDepth > 0:
-                    if opcode == 0x18 { _ = try reader.readU32() }
+                case .end where skippedDepth > 0, .delegate where skippedDepth > 0:
+                    try reader.skip(instructionSet[id].immediates)
                     skippedDepth -= 1
                     continue
-                case 0x05 where skippedDepth > 0, 0x19 where skippedDepth > 0:
+                case .else where skippedDepth > 0, .catchAll where skippedDepth > 0, .catch where skippedDepth > 0:
+                    try reader.skip(instructionSet[id].immediates)
                     continue
-                case 0x07 where skippedDepth > 0:
-                    _ = try reader.readU32()
-                    continue
-                case 0x05, 0x0B, 0x07, 0x18, 0x19:
+                case .else, .end, .catch, .delegate, .catchAll:
                     break
                 default:
-                    try skipImmediates(opcode)
+                    try reader.skip(instructionSet[id].immediates)
                     continue
                 }
             }
-            switch opcode {
-            case 0x00:
+            switch rule {
+            case .unreachable:
                 emit("wk_trap(WK_TRAP_UNREACHABLE);")
                 markUnreachable()
-            case 0x01: break
-            case 0x02, 0x03:
+            case .nop: break
+            case .block, .loop:
                 let (params, results) = try blockType()
                 materialize()
-                try enter(opcode == 0x02 ? .block : .loop, params: params, results: results, at: offset)
-            case 0x04:
+                try enter(rule == .block ? .block : .loop, params: params, results: results, at: offset)
+            case .if:
                 let (params, results) = try blockType()
                 let condition = top()
                 stack.removeLast()
                 materialize()
                 emit("if (\(condition)) {", scopes: 2)
                 try enter(.if, params: params, results: results, at: offset)
-            case 0x05:
+            case .else:
                 materializeIfReachable()
                 var frame = frames.removeLast()
                 emit("} else {", scopes: 1)
@@ -466,7 +464,7 @@ struct FunctionLowering {
                 frame.thenReachable = frame.reachable
                 frame.reachable = true
                 frames.append(frame)
-            case 0x0B:
+            case .end:
                 if frames.count == 1 {
                     if reachable { emit(returnStatement()) }
                     return
@@ -478,33 +476,33 @@ struct FunctionLowering {
                     materializeIfReachable()
                     leave()
                 }
-            case 0x06:
+            case .try:
                 let (params, results) = try blockType()
                 materialize()
                 try enter(.legacyTry, params: params, results: results, at: offset)
                 startTry()
-            case 0x07, 0x19:
-                try legacyCatch(tag: opcode == 0x07 ? Int(try reader.readU32()) : nil)
-            case 0x18:
+            case .catch, .catchAll:
+                try legacyCatch(tag: rule == .catch ? Int(try reader.readU32()) : nil)
+            case .delegate:
                 delegate(depth: Int(try reader.readU32()))
-            case 0x08:
+            case .throw:
                 throwException(tag: Int(try reader.readU32()))
-            case 0x09:
+            case .rethrow:
                 rethrow(depth: Int(try reader.readU32()))
-            case 0x0A:
+            case .throwRef:
                 throwReference()
-            case 0x1F:
+            case .tryTable:
                 let (params, results) = try blockType()
                 let clauses = try catchClauses()
                 materialize()
                 try enter(.tryTable, params: params, results: results, at: offset)
                 frames[frames.count - 1].clauses = clauses
                 startTry()
-            case 0x0C:
+            case .br:
                 materialize()
                 emit(branch(Int(try reader.readU32())))
                 markUnreachable()
-            case 0x0D:
+            case .brIf:
                 let depth = Int(try reader.readU32())
                 let condition = top()
                 stack.removeLast()
@@ -516,7 +514,7 @@ struct FunctionLowering {
                 } else {
                     emit("if (\(condition)) { \(code) }", scopes: 3)
                 }
-            case 0x0E:
+            case .brTable:
                 let count = try reader.readCount()
                 if count > LoweringLimits.branchTableTargets {
                     throw failure(.limit, "br_table with \(count) targets, more than the \(LoweringLimits.branchTableTargets) WasmKiln compiles (wasmtime's limit too)", at: offset)
@@ -538,12 +536,12 @@ struct FunctionLowering {
                 for depth in order { text += "\(labels[depth]!) \(branch(depth))" }
                 emit(text + " }", scopes: 2)
                 markUnreachable()
-            case 0x0F:
+            case .return:
                 emit(returnStatement())
                 markUnreachable()
-            case 0x10:
+            case .call:
                 try call(callee: Int(try reader.readU32()))
-            case 0x11:
+            case .callIndirect:
                 let typeIndex = Int(try reader.readU32())
                 let table = try reader.readU32()
                 let calleeType = module.types[typeIndex]
@@ -553,10 +551,10 @@ struct FunctionLowering {
                          target: "f_ = wk_indirect(inst->tables[\(table)], \(selector), inst->type_ids[\(typeIndex)]); ",
                          function: "((\(names.pointerType(calleeType)))f_->code)", instance: "f_->instance")
                 if indirectCallsMayThrow { checkThrown() }
-            case 0x12:
+            case .returnCall:
                 try returnCall(callee: Int(try reader.readU32()))
                 markUnreachable()
-            case 0x13:
+            case .returnCallIndirect:
                 let typeIndex = Int(try reader.readU32())
                 let table = try reader.readU32()
                 let selector = top()
@@ -565,82 +563,80 @@ struct FunctionLowering {
                 emit("f_ = wk_indirect(inst->tables[\(table)], \(selector), inst->type_ids[\(typeIndex)]);")
                 tailCallThroughPointer(type: module.types[typeIndex])
                 markUnreachable()
-            case 0x1A:
+            case .drop:
                 stack.removeLast()
-            case 0x1B, 0x1C:
-                if opcode == 0x1C { try skipImmediates(opcode) }
+            case .select, .selectTyped:
+                try reader.skip(instructionSet[id].immediates)
                 let (condition, second, first) = (top(), top(1), top(2))
                 let type = stack[stack.count - 2]
                 stack.removeLast(3)
                 emit("\(push(type)) = \(condition) ? \(first) : \(second);")
-            case 0x20:
+            case .localGet:
                 let local = Int(try reader.readU32())
                 usedLocals.insert(local)
                 pushPending(locals[local], "l\(local)")
-            case 0x21:
+            case .localSet:
                 let local = Int(try reader.readU32())
                 usedLocals.insert(local)
                 let value = top()
                 stack.removeLast()
                 materialize(local: local)
                 emit("l\(local) = \(value);")
-            case 0x22:
+            case .localTee:
                 let local = Int(try reader.readU32())
                 usedLocals.insert(local)
                 materialize(local: local)
                 emit("l\(local) = \(top());")
-            case 0x23:
+            case .globalGet:
                 let global = Int(try reader.readU32())
                 emit("\(push(module.globals[global].valueType)) = \(globalValue(global));")
-            case 0x24:
+            case .globalSet:
                 let global = Int(try reader.readU32())
                 emit("\(globalValue(global)) = \(top());")
                 stack.removeLast()
-            case 0x25:
+            case .tableGet:
                 let table = try reader.readU32()
                 let address = top()
                 stack.removeLast()
                 emit("\(push(module.tables[Int(table)].elementType)) = wk_table_get(inst->tables[\(table)], \(address));")
-            case 0x26:
+            case .tableSet:
                 let table = try reader.readU32()
                 emit("wk_table_set(inst->tables[\(table)], \(top(1)), \(top()));")
                 stack.removeLast(2)
-            case 0x28...0x35:
-                try load(opcode)
-            case 0x36...0x3E:
-                try store(opcode)
-            case 0x3F:
+            case .load, .store:
+                try memoryAccess(id, at: offset)
+            case .operation:
+                try operation(id, at: offset)
+            case .constant:
+                switch instructionSet[id].immediates {
+                case .i32: pushPending(.i32, "\(UInt32(bitPattern: try reader.readS32()))u")
+                case .i64: pushPending(.i64, "\(UInt64(bitPattern: try reader.readS64()))ull")
+                case .f32: pushPending(.f32, "wk_f32_from(0x\(String(try reader.readU32Fixed(), radix: 16))u)")
+                case .f64: pushPending(.f64, "wk_f64_from(0x\(String(try reader.readU64Fixed(), radix: 16))ull)")
+                default:
+                    let low = try reader.readU64Fixed()
+                    pushPending(.v128, "(wk_v128){\(low)ull, \(try reader.readU64Fixed())ull}")
+                }
+            case .memorySize:
                 _ = try reader.readByte()
                 emit("\(push(.i32)) = inst->memories[0]->pages;")
-            case 0x40:
+            case .memoryGrow:
                 _ = try reader.readByte()
                 let delta = top()
                 stack.removeLast()
                 emit("\(push(.i32)) = wk_memory_grow_at(inst->memories[0], \(delta), \(index)u);")
-            case 0x41:
-                pushPending(.i32, "\(UInt32(bitPattern: try reader.readS32()))u")
-            case 0x42:
-                pushPending(.i64, "\(UInt64(bitPattern: try reader.readS64()))ull")
-            case 0x43:
-                pushPending(.f32, "wk_f32_from(0x\(String(try reader.readU32Fixed(), radix: 16))u)")
-            case 0x44:
-                pushPending(.f64, "wk_f64_from(0x\(String(try reader.readU64Fixed(), radix: 16))ull)")
-            case 0x45...0xC4:
-                numeric(template: NumericTemplates.template(opcode)!, signature: numericSignatures[Int(opcode - 0x45)])
-            case 0xD0:
+            case .refNull:
                 let type: ValueType = try reader.readByte() == 0x70 ? .funcref : .externref
                 emit("\(push(type)) = NULL;")
-            case 0xD1:
+            case .refIsNull:
                 let value = top()
                 stack.removeLast()
                 emit("\(push(.i32)) = \(value) == NULL;")
-            case 0xD2:
+            case .refFunc:
                 let function = Int(try reader.readU32())
                 emit("\(push(.funcref)) = (void *)\(ModuleLowering.functionReference(function, module: module));")
-            case 0xFC:
-                try miscellaneous(try reader.readU32())
-            default:
-                throw unsupported(opcode)
+            case .memoryInit, .dataDrop, .memoryCopy, .memoryFill, .tableInit, .elementDrop, .tableCopy, .tableGrow, .tableSize, .tableFill:
+                try bulk(rule)
             }
         }
     }
@@ -654,42 +650,10 @@ struct FunctionLowering {
         return "inst->globals[\(global)]->value.\(field)"
     }
 
-    /// The error for an instruction of a feature we do not lower, just read.
-    func unsupported(_ opcode: UInt8) -> LoweringError {
-        let feature = opcode == 0xFD ? "SIMD instructions are" : "instruction 0x\(String(opcode, radix: 16)) is"
-        return failure(.unsupported, "\(feature) not supported yet", at: reader.position - 1)
-    }
-
-    /// Reads past the immediates of an instruction in unreachable code.
-    mutating func skipImmediates(_ opcode: UInt8) throws {
-        switch opcode {
-        case 0x08, 0x09, 0x0C, 0x0D, 0x10, 0x12, 0x20...0x26, 0xD2: _ = try reader.readU32()
-        case 0x0E:
-            let count = try reader.readCount()
-            for _ in 0...count { _ = try reader.readU32() }
-        case 0x11, 0x13, 0x28...0x3E:
-            _ = try reader.readU32()
-            _ = try reader.readU32()
-        case 0x1C:
-            let count = try reader.readCount()
-            try reader.skip(count)
-        case 0x3F, 0x40, 0xD0: _ = try reader.readByte()
-        case 0x41: _ = try reader.readS32()
-        case 0x42: _ = try reader.readS64()
-        case 0x43: try reader.skip(4)
-        case 0x44: try reader.skip(8)
-        case 0xFC:
-            switch try reader.readU32() {
-            case 8: _ = try reader.readU32(); _ = try reader.readByte()
-            case 9, 13, 15, 16, 17: _ = try reader.readU32()
-            case 10: try reader.skip(2)
-            case 11: try reader.skip(1)
-            case 12, 14: _ = try reader.readU32(); _ = try reader.readU32()
-            default: break
-            }
-        case 0x00, 0x01, 0x0A, 0x0F, 0x1A, 0x1B, 0x45...0xC4, 0xD1: break
-        default: throw unsupported(opcode)
-        }
+    /// The error for an instruction the table describes but the lowering has no C for yet.
+    func unsupported(_ id: Int, at offset: Int) -> LoweringError {
+        let instruction = instructionSet[id]
+        return failure(.unsupported, "\(instruction.name) (\(instruction.encoding)) is not supported yet", at: offset)
     }
 
     mutating func call(callee: Int) throws {
@@ -781,16 +745,29 @@ struct FunctionLowering {
         }
     }
 
-    mutating func numeric(template: String, signature: NumericSignature) {
-        let resultType = ValueType(rawValue: signature.result)!
-        var expression = template
-        if signature.second != 0 {
-            expression = expression.replacing("B", with: top())
-            stack.removeLast()
+    /// An instruction computed from its operands (and lane immediates) by its C form.
+    mutating func operation(_ id: Int, at offset: Int) throws {
+        guard let template = instructionSet[id].c, let signature = instructionSet[id].signature else {
+            throw unsupported(id, at: offset)
         }
-        expression = expression.replacing("A", with: top())
-        stack.removeLast()
-        emit("\(push(resultType)) = \(expression);")
+        var expression = try laneImmediates(of: id, in: template)
+        let count = signature.operandCount
+        for k in (0..<count).reversed() { expression = expression.replacing("$\(k)", with: top(count - 1 - k)) }
+        stack.removeLast(count)
+        emit("\(push(ValueType(rawValue: signature.result)!)) = \(expression);")
+    }
+
+    /// `template` with its lane index (`$L`) or shuffle's lanes (`$S`) read from the code.
+    mutating func laneImmediates(of id: Int, in template: String) throws -> String {
+        if instructionSet[id].prefix == 0xFD { usesSIMD = true }
+        let immediates = instructionSet[id].immediates
+        if immediates == .none || immediates == .memory { return template }
+        if immediates == .shuffle {
+            var lanes: [String] = []
+            for _ in 0..<16 { lanes.append(String(try reader.readByte())) }
+            return template.replacing("$S", with: lanes.joined(separator: ", "))
+        }
+        return template.replacing("$L", with: String(try reader.readByte()))
     }
 
     /// The effective address expression of a memory access, after its bounds check.
@@ -801,94 +778,72 @@ struct FunctionLowering {
         return "mb + \(sum)"
     }
 
-    mutating func load(_ opcode: UInt8) throws {
-        _ = try reader.readU32()
-        let offset = try reader.readU32()
-        let (loader, size, type, conversion): (String, Int, ValueType, String) = switch opcode {
-        case 0x28: ("u32", 4, .i32, "")
-        case 0x29: ("u64", 8, .i64, "")
-        case 0x2A: ("f32", 4, .f32, "")
-        case 0x2B: ("f64", 8, .f64, "")
-        case 0x2C: ("u8", 1, .i32, "(uint32_t)(int32_t)(int8_t)")
-        case 0x2D: ("u8", 1, .i32, "(uint32_t)")
-        case 0x2E: ("u16", 2, .i32, "(uint32_t)(int32_t)(int16_t)")
-        case 0x2F: ("u16", 2, .i32, "(uint32_t)")
-        case 0x30: ("u8", 1, .i64, "(uint64_t)(int64_t)(int8_t)")
-        case 0x31: ("u8", 1, .i64, "(uint64_t)")
-        case 0x32: ("u16", 2, .i64, "(uint64_t)(int64_t)(int16_t)")
-        case 0x33: ("u16", 2, .i64, "(uint64_t)")
-        case 0x34: ("u32", 4, .i64, "(uint64_t)(int64_t)(int32_t)")
-        default: ("u32", 4, .i64, "(uint64_t)")
+    /// A load or a store: its C form reads or writes at the checked address, the first
+    /// operand; a store's value and a lane access's vector are the others.
+    mutating func memoryAccess(_ id: Int, at offset: Int) throws {
+        guard var template = instructionSet[id].c, let signature = instructionSet[id].signature else {
+            throw unsupported(id, at: offset)
         }
-        let effective = address(top(), offset: offset, size: size)
-        stack.removeLast()
-        emit("\(push(type)) = \(conversion)wk_load_\(loader)(\(effective));")
+        _ = try reader.readU32()
+        let displacement = try reader.readU32()
+        template = try laneImmediates(of: id, in: template)
+        let count = signature.operandCount
+        for k in 1..<max(count, 1) { template = template.replacing("$\(k)", with: top(count - 1 - k)) }
+        let effective = address(top(count - 1), offset: displacement, size: 1 << Int(instructionSet[id].naturalAlignment))
+        stack.removeLast(count)
+        let access = template.replacing("$@", with: effective)
+        if signature.result != 0 {
+            emit("\(push(ValueType(rawValue: signature.result)!)) = \(access);")
+        } else {
+            emit(access + ";")
+            if !explicitChecks { emit("WK_AFTER_STORE();") }
+        }
     }
 
-    mutating func store(_ opcode: UInt8) throws {
-        _ = try reader.readU32()
-        let offset = try reader.readU32()
-        let (storer, size, conversion): (String, Int, String) = switch opcode {
-        case 0x36: ("u32", 4, "")
-        case 0x37: ("u64", 8, "")
-        case 0x38: ("f32", 4, "")
-        case 0x39: ("f64", 8, "")
-        case 0x3A, 0x3C: ("u8", 1, "(uint8_t)")
-        case 0x3B, 0x3D: ("u16", 2, "(uint16_t)")
-        default: ("u32", 4, "(uint32_t)")
-        }
-        let value = top()
-        let effective = address(top(1), offset: offset, size: size)
-        emit("wk_store_\(storer)(\(effective), \(conversion)\(value));")
-        if !explicitChecks { emit("WK_AFTER_STORE();") }
-        stack.removeLast(2)
-    }
-
-    mutating func miscellaneous(_ code: UInt32) throws {
-        switch code {
-        case 0...7:
-            numeric(template: NumericTemplates.saturating(code), signature: saturatingTruncations[Int(code)])
-        case 8:  // memory.init
+    /// Bulk memory and table instructions.
+    mutating func bulk(_ rule: Rule) throws {
+        switch rule {
+        case .memoryInit:
             let segment = try reader.readU32()
             _ = try reader.readByte()
             emit("wk_memory_init(inst->memories[0], \(names.prefix)__data + \(module.dataStart(Int(segment)))u, inst->data_length[\(segment)], \(top(2)), \(top(1)), \(top()));")
             stack.removeLast(3)
-        case 9:  // data.drop
+        case .dataDrop:
             emit("inst->data_length[\(try reader.readU32())] = 0;")
-        case 10:  // memory.copy
+        case .memoryCopy:
             try reader.skip(2)
             emit("wk_memory_copy(inst->memories[0], inst->memories[0], \(top(2)), \(top(1)), \(top()));")
             stack.removeLast(3)
-        case 11:  // memory.fill
+        case .memoryFill:
             try reader.skip(1)
             emit("wk_memory_fill(inst->memories[0], \(top(2)), \(top(1)), \(top()));")
             stack.removeLast(3)
-        case 12:  // table.init
+        case .tableInit:
             let segment = try reader.readU32()
             let table = try reader.readU32()
             emit("wk_table_init(inst->tables[\(table)], inst->element_items[\(segment)], inst->element_length[\(segment)], \(top(2)), \(top(1)), \(top()));")
             stack.removeLast(3)
-        case 13:  // elem.drop
+        case .elementDrop:
             emit("inst->element_length[\(try reader.readU32())] = 0;")
-        case 14:  // table.copy
+        case .tableCopy:
             let destination = try reader.readU32()
             let source = try reader.readU32()
             emit("wk_table_copy(inst->tables[\(destination)], inst->tables[\(source)], \(top(2)), \(top(1)), \(top()));")
             stack.removeLast(3)
-        case 15:  // table.grow
+        case .tableGrow:
             let table = try reader.readU32()
             let count = top()
             let value = top(1)
             stack.removeLast(2)
             emit("\(push(.i32)) = wk_table_grow(inst->tables[\(table)], \(count), \(value));")
-        case 16:  // table.size
+        case .tableSize:
             emit("\(push(.i32)) = inst->tables[\(try reader.readU32())]->size;")
-        case 17:  // table.fill
+        case .tableFill:
             let table = try reader.readU32()
             emit("wk_table_fill(inst->tables[\(table)], \(top(2)), \(top(1)), \(top()));")
             stack.removeLast(3)
         default:
-            throw failure(.internalError, "unknown instruction 0xfc \(code)")
+            throw failure(.internalError, "not a bulk instruction: \(rule)")
         }
     }
 }

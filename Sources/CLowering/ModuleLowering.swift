@@ -142,6 +142,7 @@ struct ModuleLowering {
     func functionSources() throws(LoweringError) -> [GeneratedFile] {
         var bodies: [String] = []
         var callees: [Set<Int>] = []
+        var usesSIMD: [Bool] = []
         let tailEntries = tailEntries
         let (mayThrow, indirectCallsMayThrow) = exceptionFlow
         let result: Result<Void, LoweringError> = module.bytes.withUnsafeBufferPointer { bytes in
@@ -153,6 +154,7 @@ struct ModuleLowering {
                                                     indirectCallsMayThrow: indirectCallsMayThrow, base: bytes.baseAddress!)
                     bodies.append(try lowering.lower())
                     callees.append(lowering.callees)
+                    usesSIMD.append(lowering.usesSIMD)
                 }
                 return .success(())
             } catch {
@@ -174,8 +176,10 @@ struct ModuleLowering {
                 let functions = members[range]
                 let used = functions.reduce(into: Set(functions.map { first + $0 })) { $0.formUnion(callees[$1]) }
                 let declarations = Self.declarations(used.sorted(), module: module, names: names, tailEntries: tailEntries)
+                // Only units with SIMD pay for its header.
+                let simd = functions.contains { usesSIMD[$0] } ? "#include \"wasmkiln-simd.h\"\n" : ""
                 files.append(GeneratedFile(name: "\(prefix)-\(kind.rawValue)-\(k).c",
-                                           contents: header + declarations + "\n" + functions.map { bodies[$0] }.joined()))
+                                           contents: header + simd + declarations + "\n" + functions.map { bodies[$0] }.joined()))
             }
         }
         return files

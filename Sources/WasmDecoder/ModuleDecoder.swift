@@ -22,6 +22,7 @@ public enum ModuleDecoder {
 
 struct SectionDecoder {
     var reader: ByteReader
+    let lookup = InstructionLookup()
 
     /// Order of the known sections; custom sections (id 0) may appear anywhere.
     static func orderRank(_ id: UInt8) -> Int {
@@ -344,22 +345,25 @@ struct SectionDecoder {
         var offsets: [Int] = []
         while true {
             let start = reader.position
-            let opcode = try reader.readByte()
             let instruction: ConstInstruction
-            switch opcode {
-            case 0x0B: return ConstExpr(instructions: instructions, offsets: offsets + [start])
-            case 0x41: instruction = .i32Const(try reader.readS32())
-            case 0x42: instruction = .i64Const(try reader.readS64())
-            case 0x43: instruction = .f32Const(bits: try reader.readU32Fixed())
-            case 0x44: instruction = .f64Const(bits: try reader.readU64Fixed())
-            case 0x23: instruction = .globalGet(try reader.readU32())
-            case 0xD2: instruction = .refFunc(try reader.readU32())
-            case 0xD0: instruction = .refNull(try heapType())
-            case 0xFD where try reader.readU32() == 12:
-                let low = try reader.readU64Fixed()
-                instruction = .v128Const(low: low, high: try reader.readU64Fixed())
+            let id = try reader.readInstruction(in: lookup)
+            switch InstructionSet.all[id].rule {
+            case .end: return ConstExpr(instructions: instructions, offsets: offsets + [start])
+            case .constant:
+                switch InstructionSet.all[id].immediates {
+                case .i32: instruction = .i32Const(try reader.readS32())
+                case .i64: instruction = .i64Const(try reader.readS64())
+                case .f32: instruction = .f32Const(bits: try reader.readU32Fixed())
+                case .f64: instruction = .f64Const(bits: try reader.readU64Fixed())
+                default:
+                    let low = try reader.readU64Fixed()
+                    instruction = .v128Const(low: low, high: try reader.readU64Fixed())
+                }
+            case .globalGet: instruction = .globalGet(try reader.readU32())
+            case .refFunc: instruction = .refFunc(try reader.readU32())
+            case .refNull: instruction = .refNull(try heapType())
             default:
-                throw reader.error(Opcodes.isDefined(opcode) ? "constant expression required" : "illegal opcode", at: start)
+                throw reader.error("constant expression required", at: start)
             }
             instructions.append(instruction)
             offsets.append(start)

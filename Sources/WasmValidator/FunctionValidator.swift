@@ -60,9 +60,8 @@ final class FunctionValidator {
     // Instance copies of the global tables: a global is reached through a lazy
     // initialization check on every access.
     let slotBits = FunctionValidator.slotBits
-    let numeric = numericSignatures
-    let accesses = memoryAccesses
-    let simdTable = simdForms
+    let instructions = InstructionSet.all
+    let lookup = InstructionLookup()
 
     init(context: ValidationContext, base: UnsafePointer<UInt8>) {
         self.context = context
@@ -353,28 +352,39 @@ final class FunctionValidator {
         while true {
             instructionStart = reader.position
             guard reader.position < reader.end else { throw error("END opcode expected") }
-            let opcode = reader.base[reader.position]
-            reader.position += 1
-            switch opcode {
-            case 0x00:  // unreachable
+            let id = try reader.readInstruction(in: lookup)
+            if let signature = instructions[id].signature {
+                try immediates(of: id)
+                switch signature.operandCount {
+                case 3: try pop(signature.third); fallthrough
+                case 2: try pop(signature.second); fallthrough
+                case 1: try pop(signature.first)
+                default: break
+                }
+                if signature.result != 0 { push(signature.result) }
+                continue
+            }
+            switch instructions[id].rule {
+            case .unreachable:
                 setUnreachable()
-            case 0x01:  // nop
+            case .nop:
                 break
-            case 0x02, 0x03, 0x06:  // block, loop, try
+            case .block, .loop, .try:
                 let (params, paramCount, results, resultCount) = try blockType()
                 try pop(params, count: paramCount)
-                let kind: FrameKind = opcode == 0x02 ? .block : opcode == 0x03 ? .loop : .try
+                let rule = instructions[id].rule
+                let kind: FrameKind = rule == .block ? .block : rule == .loop ? .loop : .try
                 pushFrame(kind, params: params, paramCount: paramCount, results: results, resultCount: resultCount)
-            case 0x04:  // if
+            case .if:
                 let (params, paramCount, results, resultCount) = try blockType()
                 try pop(i32)
                 try pop(params, count: paramCount)
                 pushFrame(.if, params: params, paramCount: paramCount, results: results, resultCount: resultCount)
-            case 0x05:  // else
+            case .else:
                 guard frames.last?.kind == .if else { throw error("else without matching if") }
                 let frame = try popFrame()
                 pushFrame(.else, params: frame.params, paramCount: frame.paramCount, results: frame.results, resultCount: frame.resultCount)
-            case 0x07:  // catch (legacy)
+            case .catch:  // legacy
                 let tag = try tagType(try reader.readU32())
                 let kind = frames.last?.kind
                 guard kind == .try || kind == .catch else { throw error("catch without matching try") }
@@ -382,74 +392,74 @@ final class FunctionValidator {
                 let (params, paramCount) = context.params(ofType: tag)
                 // The caught values start the catch block's stack.
                 pushFrame(.catch, params: params, paramCount: paramCount, results: frame.results, resultCount: frame.resultCount)
-            case 0x19:  // catch_all (legacy)
+            case .catchAll:  // legacy
                 let kind = frames.last?.kind
                 guard kind == .try || kind == .catch else { throw error("catch_all without matching try") }
                 let frame = try popFrame()
                 let empty = UnsafePointer(context.signatureTypes)
                 pushFrame(.catchAll, params: empty, paramCount: 0, results: frame.results, resultCount: frame.resultCount)
-            case 0x18:  // delegate (legacy)
+            case .delegate:  // legacy
                 let depth = try reader.readU32()
                 guard frames.last?.kind == .try else { throw error("delegate without matching try") }
                 let frame = try popFrame()
                 _ = try label(depth)
                 push(frame.results, count: frame.resultCount)
-            case 0x09:  // rethrow (legacy)
+            case .rethrow:  // legacy
                 throwsItself = true
                 let frame = try label(try reader.readU32())
                 guard frame.kind == .catch || frame.kind == .catchAll else { throw error("invalid rethrow label") }
                 setUnreachable()
-            case 0x08:  // throw
+            case .throw:
                 throwsItself = true
                 let tag = try tagType(try reader.readU32())
                 let (params, paramCount) = context.params(ofType: tag)
                 try pop(params, count: paramCount)
                 setUnreachable()
-            case 0x0A:  // throw_ref
+            case .throwRef:
                 throwsItself = true
                 try pop(exnref)
                 setUnreachable()
-            case 0x1F:  // try_table
+            case .tryTable:
                 try tryTable()
-            case 0x0B:  // end
+            case .end:
                 let frame = try popFrame()
                 if frame.kind == .if && !sameTypes(frame.params, frame.paramCount, frame.results, frame.resultCount) {
                     throw error("type mismatch: if without else must leave its parameters as results")
                 }
                 if frames.isEmpty { return }
                 push(frame.results, count: frame.resultCount)
-            case 0x0C:  // br
+            case .br:
                 let frame = try label(try reader.readU32())
                 try pop(frame.labelTypes, count: frame.labelCount)
                 setUnreachable()
-            case 0x0D:  // br_if
+            case .brIf:
                 let frame = try label(try reader.readU32())
                 try pop(i32)
                 try pop(frame.labelTypes, count: frame.labelCount)
                 push(frame.labelTypes, count: frame.labelCount)
-            case 0x0E:
+            case .brTable:
                 try brTable()
-            case 0x0F:  // return
+            case .return:
                 let frame = frames[0]
                 try pop(frame.results, count: frame.resultCount)
                 setUnreachable()
-            case 0x10:  // call
+            case .call:
                 let callee = try reader.readU32()
                 try call(type: try functionType(callee))
                 calls(callee)
-            case 0x11:  // call_indirect
+            case .callIndirect:
                 callsIndirectly = true
                 let type = try typeIndex(try reader.readU32())
                 let table = try tableType(try reader.readU32())
                 guard table == funcref else { throw error("type mismatch: call_indirect needs a funcref table") }
                 try pop(i32)
                 try call(type: type)
-            case 0x12:  // return_call
+            case .returnCall:
                 let callee = try reader.readU32()
                 try returnCall(type: try functionType(callee))
                 calls(callee)
                 if Int(callee) != functionIndex { tailCalls = .toOthers } else if tailCalls == .none { tailCalls = .toItself }
-            case 0x13:  // return_call_indirect
+            case .returnCallIndirect:
                 let type = try typeIndex(try reader.readU32())
                 let table = try tableType(try reader.readU32())
                 guard table == funcref else { throw error("type mismatch: call_indirect needs a funcref table") }
@@ -457,9 +467,9 @@ final class FunctionValidator {
                 try returnCall(type: type)
                 tailCalls = .toOthers
                 callsIndirectly = true
-            case 0x1A:  // drop
+            case .drop:
                 _ = try pop()
-            case 0x1B:  // select
+            case .select:
                 try pop(i32)
                 let first = try pop()
                 let second = try pop()
@@ -470,7 +480,7 @@ final class FunctionValidator {
                     throw error("type mismatch: select operands are \(typeName(second)) and \(typeName(first))")
                 }
                 push(first == unknown ? second : first)
-            case 0x1C:  // select t*
+            case .selectTyped:
                 let count = try reader.readU32()
                 guard count == 1 else { throw error("invalid result arity") }
                 let typeOffset = reader.position
@@ -482,63 +492,29 @@ final class FunctionValidator {
                 try pop(type.rawValue)
                 try pop(type.rawValue)
                 push(type.rawValue)
-            case 0x20:  // local.get
+            case .localGet:
                 push(try localType(try reader.readU32()))
-            case 0x21:  // local.set
+            case .localSet:
                 try pop(try localType(try reader.readU32()))
-            case 0x22:  // local.tee
+            case .localTee:
                 let type = try localType(try reader.readU32())
                 try pop(type)
                 push(type)
-            case 0x23:  // global.get
+            case .globalGet:
                 push(context.globalTypes[try globalIndex(try reader.readU32())])
-            case 0x24:  // global.set
+            case .globalSet:
                 let index = try globalIndex(try reader.readU32())
                 guard context.globalMutable[index] else { throw error("global is immutable") }
                 try pop(context.globalTypes[index])
-            case 0x25:  // table.get
+            case .tableGet:
                 let type = try tableType(try reader.readU32())
                 try pop(i32)
                 push(type)
-            case 0x26:  // table.set
+            case .tableSet:
                 let type = try tableType(try reader.readU32())
                 try pop(type)
                 try pop(i32)
-            case 0x28...0x35:  // loads
-                let access = accesses[Int(opcode - 0x28)]
-                try memoryArgument(naturalAlignment: access.alignment)
-                try pop(i32)
-                push(access.type)
-            case 0x36...0x3E:  // stores
-                let access = accesses[Int(opcode - 0x28)]
-                try memoryArgument(naturalAlignment: access.alignment)
-                try pop(access.type)
-                try pop(i32)
-            case 0x3F:  // memory.size
-                try memoryIndexZero()
-                push(i32)
-            case 0x40:  // memory.grow
-                try memoryIndexZero()
-                try pop(i32)
-                push(i32)
-            case 0x41:
-                _ = try reader.readS32()
-                push(i32)
-            case 0x42:
-                _ = try reader.readS64()
-                push(i64)
-            case 0x43:
-                try reader.skip(4)
-                push(f32)
-            case 0x44:
-                try reader.skip(8)
-                push(f64)
-            case 0x45...0xC4:
-                let signature = numeric[Int(opcode - 0x45)]
-                if signature.second != 0 { try pop(signature.second) }
-                try pop(signature.first)
-                push(signature.result)
-            case 0xD0:  // ref.null
+            case .refNull:
                 let type: UInt8
                 switch try reader.readByte() {
                 case 0x70: type = funcref
@@ -547,24 +523,81 @@ final class FunctionValidator {
                 default: throw error("malformed reference type")
                 }
                 push(type)
-            case 0xD1:  // ref.is_null
+            case .refIsNull:
                 let type = try pop()
                 guard type == unknown || isReference(type) else {
                     throw error("type mismatch: ref.is_null needs a reference, got \(typeName(type))")
                 }
                 push(i32)
-            case 0xD2:  // ref.func
+            case .refFunc:
                 let index = try reader.readU32()
                 _ = try functionType(index)
                 guard context.declaredReferences.contains(index) else { throw error("undeclared function reference") }
                 push(funcref)
-            case 0xFC:
-                try miscellaneous(try reader.readU32())
-            case 0xFD:
-                try simd(try reader.readU32())
-            default:
-                throw error("illegal opcode 0x\(String(opcode, radix: 16))")
+            case .tableInit:
+                let elementIndex = try reader.readU32()
+                let table = try tableType(try reader.readU32())
+                let element = try elementType(elementIndex)
+                guard element == table else { throw error("type mismatch: element segment and table types differ") }
+                try pop(i32); try pop(i32); try pop(i32)
+            case .elementDrop:
+                _ = try elementType(try reader.readU32())
+            case .tableCopy:
+                let destination = try tableType(try reader.readU32())
+                let source = try tableType(try reader.readU32())
+                guard destination == source else { throw error("type mismatch: table types differ") }
+                try pop(i32); try pop(i32); try pop(i32)
+            case .tableGrow:
+                let type = try tableType(try reader.readU32())
+                try pop(i32)
+                try pop(type)
+                push(i32)
+            case .tableSize:
+                _ = try tableType(try reader.readU32())
+                push(i32)
+            case .tableFill:
+                let type = try tableType(try reader.readU32())
+                try pop(i32)
+                try pop(type)
+                try pop(i32)
+            case .operation, .load, .store, .constant, .memorySize, .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill:
+                // Typed by their signatures, above.
+                throw error("internal error: \(instructions[id].name) has no signature")
             }
+        }
+    }
+
+    /// Reads and checks the immediates of an instruction that its signature types.
+    func immediates(of id: Int) throws(WasmError) {
+        switch instructions[id].immediates {
+        case .none: break
+        case .memory:
+            try memoryArgument(naturalAlignment: UInt32(instructions[id].naturalAlignment))
+        case .memoryLane:
+            try memoryArgument(naturalAlignment: UInt32(instructions[id].naturalAlignment))
+            try laneIndex(below: instructions[id].lanes)
+        case .memoryIndex:
+            try memoryIndexZero()
+        case .twoMemoryIndices:
+            try memoryIndexZero()
+            try memoryIndexZero()
+        case .dataAndMemory:
+            let segment = try reader.readU32()
+            try memoryIndexZero()
+            try dataSegment(segment)
+        case .data:
+            try dataSegment(try reader.readU32())
+        case .i32: _ = try reader.readS32()
+        case .i64: _ = try reader.readS64()
+        case .f32: try reader.skip(4)
+        case .f64: try reader.skip(8)
+        case .v128: try reader.skip(16)
+        case .lane:
+            try laneIndex(below: instructions[id].lanes)
+        case .shuffle:
+            for _ in 0..<16 { try laneIndex(below: 32) }
+        case .blockType, .tryTable, .index, .twoIndices, .branchTable, .valueTypes, .heapType:
+            throw error("internal error: \(instructions[id].name) has a signature and its own immediates")
         }
     }
 
@@ -614,120 +647,5 @@ final class FunctionValidator {
         }
         try pop(params, count: paramCount)
         pushFrame(.tryTable, params: params, paramCount: paramCount, results: results, resultCount: resultCount)
-    }
-
-    func miscellaneous(_ code: UInt32) throws(WasmError) {
-        switch code {
-        case 0...7:
-            let signature = saturatingTruncations[Int(code)]
-            try pop(signature.first)
-            push(signature.result)
-        case 8:  // memory.init
-            let segment = try reader.readU32()
-            try memoryIndexZero()
-            try dataSegment(segment)
-            try pop(i32); try pop(i32); try pop(i32)
-        case 9:  // data.drop
-            try dataSegment(try reader.readU32())
-        case 10:  // memory.copy
-            try memoryIndexZero()
-            try memoryIndexZero()
-            try pop(i32); try pop(i32); try pop(i32)
-        case 11:  // memory.fill
-            try memoryIndexZero()
-            try pop(i32); try pop(i32); try pop(i32)
-        case 12:  // table.init
-            let elementIndex = try reader.readU32()
-            let table = try tableType(try reader.readU32())
-            let element = try elementType(elementIndex)
-            guard element == table else { throw error("type mismatch: element segment and table types differ") }
-            try pop(i32); try pop(i32); try pop(i32)
-        case 13:  // elem.drop
-            _ = try elementType(try reader.readU32())
-        case 14:  // table.copy
-            let destination = try tableType(try reader.readU32())
-            let source = try tableType(try reader.readU32())
-            guard destination == source else { throw error("type mismatch: table types differ") }
-            try pop(i32); try pop(i32); try pop(i32)
-        case 15:  // table.grow
-            let type = try tableType(try reader.readU32())
-            try pop(i32)
-            try pop(type)
-            push(i32)
-        case 16:  // table.size
-            _ = try tableType(try reader.readU32())
-            push(i32)
-        case 17:  // table.fill
-            let type = try tableType(try reader.readU32())
-            try pop(i32)
-            try pop(type)
-            try pop(i32)
-        default:
-            throw error("illegal opcode 0xfc \(code)")
-        }
-    }
-
-    func simd(_ code: UInt32) throws(WasmError) {
-        guard code < 256, let form = simdTable[Int(code)] else { throw error("illegal opcode 0xfd \(code)") }
-        switch form {
-        case .load(let alignment):
-            try memoryArgument(naturalAlignment: alignment)
-            try pop(i32)
-            push(v128)
-        case .store(let alignment):
-            try memoryArgument(naturalAlignment: alignment)
-            try pop(v128)
-            try pop(i32)
-        case .loadLane(let alignment, let lanes):
-            try memoryArgument(naturalAlignment: alignment)
-            try laneIndex(below: lanes)
-            try pop(v128)
-            try pop(i32)
-            push(v128)
-        case .storeLane(let alignment, let lanes):
-            try memoryArgument(naturalAlignment: alignment)
-            try laneIndex(below: lanes)
-            try pop(v128)
-            try pop(i32)
-        case .const:
-            try reader.skip(16)
-            push(v128)
-        case .shuffle:
-            for _ in 0..<16 { try laneIndex(below: 32) }
-            try pop(v128)
-            try pop(v128)
-            push(v128)
-        case .extractLane(let lanes, let result):
-            try laneIndex(below: lanes)
-            try pop(v128)
-            push(result.rawValue)
-        case .replaceLane(let lanes, let operand):
-            try laneIndex(below: lanes)
-            try pop(operand.rawValue)
-            try pop(v128)
-            push(v128)
-        case .splat(let operand):
-            try pop(operand.rawValue)
-            push(v128)
-        case .test:
-            try pop(v128)
-            push(i32)
-        case .shift:
-            try pop(i32)
-            try pop(v128)
-            push(v128)
-        case .unary:
-            try pop(v128)
-            push(v128)
-        case .binary:
-            try pop(v128)
-            try pop(v128)
-            push(v128)
-        case .ternary:
-            try pop(v128)
-            try pop(v128)
-            try pop(v128)
-            push(v128)
-        }
     }
 }

@@ -1,0 +1,210 @@
+/// How one instruction is encoded, typed and lowered: the one description the decoder,
+/// the validator and the C lowering all read (the entries are in InstructionTable.swift).
+public struct Instruction: Sendable {
+    /// The text-format name, e.g. `i32.add`.
+    public let name: String
+    /// 0 for one-byte opcodes, else the prefix byte (0xFC, 0xFD) that `code` follows as a u32.
+    public let prefix: UInt8
+    public let code: UInt32
+    public let immediates: Immediates
+    /// Which rule validates and lowers it (see `Rule`).
+    public let rule: Rule
+    /// Operand and result types where they are fixed; nil where the rule works them out.
+    public let signature: Signature?
+    /// Log2 of the bytes a memory access touches (its natural alignment).
+    public let naturalAlignment: UInt8
+    /// For a lane immediate: how many lanes there are.
+    public let lanes: UInt8
+    /// The C form, for rules that use one: `$0`, `$1`, `$2` are the operands in push
+    /// order, `$@` the checked address of a memory access, `$L` a lane index. Nil where
+    /// the lowering has its own code, or where the instruction is not lowered yet.
+    public let c: String?
+
+    public init(_ name: String, prefix: UInt8 = 0, code: UInt32, immediates: Immediates = .none, rule: Rule,
+                signature: Signature? = nil, naturalAlignment: UInt8 = 0, lanes: UInt8 = 0, c: String? = nil) {
+        self.name = name
+        self.prefix = prefix
+        self.code = code
+        self.immediates = immediates
+        self.rule = rule
+        self.signature = signature
+        self.naturalAlignment = naturalAlignment
+        self.lanes = lanes
+        self.c = c
+    }
+
+    /// The encoding as people write it: `0x6a`, `0xfc 8`, `0xfd 110`.
+    public var encoding: String {
+        prefix == 0 ? "0x\(String(code, radix: 16))" : "0x\(String(prefix, radix: 16)) \(code)"
+    }
+}
+
+/// Operand types in push order (up to three) and the result type; raw ValueType codes,
+/// 0 for none, so that checking them costs no array.
+public struct Signature: Sendable, Equatable {
+    public let first: UInt8, second: UInt8, third: UInt8
+    public let result: UInt8
+
+    public init(_ operands: [ValueType], _ result: ValueType?) {
+        precondition(operands.count <= 3)
+        let codes = operands.map(\.rawValue) + [0, 0, 0]
+        (first, second, third) = (codes[0], codes[1], codes[2])
+        self.result = result?.rawValue ?? 0
+    }
+
+    public var operandCount: Int { third != 0 ? 3 : second != 0 ? 2 : first != 0 ? 1 : 0 }
+}
+
+/// What follows an opcode, in encoding order.
+public enum Immediates: UInt8, Sendable {
+    case none
+    /// `block`, `loop`, `if`, `try`: an empty type, a value type or a type index.
+    case blockType
+    /// `try_table`: a block type, then catch clauses.
+    case tryTable
+    /// One u32 index (label, function, local, global, table, tag, data or element segment).
+    case index
+    /// Two u32 indices (`call_indirect`'s type and table, `table.init`, `table.copy`).
+    case twoIndices
+    /// `br_table`: a vector of labels and a default.
+    case branchTable
+    /// `select t*`: a vector of value types.
+    case valueTypes
+    /// A memory argument: alignment, offset.
+    case memory
+    /// A memory argument, then a lane index.
+    case memoryLane
+    /// A memory index, which must be 0 (`memory.size`, `memory.grow`, `memory.fill`).
+    case memoryIndex
+    /// Two memory indices (`memory.copy`).
+    case twoMemoryIndices
+    /// A data segment index, then a memory index (`memory.init`).
+    case dataAndMemory
+    /// A data segment index (`data.drop`).
+    case data
+    /// A reference's heap type (`ref.null`).
+    case heapType
+    case i32, i64, f32, f64, v128
+    /// One lane index.
+    case lane
+    /// Sixteen lane indices below 32 (`i8x16.shuffle`).
+    case shuffle
+}
+
+/// The rule that validates and lowers an instruction. The first four are the table's
+/// own: the signature types them and `c` lowers them. The rest have code of their own.
+public enum Rule: UInt8, Sendable {
+    /// A value computed from the operands by the C expression `c`.
+    case operation
+    /// A memory read: `c` reads at `$@` after the bounds check; the signature's result is the value.
+    case load
+    /// A memory write: `c` writes `$1` at `$@`.
+    case store
+    /// A constant from the immediate.
+    case constant
+
+    case unreachable, nop, block, loop, `if`, `else`, end
+    case `try`, `catch`, catchAll, delegate, `throw`, rethrow, throwRef, tryTable
+    case br, brIf, brTable, `return`, call, callIndirect, returnCall, returnCallIndirect
+    case drop, select, selectTyped
+    case localGet, localSet, localTee, globalGet, globalSet
+    case tableGet, tableSet, tableInit, elementDrop, tableCopy, tableGrow, tableSize, tableFill
+    case memorySize, memoryGrow, memoryInit, dataDrop, memoryCopy, memoryFill
+    case refNull, refIsNull, refFunc
+
+    /// Whether the instruction opens a block that `end` closes.
+    public var opensBlock: Bool { self == .block || self == .loop || self == .if || self == .try || self == .tryTable }
+}
+
+/// Looks instructions up by encoding.
+public enum InstructionSet {
+    public static let all: [Instruction] = instructionTable
+
+    /// Index into `all` by one-byte opcode, and by code after each prefix; -1 where none.
+    static let oneByte = index(prefix: 0, count: 256)
+    static let miscellaneous = index(prefix: 0xFC, count: 32)
+    static let vector = index(prefix: 0xFD, count: 0x114)
+
+    static func index(prefix: UInt8, count: Int) -> [Int16] {
+        var table = [Int16](repeating: -1, count: count)
+        for (position, instruction) in all.enumerated() where instruction.prefix == prefix {
+            precondition(table[Int(instruction.code)] == -1, "\(instruction.name): encoding used twice")
+            table[Int(instruction.code)] = Int16(position)
+        }
+        return table
+    }
+
+    /// The instruction with this encoding, as an index into `all`.
+    public static func lookup(prefix: UInt8, code: UInt32) -> Int? {
+        let table: [Int16]
+        switch prefix {
+        case 0: table = oneByte
+        case 0xFC: table = miscellaneous
+        case 0xFD: table = vector
+        default: return nil
+        }
+        guard code < table.count, table[Int(code)] >= 0 else { return nil }
+        return Int(table[Int(code)])
+    }
+
+    public static func named(_ name: String) -> Instruction? { all.first { $0.name == name } }
+}
+
+extension ByteReader {
+    /// Reads an opcode (a prefix byte and its u32 code, or one byte) and returns the
+    /// instruction's index in `InstructionSet.all`. `table` is the caller's copy of it.
+    @inline(__always)
+    public mutating func readInstruction(in table: InstructionLookup) throws(WasmError) -> Int {
+        let start = position
+        let byte = try readByte()
+        let found = table.oneByte[Int(byte)]
+        if found >= 0 { return Int(found) }
+        guard byte == 0xFC || byte == 0xFD else { throw error("illegal opcode 0x\(String(byte, radix: 16))", at: start) }
+        let code = try readU32()
+        let codes = byte == 0xFC ? table.miscellaneous : table.vector
+        guard code < codes.count, codes[Int(code)] >= 0 else {
+            throw error("illegal opcode 0x\(String(byte, radix: 16)) \(code)", at: start)
+        }
+        return Int(codes[Int(code)])
+    }
+
+    /// Reads past the immediates of an instruction (in code that is not validated or
+    /// lowered, such as unreachable code after validation).
+    public mutating func skip(_ immediates: Immediates) throws(WasmError) {
+        switch immediates {
+        case .none: break
+        case .blockType: _ = try readSigned(bits: 33)
+        case .tryTable:
+            _ = try readSigned(bits: 33)
+            let count = try readCount(minimumElementSize: 2)
+            for _ in 0..<count {
+                if try readByte() <= 1 { _ = try readU32() }
+                _ = try readU32()
+            }
+        case .index, .data: _ = try readU32()
+        case .twoIndices, .memory: _ = try readU32(); _ = try readU32()
+        case .branchTable:
+            let count = try readCount()
+            for _ in 0...count { _ = try readU32() }
+        case .valueTypes: try skip(try readCount())
+        case .memoryLane: _ = try readU32(); _ = try readU32(); try skip(1)
+        case .memoryIndex, .heapType, .lane: try skip(1)
+        case .twoMemoryIndices: try skip(2)
+        case .dataAndMemory: _ = try readU32(); try skip(1)
+        case .i32: _ = try readS32()
+        case .i64: _ = try readS64()
+        case .f32: try skip(4)
+        case .f64: try skip(8)
+        case .v128, .shuffle: try skip(16)
+        }
+    }
+}
+
+/// The encoding indices of `InstructionSet`, copied into a hot loop's owner: reading a
+/// global goes through a lazy initialization check each time.
+public struct InstructionLookup: Sendable {
+    public let oneByte = InstructionSet.oneByte
+    public let miscellaneous = InstructionSet.miscellaneous
+    public let vector = InstructionSet.vector
+    public init() {}
+}
