@@ -52,7 +52,10 @@ enum Expected: Sendable {
     case funcref
     /// Any one of these (relaxed SIMD).
     case either([Expected])
-    /// A form we cannot check (GC references, v128 lane patterns), named.
+    /// A v128 of float lanes of `laneBytes` each: lanes whose bit is set in `nanLanes`
+    /// hold an arithmetic NaN (which a canonical one also is), the others these bytes.
+    case floatLanes(laneBytes: Int, bytes: [UInt8], nanLanes: UInt8)
+    /// A form we cannot check (GC references), named.
     case unsupported(String)
 }
 

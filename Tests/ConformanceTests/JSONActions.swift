@@ -9,20 +9,41 @@ struct JSONAction: Decodable {
 }
 
 /// A value as wast2json writes it: its type, and its bits in decimal (floats too),
-/// `null`, or `nan:canonical` / `nan:arithmetic`. Vectors hold lanes, which we do not read.
+/// `null`, or `nan:canonical` / `nan:arithmetic`. A v128 has a lane type and a value per lane.
 struct JSONValue: Decodable, CustomStringConvertible {
     var type: String
     var value: String?
+    var laneType: String?
+    var lanes: [String]?
 
-    private enum Keys: String, CodingKey { case type, value }
+    private enum Keys: String, CodingKey { case type, value, lane_type }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
         type = try container.decode(String.self, forKey: .type)
         value = try? container.decodeIfPresent(String.self, forKey: .value)
+        lanes = try? container.decodeIfPresent([String].self, forKey: .value)
+        laneType = try container.decodeIfPresent(String.self, forKey: .lane_type)
     }
 
-    var description: String { "\(type) \(value ?? "")" }
+    var description: String { "\(type) \(laneType ?? "")\(value ?? lanes?.joined(separator: " ") ?? "")" }
+
+    /// A v128's lanes as little-endian bytes, with a bit per float lane that holds a NaN pattern.
+    var vectorBytes: (bytes: [UInt8], nanLanes: UInt8, laneBytes: Int)? {
+        guard type == "v128", let lanes, let laneType else { return nil }
+        let laneBytes = ["i8": 1, "i16": 2, "i32": 4, "i64": 8, "f32": 4, "f64": 8][laneType] ?? 0
+        guard laneBytes > 0, lanes.count * laneBytes == 16 else { return nil }
+        var bytes: [UInt8] = [], nanLanes: UInt8 = 0
+        for (k, lane) in lanes.enumerated() {
+            var bits: UInt64 = 0
+            if lane.hasPrefix("nan:") { nanLanes |= 1 << k } else {
+                guard let value = UInt64(lane) else { return nil }
+                bits = value
+            }
+            bytes += (0..<laneBytes).map { UInt8(truncatingIfNeeded: bits >> (8 * $0)) }
+        }
+        return (bytes, nanLanes, laneBytes)
+    }
 }
 
 /// Turns wast2json's actions and values into ours.
@@ -55,6 +76,7 @@ enum JSONActions {
     }
 
     static func value(_ json: JSONValue) -> Value? {
+        if let vector = json.vectorBytes, vector.nanLanes == 0 { return WATActions.v128(vector.bytes) }
         guard let text = json.value else { return nil }
         switch json.type {
         case "i32": return UInt32(text).map { .i32($0) }
@@ -68,6 +90,9 @@ enum JSONActions {
     }
 
     static func expected(_ json: JSONValue) -> Expected {
+        if let vector = json.vectorBytes, vector.nanLanes != 0 {
+            return .floatLanes(laneBytes: vector.laneBytes, bytes: vector.bytes, nanLanes: vector.nanLanes)
+        }
         switch (json.type, json.value) {
         case ("f32", "nan:canonical"): return .canonicalNaN(.f32)
         case ("f32", "nan:arithmetic"): return .arithmeticNaN(.f32)

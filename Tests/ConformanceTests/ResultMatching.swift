@@ -1,3 +1,4 @@
+import Foundation
 import Toolchain
 
 /// Compares results with `assert_return`'s expectations.
@@ -36,8 +37,26 @@ extension Expected: CustomStringConvertible {
         case (.externref(nil), .externref(let address)): address != 0
         case (.funcref, .funcref(let address)): address != 0
         case (.either(let choices), _): choices.contains { $0.matches(value) }
+        case (.floatLanes(let laneBytes, let bytes, let nanLanes), .v128(let lo, let hi)):
+            Self.lanesMatch(laneBytes: laneBytes, bytes: bytes, nanLanes: nanLanes, lo: lo, hi: hi)
         default: false
         }
+    }
+
+    static func lanesMatch(laneBytes: Int, bytes: [UInt8], nanLanes: UInt8, lo: UInt64, hi: UInt64) -> Bool {
+        let actual = (0..<16).map { UInt8(truncatingIfNeeded: ($0 < 8 ? lo >> (8 * $0) : hi >> (8 * ($0 - 8)))) }
+        for lane in 0..<(16 / laneBytes) {
+            let range = lane * laneBytes..<(lane + 1) * laneBytes
+            guard nanLanes & (1 << lane) != 0 else {
+                if !actual[range].elementsEqual(bytes[range]) { return false }
+                continue
+            }
+            // The exponent and the quiet bit all set: the top 9 (f32) or 12 (f64) bits but the sign.
+            let bits = actual[range].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            let quiet: UInt64 = laneBytes == 4 ? 0x7fc0_0000 : 0x7ff8_0000_0000_0000
+            if bits & quiet != quiet { return false }
+        }
+        return true
     }
 
     var unsupportedReason: String? {
@@ -60,6 +79,11 @@ extension Expected: CustomStringConvertible {
         case .externref(nil): "ref.extern"
         case .funcref: "ref.func"
         case .either(let choices): "either(" + choices.map(\.description).joined(separator: ", ") + ")"
+        case .floatLanes(let laneBytes, let bytes, let nanLanes):
+            "v128 " + (0..<(16 / laneBytes)).map { lane in
+                nanLanes & (1 << lane) != 0 ? "nan"
+                    : "0x" + bytes[lane * laneBytes..<(lane + 1) * laneBytes].reversed().map { String(format: "%02x", $0) }.joined()
+            }.joined(separator: " ")
         case .unsupported(let reason): reason
         }
     }

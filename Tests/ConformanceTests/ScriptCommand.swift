@@ -41,7 +41,6 @@ enum SourceLine: Sendable {
 enum SkipReason {
     static let textModule = "text-format module: tests a text parser, not us"
     static let noWast2json = "WAT cannot parse it and wast2json is not installed"
-    static let simd = "SIMD: not lowered yet"
 }
 
 /// What the runtime reports where the scripts expect something other than a trap.

@@ -54,7 +54,9 @@ enum WATActions {
         case .refExtern(let number): .externref(number)
         case .refFunc: .funcref
         case .either(let choices): .either(choices.map(expected))
-        case .refNull, .v128Pattern, .refI31, .refStruct, .refArray, .refEq, .refHost:
+        case .v128Pattern(let pattern): .floatLanes(laneBytes: pattern.shape == .f64x2 ? 8 : 4, bytes: pattern.bytes,
+                                                    nanLanes: pattern.nanLaneMask)
+        case .refNull, .refI31, .refStruct, .refArray, .refEq, .refHost:
             .unsupported("expected \(expectation): not supported")
         }
     }
