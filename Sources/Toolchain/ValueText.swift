@@ -55,6 +55,70 @@ public enum ValueText {
         }
     }
 
+    /// The lane shapes of a v128 in the text format, with their lane type and count.
+    static let shapes: [String: (lane: ValueType, bits: Int, count: Int)] = [
+        "i8x16": (.i32, 8, 16), "i16x8": (.i32, 16, 8), "i32x4": (.i32, 32, 4), "i64x2": (.i64, 64, 2),
+        "f32x4": (.f32, 32, 4), "f64x2": (.f64, 64, 2),
+    ]
+
+    /// Reads the arguments of a call to a function with parameters `types` from the words
+    /// after its name. A v128 is one word (`0x` and hex digits) or, as in the spec scripts,
+    /// a shape and its lanes: `i32x4 1 2 3 4`, `f32x4 1.5 nan -0 inf` (`v128` before the
+    /// shape may be given too).
+    public static func arguments(_ words: [String], types: [ValueType]) throws(ParseError) -> [Value] {
+        var values: [Value] = []
+        var k = 0
+        for (index, type) in types.enumerated() {
+            let position = "argument \(index + 1)"
+            guard k < words.count else { throw ParseError(description: "\(position) (\(type)) is missing") }
+            if type == .v128 {
+                if words[k] == "v128" { k += 1 }
+                if k < words.count, let shape = shapes[words[k]] {
+                    let lanes = words.dropFirst(k + 1).prefix(shape.count)
+                    guard lanes.count == shape.count else {
+                        throw ParseError(description: "\(position): \(words[k]) needs \(shape.count) lanes, \(lanes.count) given")
+                    }
+                    var bytes: [UInt8] = []
+                    for lane in lanes {
+                        let bits: UInt64
+                        do throws(ParseError) {
+                            switch try parse(String(lane), as: shape.lane) {
+                            case .i32 where shape.bits < 32:
+                                guard let narrow = integer(String(lane), bits: shape.bits) else {
+                                    throw ParseError(description: "'\(lane)' is not an i\(shape.bits) lane")
+                                }
+                                bits = narrow
+                            case .i32(let value): bits = UInt64(value)
+                            case .i64(let value): bits = value
+                            case .f32(let value): bits = UInt64(value)
+                            case .f64(let value): bits = value
+                            default: bits = 0
+                            }
+                        } catch {
+                            throw ParseError(description: "\(position): \(error)")
+                        }
+                        bytes += (0..<(shape.bits / 8)).map { UInt8(truncatingIfNeeded: bits >> (8 * $0)) }
+                    }
+                    func half(_ start: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(bytes[start + $1]) << (8 * $1) } }
+                    values.append(.v128(lo: half(0), hi: half(8)))
+                    k += 1 + shape.count
+                    continue
+                }
+                guard k < words.count else { throw ParseError(description: "\(position) (v128) is missing") }
+            }
+            do throws(ParseError) {
+                values.append(try parse(words[k], as: type))
+            } catch {
+                throw ParseError(description: "\(position): \(error)")
+            }
+            k += 1
+        }
+        guard k == words.count else {
+            throw ParseError(description: "\(words.count - k) word\(words.count - k == 1 ? "" : "s") after the last argument: \(words[k...].joined(separator: " "))")
+        }
+        return values
+    }
+
     /// Splits a call as people write it, `NAME ARG...`, into the export's name and the
     /// arguments' texts. A name with spaces, quotes or other characters that are hard to
     /// type is written as a string in the text format's syntax: `"a b" 1`, `"" 2`,
@@ -128,7 +192,8 @@ public enum ValueText {
         case .i64(let bits): "i64 \(Int64(bitPattern: bits))"
         case .f32(let bits): "f32 \(float(Float(bitPattern: bits)))"
         case .f64(let bits): "f64 \(float(Double(bitPattern: bits)))"
-        case .v128(let lo, let hi): "v128 0x\(hex(hi, digits: 16))\(hex(lo, digits: 16))"
+        case .v128(let lo, let hi):
+            "v128 i32x4 " + [lo, lo >> 32, hi, hi >> 32].map { "0x" + hex($0 & 0xffff_ffff, digits: 8) }.joined(separator: " ")
         case .funcref(let address): "funcref \(address == 0 ? "null" : "0x" + String(address, radix: 16))"
         case .externref(let address): "externref \(address == 0 ? "null" : String(address))"
         }

@@ -195,16 +195,15 @@ struct Call {
         guard export.kind == .function, let type = module.functionType(export.index) else {
             throw InputError(description: "export \"\(name)\" is a \(export.kind), not a function")
         }
-        guard given.count == type.params.count else {
+        // Without v128 every argument is one word: say how many are expected.
+        if !type.params.contains(.v128), given.count != type.params.count {
             throw InputError(description: "\"\(name)\" takes \(type.params.count) argument\(type.params.count == 1 ? "" : "s") (\(type.params.map(\.description).joined(separator: " "))), \(given.count) given")
         }
         self.name = name
-        arguments = try zip(given, type.params).enumerated().map { index, pair in
-            do {
-                return try ValueText.parse(pair.0, as: pair.1)
-            } catch {
-                throw InputError(description: "\"\(name)\" argument \(index + 1): \(error)")
-            }
+        do {
+            arguments = try ValueText.arguments(given, types: type.params)
+        } catch {
+            throw InputError(description: "\"\(name)\" \(error)")
         }
     }
 }
