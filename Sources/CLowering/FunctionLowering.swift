@@ -637,6 +637,8 @@ struct FunctionLowering {
                 emit("\(push(.funcref)) = (void *)\(ModuleLowering.functionReference(function, module: module));")
             case .memoryInit, .dataDrop, .memoryCopy, .memoryFill, .tableInit, .elementDrop, .tableCopy, .tableGrow, .tableSize, .tableFill:
                 try bulk(rule)
+            case .unsupported:
+                throw unsupported(id, at: offset)  // validation refuses these first
             }
         }
     }

@@ -19,9 +19,12 @@ public struct Instruction: Sendable {
     /// order, `$@` the checked address of a memory access, `$L` a lane index. Nil where
     /// the lowering has its own code, or where the instruction is not lowered yet.
     public let c: String?
+    /// The proposal that added it (what `inspect` lists and refusals name).
+    public let feature: Feature
 
     public init(_ name: String, prefix: UInt8 = 0, code: UInt32, immediates: Immediates = .none, rule: Rule,
-                signature: Signature? = nil, naturalAlignment: UInt8 = 0, lanes: UInt8 = 0, c: String? = nil) {
+                signature: Signature? = nil, naturalAlignment: UInt8 = 0, lanes: UInt8 = 0, c: String? = nil,
+                feature: Feature = .core) {
         self.name = name
         self.prefix = prefix
         self.code = code
@@ -31,6 +34,7 @@ public struct Instruction: Sendable {
         self.naturalAlignment = naturalAlignment
         self.lanes = lanes
         self.c = c
+        self.feature = feature
     }
 
     /// The encoding as people write it: `0x6a`, `0xfc 8`, `0xfd 110`.
@@ -53,6 +57,32 @@ public struct Signature: Sendable, Equatable {
     }
 
     public var operandCount: Int { third != 0 ? 3 : second != 0 ? 2 : first != 0 ? 1 : 0 }
+}
+
+/// The feature set (proposal) an instruction belongs to.
+public enum Feature: Int, Sendable, CaseIterable, CustomStringConvertible {
+    case core, signExtension, saturatingConversions, bulkMemory, referenceTypes, simd, relaxedSIMD
+    case exceptions, legacyExceptions, tailCalls, threads, functionReferences
+
+    public var description: String {
+        switch self {
+        case .core: "core"
+        case .signExtension: "sign extension"
+        case .saturatingConversions: "saturating conversions"
+        case .bulkMemory: "bulk memory"
+        case .referenceTypes: "reference types"
+        case .simd: "SIMD"
+        case .relaxedSIMD: "relaxed SIMD"
+        case .exceptions: "exceptions"
+        case .legacyExceptions: "legacy exceptions"
+        case .tailCalls: "tail calls"
+        case .threads: "threads"
+        case .functionReferences: "typed function references"
+        }
+    }
+
+    /// This feature's bit in a set of features (`FunctionInfo.features`).
+    public var bit: UInt32 { 1 << UInt32(rawValue) }
 }
 
 /// What follows an opcode, in encoding order.
@@ -111,6 +141,8 @@ public enum Rule: UInt8, Sendable {
     case tableGet, tableSet, tableInit, elementDrop, tableCopy, tableGrow, tableSize, tableFill
     case memorySize, memoryGrow, memoryInit, dataDrop, memoryCopy, memoryFill
     case refNull, refIsNull, refFunc
+    /// Known, but WasmKiln reads no further: the module is refused, naming it.
+    case unsupported
 
     /// Whether the instruction opens a block that `end` closes.
     public var opensBlock: Bool { self == .block || self == .loop || self == .if || self == .try || self == .tryTable }
@@ -124,6 +156,7 @@ public enum InstructionSet {
     static let oneByte = index(prefix: 0, count: 256)
     static let miscellaneous = index(prefix: 0xFC, count: 32)
     static let vector = index(prefix: 0xFD, count: 0x114)
+    static let atomic = index(prefix: 0xFE, count: 0x4F)
 
     static func index(prefix: UInt8, count: Int) -> [Int16] {
         var table = [Int16](repeating: -1, count: count)
@@ -141,6 +174,7 @@ public enum InstructionSet {
         case 0: table = oneByte
         case 0xFC: table = miscellaneous
         case 0xFD: table = vector
+        case 0xFE: table = atomic
         default: return nil
         }
         guard code < table.count, table[Int(code)] >= 0 else { return nil }
@@ -159,9 +193,11 @@ extension ByteReader {
         let byte = try readByte()
         let found = table.oneByte[Int(byte)]
         if found >= 0 { return Int(found) }
-        guard byte == 0xFC || byte == 0xFD else { throw error("illegal opcode 0x\(String(byte, radix: 16))", at: start) }
+        guard byte == 0xFC || byte == 0xFD || byte == 0xFE else {
+            throw error("illegal opcode 0x\(String(byte, radix: 16))", at: start)
+        }
         let code = try readU32()
-        let codes = byte == 0xFC ? table.miscellaneous : table.vector
+        let codes = byte == 0xFC ? table.miscellaneous : byte == 0xFD ? table.vector : table.atomic
         guard code < codes.count, codes[Int(code)] >= 0 else {
             throw error("illegal opcode 0x\(String(byte, radix: 16)) \(code)", at: start)
         }
@@ -206,5 +242,8 @@ public struct InstructionLookup: Sendable {
     public let oneByte = InstructionSet.oneByte
     public let miscellaneous = InstructionSet.miscellaneous
     public let vector = InstructionSet.vector
+    public let atomic = InstructionSet.atomic
+    /// Each instruction's `Feature.bit`, by index into `InstructionSet.all`.
+    public let featureBits = InstructionSet.all.map(\.feature.bit)
     public init() {}
 }

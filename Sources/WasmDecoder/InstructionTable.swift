@@ -7,18 +7,19 @@ private let i32 = ValueType.i32, i64 = ValueType.i64, f32 = ValueType.f32, f64 =
 private let v128 = ValueType.v128
 
 private func special(_ name: String, _ code: UInt8, _ rule: Rule, _ immediates: Immediates = .none,
-                     signature: Signature? = nil) -> Instruction {
-    Instruction(name, code: UInt32(code), immediates: immediates, rule: rule, signature: signature)
+                     signature: Signature? = nil, _ feature: Feature = .core) -> Instruction {
+    Instruction(name, code: UInt32(code), immediates: immediates, rule: rule, signature: signature, feature: feature)
 }
 
 private func special(_ name: String, miscellaneous code: UInt32, _ rule: Rule, _ immediates: Immediates,
-                     signature: Signature? = nil) -> Instruction {
-    Instruction(name, prefix: 0xFC, code: code, immediates: immediates, rule: rule, signature: signature)
+                     signature: Signature? = nil, _ feature: Feature) -> Instruction {
+    Instruction(name, prefix: 0xFC, code: code, immediates: immediates, rule: rule, signature: signature, feature: feature)
 }
 
 /// A numeric instruction: `c` computes the result from `$0` (and `$1`).
 private func numeric(_ name: String, _ code: UInt8, _ operands: [ValueType], _ result: ValueType, _ c: String) -> Instruction {
-    Instruction(name, code: UInt32(code), rule: .operation, signature: Signature(operands, result), c: c)
+    Instruction(name, code: UInt32(code), rule: .operation, signature: Signature(operands, result), c: c,
+                feature: code >= 0xC0 ? .signExtension : .core)
 }
 
 private func load(_ name: String, _ code: UInt8, _ result: ValueType, alignment: UInt8, _ c: String) -> Instruction {
@@ -46,33 +47,34 @@ private func vector(_ name: String, _ code: UInt32, _ operands: [ValueType], _ r
     // parentheses keeps a compound literal's commas from splitting it.
     let arguments = operands.indices.map { immediates == .shuffle ? "($\($0))" : "$\($0)" }
     return Instruction(name, prefix: 0xFD, code: code, immediates: immediates, rule: .operation,
-                       signature: Signature(operands, result), lanes: lanes, c: helper(name, arguments + extra))
+                       signature: Signature(operands, result), lanes: lanes, c: helper(name, arguments + extra),
+                       feature: code >= 0x100 ? .relaxedSIMD : .simd)
 }
 
 private func vectorLoad(_ name: String, _ code: UInt32, alignment: UInt8) -> Instruction {
     Instruction(name, prefix: 0xFD, code: code, immediates: .memory, rule: .load, signature: Signature([i32], v128),
-                naturalAlignment: alignment, c: helper(name, ["$@"]))
+                naturalAlignment: alignment, c: helper(name, ["$@"]), feature: .simd)
 }
 
 private func vectorStore(_ name: String, _ code: UInt32, alignment: UInt8) -> Instruction {
     Instruction(name, prefix: 0xFD, code: code, immediates: .memory, rule: .store, signature: Signature([i32, v128], nil),
-                naturalAlignment: alignment, c: helper(name, ["$@", "$1"]))
+                naturalAlignment: alignment, c: helper(name, ["$@", "$1"]), feature: .simd)
 }
 
 private func vectorLoadLane(_ name: String, _ code: UInt32, alignment: UInt8, lanes: UInt8) -> Instruction {
     Instruction(name, prefix: 0xFD, code: code, immediates: .memoryLane, rule: .load, signature: Signature([i32, v128], v128),
-                naturalAlignment: alignment, lanes: lanes, c: helper(name, ["$@", "$1", "$L"]))
+                naturalAlignment: alignment, lanes: lanes, c: helper(name, ["$@", "$1", "$L"]), feature: .simd)
 }
 
 private func vectorStoreLane(_ name: String, _ code: UInt32, alignment: UInt8, lanes: UInt8) -> Instruction {
     Instruction(name, prefix: 0xFD, code: code, immediates: .memoryLane, rule: .store, signature: Signature([i32, v128], nil),
-                naturalAlignment: alignment, lanes: lanes, c: helper(name, ["$@", "$1", "$L"]))
+                naturalAlignment: alignment, lanes: lanes, c: helper(name, ["$@", "$1", "$L"]), feature: .simd)
 }
 
 /// Integers are unsigned in C, so signed operations cast; float operations that C
 /// would get wrong for NaN or rounding call helpers.
 let instructionTable: [Instruction] = controlInstructions + memoryInstructions + numericInstructions
-    + bulkInstructions + vectorInstructions
+    + bulkInstructions + vectorInstructions + atomicInstructions
 
 private let controlInstructions: [Instruction] = [
     special("unreachable", 0x00, .unreachable),
@@ -81,11 +83,11 @@ private let controlInstructions: [Instruction] = [
     special("loop", 0x03, .loop, .blockType),
     special("if", 0x04, .if, .blockType),
     special("else", 0x05, .else),
-    special("try", 0x06, .try, .blockType),
-    special("catch", 0x07, .catch, .index),
-    special("throw", 0x08, .throw, .index),
-    special("rethrow", 0x09, .rethrow, .index),
-    special("throw_ref", 0x0A, .throwRef),
+    special("try", 0x06, .try, .blockType, .legacyExceptions),
+    special("catch", 0x07, .catch, .index, .legacyExceptions),
+    special("throw", 0x08, .throw, .index, .exceptions),
+    special("rethrow", 0x09, .rethrow, .index, .legacyExceptions),
+    special("throw_ref", 0x0A, .throwRef, .none, .exceptions),
     special("end", 0x0B, .end),
     special("br", 0x0C, .br, .index),
     special("br_if", 0x0D, .brIf, .index),
@@ -93,24 +95,30 @@ private let controlInstructions: [Instruction] = [
     special("return", 0x0F, .return),
     special("call", 0x10, .call, .index),
     special("call_indirect", 0x11, .callIndirect, .twoIndices),
-    special("return_call", 0x12, .returnCall, .index),
-    special("return_call_indirect", 0x13, .returnCallIndirect, .twoIndices),
-    special("delegate", 0x18, .delegate, .index),
-    special("catch_all", 0x19, .catchAll),
+    special("return_call", 0x12, .returnCall, .index, .tailCalls),
+    special("return_call_indirect", 0x13, .returnCallIndirect, .twoIndices, .tailCalls),
+    special("delegate", 0x18, .delegate, .index, .legacyExceptions),
+    special("catch_all", 0x19, .catchAll, .none, .legacyExceptions),
     special("drop", 0x1A, .drop),
     special("select", 0x1B, .select),
-    special("select", 0x1C, .selectTyped, .valueTypes),
-    special("try_table", 0x1F, .tryTable, .tryTable),
+    special("select", 0x1C, .selectTyped, .valueTypes, .referenceTypes),
+    special("try_table", 0x1F, .tryTable, .tryTable, .exceptions),
     special("local.get", 0x20, .localGet, .index),
     special("local.set", 0x21, .localSet, .index),
     special("local.tee", 0x22, .localTee, .index),
     special("global.get", 0x23, .globalGet, .index),
     special("global.set", 0x24, .globalSet, .index),
-    special("table.get", 0x25, .tableGet, .index),
-    special("table.set", 0x26, .tableSet, .index),
-    special("ref.null", 0xD0, .refNull, .heapType),
-    special("ref.is_null", 0xD1, .refIsNull),
-    special("ref.func", 0xD2, .refFunc, .index),
+    special("table.get", 0x25, .tableGet, .index, .referenceTypes),
+    special("table.set", 0x26, .tableSet, .index, .referenceTypes),
+    special("ref.null", 0xD0, .refNull, .heapType, .referenceTypes),
+    special("ref.is_null", 0xD1, .refIsNull, .none, .referenceTypes),
+    special("ref.func", 0xD2, .refFunc, .index, .referenceTypes),
+    // Typed function references: known, not lowered yet.
+    special("call_ref", 0x14, .unsupported, .index, .functionReferences),
+    special("return_call_ref", 0x15, .unsupported, .index, .functionReferences),
+    special("ref.as_non_null", 0xD4, .unsupported, .none, .functionReferences),
+    special("br_on_null", 0xD5, .unsupported, .index, .functionReferences),
+    special("br_on_non_null", 0xD6, .unsupported, .index, .functionReferences),
 ]
 
 private let memoryInstructions: [Instruction] = [
@@ -267,7 +275,7 @@ private func floatArithmetic(_ w: String, _ t: ValueType, _ base: UInt8) -> [Ins
 
 private func saturating(_ name: String, _ code: UInt32, _ operand: ValueType, _ result: ValueType) -> Instruction {
     Instruction(name, prefix: 0xFC, code: code, rule: .operation, signature: Signature([operand], result),
-                c: "wk_\(name.replacing(".", with: "_"))($0)")
+                c: "wk_\(name.replacing(".", with: "_"))($0)", feature: .saturatingConversions)
 }
 
 private let bulkInstructions: [Instruction] = [
@@ -279,16 +287,16 @@ private let bulkInstructions: [Instruction] = [
     saturating("i64.trunc_sat_f32_u", 5, f32, i64),
     saturating("i64.trunc_sat_f64_s", 6, f64, i64),
     saturating("i64.trunc_sat_f64_u", 7, f64, i64),
-    special("memory.init", miscellaneous: 8, .memoryInit, .dataAndMemory, signature: Signature([i32, i32, i32], nil)),
-    special("data.drop", miscellaneous: 9, .dataDrop, .data, signature: Signature([], nil)),
-    special("memory.copy", miscellaneous: 10, .memoryCopy, .twoMemoryIndices, signature: Signature([i32, i32, i32], nil)),
-    special("memory.fill", miscellaneous: 11, .memoryFill, .memoryIndex, signature: Signature([i32, i32, i32], nil)),
-    special("table.init", miscellaneous: 12, .tableInit, .twoIndices),
-    special("elem.drop", miscellaneous: 13, .elementDrop, .index),
-    special("table.copy", miscellaneous: 14, .tableCopy, .twoIndices),
-    special("table.grow", miscellaneous: 15, .tableGrow, .index),
-    special("table.size", miscellaneous: 16, .tableSize, .index),
-    special("table.fill", miscellaneous: 17, .tableFill, .index),
+    special("memory.init", miscellaneous: 8, .memoryInit, .dataAndMemory, signature: Signature([i32, i32, i32], nil), .bulkMemory),
+    special("data.drop", miscellaneous: 9, .dataDrop, .data, signature: Signature([], nil), .bulkMemory),
+    special("memory.copy", miscellaneous: 10, .memoryCopy, .twoMemoryIndices, signature: Signature([i32, i32, i32], nil), .bulkMemory),
+    special("memory.fill", miscellaneous: 11, .memoryFill, .memoryIndex, signature: Signature([i32, i32, i32], nil), .bulkMemory),
+    special("table.init", miscellaneous: 12, .tableInit, .twoIndices, .bulkMemory),
+    special("elem.drop", miscellaneous: 13, .elementDrop, .index, .bulkMemory),
+    special("table.copy", miscellaneous: 14, .tableCopy, .twoIndices, .bulkMemory),
+    special("table.grow", miscellaneous: 15, .tableGrow, .index, .referenceTypes),
+    special("table.size", miscellaneous: 16, .tableSize, .index, .referenceTypes),
+    special("table.fill", miscellaneous: 17, .tableFill, .index, .referenceTypes),
 ]
 
 /// SIMD (prefix 0xFD) and relaxed SIMD.
@@ -305,7 +313,8 @@ private let vectorInstructions: [Instruction] = [
     vectorLoad("v128.load32_splat", 9, alignment: 2),
     vectorLoad("v128.load64_splat", 10, alignment: 3),
     vectorStore("v128.store", 11, alignment: 4),
-    Instruction("v128.const", prefix: 0xFD, code: 12, immediates: .v128, rule: .constant, signature: Signature([], v128)),
+    Instruction("v128.const", prefix: 0xFD, code: 12, immediates: .v128, rule: .constant, signature: Signature([], v128),
+                feature: .simd),
     vector("i8x16.shuffle", 13, [v128, v128], v128, immediates: .shuffle),
     vector("i8x16.swizzle", 14, [v128, v128], v128),
     vector("i8x16.splat", 15, [i32], v128),
@@ -551,3 +560,23 @@ private let vectorInstructions: [Instruction] = [
     vector("i16x8.relaxed_dot_i8x16_i7x16_s", 0x112, [v128, v128], v128),
     vector("i32x4.relaxed_dot_i8x16_i7x16_add_s", 0x113, [v128, v128, v128], v128),
 ]
+
+/// Threads (prefix 0xFE): known, not lowered yet.
+private let atomicInstructions: [Instruction] = {
+    func atomic(_ name: String, _ code: UInt32, _ immediates: Immediates = .memory) -> Instruction {
+        Instruction(name, prefix: 0xFE, code: code, immediates: immediates, rule: .unsupported, feature: .threads)
+    }
+    var all = [atomic("memory.atomic.notify", 0x00), atomic("memory.atomic.wait32", 0x01),
+               atomic("memory.atomic.wait64", 0x02), atomic("atomic.fence", 0x03, .memoryIndex)]
+    let accesses = ["i32.atomic.load", "i64.atomic.load", "i32.atomic.load8_u", "i32.atomic.load16_u", "i64.atomic.load8_u",
+                    "i64.atomic.load16_u", "i64.atomic.load32_u", "i32.atomic.store", "i64.atomic.store", "i32.atomic.store8",
+                    "i32.atomic.store16", "i64.atomic.store8", "i64.atomic.store16", "i64.atomic.store32"]
+    all += accesses.enumerated().map { atomic($1, 0x10 + UInt32($0)) }
+    // Each read-modify-write comes in seven widths, from 0x1E on.
+    let widths = ["i32.atomic.rmw.%", "i64.atomic.rmw.%", "i32.atomic.rmw8.%_u", "i32.atomic.rmw16.%_u",
+                  "i64.atomic.rmw8.%_u", "i64.atomic.rmw16.%_u", "i64.atomic.rmw32.%_u"]
+    for (k, operation) in ["add", "sub", "and", "or", "xor", "xchg", "cmpxchg"].enumerated() {
+        all += widths.enumerated().map { atomic($1.replacing("%", with: operation), 0x1E + UInt32(7 * k + $0)) }
+    }
+    return all
+}()

@@ -7,6 +7,8 @@ public struct WasmError: Error, Sendable, CustomStringConvertible {
     public var functionName: String?
     /// The module may well be valid, but uses a feature WasmKiln does not read yet.
     public var isUnsupported = false
+    /// For an unsupported instruction, its feature set ("threads").
+    public var feature: String?
 
     public init(offset: Int, message: String, functionIndex: UInt32? = nil, functionName: String? = nil) {
         self.offset = offset
@@ -16,9 +18,10 @@ public struct WasmError: Error, Sendable, CustomStringConvertible {
     }
 
     /// A feature WasmKiln does not read yet, named: "garbage collection types are not supported yet".
-    public static func unsupported(_ feature: String, at offset: Int) -> WasmError {
-        var error = WasmError(offset: offset, message: "\(feature) not supported yet")
+    public static func unsupported(_ what: String, at offset: Int, feature: String? = nil) -> WasmError {
+        var error = WasmError(offset: offset, message: "\(what) not supported yet")
         error.isUnsupported = true
+        error.feature = feature
         return error
     }
 

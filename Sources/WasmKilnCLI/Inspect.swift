@@ -3,7 +3,7 @@ import Foundation
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Summarize a module: sections, imports, exports, memories and its largest functions.",
+        abstract: "Summarize a module: sections, imports, exports, memories, the feature sets it uses and its largest functions.",
         discussion: "Decodes the module without validating it."
     )
 

@@ -70,6 +70,13 @@ struct ModuleSummary: Encodable {
     var elementSegments: Int
     var startFunction: UInt32?
     var largestFunctions: [FunctionEntry]
+    /// The feature sets the function bodies use beyond Wasm 1.0, with how many functions use each.
+    var features: [FeatureEntry]
+
+    struct FeatureEntry: Encodable {
+        var name: String
+        var functions: Int
+    }
 
     static let largestFunctionCount = 10
 
@@ -105,6 +112,7 @@ struct ModuleSummary: Encodable {
         elementSegments = module.elements.count
         startFunction = module.start
         largestFunctions = Self.largestFunctions(in: module)
+        features = module.featureUse().filter { $0.feature != .core }.map { FeatureEntry(name: $0.feature.description, functions: $0.functions) }
     }
 
     static func mebibytes(pages: UInt32) -> Double {

@@ -36,6 +36,9 @@ enum SummaryText {
             ["Tags", count(summary.tags)],
             ["Segments", "\(summary.dataSegments) data, \(summary.elementSegments) element"],
             ["Start", summary.startFunction.map { "func \($0)" } ?? "none"],
+            ["Features", summary.features.isEmpty ? "Wasm 1.0 instructions only"
+                : summary.features.map { "\($0.name) (\($0.functions) function\($0.functions == 1 ? "" : "s"))" }
+                    .joined(separator: ", ")],
         ], rightAligned: [], indent: "")
 
         if !summary.largestFunctions.isEmpty {

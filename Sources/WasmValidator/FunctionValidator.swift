@@ -50,6 +50,8 @@ final class FunctionValidator {
     var tailCalls = FunctionInfo.TailCalls.none
     var throwsItself = false, callsIndirectly = false
     var callees: Set<UInt32> = []
+    /// The feature sets of the instructions seen (`Feature.bit`).
+    var features: UInt32 = 0
     static let slotBits: [UInt8] = {
         var bits = [UInt8](repeating: 0, count: 256)
         for type in [ValueType.i32, .i64, .f32, .f64, .v128, .funcref, .externref, .exnref] {
@@ -323,6 +325,7 @@ final class FunctionValidator {
         throwsItself = false
         callsIndirectly = false
         callees.removeAll(keepingCapacity: true)
+        features = 0
         guard typeIndex < module.types.count else { throw error("unknown type \(typeIndex)") }
 
         locals.removeAll(keepingCapacity: true)
@@ -345,7 +348,8 @@ final class FunctionValidator {
             throw error("section size mismatch: operators after the end of the function")
         }
         return FunctionInfo(maxStackHeight: maxHeight, slotTypes: Array(UnsafeBufferPointer(start: slotMasks, count: maxHeight)),
-                            tailCalls: tailCalls, throwsItself: throwsItself, callsIndirectly: callsIndirectly, callees: callees.sorted())
+                            tailCalls: tailCalls, throwsItself: throwsItself, callsIndirectly: callsIndirectly, callees: callees.sorted(),
+                            features: features)
     }
 
     func validateInstructions() throws(WasmError) {
@@ -353,6 +357,7 @@ final class FunctionValidator {
             instructionStart = reader.position
             guard reader.position < reader.end else { throw error("END opcode expected") }
             let id = try reader.readInstruction(in: lookup)
+            features |= lookup.featureBits[id]
             if let signature = instructions[id].signature {
                 try immediates(of: id)
                 switch signature.operandCount {
@@ -560,6 +565,10 @@ final class FunctionValidator {
                 try pop(i32)
                 try pop(type)
                 try pop(i32)
+            case .unsupported:
+                let instruction = instructions[id]
+                throw WasmError.unsupported("\(instruction.name) (\(instruction.encoding), \(instruction.feature)) is",
+                                            at: instructionStart, feature: instruction.feature.description)
             case .operation, .load, .store, .constant, .memorySize, .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill:
                 // Typed by their signatures, above.
                 throw error("internal error: \(instructions[id].name) has no signature")

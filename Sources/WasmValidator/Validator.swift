@@ -15,6 +15,8 @@ public struct FunctionInfo: Sendable {
     public var throwsItself = false
     public var callsIndirectly = false
     public var callees: [UInt32] = []
+    /// The feature sets its instructions belong to, as `Feature.bit`s.
+    public var features: UInt32 = 0
 
     public enum TailCalls: Sendable {
         case none
@@ -52,7 +54,14 @@ public enum Validator {
     /// Validates `module`; throws the first error (by byte offset).
     public static func validate(_ module: Module, parallel: Bool = true) throws(WasmError) -> ValidatedModule {
         let (functions, errors) = check(module, parallel: parallel)
-        if let first = errors.first { throw first }
+        if var first = errors.first {
+            // A refused feature: say how widely the module uses it.
+            if first.isUnsupported, let feature = first.feature {
+                let users = errors.filter { $0.feature == feature && $0.functionIndex != nil }.count
+                if users > 1 { first.message += " (\(users) functions use \(feature) instructions)" }
+            }
+            throw first
+        }
         return ValidatedModule(module: module, functions: functions)
     }
 

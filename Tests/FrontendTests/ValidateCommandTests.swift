@@ -41,6 +41,25 @@ import WAT
         #expect(line.contains("type mismatch"))
     }
 
+    /// An instruction the table knows but WasmKiln does not compile is refused with its
+    /// name, encoding and feature set, the function and offset, and how many functions use
+    /// that feature set.
+    @Test func unsupportedInstructionsAreRefusedByName() throws {
+        let scratch = try ScratchFolder()
+        let path = try scratch.write("atomics.wat", text: """
+            (module (memory 1)
+              (func $first (result i32) (i32.atomic.load (i32.const 0)))
+              (func $plain (result i32) (i32.const 1))
+              (func $second (result i32) (i32.atomic.rmw.add (i32.const 1) (i32.const 2))))
+            """)
+        let result = try CommandRunner.run(["build", path, "-o", scratch.url.appendingPathComponent("atomics").path])
+        #expect(result.status == 1)
+        let line = try #require(result.stderrLines.first)
+        #expect(line.hasPrefix("\(path): offset 0x"))
+        #expect(line.contains(": func 0 (first): i32.atomic.load (0xfe 16, threads) is not supported yet"), "\(line)")
+        #expect(line.hasSuffix("(2 functions use threads instructions)"), "\(line)")
+    }
+
     @Test func everyInvalidFunctionIsReported() throws {
         let scratch = try ScratchFolder()
         let path = try scratch.write("two.wat", text: """
