@@ -13,8 +13,8 @@
 
 #include "wasmkiln-gen.h"
 
-#if defined(__x86_64__)
-#include <emmintrin.h>
+#if defined(__SSSE3__)
+#include <tmmintrin.h>
 #endif
 
 #define WK_LANES(bits, name, type) typedef type wk_##name __attribute__((vector_size(bits / 8)))

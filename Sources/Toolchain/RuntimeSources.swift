@@ -430,8 +430,8 @@ WK_TRUNC_SAT(i64_trunc_sat_f64_u, double, uint64_t, uint64_t, -1.0, 184467440737
 
 #include "wasmkiln-gen.h"
 
-#if defined(__x86_64__)
-#include <emmintrin.h>
+#if defined(__SSSE3__)
+#include <tmmintrin.h>
 #endif
 
 #define WK_LANES(bits, name, type) typedef type wk_##name __attribute__((vector_size(bits / 8)))
