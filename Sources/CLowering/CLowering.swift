@@ -25,6 +25,9 @@ public struct LoweringOptions: Sendable {
     /// imports are the runtime's WASI functions, which never throw, so a module without
     /// throws of its own checks for exceptions after no call (see ExceptionLowering).
     public var importsMayThrow: Bool
+    /// Relaxed SIMD: one documented result per instruction everywhere (deterministic), or
+    /// whatever the host does fastest among the results the proposal allows (native).
+    public var relaxedSIMD: RelaxedSIMD = .deterministic
 
     public init(prefix: String, boundsChecks: BoundsChecks = .guardPages, unitSize: Int = 192 * 1024, minimumUnits: Int = 8,
                 largeFunctionSize: Int? = nil, importsMayThrow: Bool = true)
@@ -36,6 +39,10 @@ public struct LoweringOptions: Sendable {
         self.largeFunctionSize = largeFunctionSize
         self.importsMayThrow = importsMayThrow
     }
+}
+
+public enum RelaxedSIMD: String, Sendable, CaseIterable {
+    case deterministic, native
 }
 
 /// Which translation units a function's body goes into, by what compiling it is worth:

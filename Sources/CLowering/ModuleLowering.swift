@@ -177,7 +177,8 @@ struct ModuleLowering {
                 let used = functions.reduce(into: Set(functions.map { first + $0 })) { $0.formUnion(callees[$1]) }
                 let declarations = Self.declarations(used.sorted(), module: module, names: names, tailEntries: tailEntries)
                 // Only units with SIMD pay for its header.
-                let simd = functions.contains { usesSIMD[$0] } ? "#include \"wasmkiln-simd.h\"\n" : ""
+                var simd = functions.contains { usesSIMD[$0] } ? "#include \"wasmkiln-simd.h\"\n" : ""
+                if !simd.isEmpty, options.relaxedSIMD == .native { simd = "#define WK_RELAXED_NATIVE 1\n" + simd }
                 files.append(GeneratedFile(name: "\(prefix)-\(kind.rawValue)-\(k).c",
                                            contents: header + simd + declarations + "\n" + functions.map { bodies[$0] }.joined()))
             }

@@ -22,7 +22,7 @@ extension Builder {
         key.field(compileFlags.joined(separator: " "))
         key.field("prefix=\(options.prefix) bounds=\(options.boundsChecks.rawValue) unit=\(options.unitSize) units=\(options.minimumUnits)")
         if let largeFunctions { key.field("large=\(largeFunctions.size) -O\(largeFunctions.level.rawValue)") }
-        key.field("imports-throw=\(options.importsMayThrow)")
+        key.field("imports-throw=\(options.importsMayThrow) relaxed-simd=\(options.relaxedSIMD.rawValue)")
         key.field(module.module.bytes)
         return key.hexDigest()
     }

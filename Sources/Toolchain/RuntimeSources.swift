@@ -432,6 +432,11 @@ WK_TRUNC_SAT(i64_trunc_sat_f64_u, double, uint64_t, uint64_t, -1.0, 184467440737
 
 #if defined(__SSSE3__)
 #include <tmmintrin.h>
+#elif defined(WK_RELAXED_NATIVE) && defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#if defined(WK_RELAXED_NATIVE) && defined(__FMA__)
+#include <immintrin.h>
 #endif
 
 #define WK_LANES(bits, name, type) typedef type wk_##name __attribute__((vector_size(bits / 8)))
@@ -915,35 +920,87 @@ WK_INLINE wk_v128 wk_i32x4_trunc_sat_f64x2_u_zero(wk_v128 a) {
     return WK_V(((wk_u32x4){wk_i32_trunc_sat_f64_u(x[0]), wk_i32_trunc_sat_f64_u(x[1]), 0, 0}));
 }
 
-/* ---- Relaxed SIMD: one of the results the proposal allows, the same on every machine ---- */
+/* ---- Relaxed SIMD ----
+ * By default (deterministic) one of the results the proposal allows, the same on every
+ * machine and at every level: the result of the matching non-relaxed instruction where
+ * there is one. With `--relaxed-simd native` (WK_RELAXED_NATIVE) each takes the host's own
+ * instruction where the hardware has one, whose result the proposal also allows. */
 
+#if defined(WK_RELAXED_NATIVE) && defined(__SSSE3__)
+/* pshufb: indices with bit 7 set give 0, others use their low 4 bits. */
+WK_INLINE wk_v128 wk_i8x16_relaxed_swizzle(wk_v128 a, wk_v128 i) {
+    __m128i x, y;
+    memcpy(&x, &a, 16);
+    memcpy(&y, &i, 16);
+    return WK_V(_mm_shuffle_epi8(x, y));
+}
+/* pmulhrsw: -32768 * -32768 wraps to -32768. */
+WK_INLINE wk_v128 wk_i16x8_relaxed_q15mulr_s(wk_v128 a, wk_v128 b) {
+    __m128i x, y;
+    memcpy(&x, &a, 16);
+    memcpy(&y, &b, 16);
+    return WK_V(_mm_mulhrs_epi16(x, y));
+}
+/* pmaddubsw takes its first operand unsigned: b, whose lanes are 7-bit, goes first. */
+WK_INLINE wk_v128 wk_i16x8_relaxed_dot_i8x16_i7x16_s(wk_v128 a, wk_v128 b) {
+    __m128i x, y;
+    memcpy(&x, &a, 16);
+    memcpy(&y, &b, 16);
+    return WK_V(_mm_maddubs_epi16(y, x));
+}
+WK_INLINE wk_v128 wk_i32x4_relaxed_dot_i8x16_i7x16_add_s(wk_v128 a, wk_v128 b, wk_v128 c) {
+    __m128i x, y, z;
+    memcpy(&x, &a, 16);
+    memcpy(&y, &b, 16);
+    memcpy(&z, &c, 16);
+    return WK_V(_mm_add_epi32(_mm_madd_epi16(_mm_maddubs_epi16(y, x), _mm_set1_epi16(1)), z));
+}
+#define WK_RELAXED_HAVE_SSSE3 1
+#endif
+
+#if defined(WK_RELAXED_NATIVE) && defined(__SSE2__)
+/* minps/maxps: the second operand where either is NaN or both are zeros. */
+WK_INLINE wk_v128 wk_f32x4_relaxed_min(wk_v128 a, wk_v128 b) {
+    __m128 x, y;
+    memcpy(&x, &a, 16);
+    memcpy(&y, &b, 16);
+    return WK_V(_mm_min_ps(x, y));
+}
+WK_INLINE wk_v128 wk_f32x4_relaxed_max(wk_v128 a, wk_v128 b) {
+    __m128 x, y;
+    memcpy(&x, &a, 16);
+    memcpy(&y, &b, 16);
+    return WK_V(_mm_max_ps(x, y));
+}
+WK_INLINE wk_v128 wk_f64x2_relaxed_min(wk_v128 a, wk_v128 b) {
+    __m128d x, y;
+    memcpy(&x, &a, 16);
+    memcpy(&y, &b, 16);
+    return WK_V(_mm_min_pd(x, y));
+}
+WK_INLINE wk_v128 wk_f64x2_relaxed_max(wk_v128 a, wk_v128 b) {
+    __m128d x, y;
+    memcpy(&x, &a, 16);
+    memcpy(&y, &b, 16);
+    return WK_V(_mm_max_pd(x, y));
+}
+/* cvttps2dq / cvttpd2dq: 0x80000000 for NaN and out-of-range lanes. */
+WK_INLINE wk_v128 wk_i32x4_relaxed_trunc_f32x4_s(wk_v128 a) {
+    __m128 x;
+    memcpy(&x, &a, 16);
+    return WK_V(_mm_cvttps_epi32(x));
+}
+WK_INLINE wk_v128 wk_i32x4_relaxed_trunc_f64x2_s_zero(wk_v128 a) {
+    __m128d x;
+    memcpy(&x, &a, 16);
+    return WK_V(_mm_cvttpd_epi32(x));
+}
+#define WK_RELAXED_HAVE_SSE2 1
+#endif
+
+#if !defined(WK_RELAXED_HAVE_SSSE3)
 #define wk_i8x16_relaxed_swizzle wk_i8x16_swizzle
-#define wk_i32x4_relaxed_trunc_f32x4_s wk_i32x4_trunc_sat_f32x4_s
-#define wk_i32x4_relaxed_trunc_f32x4_u wk_i32x4_trunc_sat_f32x4_u
-#define wk_i32x4_relaxed_trunc_f64x2_s_zero wk_i32x4_trunc_sat_f64x2_s_zero
-#define wk_i32x4_relaxed_trunc_f64x2_u_zero wk_i32x4_trunc_sat_f64x2_u_zero
-#define wk_f32x4_relaxed_min wk_f32x4_min
-#define wk_f32x4_relaxed_max wk_f32x4_max
-#define wk_f64x2_relaxed_min wk_f64x2_min
-#define wk_f64x2_relaxed_max wk_f64x2_max
 #define wk_i16x8_relaxed_q15mulr_s wk_i16x8_q15mulr_sat_s
-#define wk_i8x16_relaxed_laneselect wk_v128_bitselect
-#define wk_i16x8_relaxed_laneselect wk_v128_bitselect
-#define wk_i32x4_relaxed_laneselect wk_v128_bitselect
-#define wk_i64x2_relaxed_laneselect wk_v128_bitselect
-/* Multiply, then add, rounded twice (not fused): -ffp-contract=off keeps it so. */
-WK_INLINE wk_v128 wk_f32x4_relaxed_madd(wk_v128 a, wk_v128 b, wk_v128 c) {
-    return WK_V(wk_as_f32x4(a) * wk_as_f32x4(b) + wk_as_f32x4(c));
-}
-WK_INLINE wk_v128 wk_f32x4_relaxed_nmadd(wk_v128 a, wk_v128 b, wk_v128 c) {
-    return WK_V(-(wk_as_f32x4(a) * wk_as_f32x4(b)) + wk_as_f32x4(c));
-}
-WK_INLINE wk_v128 wk_f64x2_relaxed_madd(wk_v128 a, wk_v128 b, wk_v128 c) {
-    return WK_V(wk_as_f64x2(a) * wk_as_f64x2(b) + wk_as_f64x2(c));
-}
-WK_INLINE wk_v128 wk_f64x2_relaxed_nmadd(wk_v128 a, wk_v128 b, wk_v128 c) {
-    return WK_V(-(wk_as_f64x2(a) * wk_as_f64x2(b)) + wk_as_f64x2(c));
-}
 /* Both operands' lanes taken as signed. */
 WK_INLINE wk_v128 wk_i16x8_relaxed_dot_i8x16_i7x16_s(wk_v128 a, wk_v128 b) {
     wk_i8x16 x = wk_as_i8x16(a), y = wk_as_i8x16(b);
@@ -961,6 +1018,67 @@ WK_INLINE wk_v128 wk_i32x4_relaxed_dot_i8x16_i7x16_add_s(wk_v128 a, wk_v128 b, w
     }
     return WK_V(r);
 }
+#endif
+#if !defined(WK_RELAXED_HAVE_SSE2)
+#define wk_f32x4_relaxed_min wk_f32x4_min
+#define wk_f32x4_relaxed_max wk_f32x4_max
+#define wk_f64x2_relaxed_min wk_f64x2_min
+#define wk_f64x2_relaxed_max wk_f64x2_max
+#define wk_i32x4_relaxed_trunc_f32x4_s wk_i32x4_trunc_sat_f32x4_s
+#define wk_i32x4_relaxed_trunc_f64x2_s_zero wk_i32x4_trunc_sat_f64x2_s_zero
+#endif
+#define wk_i32x4_relaxed_trunc_f32x4_u wk_i32x4_trunc_sat_f32x4_u
+#define wk_i32x4_relaxed_trunc_f64x2_u_zero wk_i32x4_trunc_sat_f64x2_u_zero
+#define wk_i8x16_relaxed_laneselect wk_v128_bitselect
+#define wk_i16x8_relaxed_laneselect wk_v128_bitselect
+#define wk_i32x4_relaxed_laneselect wk_v128_bitselect
+#define wk_i64x2_relaxed_laneselect wk_v128_bitselect
+
+#if defined(WK_RELAXED_NATIVE) && defined(__FMA__)
+/* Fused: rounded once. */
+WK_INLINE wk_v128 wk_f32x4_relaxed_madd(wk_v128 a, wk_v128 b, wk_v128 c) {
+    __m128 x, y, z;
+    memcpy(&x, &a, 16);
+    memcpy(&y, &b, 16);
+    memcpy(&z, &c, 16);
+    return WK_V(_mm_fmadd_ps(x, y, z));
+}
+WK_INLINE wk_v128 wk_f32x4_relaxed_nmadd(wk_v128 a, wk_v128 b, wk_v128 c) {
+    __m128 x, y, z;
+    memcpy(&x, &a, 16);
+    memcpy(&y, &b, 16);
+    memcpy(&z, &c, 16);
+    return WK_V(_mm_fnmadd_ps(x, y, z));
+}
+WK_INLINE wk_v128 wk_f64x2_relaxed_madd(wk_v128 a, wk_v128 b, wk_v128 c) {
+    __m128d x, y, z;
+    memcpy(&x, &a, 16);
+    memcpy(&y, &b, 16);
+    memcpy(&z, &c, 16);
+    return WK_V(_mm_fmadd_pd(x, y, z));
+}
+WK_INLINE wk_v128 wk_f64x2_relaxed_nmadd(wk_v128 a, wk_v128 b, wk_v128 c) {
+    __m128d x, y, z;
+    memcpy(&x, &a, 16);
+    memcpy(&y, &b, 16);
+    memcpy(&z, &c, 16);
+    return WK_V(_mm_fnmadd_pd(x, y, z));
+}
+#else
+/* Multiply, then add, rounded twice (not fused): -ffp-contract=off keeps it so. */
+WK_INLINE wk_v128 wk_f32x4_relaxed_madd(wk_v128 a, wk_v128 b, wk_v128 c) {
+    return WK_V(wk_as_f32x4(a) * wk_as_f32x4(b) + wk_as_f32x4(c));
+}
+WK_INLINE wk_v128 wk_f32x4_relaxed_nmadd(wk_v128 a, wk_v128 b, wk_v128 c) {
+    return WK_V(-(wk_as_f32x4(a) * wk_as_f32x4(b)) + wk_as_f32x4(c));
+}
+WK_INLINE wk_v128 wk_f64x2_relaxed_madd(wk_v128 a, wk_v128 b, wk_v128 c) {
+    return WK_V(wk_as_f64x2(a) * wk_as_f64x2(b) + wk_as_f64x2(c));
+}
+WK_INLINE wk_v128 wk_f64x2_relaxed_nmadd(wk_v128 a, wk_v128 b, wk_v128 c) {
+    return WK_V(-(wk_as_f64x2(a) * wk_as_f64x2(b)) + wk_as_f64x2(c));
+}
+#endif
 
 #endif
 

@@ -123,6 +123,12 @@ struct LoweringArguments: ParsableArguments {
     @Option(help: "How compiled code checks memory accesses: guard (guard pages) or explicit.")
     var boundsChecks: BoundsChecks = .guardPages
 
+    @Option(help: ArgumentHelp("""
+        Relaxed SIMD: deterministic (one documented result per instruction, the same on \
+        every host and at every -O level) or native (the host's fastest allowed result).
+        """, valueName: "mode"))
+    var relaxedSIMD: RelaxedSIMD = .deterministic
+
     func validate() throws {
         if let prefix, prefix != Builder.prefix(from: prefix) {
             throw ValidationError("--name must be a C identifier (letters, digits and _, not starting with a digit), not a C keyword, and outside the runtime's wk_ names")
@@ -131,7 +137,9 @@ struct LoweringArguments: ParsableArguments {
 
     func options(for file: String) -> LoweringOptions {
         let stem = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        return LoweringOptions(prefix: prefix ?? Builder.prefix(from: stem), boundsChecks: boundsChecks)
+        var options = LoweringOptions(prefix: prefix ?? Builder.prefix(from: stem), boundsChecks: boundsChecks)
+        options.relaxedSIMD = relaxedSIMD
+        return options
     }
 }
 
@@ -170,6 +178,7 @@ struct CompilerArguments: ParsableArguments {
 }
 
 extension BoundsChecks: ExpressibleByArgument {}
+extension RelaxedSIMD: ExpressibleByArgument {}
 extension OptimizationLevel: ExpressibleByArgument {}
 
 /// Reading a module for the commands that compile it.

@@ -136,6 +136,32 @@ import WAT
         #expect(badName.status != 0)
     }
 
+    /// A unit with SIMD includes wasmkiln-simd.h; `--relaxed-simd native` asks it for
+    /// the host's instructions, and v128 arguments and results use the spec's lane notation.
+    @Test func simdUnitsAndRelaxedMode() throws {
+        let scratch = try ScratchFolder()
+        let module = try scratch.write("lanes.wat", text: """
+            (module
+              (func (export "min") (param v128 v128) (result v128) (f32x4.relaxed_min (local.get 0) (local.get 1)))
+              (func (export "plain") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1))))
+            """)
+        func units(_ extra: [String]) throws -> String {
+            let folder = scratch.url.appendingPathComponent("out\(extra.count)")
+            let result = try run(["emit-c", module, "-o", folder.path] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".c") }
+                .map { try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }.joined()
+        }
+        let deterministic = try units([])
+        #expect(deterministic.components(separatedBy: "#include \"wasmkiln-simd.h\"").count == 2)
+        #expect(!deterministic.contains("WK_RELAXED_NATIVE"))
+        #expect(try units(["--relaxed-simd", "native"]).contains("#define WK_RELAXED_NATIVE 1\n#include \"wasmkiln-simd.h\""))
+
+        let call = try run(["run", "--invoke", "min f32x4 1 nan -0 2 v128 f32x4 0.5 3 0 -inf", module])
+        #expect(call.status == 0, "\(call.stderr)")
+        #expect(call.stdout == "v128 i32x4 0x3f000000 0x7fc00000 0x80000000 0xff800000\n")
+    }
+
     @Test func buildsASelfContainedSharedLibrary() throws {
         let scratch = try ScratchFolder()
         let library = scratch.url.appendingPathComponent("libadd.so")
