@@ -1,10 +1,7 @@
 /* simd: kernels written for auto-vectorization.
  *
- * NOT part of the benchmark set yet (it is left out of LIST, and build.sh
- * does not build it for wasm): it is meant to be built with -msimd128 once
- * WasmKiln lowers the SIMD proposal (v128). Until then it is plain C that a
- * native compiler vectorizes on its own; built for wasm without -msimd128 it
- * would just be another scalar program.
+ * Built like the others (scalar, simd.wasm) and with -msimd128
+ * (simd128/simd.wasm), where clang turns its loops into v128 code.
  *
  * The kernels only use operations whose vectorized form gives the same bits
  * as the scalar loop: element-wise float/double arithmetic (no reductions

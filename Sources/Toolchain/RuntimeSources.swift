@@ -488,13 +488,16 @@ WK_VIEW(f64x2)
 
 /* ---- Memory ---- */
 
-/* As for scalar loads (WK_KEEP_INT), an unused load must still fault in guard mode. */
+/* As for scalar loads (WK_KEEP_INT), an unused load must still fault in guard mode: a
+ * volatile asm is never deleted. It passes the value through ("+x") rather than only
+ * taking it, so that users read the register it leaves; with an input alone gcc loaded
+ * the vector a second time for them. */
 #if defined(__x86_64__)
-#define WK_KEEP_VECTOR(value) __asm__("" ::"x"(value))
+#define WK_KEEP_VECTOR(value) __asm__ volatile("" : "+x"(value))
 #elif defined(__aarch64__)
-#define WK_KEEP_VECTOR(value) __asm__("" ::"w"(value))
+#define WK_KEEP_VECTOR(value) __asm__ volatile("" : "+w"(value))
 #else
-#define WK_KEEP_VECTOR(value) __asm__("" ::"m"(value))
+#define WK_KEEP_VECTOR(value) __asm__ volatile("" : "+m"(value))
 #endif
 
 WK_INLINE wk_v128 wk_v128_load(const uint8_t *p) {
