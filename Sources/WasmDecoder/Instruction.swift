@@ -187,12 +187,18 @@ public enum InstructionSet {
 extension ByteReader {
     /// Reads an opcode (a prefix byte and its u32 code, or one byte) and returns the
     /// instruction's index in `InstructionSet.all`. `table` is the caller's copy of it.
-    @inline(__always)
-    public mutating func readInstruction(in table: InstructionLookup) throws(WasmError) -> Int {
-        let start = position
+    /// Inlinable: the validator's loop calls it once per instruction.
+    @inlinable @inline(__always)
+    public mutating func readInstruction(in table: borrowing InstructionLookup) throws(WasmError) -> Int {
         let byte = try readByte()
         let found = table.oneByte[Int(byte)]
         if found >= 0 { return Int(found) }
+        return try readPrefixedInstruction(after: byte, in: table)
+    }
+
+    @usableFromInline
+    mutating func readPrefixedInstruction(after byte: UInt8, in table: borrowing InstructionLookup) throws(WasmError) -> Int {
+        let start = position - 1
         guard byte == 0xFC || byte == 0xFD || byte == 0xFE else {
             throw error("illegal opcode 0x\(String(byte, radix: 16))", at: start)
         }
@@ -243,7 +249,12 @@ public struct InstructionLookup: Sendable {
     public let miscellaneous = InstructionSet.miscellaneous
     public let vector = InstructionSet.vector
     public let atomic = InstructionSet.atomic
-    /// Each instruction's `Feature.bit`, by index into `InstructionSet.all`.
+    /// Per instruction, by index into `InstructionSet.all`: the fields hot loops read, in
+    /// arrays of plain values (reading them from `Instruction`, which holds strings, cost
+    /// the validator a third of its time).
     public let featureBits = InstructionSet.all.map(\.feature.bit)
+    public let rules = InstructionSet.all.map(\.rule)
+    public let signatures = InstructionSet.all.map(\.signature)
+    public let immediates = InstructionSet.all.map(\.immediates)
     public init() {}
 }

@@ -358,8 +358,8 @@ final class FunctionValidator {
             guard reader.position < reader.end else { throw error("END opcode expected") }
             let id = try reader.readInstruction(in: lookup)
             features |= lookup.featureBits[id]
-            if let signature = instructions[id].signature {
-                try immediates(of: id)
+            if let signature = lookup.signatures[id] {
+                if lookup.immediates[id] != .none { try immediates(of: id) }
                 switch signature.operandCount {
                 case 3: try pop(signature.third); fallthrough
                 case 2: try pop(signature.second); fallthrough
@@ -369,7 +369,7 @@ final class FunctionValidator {
                 if signature.result != 0 { push(signature.result) }
                 continue
             }
-            switch instructions[id].rule {
+            switch lookup.rules[id] {
             case .unreachable:
                 setUnreachable()
             case .nop:
@@ -377,7 +377,7 @@ final class FunctionValidator {
             case .block, .loop, .try:
                 let (params, paramCount, results, resultCount) = try blockType()
                 try pop(params, count: paramCount)
-                let rule = instructions[id].rule
+                let rule = lookup.rules[id]
                 let kind: FrameKind = rule == .block ? .block : rule == .loop ? .loop : .try
                 pushFrame(kind, params: params, paramCount: paramCount, results: results, resultCount: resultCount)
             case .if:
@@ -578,7 +578,7 @@ final class FunctionValidator {
 
     /// Reads and checks the immediates of an instruction that its signature types.
     func immediates(of id: Int) throws(WasmError) {
-        switch instructions[id].immediates {
+        switch lookup.immediates[id] {
         case .none: break
         case .memory:
             try memoryArgument(naturalAlignment: UInt32(instructions[id].naturalAlignment))
