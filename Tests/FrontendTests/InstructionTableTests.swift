@@ -6,16 +6,7 @@ import WasmDecoder
 /// check it against an independent encoder, and check that its entries agree with
 /// themselves.
 @Suite struct InstructionTableTests {
-    static let wasmToolsInstalled: Bool = {
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["wasm-tools", "--version"]
-        check.standardOutput = FileHandle.nullDevice
-        check.standardError = FileHandle.nullDevice
-        guard (try? check.run()) != nil else { return false }
-        check.waitUntilExit()
-        return check.terminationStatus == 0
-    }()
+    static let wasmToolsInstalled = CommandRunner.succeeds(["wasm-tools", "--version"])
 
     /// Every entry's name, written in the text format with immediates, encodes (by
     /// `wasm-tools parse`) to the entry's opcode, and reading it back with the table
