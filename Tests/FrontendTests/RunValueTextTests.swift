@@ -56,6 +56,18 @@ import WasmDecoder
         #expect(parse("0x" + String(repeating: "f", count: 33), .v128) == nil)
     }
 
+    /// v128 arguments in the spec scripts' lane notation, among other arguments.
+    @Test func vectorArguments() throws {
+        let words = "7 i32x4 1 2 3 -1 v128 f32x4 1.5 nan -0 inf i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 -1 0x2a".split(separator: " ").map(String.init)
+        let values = try ValueText.arguments(words, types: [.i32, .v128, .v128, .v128, .v128])
+        #expect(values == [.i32(7), .v128(lo: 0x0000_0002_0000_0001, hi: 0xffff_ffff_0000_0003),
+                           .v128(lo: 0x7fc0_0000_3fc0_0000, hi: 0x7f80_0000_8000_0000),
+                           .v128(lo: 0x0706_0504_0302_0100, hi: 0xff0e_0d0c_0b0a_0908), .v128(lo: 0x2a, hi: 0)])
+        #expect(throws: ValueText.ParseError.self) { try ValueText.arguments(["i16x8", "1", "2"], types: [.v128]) }
+        #expect(throws: ValueText.ParseError.self) { try ValueText.arguments(["i8x16"] + Array(repeating: "256", count: 16), types: [.v128]) }
+        #expect(throws: ValueText.ParseError.self) { try ValueText.arguments(["1", "2"], types: [.i32]) }
+    }
+
     @Test func errorsNameTheType() {
         #expect(throws: ValueText.ParseError.self) { try ValueText.parse("x", as: .f64) }
         do {
@@ -85,7 +97,9 @@ import WasmDecoder
         #expect(ValueText.format(.f32(bits: 0x7f80_0001)) == "f32 nan:0x1")
         #expect(ValueText.format(.f64(bits: 0xfff8_0000_0000_0000)) == "f64 -nan")
         #expect(ValueText.format(.f64(bits: 0xfff0_0000_0000_0001)) == "f64 -nan:0x1")
-        #expect(ValueText.format(.v128(lo: 1, hi: 0x10)) == "v128 0x00000000000000100000000000000001")
+        #expect(ValueText.format(.v128(lo: 1, hi: 0x10)) == "v128 i32x4 0x00000001 0x00000000 0x00000010 0x00000000")
+        #expect(ValueText.format(.v128(lo: 0xffff_ffff_8000_0000, hi: 0x7fc0_0000_0000_0000))
+                == "v128 i32x4 0x80000000 0xffffffff 0x00000000 0x7fc00000")
         #expect(ValueText.format(.funcref(0)) == "funcref null")
         #expect(ValueText.format(.externref(7)) == "externref 7")
     }
