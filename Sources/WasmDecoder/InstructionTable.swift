@@ -1,7 +1,8 @@
 // The instruction set: every instruction WasmKiln reads, once. The decoder's opcode
 // lookup, the validator and the C lowering all work from these entries (Instruction.swift
 // says what each field means). Adding an instruction means adding its entry here, plus
-// its C helper in Runtime/include/wasmkiln-gen.h when the C form calls one.
+// its C helper when the C form calls one: in Runtime/include/wasmkiln-gen.h, or for SIMD
+// in wasmkiln-simd.h (named after the instruction, see `helper`).
 
 private let i32 = ValueType.i32, i64 = ValueType.i64, f32 = ValueType.f32, f64 = ValueType.f64
 private let v128 = ValueType.v128
@@ -71,8 +72,8 @@ private func vectorStoreLane(_ name: String, _ code: UInt32, alignment: UInt8, l
                 naturalAlignment: alignment, lanes: lanes, c: helper(name, ["$@", "$1", "$L"]), feature: .simd)
 }
 
-/// Integers are unsigned in C, so signed operations cast; float operations that C
-/// would get wrong for NaN or rounding call helpers.
+/// Every entry, in groups. In the C forms integers are unsigned, so signed operations
+/// cast; float operations that C would get wrong for NaN or rounding call helpers.
 let instructionTable: [Instruction] = controlInstructions + memoryInstructions + numericInstructions
     + bulkInstructions + vectorInstructions + atomicInstructions
 
