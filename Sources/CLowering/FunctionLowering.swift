@@ -752,24 +752,46 @@ struct FunctionLowering {
         guard let template = instructionSet[id].c, let signature = instructionSet[id].signature else {
             throw unsupported(id, at: offset)
         }
-        var expression = try laneImmediates(of: id, in: template)
+        let lanes = try laneImmediates(of: id)
         let count = signature.operandCount
-        for k in (0..<count).reversed() { expression = expression.replacing("$\(k)", with: top(count - 1 - k)) }
+        let operands = (0..<count).map { top(count - 1 - $0) }
         stack.removeLast(count)
-        emit("\(push(ValueType(rawValue: signature.result)!)) = \(expression);")
+        emit("\(push(ValueType(rawValue: signature.result)!)) = \(Self.fill(template, operands: operands, lanes: lanes));")
     }
 
-    /// `template` with its lane index (`$L`) or shuffle's lanes (`$S`) read from the code.
-    mutating func laneImmediates(of id: Int, in template: String) throws -> String {
+    /// The lane index (for `$L`) or the shuffle's lanes (for `$S`) read from the code, if
+    /// the instruction has them.
+    mutating func laneImmediates(of id: Int) throws -> String {
         if instructionSet[id].prefix == 0xFD { usesSIMD = true }
-        let immediates = instructionSet[id].immediates
-        if immediates == .none || immediates == .memory { return template }
-        if immediates == .shuffle {
+        switch instructionSet[id].immediates {
+        case .shuffle:
             var lanes: [String] = []
             for _ in 0..<16 { lanes.append(String(try reader.readByte())) }
-            return template.replacing("$S", with: lanes.joined(separator: ", "))
+            return lanes.joined(separator: ", ")
+        case .lane, .memoryLane:
+            return String(try reader.readByte())
+        default:
+            return ""
         }
-        return template.replacing("$L", with: String(try reader.readByte()))
+    }
+
+    /// A C form with its placeholders filled in, in one pass: `$0`…`$2` the operands, `$@`
+    /// the address, `$L` and `$S` the lanes.
+    static func fill(_ template: String, operands: [String], address: String = "", lanes: String = "") -> String {
+        var text = ""
+        text.reserveCapacity(template.utf8.count + 48)
+        var rest = template[...]
+        while let dollar = rest.firstIndex(of: "$") {
+            text += rest[..<dollar]
+            let key = rest[rest.index(after: dollar)]
+            switch key {
+            case "@": text += address
+            case "L", "S": text += lanes
+            default: text += operands[Int(String(key))!]
+            }
+            rest = rest[rest.index(dollar, offsetBy: 2)...]
+        }
+        return text + rest
     }
 
     /// The effective address expression of a memory access, after its bounds check.
@@ -783,17 +805,17 @@ struct FunctionLowering {
     /// A load or a store: its C form reads or writes at the checked address, the first
     /// operand; a store's value and a lane access's vector are the others.
     mutating func memoryAccess(_ id: Int, at offset: Int) throws {
-        guard var template = instructionSet[id].c, let signature = instructionSet[id].signature else {
+        guard let template = instructionSet[id].c, let signature = instructionSet[id].signature else {
             throw unsupported(id, at: offset)
         }
         _ = try reader.readU32()
         let displacement = try reader.readU32()
-        template = try laneImmediates(of: id, in: template)
+        let lanes = try laneImmediates(of: id)
         let count = signature.operandCount
-        for k in 1..<max(count, 1) { template = template.replacing("$\(k)", with: top(count - 1 - k)) }
-        let effective = address(top(count - 1), offset: displacement, size: 1 << Int(instructionSet[id].naturalAlignment))
+        let operands = (0..<count).map { top(count - 1 - $0) }
+        let effective = address(operands[0], offset: displacement, size: 1 << Int(instructionSet[id].naturalAlignment))
         stack.removeLast(count)
-        let access = template.replacing("$@", with: effective)
+        let access = Self.fill(template, operands: operands, address: effective, lanes: lanes)
         if signature.result != 0 {
             emit("\(push(ValueType(rawValue: signature.result)!)) = \(access);")
         } else {

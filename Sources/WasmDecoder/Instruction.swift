@@ -144,8 +144,6 @@ public enum Rule: UInt8, Sendable {
     /// Known, but WasmKiln reads no further: the module is refused, naming it.
     case unsupported
 
-    /// Whether the instruction opens a block that `end` closes.
-    public var opensBlock: Bool { self == .block || self == .loop || self == .if || self == .try || self == .tryTable }
 }
 
 /// Looks instructions up by encoding.
@@ -157,6 +155,12 @@ public enum InstructionSet {
     static let miscellaneous = index(prefix: 0xFC, count: 32)
     static let vector = index(prefix: 0xFD, count: 0x114)
     static let atomic = index(prefix: 0xFE, count: 0x4F)
+    /// The fields `InstructionLookup` hands to hot loops, made once (a lookup is made per
+    /// function lowered).
+    static let featureBits = all.map(\.feature.bit)
+    static let rules = all.map(\.rule)
+    static let signatures = all.map(\.signature)
+    static let immediates = all.map(\.immediates)
 
     static func index(prefix: UInt8, count: Int) -> [Int16] {
         var table = [Int16](repeating: -1, count: count)
@@ -180,8 +184,6 @@ public enum InstructionSet {
         guard code < table.count, table[Int(code)] >= 0 else { return nil }
         return Int(table[Int(code)])
     }
-
-    public static func named(_ name: String) -> Instruction? { all.first { $0.name == name } }
 }
 
 extension ByteReader {
@@ -252,9 +254,9 @@ public struct InstructionLookup: Sendable {
     /// Per instruction, by index into `InstructionSet.all`: the fields hot loops read, in
     /// arrays of plain values (reading them from `Instruction`, which holds strings, cost
     /// the validator a third of its time).
-    public let featureBits = InstructionSet.all.map(\.feature.bit)
-    public let rules = InstructionSet.all.map(\.rule)
-    public let signatures = InstructionSet.all.map(\.signature)
-    public let immediates = InstructionSet.all.map(\.immediates)
+    public let featureBits = InstructionSet.featureBits
+    public let rules = InstructionSet.rules
+    public let signatures = InstructionSet.signatures
+    public let immediates = InstructionSet.immediates
     public init() {}
 }

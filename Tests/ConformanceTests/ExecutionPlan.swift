@@ -54,11 +54,6 @@ struct ExecutionPlan: Sendable {
         "i32", "fac",
     ].reduce(into: []) { $0.insert("core/\($1).wast") }
 
-    /// Why a script's execution directives are all skipped, if they are.
-    static func skipReason(for path: String) -> String? {
-        nil
-    }
-
     func configurations(for path: String) -> [Configuration] {
         configurations.filter { $0.boundsChecks == .guardPages || explicitForAll || Self.explicitSubset.contains(path) }
     }

@@ -42,10 +42,6 @@ enum Runner {
             result.record(command)
         }
 
-        if let reason = ExecutionPlan.skipReason(for: script.path) {
-            for command in commands where command.execution != nil { result.skip(reason) }
-            return result
-        }
         for configuration in plan.configurations(for: script.path) {
             result.merge(await execute(commands, path: script.path, configuration: configuration, plan: plan))
             result.configurations.append(configuration.label)
