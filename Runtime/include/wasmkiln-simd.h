@@ -4,19 +4,30 @@
  * wk_v128 (two uint64_t, the API's type); each operation views it as a GCC/Clang vector
  * of its lane type through memcpy, which the compiler turns into nothing. Lane-wise
  * operations are plain vector arithmetic. Where the hardware (or C) disagrees with Wasm
- * (NaN and signed zero in min/max, rounding, saturating conversions, out-of-range swizzle
- * indices) a lane loop calls the same scalar helpers as the scalar instructions, so that
- * both give identical bits; SSE sequences replace loops where they compute exactly the
- * same thing. */
+ * (NaN and signed zero in min/max, rounding, saturating conversions and narrowing,
+ * q15mulr, out-of-range swizzle indices, bitmasks) a short vector sequence computes the
+ * bits the scalar instructions' helpers give: lane masks and blends in portable vector
+ * C, or SSE2/SSSE3/SSE4.1 instructions where the compiler may use them; a lane loop over
+ * the scalar helpers is the last fallback. Tests/RuntimeTests/C/simd_test.c holds every
+ * path to the same results. */
 #ifndef WASMKILN_SIMD_H
 #define WASMKILN_SIMD_H
 
 #include "wasmkiln-gen.h"
 
-#if defined(__SSSE3__)
-#include <tmmintrin.h>
-#elif defined(WK_RELAXED_NATIVE) && defined(__SSE2__)
+/* The x86 instruction sets whose sequences replace portable code below (each gives
+ * the same bits as the portable form; WK_SIMD_PORTABLE turns them off, for tests). */
+#if defined(__SSE2__) && !defined(WK_SIMD_PORTABLE)
+#define WK_HAVE_SSE2 1
 #include <emmintrin.h>
+#if defined(__SSSE3__)
+#define WK_HAVE_SSSE3 1
+#include <tmmintrin.h>
+#endif
+#if defined(__SSE4_1__)
+#define WK_HAVE_SSE41 1
+#include <smmintrin.h>
+#endif
 #endif
 #if defined(WK_RELAXED_NATIVE) && defined(__FMA__)
 #include <immintrin.h>
@@ -69,8 +80,8 @@ WK_VIEW(f64x2)
         r_;                                                                            \
     })
 
-#if defined(__SSE2__)
-/* A v128 as an SSE register type, for the few helpers that use intrinsics. */
+#if defined(WK_HAVE_SSE2)
+/* A v128 as an SSE register type, for the helpers that use intrinsics. */
 #define WK_SSE(type, v)                                                                \
     ({                                                                                 \
         type m_;                                                                       \
@@ -192,7 +203,7 @@ WK_REPLACE(f64x2, u64x2, double, wk_f64_bits)
 
 /* Lanes of `a` picked by the lanes of `i`; 0 where an index is 16 or more. */
 WK_INLINE wk_v128 wk_i8x16_swizzle(wk_v128 a, wk_v128 i) {
-#if defined(__SSSE3__)
+#if defined(WK_HAVE_SSSE3)
     /* pshufb zeroes where bit 7 is set and else uses the low 4 bits: adding 112 with
      * unsigned saturation sets bit 7 exactly for indices of 16 and more. */
     return WK_V(_mm_shuffle_epi8(WK_SSE(__m128i, a), _mm_adds_epu8(WK_SSE(__m128i, i), _mm_set1_epi8(112))));
@@ -235,24 +246,68 @@ WK_INLINE uint32_t wk_v128_any_true(wk_v128 a) { return (a.lo | a.hi) != 0; }
     WK_INLINE wk_v128 wk_##shape##_lt_s(wk_v128 a, wk_v128 b) { return WK_V(wk_as_##s(a) < wk_as_##s(b)); } \
     WK_INLINE wk_v128 wk_##shape##_gt_s(wk_v128 a, wk_v128 b) { return WK_V(wk_as_##s(a) > wk_as_##s(b)); } \
     WK_INLINE wk_v128 wk_##shape##_le_s(wk_v128 a, wk_v128 b) { return WK_V(wk_as_##s(a) <= wk_as_##s(b)); } \
-    WK_INLINE wk_v128 wk_##shape##_ge_s(wk_v128 a, wk_v128 b) { return WK_V(wk_as_##s(a) >= wk_as_##s(b)); } \
+    WK_INLINE wk_v128 wk_##shape##_ge_s(wk_v128 a, wk_v128 b) { return WK_V(wk_as_##s(a) >= wk_as_##s(b)); }
+WK_INTEGER_LANES(i8x16, i8x16, u8x16, 8)
+WK_INTEGER_LANES(i16x8, i16x8, u16x8, 16)
+WK_INTEGER_LANES(i32x4, i32x4, u32x4, 32)
+WK_INTEGER_LANES(i64x2, i64x2, u64x2, 64)
+#undef WK_INTEGER_LANES
+
+/* All lanes nonzero: no lane of the comparison with zero is set. */
+#if defined(WK_HAVE_SSE2)
+/* pcmpeq's lanes gathered by pmovmskb, the scalar way out of a vector on SSE2. */
+#define WK_ALL_TRUE(shape, bits)                                                       \
     WK_INLINE uint32_t wk_##shape##_all_true(wk_v128 a) {                              \
-        wk_##u x = wk_as_##u(a);                                                       \
-        for (unsigned k = 0; k < 16 / (bits / 8); k++)                                 \
-            if (x[k] == 0) return 0;                                                   \
-        return 1;                                                                      \
-    }                                                                                  \
+        __m128i zero = _mm_cmpeq_epi##bits(WK_SSE(__m128i, a), _mm_setzero_si128());   \
+        return _mm_movemask_epi8(zero) == 0;                                           \
+    }
+WK_ALL_TRUE(i8x16, 8)
+WK_ALL_TRUE(i16x8, 16)
+WK_ALL_TRUE(i32x4, 32)
+#undef WK_ALL_TRUE
+/* An i64 lane is zero where both its halves are. */
+WK_INLINE uint32_t wk_i64x2_all_true(wk_v128 a) {
+    __m128i zero = _mm_cmpeq_epi32(WK_SSE(__m128i, a), _mm_setzero_si128());
+    zero = _mm_and_si128(zero, _mm_shuffle_epi32(zero, _MM_SHUFFLE(2, 3, 0, 1)));
+    return _mm_movemask_epi8(zero) == 0;
+}
+#else
+#define WK_ALL_TRUE(shape, u)                                                          \
+    WK_INLINE uint32_t wk_##shape##_all_true(wk_v128 a) {                              \
+        wk_u64x2 zero = (wk_u64x2)(wk_as_##u(a) == 0);                                 \
+        return (zero[0] | zero[1]) == 0;                                               \
+    }
+WK_ALL_TRUE(i8x16, u8x16)
+WK_ALL_TRUE(i16x8, u16x8)
+WK_ALL_TRUE(i32x4, u32x4)
+WK_ALL_TRUE(i64x2, u64x2)
+#undef WK_ALL_TRUE
+#endif
+
+/* The lanes' top bits, lane 0 in bit 0. */
+#if defined(WK_HAVE_SSE2)
+/* pmovmskb, movmskps and movmskpd gather top bits; i16 lanes are packed to bytes first,
+ * with signed saturation, which keeps each lane's sign. */
+WK_INLINE uint32_t wk_i8x16_bitmask(wk_v128 a) { return (uint32_t)_mm_movemask_epi8(WK_SSE(__m128i, a)); }
+WK_INLINE uint32_t wk_i16x8_bitmask(wk_v128 a) {
+    return (uint32_t)_mm_movemask_epi8(_mm_packs_epi16(WK_SSE(__m128i, a), _mm_setzero_si128()));
+}
+WK_INLINE uint32_t wk_i32x4_bitmask(wk_v128 a) { return (uint32_t)_mm_movemask_ps(WK_SSE(__m128, a)); }
+WK_INLINE uint32_t wk_i64x2_bitmask(wk_v128 a) { return (uint32_t)_mm_movemask_pd(WK_SSE(__m128d, a)); }
+#else
+#define WK_BITMASK(shape, u, bits)                                                     \
     WK_INLINE uint32_t wk_##shape##_bitmask(wk_v128 a) {                               \
         wk_##u x = wk_as_##u(a);                                                       \
         uint32_t r = 0;                                                                \
         for (unsigned k = 0; k < 16 / (bits / 8); k++) r |= (uint32_t)(x[k] >> (bits - 1)) << k; \
         return r;                                                                      \
     }
-WK_INTEGER_LANES(i8x16, i8x16, u8x16, 8)
-WK_INTEGER_LANES(i16x8, i16x8, u16x8, 16)
-WK_INTEGER_LANES(i32x4, i32x4, u32x4, 32)
-WK_INTEGER_LANES(i64x2, i64x2, u64x2, 64)
-#undef WK_INTEGER_LANES
+WK_BITMASK(i8x16, u8x16, 8)
+WK_BITMASK(i16x8, u16x8, 16)
+WK_BITMASK(i32x4, u32x4, 32)
+WK_BITMASK(i64x2, u64x2, 64)
+#undef WK_BITMASK
+#endif
 
 /* Unsigned comparisons, min, max and rounding average (not for i64x2). */
 #define WK_SMALL_INTEGER_LANES(shape, s, u)                                            \
@@ -296,52 +351,108 @@ WK_INLINE wk_v128 wk_i32x4_mul(wk_v128 a, wk_v128 b) { return WK_V(wk_as_u32x4(a
 WK_INLINE wk_v128 wk_i64x2_mul(wk_v128 a, wk_v128 b) { return WK_V(wk_as_u64x2(a) * wk_as_u64x2(b)); }
 
 WK_INLINE wk_v128 wk_i8x16_popcnt(wk_v128 a) {
+#if defined(WK_HAVE_SSSE3)
+    /* Each nibble's count looked up by pshufb, the two added. */
+    __m128i table = _mm_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    __m128i x = WK_SSE(__m128i, a), nibble = _mm_set1_epi8(0x0F);
+    __m128i low = _mm_shuffle_epi8(table, _mm_and_si128(x, nibble));
+    __m128i high = _mm_shuffle_epi8(table, _mm_and_si128(_mm_srli_epi16(x, 4), nibble));
+    return WK_V(_mm_add_epi8(low, high));
+#else
     wk_u8x16 x = wk_as_u8x16(a);
     /* Bit counting in parallel: pairs, nibbles, then bytes. */
     x = x - ((x >> 1) & 0x55);
     x = (x & 0x33) + ((x >> 2) & 0x33);
     return WK_V((x + (x >> 4)) & 0x0F);
+#endif
 }
 
-/* Saturating addition and subtraction: in 32-bit lanes, then clamped. */
-#define WK_SATURATE(shape, op, view, type, wide, low, high, lanes)                     \
+/* Saturating addition and subtraction. */
+#if defined(WK_HAVE_SSE2)
+#define WK_SATURATE(shape, op, instruction)                                            \
     WK_INLINE wk_v128 wk_##shape##_##op(wk_v128 a, wk_v128 b) {                        \
-        wk_##view x = wk_as_##view(a), y = wk_as_##view(b), r;                          \
-        for (int k = 0; k < lanes; k++) {                                              \
-            wide v = WK_SATURATE_##op((wide)x[k], (wide)y[k]);                          \
-            r[k] = (type)(v < low ? low : v > high ? high : v);                        \
-        }                                                                              \
-        return WK_V(r);                                                                \
+        return WK_V(instruction(WK_SSE(__m128i, a), WK_SSE(__m128i, b)));              \
     }
-#define WK_SATURATE_add_sat_s(x, y) ((x) + (y))
-#define WK_SATURATE_add_sat_u(x, y) ((x) + (y))
-#define WK_SATURATE_sub_sat_s(x, y) ((x) - (y))
-#define WK_SATURATE_sub_sat_u(x, y) ((x) - (y))
-WK_SATURATE(i8x16, add_sat_s, i8x16, int8_t, int32_t, -128, 127, 16)
-WK_SATURATE(i8x16, add_sat_u, u8x16, uint8_t, int32_t, 0, 255, 16)
-WK_SATURATE(i8x16, sub_sat_s, i8x16, int8_t, int32_t, -128, 127, 16)
-WK_SATURATE(i8x16, sub_sat_u, u8x16, uint8_t, int32_t, 0, 255, 16)
-WK_SATURATE(i16x8, add_sat_s, i16x8, int16_t, int32_t, -32768, 32767, 8)
-WK_SATURATE(i16x8, add_sat_u, u16x8, uint16_t, int32_t, 0, 65535, 8)
-WK_SATURATE(i16x8, sub_sat_s, i16x8, int16_t, int32_t, -32768, 32767, 8)
-WK_SATURATE(i16x8, sub_sat_u, u16x8, uint16_t, int32_t, 0, 65535, 8)
+WK_SATURATE(i8x16, add_sat_s, _mm_adds_epi8)
+WK_SATURATE(i8x16, add_sat_u, _mm_adds_epu8)
+WK_SATURATE(i8x16, sub_sat_s, _mm_subs_epi8)
+WK_SATURATE(i8x16, sub_sat_u, _mm_subs_epu8)
+WK_SATURATE(i16x8, add_sat_s, _mm_adds_epi16)
+WK_SATURATE(i16x8, add_sat_u, _mm_adds_epu16)
+WK_SATURATE(i16x8, sub_sat_s, _mm_subs_epi16)
+WK_SATURATE(i16x8, sub_sat_u, _mm_subs_epu16)
 #undef WK_SATURATE
+#else
+/* The wrapped result where it did not overflow. Unsigned: all ones (add) or zero (sub)
+ * where it wrapped. Signed: an overflow gives a result whose sign differs from both
+ * operands' (add) or from the first's where the operands' differ (sub); the limit then
+ * has the first operand's sign, 0x7F… + its top bit. */
+#define WK_SATURATE(shape, s, u, bits)                                                 \
+    WK_INLINE wk_v128 wk_##shape##_add_sat_u(wk_v128 a, wk_v128 b) {                   \
+        wk_##u x = wk_as_##u(a), r = x + wk_as_##u(b);                                  \
+        return WK_V(r | (wk_##u)(r < x));                                              \
+    }                                                                                  \
+    WK_INLINE wk_v128 wk_##shape##_sub_sat_u(wk_v128 a, wk_v128 b) {                   \
+        wk_##u x = wk_as_##u(a), r = x - wk_as_##u(b);                                  \
+        return WK_V(r & (wk_##u)(r <= x));                                             \
+    }                                                                                  \
+    WK_INLINE wk_v128 wk_##shape##_add_sat_s(wk_v128 a, wk_v128 b) {                   \
+        wk_##u x = wk_as_##u(a), y = wk_as_##u(b), r = x + y;                           \
+        wk_##u over = (wk_##u)((wk_##s)((x ^ r) & (y ^ r)) >> (bits - 1));              \
+        wk_##u limit = (x >> (bits - 1)) + (((wk_##u){0} + 1) << (bits - 1)) - 1;       \
+        return WK_V((r & ~over) | (limit & over));                                     \
+    }                                                                                  \
+    WK_INLINE wk_v128 wk_##shape##_sub_sat_s(wk_v128 a, wk_v128 b) {                   \
+        wk_##u x = wk_as_##u(a), y = wk_as_##u(b), r = x - y;                           \
+        wk_##u over = (wk_##u)((wk_##s)((x ^ y) & (x ^ r)) >> (bits - 1));              \
+        wk_##u limit = (x >> (bits - 1)) + (((wk_##u){0} + 1) << (bits - 1)) - 1;       \
+        return WK_V((r & ~over) | (limit & over));                                     \
+    }
+WK_SATURATE(i8x16, i8x16, u8x16, 8)
+WK_SATURATE(i16x8, i16x8, u16x8, 16)
+#undef WK_SATURATE
+#endif
 
-/* Narrowing with saturation: a's lanes, then b's. */
-#define WK_NARROW(name, from, to, type, low, high, lanes)                              \
+/* Narrowing with saturation: a's lanes, then b's; the inputs are signed. */
+#define WK_NARROW(name, from, half, low, high)                                         \
     WK_INLINE wk_v128 wk_##name(wk_v128 a, wk_v128 b) {                                \
         wk_##from x = wk_as_##from(a), y = wk_as_##from(b);                             \
-        wk_##to r;                                                                     \
-        for (int k = 0; k < lanes; k++) {                                              \
-            r[k] = (type)(x[k] < low ? low : x[k] > high ? high : x[k]);               \
-            r[k + lanes] = (type)(y[k] < low ? low : y[k] > high ? high : y[k]);       \
-        }                                                                              \
-        return WK_V(r);                                                                \
+        wk_##from x_low = x < low, y_low = y < low;                                    \
+        x = (x & ~x_low) | (low & x_low);                                              \
+        y = (y & ~y_low) | (low & y_low);                                              \
+        wk_##from x_high = x > high, y_high = y > high;                                \
+        x = (x & ~x_high) | (high & x_high);                                           \
+        y = (y & ~y_high) | (high & y_high);                                           \
+        wk_##half x_narrow = __builtin_convertvector(x, wk_##half);                     \
+        wk_##half y_narrow = __builtin_convertvector(y, wk_##half);                     \
+        wk_v128 r;                                                                     \
+        memcpy(&r.lo, &x_narrow, 8);                                                   \
+        memcpy(&r.hi, &y_narrow, 8);                                                   \
+        return r;                                                                      \
     }
-WK_NARROW(i8x16_narrow_i16x8_s, i16x8, i8x16, int8_t, -128, 127, 8)
-WK_NARROW(i8x16_narrow_i16x8_u, i16x8, u8x16, uint8_t, 0, 255, 8)
-WK_NARROW(i16x8_narrow_i32x4_s, i32x4, i16x8, int16_t, -32768, 32767, 4)
-WK_NARROW(i16x8_narrow_i32x4_u, i32x4, u16x8, uint16_t, 0, 65535, 4)
+#if defined(WK_HAVE_SSE2)
+/* packsswb, packuswb, packssdw and (SSE4.1) packusdw saturate exactly so. */
+WK_INLINE wk_v128 wk_i8x16_narrow_i16x8_s(wk_v128 a, wk_v128 b) {
+    return WK_V(_mm_packs_epi16(WK_SSE(__m128i, a), WK_SSE(__m128i, b)));
+}
+WK_INLINE wk_v128 wk_i8x16_narrow_i16x8_u(wk_v128 a, wk_v128 b) {
+    return WK_V(_mm_packus_epi16(WK_SSE(__m128i, a), WK_SSE(__m128i, b)));
+}
+WK_INLINE wk_v128 wk_i16x8_narrow_i32x4_s(wk_v128 a, wk_v128 b) {
+    return WK_V(_mm_packs_epi32(WK_SSE(__m128i, a), WK_SSE(__m128i, b)));
+}
+#else
+WK_NARROW(i8x16_narrow_i16x8_s, i16x8, i8x8, -128, 127)
+WK_NARROW(i8x16_narrow_i16x8_u, i16x8, u8x8, 0, 255)
+WK_NARROW(i16x8_narrow_i32x4_s, i32x4, i16x4, -32768, 32767)
+#endif
+#if defined(WK_HAVE_SSE41)
+WK_INLINE wk_v128 wk_i16x8_narrow_i32x4_u(wk_v128 a, wk_v128 b) {
+    return WK_V(_mm_packus_epi32(WK_SSE(__m128i, a), WK_SSE(__m128i, b)));
+}
+#else
+WK_NARROW(i16x8_narrow_i32x4_u, i32x4, u16x4, 0, 65535)
+#endif
 #undef WK_NARROW
 
 /* Widening the low or high half. */
@@ -384,54 +495,64 @@ WK_EXTMUL(i64x2, low, i32x4_u)
 WK_EXTMUL(i64x2, high, i32x4_u)
 #undef WK_EXTMUL
 
-/* Sums of adjacent pairs, widened. */
-#define WK_PAIRWISE(shape, from, view, wide, lanes)                                    \
-    WK_INLINE wk_v128 wk_##shape##_extadd_pairwise_##from(wk_v128 a) {                 \
-        wk_##view x = wk_as_##view(a);                                                 \
-        wk_##wide r;                                                                   \
-        for (int k = 0; k < lanes; k++) r[k] = x[2 * k] + x[2 * k + 1];                \
-        return WK_V(r);                                                                \
-    }
-WK_PAIRWISE(i16x8, i8x16_s, i8x16, i16x8, 8)
-WK_PAIRWISE(i16x8, i8x16_u, u8x16, u16x8, 8)
-WK_PAIRWISE(i32x4, i16x8_s, i16x8, i32x4, 4)
-WK_PAIRWISE(i32x4, i16x8_u, u16x8, u32x4, 4)
-#undef WK_PAIRWISE
-
-WK_INLINE wk_v128 wk_i32x4_dot_i16x8_s(wk_v128 a, wk_v128 b) {
-    wk_i16x8 x = wk_as_i16x8(a), y = wk_as_i16x8(b);
-    wk_u32x4 r;
-    for (int k = 0; k < 4; k++)
-        r[k] = (uint32_t)((int32_t)x[2 * k] * y[2 * k]) + (uint32_t)((int32_t)x[2 * k + 1] * y[2 * k + 1]);
-    return WK_V(r);
+/* Sums of adjacent pairs, widened: each pair seen as one wide lane, its halves
+ * extended in place by shifts. */
+WK_INLINE wk_v128 wk_i16x8_extadd_pairwise_i8x16_s(wk_v128 a) {
+    wk_i16x8 x = wk_as_i16x8(a);
+    return WK_V(((wk_i16x8)(wk_as_u16x8(a) << 8) >> 8) + (x >> 8));
+}
+WK_INLINE wk_v128 wk_i16x8_extadd_pairwise_i8x16_u(wk_v128 a) {
+    wk_u16x8 x = wk_as_u16x8(a);
+    return WK_V((x & 0xFF) + (x >> 8));
+}
+WK_INLINE wk_v128 wk_i32x4_extadd_pairwise_i16x8_s(wk_v128 a) {
+    wk_i32x4 x = wk_as_i32x4(a);
+    return WK_V(((wk_i32x4)(wk_as_u32x4(a) << 16) >> 16) + (x >> 16));
+}
+WK_INLINE wk_v128 wk_i32x4_extadd_pairwise_i16x8_u(wk_v128 a) {
+    wk_u32x4 x = wk_as_u32x4(a);
+    return WK_V((x & 0xFFFF) + (x >> 16));
 }
 
-/* (a * b + 2^14) >> 15, saturated: only -32768 * -32768 overflows. */
+/* Products of signed i16 pairs, summed (wrapping) in i32 lanes. */
+WK_INLINE wk_v128 wk_i32x4_dot_i16x8_s(wk_v128 a, wk_v128 b) {
+#if defined(WK_HAVE_SSE2)
+    return WK_V(_mm_madd_epi16(WK_SSE(__m128i, a), WK_SSE(__m128i, b)));
+#else
+    wk_i32x4 x = wk_as_i32x4(a), y = wk_as_i32x4(b);
+    wk_i32x4 x_low = (wk_i32x4)(wk_as_u32x4(a) << 16) >> 16, y_low = (wk_i32x4)(wk_as_u32x4(b) << 16) >> 16;
+    return WK_V((wk_u32x4)(x_low * y_low) + (wk_u32x4)((x >> 16) * (y >> 16)));
+#endif
+}
+
+/* (a * b + 2^14) >> 15, saturated: only -32768 * -32768 overflows, to 32768, which is
+ * 0x8000 in 16 bits and no other product's result: it becomes 0x7FFF. */
 WK_INLINE wk_v128 wk_i16x8_q15mulr_sat_s(wk_v128 a, wk_v128 b) {
+#if defined(WK_HAVE_SSSE3)
+    __m128i r = _mm_mulhrs_epi16(WK_SSE(__m128i, a), WK_SSE(__m128i, b));
+    return WK_V(_mm_xor_si128(r, _mm_cmpeq_epi16(r, _mm_set1_epi16(-32768))));
+#elif defined(WK_HAVE_SSE2)
+    /* From the product's high and low halves: adding 2^14 to the low half carries into
+     * the high half when its top two bits are set. */
+    __m128i x = WK_SSE(__m128i, a), y = WK_SSE(__m128i, b);
+    __m128i high = _mm_mulhi_epi16(x, y), low = _mm_mullo_epi16(x, y);
+    __m128i carry = _mm_srli_epi16(_mm_and_si128(low, _mm_slli_epi16(low, 1)), 15);
+    __m128i rounded = _mm_add_epi16(low, _mm_set1_epi16(0x4000));
+    __m128i r = _mm_or_si128(_mm_slli_epi16(_mm_add_epi16(high, carry), 1), _mm_srli_epi16(rounded, 15));
+    return WK_V(_mm_xor_si128(r, _mm_cmpeq_epi16(r, _mm_set1_epi16(-32768))));
+#else
     wk_i16x8 x = wk_as_i16x8(a), y = wk_as_i16x8(b), r;
     for (int k = 0; k < 8; k++) {
         int32_t v = ((int32_t)x[k] * y[k] + 0x4000) >> 15;
         r[k] = (int16_t)(v > 32767 ? 32767 : v);
     }
     return WK_V(r);
+#endif
 }
 
 /* ---- Float lanes ---- */
 
-/* Lane by lane through the scalar helper of the same instruction: same bits. */
-#define WK_FLOAT_UNARY(shape, op, view, lanes, scalar)                                 \
-    WK_INLINE wk_v128 wk_##shape##_##op(wk_v128 a) {                                   \
-        wk_##view x = wk_as_##view(a);                                                 \
-        for (int k = 0; k < lanes; k++) x[k] = scalar(x[k]);                           \
-        return WK_V(x);                                                                \
-    }
-#define WK_FLOAT_BINARY(shape, op, view, lanes, scalar)                                \
-    WK_INLINE wk_v128 wk_##shape##_##op(wk_v128 a, wk_v128 b) {                        \
-        wk_##view x = wk_as_##view(a), y = wk_as_##view(b);                             \
-        for (int k = 0; k < lanes; k++) x[k] = scalar(x[k], y[k]);                     \
-        return WK_V(x);                                                                \
-    }
-#define WK_FLOAT_LANES(shape, view, bits, lanes, w)                                    \
+#define WK_FLOAT_LANES(shape, view, bits, lanes)                                       \
     WK_INLINE wk_v128 wk_##shape##_add(wk_v128 a, wk_v128 b) { return WK_V(wk_as_##view(a) + wk_as_##view(b)); } \
     WK_INLINE wk_v128 wk_##shape##_sub(wk_v128 a, wk_v128 b) { return WK_V(wk_as_##view(a) - wk_as_##view(b)); } \
     WK_INLINE wk_v128 wk_##shape##_mul(wk_v128 a, wk_v128 b) { return WK_V(wk_as_##view(a) * wk_as_##view(b)); } \
@@ -456,26 +577,112 @@ WK_INLINE wk_v128 wk_i16x8_q15mulr_sat_s(wk_v128 a, wk_v128 b) {
     WK_INLINE wk_v128 wk_##shape##_pmax(wk_v128 a, wk_v128 b) {                        \
         wk_u##bits##x##lanes m = (wk_u##bits##x##lanes)(wk_as_##view(a) < wk_as_##view(b)); \
         return WK_V((wk_as_u##bits##x##lanes(b) & m) | (wk_as_u##bits##x##lanes(a) & ~m)); \
-    }                                                                                  \
-    WK_FLOAT_UNARY(shape, sqrt, view, lanes, wk_##w##_sqrt)                            \
-    WK_FLOAT_UNARY(shape, ceil, view, lanes, wk_##w##_ceil)                            \
-    WK_FLOAT_UNARY(shape, floor, view, lanes, wk_##w##_floor)                          \
-    WK_FLOAT_UNARY(shape, trunc, view, lanes, wk_##w##_trunc)                          \
-    WK_FLOAT_UNARY(shape, nearest, view, lanes, wk_##w##_nearest)                      \
-    WK_FLOAT_BINARY(shape, min, view, lanes, wk_##w##_min)                             \
-    WK_FLOAT_BINARY(shape, max, view, lanes, wk_##w##_max)
-WK_FLOAT_LANES(f32x4, f32x4, 32, 4, f32)
-WK_FLOAT_LANES(f64x2, f64x2, 64, 2, f64)
+    }
+WK_FLOAT_LANES(f32x4, f32x4, 32, 4)
+WK_FLOAT_LANES(f64x2, f64x2, 64, 2)
 #undef WK_FLOAT_LANES
+
+/* Lane by lane through the scalar helper of the same instruction: same bits. */
+#define WK_FLOAT_UNARY(shape, op, view, lanes, scalar)                                 \
+    WK_INLINE wk_v128 wk_##shape##_##op(wk_v128 a) {                                   \
+        wk_##view x = wk_as_##view(a);                                                 \
+        for (int k = 0; k < lanes; k++) x[k] = scalar(x[k]);                           \
+        return WK_V(x);                                                                \
+    }
+
+/* min and max as the scalar helpers compute them, with lane masks: where a lane is
+ * NaN, a + b (the same NaN the scalar helper gives); where the lanes are equal (±0
+ * among them), min has the bits of a | b and max of a & b; else the smaller or larger. */
+#define WK_FLOAT_MIN_MAX(shape, view, u)                                               \
+    WK_INLINE wk_v128 wk_##shape##_min(wk_v128 a, wk_v128 b) {                         \
+        wk_##view x = wk_as_##view(a), y = wk_as_##view(b);                             \
+        wk_##u ux = wk_as_##u(a), uy = wk_as_##u(b);                                    \
+        wk_##u less = (wk_##u)(x < y), greater = (wk_##u)(x > y);                      \
+        wk_##u nan = ~((wk_##u)(x == x) & (wk_##u)(y == y));                           \
+        wk_##u r = (ux & ~greater) | (uy & ~less);                                     \
+        return WK_V((r & ~nan) | ((wk_##u)(x + y) & nan));                             \
+    }                                                                                  \
+    WK_INLINE wk_v128 wk_##shape##_max(wk_v128 a, wk_v128 b) {                         \
+        wk_##view x = wk_as_##view(a), y = wk_as_##view(b);                             \
+        wk_##u ux = wk_as_##u(a), uy = wk_as_##u(b);                                    \
+        wk_##u less = (wk_##u)(x < y), greater = (wk_##u)(x > y);                      \
+        wk_##u nan = ~((wk_##u)(x == x) & (wk_##u)(y == y));                           \
+        wk_##u r = (ux | less) & (uy | greater);                                       \
+        return WK_V((r & ~nan) | ((wk_##u)(x + y) & nan));                             \
+    }
+WK_FLOAT_MIN_MAX(f32x4, f32x4, u32x4)
+WK_FLOAT_MIN_MAX(f64x2, f64x2, u64x2)
+#undef WK_FLOAT_MIN_MAX
+
+/* ceil, floor, trunc and nearest. */
+#if defined(WK_HAVE_SSE41)
+/* roundps/roundpd; a NaN comes back quieted, as x + x does in the scalar helpers. */
+#define WK_FLOAT_ROUNDING(shape, type, suffix)                                         \
+    WK_INLINE wk_v128 wk_##shape##_ceil(wk_v128 a) {                                   \
+        return WK_V(_mm_round_##suffix(WK_SSE(type, a), _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC)); \
+    }                                                                                  \
+    WK_INLINE wk_v128 wk_##shape##_floor(wk_v128 a) {                                  \
+        return WK_V(_mm_round_##suffix(WK_SSE(type, a), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)); \
+    }                                                                                  \
+    WK_INLINE wk_v128 wk_##shape##_trunc(wk_v128 a) {                                  \
+        return WK_V(_mm_round_##suffix(WK_SSE(type, a), _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC)); \
+    }                                                                                  \
+    WK_INLINE wk_v128 wk_##shape##_nearest(wk_v128 a) {                                \
+        return WK_V(_mm_round_##suffix(WK_SSE(type, a), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)); \
+    }
+WK_FLOAT_ROUNDING(f32x4, __m128, ps)
+WK_FLOAT_ROUNDING(f64x2, __m128d, pd)
+#undef WK_FLOAT_ROUNDING
+#else
+/* Without an instruction for it: |x| + 2^23 - 2^23 (2^52 for f64) is |x| rounded to
+ * the nearest integer, ties to even, for |x| < 2^23, and every larger float is an
+ * integer already. floor, ceil and trunc step from it by one; the sign goes back on
+ * last (a result always has x's sign, zeros included). Other lanes (large, infinite,
+ * NaN) give x + 0: x itself, a NaN quieted as the scalar helpers' x + x does. */
+enum { WK_ROUND_NEAREST, WK_ROUND_TRUNC, WK_ROUND_FLOOR, WK_ROUND_CEIL };
+#define WK_FLOAT_ROUNDING(shape, view, u, s, bits, magic)                              \
+    WK_INLINE wk_v128 wk_##shape##_round(wk_v128 a, int mode) {                        \
+        wk_##u sign = wk_as_##u(a) & ((uint##bits##_t)1 << (bits - 1));                \
+        wk_##view x = wk_as_##view(a), m = (wk_##view)(wk_as_##u(a) ^ sign);            \
+        wk_##view n = (m + magic) - magic, one = (wk_##view){0} + 1;                    \
+        wk_##view down = n - (wk_##view)((wk_##u)(n > m) & (wk_##u)one);                \
+        wk_##view up = n + (wk_##view)((wk_##u)(n < m) & (wk_##u)one);                  \
+        wk_##u negative = (wk_##u)((wk_##s)sign != 0), r;                               \
+        switch (mode) {                                                                \
+        case WK_ROUND_NEAREST: r = (wk_##u)n; break;                                   \
+        case WK_ROUND_TRUNC: r = (wk_##u)down; break;                                  \
+        case WK_ROUND_FLOOR: r = ((wk_##u)up & negative) | ((wk_##u)down & ~negative); break; \
+        default: r = ((wk_##u)down & negative) | ((wk_##u)up & ~negative); break;      \
+        }                                                                              \
+        wk_##u small = (wk_##u)(m < magic);                                            \
+        return WK_V(((r | sign) & small) | ((wk_##u)(x + 0) & ~small));                \
+    }                                                                                  \
+    WK_INLINE wk_v128 wk_##shape##_ceil(wk_v128 a) { return wk_##shape##_round(a, WK_ROUND_CEIL); } \
+    WK_INLINE wk_v128 wk_##shape##_floor(wk_v128 a) { return wk_##shape##_round(a, WK_ROUND_FLOOR); } \
+    WK_INLINE wk_v128 wk_##shape##_trunc(wk_v128 a) { return wk_##shape##_round(a, WK_ROUND_TRUNC); } \
+    WK_INLINE wk_v128 wk_##shape##_nearest(wk_v128 a) { return wk_##shape##_round(a, WK_ROUND_NEAREST); }
+WK_FLOAT_ROUNDING(f32x4, f32x4, u32x4, i32x4, 32, 8388608.0f)
+WK_FLOAT_ROUNDING(f64x2, f64x2, u64x2, i64x2, 64, 4503599627370496.0)
+#undef WK_FLOAT_ROUNDING
+#endif
+
+#if defined(WK_HAVE_SSE2)
+WK_INLINE wk_v128 wk_f32x4_sqrt(wk_v128 a) { return WK_V(_mm_sqrt_ps(WK_SSE(__m128, a))); }
+WK_INLINE wk_v128 wk_f64x2_sqrt(wk_v128 a) { return WK_V(_mm_sqrt_pd(WK_SSE(__m128d, a))); }
+#else
+WK_FLOAT_UNARY(f32x4, sqrt, f32x4, 4, wk_f32_sqrt)
+WK_FLOAT_UNARY(f64x2, sqrt, f64x2, 2, wk_f64_sqrt)
+#endif
+#undef WK_FLOAT_UNARY
 
 /* ---- Conversions ---- */
 
 WK_INLINE wk_v128 wk_f32x4_convert_i32x4_s(wk_v128 a) { return WK_V(__builtin_convertvector(wk_as_i32x4(a), wk_f32x4)); }
+/* The high and low 16 bits converted exactly and added: one rounding, as (float)x. */
 WK_INLINE wk_v128 wk_f32x4_convert_i32x4_u(wk_v128 a) {
     wk_u32x4 x = wk_as_u32x4(a);
-    wk_f32x4 r;
-    for (int k = 0; k < 4; k++) r[k] = (float)x[k];
-    return WK_V(r);
+    wk_f32x4 high = __builtin_convertvector((wk_i32x4)(x >> 16), wk_f32x4) * 65536.0f;
+    return WK_V(high + __builtin_convertvector((wk_i32x4)(x & 0xFFFF), wk_f32x4));
 }
 WK_INLINE wk_v128 wk_f64x2_convert_low_i32x4_s(wk_v128 a) {
     wk_i32x4 x = wk_as_i32x4(a);
@@ -493,6 +700,26 @@ WK_INLINE wk_v128 wk_f64x2_promote_low_f32x4(wk_v128 a) {
     wk_f32x4 x = wk_as_f32x4(a);
     return WK_V(((wk_f64x2){(double)x[0], (double)x[1]}));
 }
+#if defined(WK_HAVE_SSE2)
+/* cvttps2dq gives 0x80000000 for NaN and out of range: NaN lanes are zeroed first, and
+ * lanes of 2^31 and above flip it to 0x7FFFFFFF. */
+WK_INLINE wk_v128 wk_i32x4_trunc_sat_f32x4_s(wk_v128 a) {
+    __m128 x = WK_SSE(__m128, a);
+    x = _mm_and_ps(x, _mm_cmpord_ps(x, x));
+    __m128i above = _mm_castps_si128(_mm_cmpge_ps(x, _mm_set1_ps(2147483648.0f)));
+    return WK_V(_mm_xor_si128(_mm_cvttps_epi32(x), above));
+}
+/* maxps with 0 zeroes NaN and negative lanes (it gives its second operand for NaN);
+ * lanes of 2^31 and above are converted less 2^31, which is added back; lanes of 2^32
+ * and above become all ones. */
+WK_INLINE wk_v128 wk_i32x4_trunc_sat_f32x4_u(wk_v128 a) {
+    __m128 x = _mm_max_ps(WK_SSE(__m128, a), _mm_setzero_ps()), two31 = _mm_set1_ps(2147483648.0f);
+    __m128 high = _mm_cmpge_ps(x, two31);
+    __m128i r = _mm_cvttps_epi32(_mm_sub_ps(x, _mm_and_ps(high, two31)));
+    r = _mm_add_epi32(r, _mm_slli_epi32(_mm_castps_si128(high), 31));
+    return WK_V(_mm_or_si128(r, _mm_castps_si128(_mm_cmpge_ps(x, _mm_set1_ps(4294967296.0f)))));
+}
+#else
 WK_INLINE wk_v128 wk_i32x4_trunc_sat_f32x4_s(wk_v128 a) {
     wk_f32x4 x = wk_as_f32x4(a);
     wk_u32x4 r;
@@ -505,6 +732,7 @@ WK_INLINE wk_v128 wk_i32x4_trunc_sat_f32x4_u(wk_v128 a) {
     for (int k = 0; k < 4; k++) r[k] = wk_i32_trunc_sat_f32_u(x[k]);
     return WK_V(r);
 }
+#endif
 WK_INLINE wk_v128 wk_i32x4_trunc_sat_f64x2_s_zero(wk_v128 a) {
     wk_f64x2 x = wk_as_f64x2(a);
     return WK_V(((wk_u32x4){wk_i32_trunc_sat_f64_s(x[0]), wk_i32_trunc_sat_f64_s(x[1]), 0, 0}));
@@ -520,7 +748,7 @@ WK_INLINE wk_v128 wk_i32x4_trunc_sat_f64x2_u_zero(wk_v128 a) {
  * there is one. With `--relaxed-simd native` (WK_RELAXED_NATIVE) each takes the host's own
  * instruction where the hardware has one, whose result the proposal also allows. */
 
-#if defined(WK_RELAXED_NATIVE) && defined(__SSSE3__)
+#if defined(WK_RELAXED_NATIVE) && defined(WK_HAVE_SSSE3)
 /* pshufb: indices with bit 7 set give 0, others use their low 4 bits. */
 WK_INLINE wk_v128 wk_i8x16_relaxed_swizzle(wk_v128 a, wk_v128 i) {
     return WK_V(_mm_shuffle_epi8(WK_SSE(__m128i, a), WK_SSE(__m128i, i)));
@@ -541,7 +769,7 @@ WK_INLINE wk_v128 wk_i32x4_relaxed_dot_i8x16_i7x16_add_s(wk_v128 a, wk_v128 b, w
 #define WK_RELAXED_HAVE_SSSE3 1
 #endif
 
-#if defined(WK_RELAXED_NATIVE) && defined(__SSE2__)
+#if defined(WK_RELAXED_NATIVE) && defined(WK_HAVE_SSE2)
 /* minps/maxps: the second operand where either is NaN or both are zeros. */
 WK_INLINE wk_v128 wk_f32x4_relaxed_min(wk_v128 a, wk_v128 b) {
     return WK_V(_mm_min_ps(WK_SSE(__m128, a), WK_SSE(__m128, b)));

@@ -40,6 +40,27 @@ import Testing
         try CProgram.run("rss_test").expectPassed(["guard rss", "explicit rss"])
     }
 
+    /// The SIMD helpers' vector forms and SSE sequences give the bits of plain lane-by-lane
+    /// code on every path: baseline x86-64 (SSE2), SSSE3, AVX2 (SSE4.1 with it), no
+    /// intrinsics at all, and unoptimized.
+    @Test(arguments: simdFlagSets)
+    func simdHelpersMatchLaneByLane(flags: [String]) throws {
+        try CProgram.run("simd_test", flags: flags + ["-lm"]).expectPassed(
+            ["float min max", "float rounding", "saturating arithmetic", "narrowing",
+             "integer products and sums", "lane tests", "conversions"])
+    }
+
+    static var simdFlagSets: [[String]] {
+        var sets = [[], ["-DWK_SIMD_PORTABLE"], ["-O0"], ["-O0", "-DWK_SIMD_PORTABLE"]]
+        #if arch(x86_64)
+        sets.append(["-mssse3"])
+        // Only where this CPU can run what it builds.
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        if cpu.contains(" avx2") && cpu.contains(" fma") { sets.append(["-march=x86-64-v3"]) }
+        #endif
+        return sets
+    }
+
     /// The runtime inside a dlopen'ed library, as a compiled module may carry it.
     @Test func worksInADlopenedLibrary() throws {
         let folder = try makeScratchFolder()
@@ -115,11 +136,12 @@ enum CProgram {
     }
 
     /// Builds `C/<name>.c` with the runtime and runs it.
-    static func run(_ name: String, arguments: [String] = [], compiler: String = defaultCompiler) throws -> ProcessResult {
+    static func run(_ name: String, arguments: [String] = [], flags: [String] = [],
+                    compiler: String = defaultCompiler) throws -> ProcessResult {
         let folder = try makeScratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let executable = folder.appendingPathComponent(name).path
-        try compile(sources: [testFile(name)] + runtimeSources(), flags: [], output: executable, compiler: compiler)
+        try compile(sources: [testFile(name)] + runtimeSources(), flags: flags, output: executable, compiler: compiler)
         return try ProcessResult.run(executable, arguments)
     }
 }
