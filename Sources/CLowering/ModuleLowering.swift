@@ -352,6 +352,7 @@ struct ModuleLowering {
                 uint32_t start, length;
                 bool active;
                 uint32_t memory, offset, global; /* the address: offset, or global's value unless UINT32_MAX */
+                bool computed; /* the address is none of these but \(prefix)__segment_address's */
             } \(prefix)__segment;
 
             static const \(prefix)__segment \(prefix)__segments[\(module.data.count)] = {
@@ -359,12 +360,12 @@ struct ModuleLowering {
             """
         var start = 0
         for segment in module.data {
-            var placement = "false, 0, 0, UINT32_MAX"
+            var placement = "false, 0, 0, UINT32_MAX, false"
             if case .active(let memory, let offset) = segment.mode {
-                switch offset.instructions.first! {
-                case .globalGet(let global): placement = "true, \(memory), 0, \(global)"
-                case .i32Const(let value): placement = "true, \(memory), \(UInt32(bitPattern: value))u, UINT32_MAX"
-                default: placement = "true, \(memory), 0, UINT32_MAX"
+                switch (offset.instructions.count, offset.instructions.first!) {
+                case (1, .globalGet(let global)): placement = "true, \(memory), 0, \(global), false"
+                case (1, .i32Const(let value)): placement = "true, \(memory), \(UInt32(bitPattern: value))u, UINT32_MAX, false"
+                default: placement = "true, \(memory), 0, UINT32_MAX, true"
                 }
             }
             text += "    {\(start), \(segment.range.count), \(placement)},\n"
@@ -414,23 +415,49 @@ struct ModuleLowering {
 
     /// A constant expression's value as a C expression of its type.
     func constant(_ expression: ConstExpr) -> String {
-        switch expression.instructions.first! {
-        case .i32Const(let value): "\(UInt32(bitPattern: value))u"
-        case .i64Const(let value): "\(UInt64(bitPattern: value))ull"
-        case .f32Const(let bits): "wk_f32_from(0x\(String(bits, radix: 16))u)"
-        case .f64Const(let bits): "wk_f64_from(0x\(String(bits, radix: 16))ull)"
-        case .v128Const(let low, let high): "(wk_v128){\(low)ull, \(high)ull}"
-        case .refNull: "NULL"
-        case .refFunc(let index): "(void *)\(reference(Int(index)))"
-        case .globalGet(let index):
-            "inst->globals[\(index)]->value.\(module.globals[Int(index)].valueType.valueField)"
+        var stack: [String] = []
+        for instruction in expression.instructions {
+            switch instruction {
+            case .i32Const(let value): stack.append("\(UInt32(bitPattern: value))u")
+            case .i64Const(let value): stack.append("\(UInt64(bitPattern: value))ull")
+            case .f32Const(let bits): stack.append("wk_f32_from(0x\(String(bits, radix: 16))u)")
+            case .f64Const(let bits): stack.append("wk_f64_from(0x\(String(bits, radix: 16))ull)")
+            case .v128Const(let low, let high): stack.append("(wk_v128){\(low)ull, \(high)ull}")
+            case .refNull: stack.append("NULL")
+            case .refFunc(let index): stack.append("(void *)\(reference(Int(index)))")
+            case .globalGet(let index):
+                stack.append("inst->globals[\(index)]->value.\(module.globals[Int(index)].valueType.valueField)")
+            case .numeric(let id):
+                // Operands as the C form's types: the wrapping arithmetic of uint32_t/uint64_t.
+                let type = InstructionSet.all[id].signature!.result == ValueType.i32.rawValue ? "uint32_t" : "uint64_t"
+                let operands = stack.suffix(2).map { "(\(type))(\($0))" }
+                stack.removeLast(2)
+                stack.append("(" + FunctionLowering.fill(InstructionSet.all[id].c!, operands: operands) + ")")
+            }
         }
+        return stack[0]
     }
 
     /// Globals, element and data segments and the start function: the part of
     /// instantiation that can trap, run under wk_call_protected.
+    /// Active data segments whose offset is an extended constant expression (neither a
+    /// constant nor a global), by segment index.
+    var computedAddresses: [(index: Int, offset: ConstExpr)] {
+        module.data.enumerated().compactMap { index, segment in
+            guard case .active(_, let offset) = segment.mode, offset.instructions.count > 1 else { return nil }
+            return (index, offset)
+        }
+    }
+
     func initializeFunction() -> String {
-        var text = "static void \(prefix)__initialize(void *context) {\n"
+        var text = ""
+        let computed = computedAddresses
+        if !computed.isEmpty {
+            text += "static uint32_t \(prefix)__segment_address(WK_UNUSED \(names.instanceType) *inst, uint32_t k) {\n    switch (k) {\n"
+            for (index, offset) in computed { text += "    case \(index): return \(constant(offset));\n" }
+            text += "    }\n    return 0;\n}\n\n"
+        }
+        text += "static void \(prefix)__initialize(void *context) {\n"
         text += "    WK_UNUSED \(names.instanceType) *inst = context;\n"
         for (k, global) in module.definedGlobals.enumerated() {
             let index = module.importedGlobalCount + k
@@ -469,7 +496,7 @@ struct ModuleLowering {
                         const \(prefix)__segment *segment = &\(prefix)__segments[k];
                         inst->data_length[k] = segment->length;
                         if (!segment->active) continue;
-                        uint32_t address = segment->global == UINT32_MAX ? segment->offset : inst->globals[segment->global]->value.i32;
+                        uint32_t address = \(computedAddresses.isEmpty ? "" : "segment->computed ? \(prefix)__segment_address(inst, k) : ")segment->global == UINT32_MAX ? segment->offset : inst->globals[segment->global]->value.i32;
                         wk_memory_init(inst->memories[segment->memory], \(prefix)__data + segment->start, segment->length, address, 0, segment->length);
                         inst->data_length[k] = 0; /* dropped once applied */
                     }

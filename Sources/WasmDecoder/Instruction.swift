@@ -161,6 +161,9 @@ public enum InstructionSet {
     static let rules = all.map(\.rule)
     static let signatures = all.map(\.signature)
     static let immediates = all.map(\.immediates)
+    /// The instructions extended constant expressions add to the constant ones.
+    public static let extendedConstants: Set<Int> = Set(
+        ["i32.add", "i32.sub", "i32.mul", "i64.add", "i64.sub", "i64.mul"].map { name in all.firstIndex { $0.name == name }! })
 
     static func index(prefix: UInt8, count: Int) -> [Int16] {
         var table = [Int16](repeating: -1, count: count)

@@ -119,6 +119,9 @@ public enum ConstInstruction: Sendable, Hashable {
     case refNull(ValueType)
     case refFunc(UInt32)
     case globalGet(UInt32)
+    /// i32/i64 add, sub or mul (extended constant expressions): the instruction's index
+    /// in `InstructionSet.all`, whose signature and C form apply.
+    case numeric(Int)
 }
 
 public struct ConstExpr: Sendable {

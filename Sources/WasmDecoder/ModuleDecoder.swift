@@ -363,7 +363,10 @@ struct SectionDecoder {
             case .refFunc: instruction = .refFunc(try reader.readU32())
             case .refNull: instruction = .refNull(try heapType())
             default:
-                throw reader.error("constant expression required", at: start)
+                guard InstructionSet.extendedConstants.contains(id) else {
+                    throw reader.error("constant expression required", at: start)
+                }
+                instruction = .numeric(id)
             }
             instructions.append(instruction)
             offsets.append(start)

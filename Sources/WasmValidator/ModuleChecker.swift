@@ -143,6 +143,14 @@ struct ModuleChecker {
                 guard Int(index) < module.importedGlobalCount else { return fail("unknown global \(index)", at: offset) }
                 guard !module.globals[Int(index)].isMutable else { return fail("constant expression required", at: offset) }
                 stack.append(module.globals[Int(index)].valueType.rawValue)
+            case .numeric(let id):
+                let signature = InstructionSet.all[id].signature!
+                guard stack.count >= 2, stack.suffix(2) == [signature.first, signature.second] else {
+                    let got = stack.map(typeName).joined(separator: " ")
+                    return fail("type mismatch: \(InstructionSet.all[id].name) needs [\(typeName(signature.first)) \(typeName(signature.second))] but the stack has [\(got)]", at: offset)
+                }
+                stack.removeLast(2)
+                stack.append(signature.result)
             }
         }
         guard stack == [type] else {

@@ -9,7 +9,9 @@ import Darwin
 /// Where the WebAssembly spec test suite lives, and which of its scripts we run.
 enum TestSuite {
     /// The suite's directories (relative to its root) whose `.wast` files we run.
-    static let directories = ["core", "proposals/exception-handling", "proposals/tail-call", "proposals/relaxed-simd"]
+    static let directories = [
+        "core", "proposals/exception-handling", "proposals/tail-call", "proposals/relaxed-simd", "proposals/extended-const",
+    ]
     /// Single scripts we run from directories we do not run whole: Wasm 3.0's versions of
     /// the proposals above (the rest of that folder is features still to come).
     static let singleScripts = [
