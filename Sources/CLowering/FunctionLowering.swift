@@ -54,6 +54,8 @@ struct FunctionLowering {
     /// The validator's record of which types each stack slot holds: one C variable each.
     let slotTypes: [UInt8]
     var usesMemory = false
+    /// Memories other than 0 that loads and stores use: each gets its `mN`/`mbN` pair.
+    var otherMemories: Set<UInt32> = []
     /// Whether the body needs wasmkiln-simd.h.
     var usesSIMD = false
     /// Whether a call goes through a table or an import (through `f_`).
@@ -196,6 +198,9 @@ struct FunctionLowering {
         text += exceptionDeclarations()
         if usesMemory {
             text += "    WK_UNUSED wk_memory *const m0 = inst->memories[0];\n    WK_UNUSED uint8_t *const mb = inst->memory_base;\n"
+        }
+        for memory in otherMemories.sorted() {
+            text += "    WK_UNUSED wk_memory *const m\(memory) = inst->memories[\(memory)];\n    WK_UNUSED uint8_t *const mb\(memory) = m\(memory)->base;\n"
         }
         if explicitChecks { text += "    WK_STACK_CHECK();\n" }
         if restarts {
@@ -618,13 +623,13 @@ struct FunctionLowering {
                     pushPending(.v128, "(wk_v128){\(low)ull, \(try reader.readU64Fixed())ull}")
                 }
             case .memorySize:
-                _ = try reader.readByte()
-                emit("\(push(.i32)) = inst->memories[0]->pages;")
+                let memory = try reader.readU32()
+                emit("\(push(.i32)) = inst->memories[\(memory)]->pages;")
             case .memoryGrow:
-                _ = try reader.readByte()
+                let memory = try reader.readU32()
                 let delta = top()
                 stack.removeLast()
-                emit("\(push(.i32)) = wk_memory_grow_at(inst->memories[0], \(delta), \(index)u);")
+                emit("\(push(.i32)) = wk_memory_grow_at(inst->memories[\(memory)], \(delta), \(index)u);")
             case .refNull:
                 let type: ValueType = try reader.readByte() == 0x70 ? .funcref : .externref
                 emit("\(push(type)) = NULL;")
@@ -795,11 +800,16 @@ struct FunctionLowering {
     }
 
     /// The effective address expression of a memory access, after its bounds check.
-    mutating func address(_ operand: String, offset: UInt32, size: Int) -> String {
-        usesMemory = true
+    mutating func address(_ operand: String, memory: UInt32, offset: UInt32, size: Int) -> String {
         let sum = offset == 0 ? "(uint64_t)\(operand)" : "(uint64_t)\(operand) + \(offset)u"
-        if explicitChecks { emit("wk_check(m0, \(sum), \(size));") }
-        return "mb + \(sum)"
+        if memory == 0 {
+            usesMemory = true
+            if explicitChecks { emit("wk_check(m0, \(sum), \(size));") }
+            return "mb + \(sum)"
+        }
+        otherMemories.insert(memory)
+        if explicitChecks { emit("wk_check(m\(memory), \(sum), \(size));") }
+        return "mb\(memory) + \(sum)"
     }
 
     /// A load or a store: its C form reads or writes at the checked address, the first
@@ -808,12 +818,12 @@ struct FunctionLowering {
         guard let template = instructionSet[id].c, let signature = instructionSet[id].signature else {
             throw unsupported(id, at: offset)
         }
-        _ = try reader.readU32()
-        let displacement = try reader.readU32()
+        let argument = try reader.readMemoryArgument()
         let lanes = try laneImmediates(of: id)
         let count = signature.operandCount
         let operands = (0..<count).map { top(count - 1 - $0) }
-        let effective = address(operands[0], offset: displacement, size: 1 << Int(instructionSet[id].naturalAlignment))
+        let effective = address(operands[0], memory: argument.memory, offset: argument.offset,
+                                size: 1 << Int(instructionSet[id].naturalAlignment))
         stack.removeLast(count)
         let access = Self.fill(template, operands: operands, address: effective, lanes: lanes)
         if signature.result != 0 {
@@ -829,18 +839,19 @@ struct FunctionLowering {
         switch rule {
         case .memoryInit:
             let segment = try reader.readU32()
-            _ = try reader.readByte()
-            emit("wk_memory_init(inst->memories[0], \(names.prefix)__data + \(module.dataStart(Int(segment)))u, inst->data_length[\(segment)], \(top(2)), \(top(1)), \(top()));")
+            let memory = try reader.readU32()
+            emit("wk_memory_init(inst->memories[\(memory)], \(names.prefix)__data + \(module.dataStart(Int(segment)))u, inst->data_length[\(segment)], \(top(2)), \(top(1)), \(top()));")
             stack.removeLast(3)
         case .dataDrop:
             emit("inst->data_length[\(try reader.readU32())] = 0;")
         case .memoryCopy:
-            try reader.skip(2)
-            emit("wk_memory_copy(inst->memories[0], inst->memories[0], \(top(2)), \(top(1)), \(top()));")
+            let destination = try reader.readU32()
+            let source = try reader.readU32()
+            emit("wk_memory_copy(inst->memories[\(destination)], inst->memories[\(source)], \(top(2)), \(top(1)), \(top()));")
             stack.removeLast(3)
         case .memoryFill:
-            try reader.skip(1)
-            emit("wk_memory_fill(inst->memories[0], \(top(2)), \(top(1)), \(top()));")
+            let memory = try reader.readU32()
+            emit("wk_memory_fill(inst->memories[\(memory)], \(top(2)), \(top(1)), \(top()));")
             stack.removeLast(3)
         case .tableInit:
             let segment = try reader.readU32()

@@ -282,6 +282,7 @@ struct ModuleLowering {
         }
         text += "};\n\n"
         text += freeFunction() + initializeFunction() + instantiateFunction() + exportFunction() + functionNameFunction() + functionAtFunction()
+        text += memoryFunctions()
         text += """
             const wk_module wk_module_\(prefix) = {
                 \(cString(module.names.moduleName ?? prefix)),
@@ -294,6 +295,9 @@ struct ModuleLowering {
                 \(prefix)__function_at,
                 \(prefix)__instantiate_with,
                 \(prefix)__function_name,
+                \(module.memories.count),
+                \(prefix)__memory_at,
+                \(prefix)__memory_name,
             };
 
             """
@@ -513,6 +517,27 @@ struct ModuleLowering {
             }
         }
         return text + "}\n\n"
+    }
+
+    /// `memory_at` and `memory_name` of the module's `wk_module`.
+    func memoryFunctions() -> String {
+        var text = """
+            static wk_memory *\(prefix)__memory_at(wk_instance *instance, uint32_t index) {
+                \(module.memories.isEmpty ? "(void)instance;\n    (void)index;\n    return NULL;" : "return index < \(module.memories.count)u ? ((\(names.instanceType) *)instance)->memories[index] : NULL;")
+            }
+
+            static const char *\(prefix)__memory_name(uint32_t index) {
+
+            """
+        let named = module.names.memoryNames.filter { Int($0.key) < module.memories.count }.sorted { $0.key < $1.key }
+        if named.isEmpty {
+            text += "    (void)index;\n"
+        } else {
+            text += "    switch (index) {\n"
+            for (index, name) in named { text += "    case \(index): return \(cString(name));\n" }
+            text += "    }\n"
+        }
+        return text + "    return NULL;\n}\n\n"
     }
 
     func instantiateFunction() -> String {

@@ -131,27 +131,86 @@ public enum CommandDriver {
 
     /* Memory reports the environment asks for: WASMKILN_MEMORY_STATS=text|json (to
      * standard error) or text:FILE|json:FILE, WASMKILN_MEMORY_TRACE=FILE.csv,
-     * WASMKILN_MEMORY_PLOT=FILE.svg. */
-    static void write_report(const wk_module *module, wk_memory *memory, const char *path, wk_report_format format) {
-        FILE *file = path ? fopen(path, "w") : stderr;
-        if (!file || !wk_memory_report(file, memory, module, format)) {
-            fprintf(stderr, "wasmkiln: cannot write the memory report to %s\n", path ? path : "standard error");
-        }
-        if (file && file != stderr) fclose(file);
+     * WASMKILN_MEMORY_PLOT=FILE.svg. A module with several memories gets a report on
+     * each: text under a heading per memory, JSON as an array of {memory, name, report},
+     * traces and plots in files of their own (FILE.memoryN.csv for memory N > 0). */
+    static void report_failed(const char *path) {
+        fprintf(stderr, "wasmkiln: cannot write the memory report to %s\n", path ? path : "standard error");
     }
 
-    static void report_memory(const wk_module *module, wk_memory *memory) {
+    /* A name section's name as a JSON string (null when there is none). */
+    static void write_json_string(FILE *file, const char *text) {
+        if (!text) {
+            fputs("null", file);
+            return;
+        }
+        fputc('"', file);
+        for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+            if (*c == '"' || *c == '\\') fprintf(file, "\\%c", *c);
+            else if (*c < 0x20) fprintf(file, "\\u%04x", *c);
+            else fputc(*c, file);
+        }
+        fputc('"', file);
+    }
+
+    static void write_stats(const wk_module *module, wk_instance *instance, const char *path, wk_report_format format) {
+        FILE *file = path ? fopen(path, "w") : stderr;
+        if (!file) return report_failed(path);
+        uint32_t count = module->memory_count;
+        int ok = 1;
+        if (count == 1) {
+            ok = wk_memory_report(file, module->memory_at(instance, 0), module, format);
+        } else {
+            if (format == WK_REPORT_JSON) fputs("[\n", file);
+            for (uint32_t k = 0; k < count && ok; k++) {
+                const char *name = module->memory_name(k);
+                if (format == WK_REPORT_JSON) {
+                    fprintf(file, "%s{\"memory\": %u, \"name\": ", k ? ",\n" : "", k);
+                    write_json_string(file, name);
+                    fputs(", \"report\":\n", file);
+                } else {
+                    fprintf(file, "%s== memory %u%s%s%s ==\n", k ? "\n" : "", k, name ? " (" : "", name ? name : "", name ? ")" : "");
+                }
+                ok = wk_memory_report(file, module->memory_at(instance, k), module, format);
+                if (format == WK_REPORT_JSON) fputs("}", file);
+            }
+            if (format == WK_REPORT_JSON) fputs("\n]\n", file);
+            ok = ok && fflush(file) == 0 && !ferror(file);
+        }
+        if (!ok) report_failed(path);
+        if (file != stderr) fclose(file);
+    }
+
+    /* A trace or plot per memory: memory 0 to `path`, memory N to path.memoryN.EXT. */
+    static void write_per_memory(const wk_module *module, wk_instance *instance, const char *path, wk_report_format format) {
+        for (uint32_t k = 0; k < module->memory_count; k++) {
+            char buffer[4096];
+            const char *target = path;
+            if (k > 0) {
+                const char *dot = strrchr(path, '.');
+                const char *slash = strrchr(path, '/');
+                size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
+                snprintf(buffer, sizeof buffer, "%.*s.memory%u%s", (int)stem, path, k, path + stem);
+                target = buffer;
+            }
+            FILE *file = fopen(target, "w");
+            if (!file || !wk_memory_report(file, module->memory_at(instance, k), module, format)) report_failed(target);
+            if (file) fclose(file);
+        }
+    }
+
+    static void report_memory(const wk_module *module, wk_instance *instance) {
         const char *stats = getenv("WASMKILN_MEMORY_STATS");
         if (stats && *stats) {
             int json = starts_with(stats, "json");
             const char *colon = strchr(stats, ':');
             fflush(stdout);
-            write_report(module, memory, colon ? colon + 1 : NULL, json ? WK_REPORT_JSON : WK_REPORT_TEXT);
+            write_stats(module, instance, colon ? colon + 1 : NULL, json ? WK_REPORT_JSON : WK_REPORT_TEXT);
         }
         const char *trace = getenv("WASMKILN_MEMORY_TRACE");
-        if (trace && *trace) write_report(module, memory, trace, WK_REPORT_CSV);
+        if (trace && *trace) write_per_memory(module, instance, trace, WK_REPORT_CSV);
         const char *plot = getenv("WASMKILN_MEMORY_PLOT");
-        if (plot && *plot) write_report(module, memory, plot, WK_REPORT_SVG);
+        if (plot && *plot) write_per_memory(module, instance, plot, WK_REPORT_SVG);
     }
 
     static void call_start(void *start) {
@@ -270,7 +329,7 @@ public enum CommandDriver {
             if (where) fprintf(stderr, "  in %s\n", where);
             status = TRAP_STATUS;
         }
-        report_memory(module, memory.object);
+        report_memory(module, instance);
         return status;
     }
     """#

@@ -1696,6 +1696,11 @@ typedef struct wk_module {
     wk_instance *(*instantiate_with)(const wk_extern *imports, const wk_options *options, wk_error *error);
     /* Function `index` as "func 12 (name)", or NULL when there is none. */
     const char *(*function_name)(uint32_t index);
+    /* The module's memories, imported ones first: how many, each of an instance, and
+     * each one's name from the module's name section (NULL where it has none). */
+    uint32_t memory_count;
+    wk_memory *(*memory_at)(wk_instance *instance, uint32_t index);
+    const char *(*memory_name)(uint32_t index);
 } wk_module;
 
 /* ---- Reports ---- */

@@ -217,6 +217,15 @@ extension ByteReader {
 
     /// Reads past the immediates of an instruction (in code that is not validated or
     /// lowered, such as unreachable code after validation).
+    /// A load's or store's immediates (of a validated body): log2 of its alignment, its
+    /// memory (flag bit 6 says an index follows, else 0) and its offset.
+    @inlinable
+    public mutating func readMemoryArgument() throws(WasmError) -> (alignment: UInt32, memory: UInt32, offset: UInt32) {
+        let flags = try readU32()
+        let memory = flags & 0x40 != 0 ? try readU32() : 0
+        return (flags & ~0x40, memory, try readU32())
+    }
+
     public mutating func skip(_ immediates: Immediates) throws(WasmError) {
         switch immediates {
         case .none: break
@@ -229,15 +238,16 @@ extension ByteReader {
                 _ = try readU32()
             }
         case .index, .data: _ = try readU32()
-        case .twoIndices, .memory: _ = try readU32(); _ = try readU32()
+        case .twoIndices: _ = try readU32(); _ = try readU32()
+        case .memory: _ = try readMemoryArgument()
         case .branchTable:
             let count = try readCount()
             for _ in 0...count { _ = try readU32() }
         case .valueTypes: try skip(try readCount())
-        case .memoryLane: _ = try readU32(); _ = try readU32(); try skip(1)
-        case .memoryIndex, .heapType, .lane: try skip(1)
-        case .twoMemoryIndices: try skip(2)
-        case .dataAndMemory: _ = try readU32(); try skip(1)
+        case .memoryLane: _ = try readMemoryArgument(); try skip(1)
+        case .memoryIndex: _ = try readU32()
+        case .heapType, .lane: try skip(1)
+        case .twoMemoryIndices, .dataAndMemory: _ = try readU32(); _ = try readU32()
         case .i32: _ = try readS32()
         case .i64: _ = try readS64()
         case .f32: try skip(4)

@@ -250,10 +250,11 @@ final class LazyNameSection: @unchecked Sendable {
     }
 }
 
-/// The contents of the `name` custom section (module, function and local names).
+/// The contents of the `name` custom section (module, function, local and memory names).
 public struct NameSection: Sendable {
     public var moduleName: String?
     public var functionNames: [UInt32: String] = [:]
     public var localNames: [UInt32: [UInt32: String]] = [:]
+    public var memoryNames: [UInt32: String] = [:]
     public init() {}
 }

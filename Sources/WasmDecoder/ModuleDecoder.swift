@@ -402,7 +402,7 @@ struct SectionDecoder {
     }
 }
 
-/// Reads the `name` custom section: module, function and local names.
+/// Reads the `name` custom section: module, function, local and memory names.
 struct NameSectionDecoder {
     var reader: ByteReader
 
@@ -422,6 +422,7 @@ struct NameSectionDecoder {
                     let function = try reader.readU32()
                     names.localNames[function] = try nameMap()
                 }
+            case 6: names.memoryNames = try nameMap()
             default: break
             }
             reader.position = end

@@ -222,13 +222,19 @@ final class FunctionValidator {
         return (params, paramCount, results, resultCount)
     }
 
-    /// A memory instruction's alignment and offset; checks the memory exists.
+    /// A memory instruction's alignment, memory and offset; checks the memory exists.
     @inline(__always)
     func memoryArgument(naturalAlignment: UInt32) throws(WasmError) {
-        let alignment = try reader.readU32()
-        guard alignment < 32 else { throw error("malformed memop flags") }
+        let flags = try reader.readU32()
+        // Wasm 2.0 reads the flags as log2 of the alignment, below 32. Since multi-memory,
+        // bits 0-5 are that and bit 6 says a memory index follows; too large an alignment
+        // is then invalid rather than malformed.
+        let wasm3 = context.edition == .wasm3
+        guard flags < (wasm3 ? 128 : 32) else { throw error("malformed memop flags") }
+        let alignment = flags & 0x3F
+        let memory = flags & 0x40 != 0 ? try reader.readU32() : 0
         _ = try reader.readU32()
-        guard !context.module.memories.isEmpty else { throw error("unknown memory 0") }
+        guard memory < context.module.memories.count else { throw error("unknown memory \(memory)") }
         guard alignment <= naturalAlignment else { throw error("alignment must not be larger than natural") }
     }
 
@@ -236,9 +242,16 @@ final class FunctionValidator {
         guard try reader.readByte() == 0 else { throw error("zero byte expected") }
     }
 
-    func memoryIndexZero() throws(WasmError) {
-        try zeroByte()
-        guard !context.module.memories.isEmpty else { throw error("unknown memory 0") }
+    /// A memory index: in Wasm 2.0 a zero byte, since multi-memory any index.
+    func memoryIndex() throws(WasmError) {
+        let memory: UInt32
+        if context.edition == .wasm2 {
+            try zeroByte()
+            memory = 0
+        } else {
+            memory = try reader.readU32()
+        }
+        guard memory < context.module.memories.count else { throw error("unknown memory \(memory)") }
     }
 
     @inline(__always)
@@ -586,13 +599,13 @@ final class FunctionValidator {
             try memoryArgument(naturalAlignment: UInt32(instructions[id].naturalAlignment))
             try laneIndex(below: instructions[id].lanes)
         case .memoryIndex:
-            try memoryIndexZero()
+            try memoryIndex()
         case .twoMemoryIndices:
-            try memoryIndexZero()
-            try memoryIndexZero()
+            try memoryIndex()
+            try memoryIndex()
         case .dataAndMemory:
             let segment = try reader.readU32()
-            try memoryIndexZero()
+            try memoryIndex()
             try dataSegment(segment)
         case .data:
             try dataSegment(try reader.readU32())

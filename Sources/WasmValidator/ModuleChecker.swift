@@ -27,7 +27,7 @@ struct ModuleChecker {
         for table in module.definedTables { checkTable(table, at: tableSection) }
         let memorySection = sectionOffset(5)
         for memory in module.definedMemories { checkMemory(memory, at: memorySection) }
-        if module.memories.count > 1 { fail("multiple memories", at: memorySection) }
+        if module.memories.count > 1, context.edition == .wasm2 { fail("multiple memories", at: memorySection) }
         let tagSection = sectionOffset(13)
         for tag in module.definedTags { checkTag(tag, at: tagSection) }
 

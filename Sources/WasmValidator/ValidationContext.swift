@@ -4,6 +4,7 @@ import WasmDecoder
 /// laid out flat so that the hot loop does no reference counting.
 final class ValidationContext: @unchecked Sendable {
     let module: Module
+    let edition: Edition
     /// All signatures' value types, back to back; `signatureTypes[0..<8]` holds
     /// each value type once, so a single-result block type can point into it.
     let signatureTypes: UnsafeMutablePointer<UInt8>
@@ -18,8 +19,9 @@ final class ValidationContext: @unchecked Sendable {
 
     static let valueTypeCodes: [UInt8] = [0x7F, 0x7E, 0x7D, 0x7C, 0x7B, 0x70, 0x6F, 0x69]
 
-    init(module: Module) {
+    init(module: Module, edition: Edition = .wasm3) {
         self.module = module
+        self.edition = edition
         let total = Self.valueTypeCodes.count + module.types.reduce(0) { $0 + $1.params.count + $1.results.count }
         signatureTypes = .allocate(capacity: max(total, 1))
         var cursor = 0

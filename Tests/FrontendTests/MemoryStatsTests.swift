@@ -51,6 +51,33 @@ import FoundationXML
         #expect(number(events.first?["old_pages"]) == 2 && number(events.first?["new_pages"]) == 3)
     }
 
+    /// Multi-memory: a report per memory, by index and name; the second memory's trace in
+    /// a file of its own.
+    @Test("a module with two memories gets a report on each")
+    func twoMemories() throws {
+        let scratch = try ScratchFolder()
+        let report = scratch.url.appendingPathComponent("stats.json").path
+        let trace = scratch.url.appendingPathComponent("trace.csv").path
+        let result = try ToolchainTesting.wasmkiln(
+            ["run", ToolchainTesting.fixture("memory/two-memories.wat")],
+            environment: ["WASMKILN_MEMORY_STATS": "json:\(report)", "WASMKILN_MEMORY_TRACE": trace])
+        #expect(result.exited && result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "hello from memory 0\nand memory 1\n")
+        let data = try Data(contentsOf: URL(fileURLWithPath: report))
+        let memories = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        #expect(memories.count == 2)
+        #expect(number(memories.first?["memory"]) == 0 && memories.first?["name"] as? String == "main")
+        #expect(number(memories.last?["memory"]) == 1 && memories.last?["name"] as? String == "scratch")
+        let first = try #require(memories.first?["report"] as? [String: Any])
+        let second = try #require(memories.last?["report"] as? [String: Any])
+        #expect(number(first["peak_pages"]) == 1 && number(first["grows"]) == 0)
+        #expect(number(second["peak_pages"]) == 10 && number(second["grows"]) == 1 && number(second["max_pages"]) == 100)
+        let secondTrace = scratch.url.appendingPathComponent("trace.memory1.csv").path
+        let lines = try String(contentsOfFile: secondTrace, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2, "a header and one grow: \(lines)")
+        #expect(FileManager.default.fileExists(atPath: trace))
+    }
+
     @Test("--max-memory is honoured to the page, and the failure counted as the cap's")
     func capToThePage() throws {
         let scratch = try ScratchFolder()
