@@ -116,6 +116,60 @@ WK_INLINE void wk_check(const wk_memory *m, uint64_t address, uint64_t size) {
     if (WK_UNLIKELY(address + size > m->size)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
 }
 
+/* The same for a shared memory, which another thread may grow meanwhile: its size is
+ * read atomically (acquire: the pages a grow added are committed before its new size is
+ * seen). A plain load on x86; unshared memories keep wk_check, whose loads the compiler
+ * may combine and hoist. */
+WK_INLINE void wk_check_shared(const wk_memory *m, uint64_t address, uint64_t size) {
+    if (WK_UNLIKELY(address + size > __atomic_load_n(&m->size, __ATOMIC_ACQUIRE))) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
+}
+
+/* ---- Atomics (threads) ----
+ * Sequentially consistent, as all of Wasm's atomics are. An address that is not a
+ * multiple of the access's size traps, after the bounds check: explicit mode checked
+ * before, and in guard mode touching the access's last byte faults first when that is
+ * out of bounds. (Memory bases are page-aligned: a pointer's alignment is its address's.) */
+WK_INLINE void wk_atomic_aligned(const uint8_t *p, uintptr_t size) {
+    if (WK_UNLIKELY((uintptr_t)p & (size - 1))) {
+        (void)__atomic_load_n(p + size - 1, __ATOMIC_RELAXED);
+        wk_trap(WK_TRAP_UNALIGNED_ATOMIC);
+    }
+}
+#define WK_ATOMICS(bits)                                                              \
+    WK_INLINE uint##bits##_t wk_atomic_load_u##bits(uint8_t *p) {                     \
+        wk_atomic_aligned(p, bits / 8);                                               \
+        return __atomic_load_n((uint##bits##_t *)p, __ATOMIC_SEQ_CST);                \
+    }                                                                                 \
+    WK_INLINE void wk_atomic_store_u##bits(uint8_t *p, uint##bits##_t v) {            \
+        wk_atomic_aligned(p, bits / 8);                                               \
+        __atomic_store_n((uint##bits##_t *)p, v, __ATOMIC_SEQ_CST);                   \
+    }                                                                                 \
+    WK_ATOMIC_RMW(bits, add, __atomic_fetch_add(q, v, __ATOMIC_SEQ_CST))              \
+    WK_ATOMIC_RMW(bits, sub, __atomic_fetch_sub(q, v, __ATOMIC_SEQ_CST))              \
+    WK_ATOMIC_RMW(bits, and, __atomic_fetch_and(q, v, __ATOMIC_SEQ_CST))              \
+    WK_ATOMIC_RMW(bits, or, __atomic_fetch_or(q, v, __ATOMIC_SEQ_CST))                \
+    WK_ATOMIC_RMW(bits, xor, __atomic_fetch_xor(q, v, __ATOMIC_SEQ_CST))              \
+    WK_ATOMIC_RMW(bits, xchg, __atomic_exchange_n(q, v, __ATOMIC_SEQ_CST))            \
+    /* The old value either way: what was there, which equals `expected` on success. */ \
+    WK_INLINE uint##bits##_t wk_atomic_cmpxchg_u##bits(uint8_t *p, uint##bits##_t expected, uint##bits##_t v) { \
+        wk_atomic_aligned(p, bits / 8);                                               \
+        __atomic_compare_exchange_n((uint##bits##_t *)p, &expected, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
+        return expected;                                                              \
+    }
+/* A read-modify-write: the value before it. */
+#define WK_ATOMIC_RMW(bits, name, operation)                                          \
+    WK_INLINE uint##bits##_t wk_atomic_##name##_u##bits(uint8_t *p, uint##bits##_t v) { \
+        wk_atomic_aligned(p, bits / 8);                                               \
+        uint##bits##_t *q = (uint##bits##_t *)p;                                      \
+        return operation;                                                             \
+    }
+WK_ATOMICS(8)
+WK_ATOMICS(16)
+WK_ATOMICS(32)
+WK_ATOMICS(64)
+#undef WK_ATOMICS
+#undef WK_ATOMIC_RMW
+
 #define WK_LOADER(name, type, keep)                                                   \
     WK_INLINE type wk_load_##name(const uint8_t *p) {                                 \
         type v;                                                                       \
@@ -132,20 +186,22 @@ WK_LOADER(f32, float, WK_KEEP_FLOAT)
 WK_LOADER(f64, double, WK_KEEP_FLOAT)
 #undef WK_LOADER
 
+/* Bulk operations check as for shared memories: any of these may be one, and a call
+ * that moves bytes gains nothing from a combinable load. */
 static inline void wk_memory_fill(wk_memory *m, uint32_t d, uint32_t value, uint32_t n) {
-    wk_check(m, d, n);
+    wk_check_shared(m, d, n);
     memset(m->base + d, (int)value, n);
 }
 
 static inline void wk_memory_copy(wk_memory *dst, wk_memory *src, uint32_t d, uint32_t s, uint32_t n) {
-    wk_check(dst, d, n);
-    wk_check(src, s, n);
+    wk_check_shared(dst, d, n);
+    wk_check_shared(src, s, n);
     memmove(dst->base + d, src->base + s, n);
 }
 
 static inline void wk_memory_init(wk_memory *m, const uint8_t *data, uint32_t length, uint32_t d, uint32_t s, uint32_t n) {
     if (WK_UNLIKELY((uint64_t)s + n > length)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
-    wk_check(m, d, n);
+    wk_check_shared(m, d, n);
     if (n) memcpy(m->base + d, data + s, n);
 }
 

@@ -69,6 +69,7 @@ typedef struct wk_memory {
     bool guarded;      /* accesses past `size` fault and trap (guard-page mode) */
     uint32_t cap_pages; /* memory.grow stops here too (wk_memory_set_cap); <= max_pages */
     struct wk_memory_state *state; /* statistics and policy; see wk_memory_stats */
+    bool shared; /* a shared memory (threads): wait/notify work on it, grows are serialized */
 } wk_memory;
 
 typedef enum wk_bounds_mode {
@@ -78,11 +79,23 @@ typedef enum wk_bounds_mode {
 
 /* Creates a memory of `pages` pages; NULL when the address space cannot be reserved. */
 wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode);
+/* The same, shared (threads): instances on several threads may import it (a module
+ * imports it as `(memory min max shared)`); grows are serialized, and wait/notify work. */
+wk_memory *wk_memory_new_shared(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode);
 void wk_memory_free(wk_memory *memory);
 /* memory.grow: the old size in pages, or -1 (as uint32_t) when it cannot grow. */
 uint32_t wk_memory_grow(wk_memory *memory, uint32_t delta);
 /* The same, executed by function `function` of the module (for statistics). */
 uint32_t wk_memory_grow_at(wk_memory *memory, uint32_t delta, uint32_t function);
+
+/* ---- Threads: waiting and notifying on shared memory ----
+ * memory.atomic.wait32/wait64 at `p` (in `memory`, bounds not yet checked): 0 when
+ * woken by a notify, 1 when the value there is not `expected`, 2 after `timeout`
+ * nanoseconds (negative: no timeout). Traps unless `memory` is shared. */
+uint32_t wk_atomic_wait32(wk_memory *memory, uint8_t *p, uint32_t expected, int64_t timeout);
+uint32_t wk_atomic_wait64(wk_memory *memory, uint8_t *p, uint64_t expected, int64_t timeout);
+/* memory.atomic.notify: wakes up to `count` threads waiting at `p`; how many it woke. */
+uint32_t wk_atomic_notify(wk_memory *memory, uint8_t *p, uint32_t count);
 
 /* ---- Memory limits and statistics ---- */
 
@@ -195,6 +208,8 @@ typedef enum wk_trap_code {
     WK_TRAP_EXIT, /* not a fault: the module asked to exit (WASI proc_exit) */
     WK_TRAP_EXCEPTION, /* a wasm exception no handler caught: see wk_uncaught_exception */
     WK_TRAP_NULL_REFERENCE, /* throw_ref of a null exnref */
+    WK_TRAP_UNALIGNED_ATOMIC, /* an atomic access at an address not a multiple of its size */
+    WK_TRAP_EXPECTED_SHARED_MEMORY, /* memory.atomic.wait on a memory that is not shared */
 } wk_trap_code;
 
 const char *wk_trap_text(wk_trap_code code);

@@ -3,6 +3,7 @@
  * copies nothing, and pages never touched cost no RAM. */
 #include "internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -90,6 +91,12 @@ wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode
     state->initial_pages = pages;
     state->committed = size;
     state->created_ns = now_ns();
+    return memory;
+}
+
+wk_memory *wk_memory_new_shared(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode) {
+    wk_memory *memory = wk_memory_new(pages, max_pages, mode);
+    if (memory) memory->shared = true;
     return memory;
 }
 
@@ -183,7 +190,21 @@ uint32_t wk_memory_grow(wk_memory *memory, uint32_t delta) {
     return wk_memory_grow_at(memory, delta, WK_HOST_SITE);
 }
 
+static uint32_t grow(wk_memory *memory, uint32_t delta, uint32_t function);
+
+/* Threads of a shared memory may grow it at once: one grow at a time, so that pages,
+ * size and the statistics stay exact. Unshared memories belong to one thread. */
+static pthread_mutex_t shared_grow_lock = PTHREAD_MUTEX_INITIALIZER;
+
 uint32_t wk_memory_grow_at(wk_memory *memory, uint32_t delta, uint32_t function) {
+    if (!memory->shared) return grow(memory, delta, function);
+    pthread_mutex_lock(&shared_grow_lock);
+    uint32_t result = grow(memory, delta, function);
+    pthread_mutex_unlock(&shared_grow_lock);
+    return result;
+}
+
+static uint32_t grow(wk_memory *memory, uint32_t delta, uint32_t function) {
     struct wk_memory_state *state = memory->state;
     state->grow_calls++;
 #ifndef WK_NO_MEMORY_STATS
@@ -202,8 +223,10 @@ uint32_t wk_memory_grow_at(wk_memory *memory, uint32_t delta, uint32_t function)
     }
     uint64_t added = (uint64_t)delta * WK_PAGE_SIZE;
     if (!commit_for(memory, memory->size + added)) return refuse(state, WK_GROW_FAIL_SYSTEM);
-    memory->pages = new_pages;
-    memory->size += added;
+    /* Atomic, released: threads of a shared memory read these while it grows, and must
+     * find the new pages committed once they see the new size. */
+    __atomic_store_n(&memory->pages, new_pages, __ATOMIC_RELEASE);
+    __atomic_store_n(&memory->size, memory->size + added, __ATOMIC_RELEASE);
     state->grows++;
 #ifndef WK_NO_MEMORY_STATS
     if (site) {

@@ -35,6 +35,8 @@ const char *wk_trap_text(wk_trap_code code) {
     case WK_TRAP_EXIT: return "exit";
     case WK_TRAP_EXCEPTION: return "uncaught exception";
     case WK_TRAP_NULL_REFERENCE: return "null exception reference";
+    case WK_TRAP_UNALIGNED_ATOMIC: return "unaligned atomic";
+    case WK_TRAP_EXPECTED_SHARED_MEMORY: return "expected shared memory";
     }
     return "unknown trap";
 }

@@ -624,7 +624,10 @@ struct FunctionLowering {
                 }
             case .memorySize:
                 let memory = try reader.readU32()
-                emit("\(push(.i32)) = inst->memories[\(memory)]->pages;")
+                // Another thread may be growing a shared memory.
+                let pages = module.memories[Int(memory)].shared
+                    ? "__atomic_load_n(&inst->memories[\(memory)]->pages, __ATOMIC_ACQUIRE)" : "inst->memories[\(memory)]->pages"
+                emit("\(push(.i32)) = \(pages);")
             case .memoryGrow:
                 let memory = try reader.readU32()
                 let delta = top()
@@ -761,7 +764,9 @@ struct FunctionLowering {
         let count = signature.operandCount
         let operands = (0..<count).map { top(count - 1 - $0) }
         stack.removeLast(count)
-        emit("\(push(ValueType(rawValue: signature.result)!)) = \(Self.fill(template, operands: operands, lanes: lanes));")
+        let value = Self.fill(template, operands: operands, lanes: lanes)
+        if signature.result == 0 { return emit(value + ";") }
+        emit("\(push(ValueType(rawValue: signature.result)!)) = \(value);")
     }
 
     /// The lane index (for `$L`) or the shuffle's lanes (for `$S`) read from the code, if
@@ -781,8 +786,9 @@ struct FunctionLowering {
     }
 
     /// A C form with its placeholders filled in, in one pass: `$0`…`$2` the operands, `$@`
-    /// the address, `$L` and `$S` the lanes.
-    static func fill(_ template: String, operands: [String], address: String = "", lanes: String = "") -> String {
+    /// the address, `$M` the memory, `$L` and `$S` the lanes.
+    static func fill(_ template: String, operands: [String], address: String = "", memory: String = "",
+                     lanes: String = "") -> String {
         var text = ""
         text.reserveCapacity(template.utf8.count + 48)
         var rest = template[...]
@@ -791,6 +797,7 @@ struct FunctionLowering {
             let key = rest[rest.index(after: dollar)]
             switch key {
             case "@": text += address
+            case "M": text += memory
             case "L", "S": text += lanes
             default: text += operands[Int(String(key))!]
             }
@@ -802,13 +809,14 @@ struct FunctionLowering {
     /// The effective address expression of a memory access, after its bounds check.
     mutating func address(_ operand: String, memory: UInt32, offset: UInt32, size: Int) -> String {
         let sum = offset == 0 ? "(uint64_t)\(operand)" : "(uint64_t)\(operand) + \(offset)u"
+        let check = module.memories[Int(memory)].shared ? "wk_check_shared" : "wk_check"
         if memory == 0 {
             usesMemory = true
-            if explicitChecks { emit("wk_check(m0, \(sum), \(size));") }
+            if explicitChecks { emit("\(check)(m0, \(sum), \(size));") }
             return "mb + \(sum)"
         }
         otherMemories.insert(memory)
-        if explicitChecks { emit("wk_check(m\(memory), \(sum), \(size));") }
+        if explicitChecks { emit("\(check)(m\(memory), \(sum), \(size));") }
         return "mb\(memory) + \(sum)"
     }
 
@@ -825,7 +833,7 @@ struct FunctionLowering {
         let effective = address(operands[0], memory: argument.memory, offset: argument.offset,
                                 size: 1 << Int(instructionSet[id].naturalAlignment))
         stack.removeLast(count)
-        let access = Self.fill(template, operands: operands, address: effective, lanes: lanes)
+        let access = Self.fill(template, operands: operands, address: effective, memory: "m\(argument.memory)", lanes: lanes)
         if signature.result != 0 {
             emit("\(push(ValueType(rawValue: signature.result)!)) = \(access);")
         } else {

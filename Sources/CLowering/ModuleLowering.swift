@@ -587,6 +587,7 @@ struct ModuleLowering {
                 if memory.limits.min > 0 { conditions.append("inst->memories[\(index)]->pages < \(memory.limits.min)u") }
                 if let max = memory.limits.max { conditions.append("inst->memories[\(index)]->max_pages > \(max)u") }
                 if options.boundsChecks == .guardPages { conditions.append("!inst->memories[\(index)]->guarded") }
+                conditions.append(memory.shared ? "!inst->memories[\(index)]->shared" : "inst->memories[\(index)]->shared")
                 let condition = conditions.isEmpty ? "0" : conditions.joined(separator: " || ")
                 text += "    if (\(condition)) \(failure);\n"
             case .table(let table):
@@ -625,6 +626,7 @@ struct ModuleLowering {
             text += "    inst->memories[\(index)] = wk_memory_new(\(memory.limits.min)u, \(declared)u, \(boundsMode));\n"
             text += "    if (!inst->memories[\(index)]) return \(prefix)__fail(inst, error, WK_ERROR_RESOURCE, \"cannot reserve address space for memory \(index)\");\n"
             text += "    inst->owns_memory[\(index)] = true;\n"
+            if memory.shared { text += "    inst->memories[\(index)]->shared = true;\n" }
             text += "    wk_memory_set_cap(inst->memories[\(index)], cap);\n"
             text += "    if (options && options->grow_policy) wk_memory_set_policy(inst->memories[\(index)], options->grow_policy, options->grow_policy_context, inst);\n"
         }

@@ -18,7 +18,7 @@ enum CLayout {
 
     /// `wk_memory`
     enum Memory {
-        static let base = 0, size = 8, pages = 16, maxPages = 20
+        static let base = 0, size = 8, pages = 16, maxPages = 20, shared = 48
     }
 
     /// `wk_table`
@@ -64,6 +64,7 @@ enum CLayout {
         ("sizeof(wk_func)", Func.size),
         ("offsetof(wk_memory, base)", Memory.base), ("offsetof(wk_memory, size)", Memory.size),
         ("offsetof(wk_memory, pages)", Memory.pages), ("offsetof(wk_memory, max_pages)", Memory.maxPages),
+        ("offsetof(wk_memory, shared)", Memory.shared),
         ("offsetof(wk_table, elements)", Table.elements), ("offsetof(wk_table, size)", Table.size),
         ("offsetof(wk_table, max)", Table.max), ("offsetof(wk_table, type)", Table.type),
         ("offsetof(wk_global, value)", Global.value), ("offsetof(wk_global, type)", Global.type),

@@ -116,12 +116,15 @@ public struct Memory {
     }
 
     /// A host memory to import (`wk_memory_new`), freed when nothing uses it any more.
+    /// A new memory; `shared` makes it a shared memory (threads), which imports declared
+    /// `shared` require.
     public static func create(runtime: RuntimeLibrary, pages: UInt32, maxPages: UInt32? = nil,
-                              boundsChecks: BoundsChecks) throws(LoadError) -> Memory
+                              boundsChecks: BoundsChecks, shared: Bool = false) throws(LoadError) -> Memory
     {
         guard let memory = runtime.memoryNew(pages, maxPages ?? 65536, boundsChecks.mode) else {
             throw LoadError("cannot create a memory of \(pages) pages")
         }
+        if shared { memory.storeBytes(of: true, toByteOffset: CLayout.Memory.shared, as: Bool.self) }
         return Memory(address: memory, owner: HostObject(memory, free: runtime.memoryFree))
     }
 }

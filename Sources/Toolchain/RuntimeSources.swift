@@ -123,6 +123,60 @@ WK_INLINE void wk_check(const wk_memory *m, uint64_t address, uint64_t size) {
     if (WK_UNLIKELY(address + size > m->size)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
 }
 
+/* The same for a shared memory, which another thread may grow meanwhile: its size is
+ * read atomically (acquire: the pages a grow added are committed before its new size is
+ * seen). A plain load on x86; unshared memories keep wk_check, whose loads the compiler
+ * may combine and hoist. */
+WK_INLINE void wk_check_shared(const wk_memory *m, uint64_t address, uint64_t size) {
+    if (WK_UNLIKELY(address + size > __atomic_load_n(&m->size, __ATOMIC_ACQUIRE))) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
+}
+
+/* ---- Atomics (threads) ----
+ * Sequentially consistent, as all of Wasm's atomics are. An address that is not a
+ * multiple of the access's size traps, after the bounds check: explicit mode checked
+ * before, and in guard mode touching the access's last byte faults first when that is
+ * out of bounds. (Memory bases are page-aligned: a pointer's alignment is its address's.) */
+WK_INLINE void wk_atomic_aligned(const uint8_t *p, uintptr_t size) {
+    if (WK_UNLIKELY((uintptr_t)p & (size - 1))) {
+        (void)__atomic_load_n(p + size - 1, __ATOMIC_RELAXED);
+        wk_trap(WK_TRAP_UNALIGNED_ATOMIC);
+    }
+}
+#define WK_ATOMICS(bits)                                                              \
+    WK_INLINE uint##bits##_t wk_atomic_load_u##bits(uint8_t *p) {                     \
+        wk_atomic_aligned(p, bits / 8);                                               \
+        return __atomic_load_n((uint##bits##_t *)p, __ATOMIC_SEQ_CST);                \
+    }                                                                                 \
+    WK_INLINE void wk_atomic_store_u##bits(uint8_t *p, uint##bits##_t v) {            \
+        wk_atomic_aligned(p, bits / 8);                                               \
+        __atomic_store_n((uint##bits##_t *)p, v, __ATOMIC_SEQ_CST);                   \
+    }                                                                                 \
+    WK_ATOMIC_RMW(bits, add, __atomic_fetch_add(q, v, __ATOMIC_SEQ_CST))              \
+    WK_ATOMIC_RMW(bits, sub, __atomic_fetch_sub(q, v, __ATOMIC_SEQ_CST))              \
+    WK_ATOMIC_RMW(bits, and, __atomic_fetch_and(q, v, __ATOMIC_SEQ_CST))              \
+    WK_ATOMIC_RMW(bits, or, __atomic_fetch_or(q, v, __ATOMIC_SEQ_CST))                \
+    WK_ATOMIC_RMW(bits, xor, __atomic_fetch_xor(q, v, __ATOMIC_SEQ_CST))              \
+    WK_ATOMIC_RMW(bits, xchg, __atomic_exchange_n(q, v, __ATOMIC_SEQ_CST))            \
+    /* The old value either way: what was there, which equals `expected` on success. */ \
+    WK_INLINE uint##bits##_t wk_atomic_cmpxchg_u##bits(uint8_t *p, uint##bits##_t expected, uint##bits##_t v) { \
+        wk_atomic_aligned(p, bits / 8);                                               \
+        __atomic_compare_exchange_n((uint##bits##_t *)p, &expected, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
+        return expected;                                                              \
+    }
+/* A read-modify-write: the value before it. */
+#define WK_ATOMIC_RMW(bits, name, operation)                                          \
+    WK_INLINE uint##bits##_t wk_atomic_##name##_u##bits(uint8_t *p, uint##bits##_t v) { \
+        wk_atomic_aligned(p, bits / 8);                                               \
+        uint##bits##_t *q = (uint##bits##_t *)p;                                      \
+        return operation;                                                             \
+    }
+WK_ATOMICS(8)
+WK_ATOMICS(16)
+WK_ATOMICS(32)
+WK_ATOMICS(64)
+#undef WK_ATOMICS
+#undef WK_ATOMIC_RMW
+
 #define WK_LOADER(name, type, keep)                                                   \
     WK_INLINE type wk_load_##name(const uint8_t *p) {                                 \
         type v;                                                                       \
@@ -139,20 +193,22 @@ WK_LOADER(f32, float, WK_KEEP_FLOAT)
 WK_LOADER(f64, double, WK_KEEP_FLOAT)
 #undef WK_LOADER
 
+/* Bulk operations check as for shared memories: any of these may be one, and a call
+ * that moves bytes gains nothing from a combinable load. */
 static inline void wk_memory_fill(wk_memory *m, uint32_t d, uint32_t value, uint32_t n) {
-    wk_check(m, d, n);
+    wk_check_shared(m, d, n);
     memset(m->base + d, (int)value, n);
 }
 
 static inline void wk_memory_copy(wk_memory *dst, wk_memory *src, uint32_t d, uint32_t s, uint32_t n) {
-    wk_check(dst, d, n);
-    wk_check(src, s, n);
+    wk_check_shared(dst, d, n);
+    wk_check_shared(src, s, n);
     memmove(dst->base + d, src->base + s, n);
 }
 
 static inline void wk_memory_init(wk_memory *m, const uint8_t *data, uint32_t length, uint32_t d, uint32_t s, uint32_t n) {
     if (WK_UNLIKELY((uint64_t)s + n > length)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
-    wk_check(m, d, n);
+    wk_check_shared(m, d, n);
     if (n) memcpy(m->base + d, data + s, n);
 }
 
@@ -1406,6 +1462,7 @@ typedef struct wk_memory {
     bool guarded;      /* accesses past `size` fault and trap (guard-page mode) */
     uint32_t cap_pages; /* memory.grow stops here too (wk_memory_set_cap); <= max_pages */
     struct wk_memory_state *state; /* statistics and policy; see wk_memory_stats */
+    bool shared; /* a shared memory (threads): wait/notify work on it, grows are serialized */
 } wk_memory;
 
 typedef enum wk_bounds_mode {
@@ -1415,11 +1472,23 @@ typedef enum wk_bounds_mode {
 
 /* Creates a memory of `pages` pages; NULL when the address space cannot be reserved. */
 wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode);
+/* The same, shared (threads): instances on several threads may import it (a module
+ * imports it as `(memory min max shared)`); grows are serialized, and wait/notify work. */
+wk_memory *wk_memory_new_shared(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode);
 void wk_memory_free(wk_memory *memory);
 /* memory.grow: the old size in pages, or -1 (as uint32_t) when it cannot grow. */
 uint32_t wk_memory_grow(wk_memory *memory, uint32_t delta);
 /* The same, executed by function `function` of the module (for statistics). */
 uint32_t wk_memory_grow_at(wk_memory *memory, uint32_t delta, uint32_t function);
+
+/* ---- Threads: waiting and notifying on shared memory ----
+ * memory.atomic.wait32/wait64 at `p` (in `memory`, bounds not yet checked): 0 when
+ * woken by a notify, 1 when the value there is not `expected`, 2 after `timeout`
+ * nanoseconds (negative: no timeout). Traps unless `memory` is shared. */
+uint32_t wk_atomic_wait32(wk_memory *memory, uint8_t *p, uint32_t expected, int64_t timeout);
+uint32_t wk_atomic_wait64(wk_memory *memory, uint8_t *p, uint64_t expected, int64_t timeout);
+/* memory.atomic.notify: wakes up to `count` threads waiting at `p`; how many it woke. */
+uint32_t wk_atomic_notify(wk_memory *memory, uint8_t *p, uint32_t count);
 
 /* ---- Memory limits and statistics ---- */
 
@@ -1532,6 +1601,8 @@ typedef enum wk_trap_code {
     WK_TRAP_EXIT, /* not a fault: the module asked to exit (WASI proc_exit) */
     WK_TRAP_EXCEPTION, /* a wasm exception no handler caught: see wk_uncaught_exception */
     WK_TRAP_NULL_REFERENCE, /* throw_ref of a null exnref */
+    WK_TRAP_UNALIGNED_ATOMIC, /* an atomic access at an address not a multiple of its size */
+    WK_TRAP_EXPECTED_SHARED_MEMORY, /* memory.atomic.wait on a memory that is not shared */
 } wk_trap_code;
 
 const char *wk_trap_text(wk_trap_code code);
@@ -2045,6 +2116,127 @@ WK_HIDDEN u32 wkw_sock_shutdown(void *, u32, u32);
 #endif
 
 """#),
+        ("src/atomics.c", #"""
+/* memory.atomic.wait and memory.atomic.notify: threads waiting at an address of a shared
+ * memory sleep on a condition variable of their own, in a list per address bucket. One
+ * lock guards the lists, and a waiter compares the value under it, so a notify that
+ * follows a store cannot slip between a waiter's comparison and its sleep. */
+#include "internal.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <time.h>
+
+typedef struct waiter {
+    const uint8_t *address;
+    pthread_cond_t wake;
+    bool woken;
+    struct waiter *next;
+} waiter;
+
+#define BUCKETS 64
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static waiter *buckets[BUCKETS];
+
+static waiter **bucket_of(const uint8_t *address) {
+    return &buckets[((uintptr_t)address >> 2) % BUCKETS];
+}
+
+static void unlink_waiter(waiter *self) {
+    for (waiter **link = bucket_of(self->address); *link; link = &(*link)->next) {
+        if (*link == self) {
+            *link = self->next;
+            return;
+        }
+    }
+}
+
+/* Bounds (a fault traps in guard mode; explicit mode checked them before), then
+ * alignment, as for every atomic access. The probe is an atomic read: other threads
+ * may be writing there. */
+static void check_access(const uint8_t *p, uintptr_t size) {
+    (void)__atomic_load_n(p + size - 1, __ATOMIC_RELAXED);
+    if ((uintptr_t)p & (size - 1)) wk_trap(WK_TRAP_UNALIGNED_ATOMIC);
+}
+
+/* Sleeps at `p` if `matches` (read under the lock) says the value is the expected one. */
+static uint32_t wait_at(const uint8_t *p, bool (*matches)(const uint8_t *, uint64_t), uint64_t expected, int64_t timeout) {
+    struct timespec deadline;
+    if (timeout >= 0) {
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        deadline.tv_sec += (time_t)(timeout / 1000000000);
+        deadline.tv_nsec += (long)(timeout % 1000000000);
+        if (deadline.tv_nsec >= 1000000000) {
+            deadline.tv_sec++;
+            deadline.tv_nsec -= 1000000000;
+        }
+    }
+    pthread_mutex_lock(&lock);
+    if (!matches(p, expected)) {
+        pthread_mutex_unlock(&lock);
+        return 1;
+    }
+    waiter self = {.address = p, .woken = false};
+    /* The deadline is on the monotonic clock: setting the wall clock moves no timeout. */
+    pthread_condattr_t attributes;
+    pthread_condattr_init(&attributes);
+    pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
+    pthread_cond_init(&self.wake, &attributes);
+    pthread_condattr_destroy(&attributes);
+    waiter **bucket = bucket_of(p);
+    self.next = *bucket;
+    *bucket = &self;
+    int status = 0;
+    while (!self.woken && status != ETIMEDOUT) {
+        status = timeout >= 0 ? pthread_cond_timedwait(&self.wake, &lock, &deadline) : pthread_cond_wait(&self.wake, &lock);
+    }
+    if (!self.woken) unlink_waiter(&self);
+    pthread_mutex_unlock(&lock);
+    pthread_cond_destroy(&self.wake);
+    return self.woken ? 0 : 2;
+}
+
+static bool matches32(const uint8_t *p, uint64_t expected) {
+    return __atomic_load_n((const uint32_t *)p, __ATOMIC_SEQ_CST) == (uint32_t)expected;
+}
+
+static bool matches64(const uint8_t *p, uint64_t expected) {
+    return __atomic_load_n((const uint64_t *)p, __ATOMIC_SEQ_CST) == expected;
+}
+
+uint32_t wk_atomic_wait32(wk_memory *memory, uint8_t *p, uint32_t expected, int64_t timeout) {
+    check_access(p, 4);
+    if (!memory->shared) wk_trap(WK_TRAP_EXPECTED_SHARED_MEMORY);
+    return wait_at(p, matches32, expected, timeout);
+}
+
+uint32_t wk_atomic_wait64(wk_memory *memory, uint8_t *p, uint64_t expected, int64_t timeout) {
+    check_access(p, 8);
+    if (!memory->shared) wk_trap(WK_TRAP_EXPECTED_SHARED_MEMORY);
+    return wait_at(p, matches64, expected, timeout);
+}
+
+uint32_t wk_atomic_notify(wk_memory *memory, uint8_t *p, uint32_t count) {
+    check_access(p, 4);
+    if (!memory->shared) return 0; /* no thread can wait on it */
+    uint32_t woken = 0;
+    pthread_mutex_lock(&lock);
+    for (waiter **link = bucket_of(p); *link && woken < count;) {
+        waiter *next = *link;
+        if (next->address == p) {
+            *link = next->next;
+            next->woken = true;
+            pthread_cond_signal(&next->wake);
+            woken++;
+        } else {
+            link = &next->next;
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    return woken;
+}
+
+"""#),
         ("src/exception.c", #"""
 /* Wasm exceptions: the pending exception (see Exceptions in wasmkiln-gen.h), thrown by
  * the host, and exceptions that leave a protected call. */
@@ -2105,6 +2297,7 @@ WK_HIDDEN wk_trap_code wkrt_exceptions_leave(wk_exception *outer, wk_trap_code c
  * copies nothing, and pages never touched cost no RAM. */
 #include "internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -2192,6 +2385,12 @@ wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode
     state->initial_pages = pages;
     state->committed = size;
     state->created_ns = now_ns();
+    return memory;
+}
+
+wk_memory *wk_memory_new_shared(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode) {
+    wk_memory *memory = wk_memory_new(pages, max_pages, mode);
+    if (memory) memory->shared = true;
     return memory;
 }
 
@@ -2285,7 +2484,21 @@ uint32_t wk_memory_grow(wk_memory *memory, uint32_t delta) {
     return wk_memory_grow_at(memory, delta, WK_HOST_SITE);
 }
 
+static uint32_t grow(wk_memory *memory, uint32_t delta, uint32_t function);
+
+/* Threads of a shared memory may grow it at once: one grow at a time, so that pages,
+ * size and the statistics stay exact. Unshared memories belong to one thread. */
+static pthread_mutex_t shared_grow_lock = PTHREAD_MUTEX_INITIALIZER;
+
 uint32_t wk_memory_grow_at(wk_memory *memory, uint32_t delta, uint32_t function) {
+    if (!memory->shared) return grow(memory, delta, function);
+    pthread_mutex_lock(&shared_grow_lock);
+    uint32_t result = grow(memory, delta, function);
+    pthread_mutex_unlock(&shared_grow_lock);
+    return result;
+}
+
+static uint32_t grow(wk_memory *memory, uint32_t delta, uint32_t function) {
     struct wk_memory_state *state = memory->state;
     state->grow_calls++;
 #ifndef WK_NO_MEMORY_STATS
@@ -2304,8 +2517,10 @@ uint32_t wk_memory_grow_at(wk_memory *memory, uint32_t delta, uint32_t function)
     }
     uint64_t added = (uint64_t)delta * WK_PAGE_SIZE;
     if (!commit_for(memory, memory->size + added)) return refuse(state, WK_GROW_FAIL_SYSTEM);
-    memory->pages = new_pages;
-    memory->size += added;
+    /* Atomic, released: threads of a shared memory read these while it grows, and must
+     * find the new pages committed once they see the new size. */
+    __atomic_store_n(&memory->pages, new_pages, __ATOMIC_RELEASE);
+    __atomic_store_n(&memory->size, memory->size + added, __ATOMIC_RELEASE);
     state->grows++;
 #ifndef WK_NO_MEMORY_STATS
     if (site) {
@@ -3347,6 +3562,8 @@ const char *wk_trap_text(wk_trap_code code) {
     case WK_TRAP_EXIT: return "exit";
     case WK_TRAP_EXCEPTION: return "uncaught exception";
     case WK_TRAP_NULL_REFERENCE: return "null exception reference";
+    case WK_TRAP_UNALIGNED_ATOMIC: return "unaligned atomic";
+    case WK_TRAP_EXPECTED_SHARED_MEMORY: return "expected shared memory";
     }
     return "unknown trap";
 }

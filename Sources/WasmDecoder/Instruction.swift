@@ -16,7 +16,8 @@ public struct Instruction: Sendable {
     /// For a lane immediate: how many lanes there are.
     public let lanes: UInt8
     /// The C form, for rules that use one: `$0`, `$1`, `$2` are the operands in push
-    /// order, `$@` the checked address of a memory access, `$L` a lane index. Nil where
+    /// order, `$@` the checked address of a memory access, `$M` its `wk_memory *`, `$L` a
+    /// lane index. Nil where
     /// the lowering has its own code, or where the instruction is not lowered yet.
     public let c: String?
     /// The proposal that added it (what `inspect` lists and refusals name).
@@ -119,6 +120,8 @@ public enum Immediates: UInt8, Sendable {
     case lane
     /// Sixteen lane indices below 32 (`i8x16.shuffle`).
     case shuffle
+    /// A reserved zero byte (`atomic.fence`).
+    case zeroByte
 }
 
 /// The rule that validates and lowers an instruction. The first four are the table's
@@ -246,7 +249,7 @@ extension ByteReader {
         case .valueTypes: try skip(try readCount())
         case .memoryLane: _ = try readMemoryArgument(); try skip(1)
         case .memoryIndex: _ = try readU32()
-        case .heapType, .lane: try skip(1)
+        case .heapType, .lane, .zeroByte: try skip(1)
         case .twoMemoryIndices, .dataAndMemory: _ = try readU32(); _ = try readU32()
         case .i32: _ = try readS32()
         case .i64: _ = try readS64()

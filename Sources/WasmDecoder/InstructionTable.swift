@@ -562,22 +562,53 @@ private let vectorInstructions: [Instruction] = [
     vector("i32x4.relaxed_dot_i8x16_i7x16_add_s", 0x113, [v128, v128, v128], v128),
 ]
 
-/// Threads (prefix 0xFE): known, not lowered yet.
+/// Threads (prefix 0xFE): atomic accesses, read-modify-writes, wait, notify and fence.
+/// Their C forms are the atomic helpers of wasmkiln-gen.h (sequentially consistent, and
+/// trapping on an unaligned address); wait and notify call the runtime with the memory
+/// (`$M`). Narrow forms wrap their operands and zero-extend their results.
 private let atomicInstructions: [Instruction] = {
-    func atomic(_ name: String, _ code: UInt32, _ immediates: Immediates = .memory) -> Instruction {
-        Instruction(name, prefix: 0xFE, code: code, immediates: immediates, rule: .unsupported, feature: .threads)
+    func atomic(_ name: String, _ code: UInt32, _ rule: Rule, _ operands: [ValueType], _ result: ValueType?,
+                alignment: UInt8, _ c: String) -> Instruction {
+        Instruction(name, prefix: 0xFE, code: code, immediates: .memory, rule: rule, signature: Signature(operands, result),
+                    naturalAlignment: alignment, c: c, feature: .threads)
     }
-    var all = [atomic("memory.atomic.notify", 0x00), atomic("memory.atomic.wait32", 0x01),
-               atomic("memory.atomic.wait64", 0x02), atomic("atomic.fence", 0x03, .memoryIndex)]
-    let accesses = ["i32.atomic.load", "i64.atomic.load", "i32.atomic.load8_u", "i32.atomic.load16_u", "i64.atomic.load8_u",
-                    "i64.atomic.load16_u", "i64.atomic.load32_u", "i32.atomic.store", "i64.atomic.store", "i32.atomic.store8",
-                    "i32.atomic.store16", "i64.atomic.store8", "i64.atomic.store16", "i64.atomic.store32"]
-    all += accesses.enumerated().map { atomic($1, 0x10 + UInt32($0)) }
-    // Each read-modify-write comes in seven widths, from 0x1E on.
-    let widths = ["i32.atomic.rmw.%", "i64.atomic.rmw.%", "i32.atomic.rmw8.%_u", "i32.atomic.rmw16.%_u",
-                  "i64.atomic.rmw8.%_u", "i64.atomic.rmw16.%_u", "i64.atomic.rmw32.%_u"]
-    for (k, operation) in ["add", "sub", "and", "or", "xor", "xchg", "cmpxchg"].enumerated() {
-        all += widths.enumerated().map { atomic($1.replacing("%", with: operation), 0x1E + UInt32(7 * k + $0)) }
+    var all = [
+        atomic("memory.atomic.notify", 0x00, .load, [i32, i32], i32, alignment: 2, "wk_atomic_notify($M, $@, $1)"),
+        atomic("memory.atomic.wait32", 0x01, .load, [i32, i32, i64], i32, alignment: 2, "wk_atomic_wait32($M, $@, $1, (int64_t)$2)"),
+        atomic("memory.atomic.wait64", 0x02, .load, [i32, i64, i64], i32, alignment: 3, "wk_atomic_wait64($M, $@, $1, (int64_t)$2)"),
+        Instruction("atomic.fence", prefix: 0xFE, code: 0x03, immediates: .zeroByte, rule: .operation,
+                    signature: Signature([], nil), c: "__atomic_thread_fence(__ATOMIC_SEQ_CST)", feature: .threads),
+    ]
+    // (name, value type, bits accessed): loads 0x10-0x16, stores 0x17-0x1D.
+    let widths: [(String, ValueType, Int)] = [("i32", i32, 32), ("i64", i64, 64), ("i32", i32, 8), ("i32", i32, 16),
+                                              ("i64", i64, 8), ("i64", i64, 16), ("i64", i64, 32)]
+    func suffix(_ type: String, _ bits: Int, narrow: String = "_u") -> String {
+        (type == "i32" && bits == 32) || bits == 64 ? "" : "\(bits)\(narrow)"
+    }
+    func alignment(_ bits: Int) -> UInt8 { UInt8(bits.trailingZeroBitCount - 3) }
+    for (k, (type, value, bits)) in widths.enumerated() {
+        let full = suffix(type, bits).isEmpty
+        let cType = value == i32 ? "uint32_t" : "uint64_t"
+        let load = full ? "wk_atomic_load_u\(bits)($@)" : "(\(cType))wk_atomic_load_u\(bits)($@)"
+        all.append(atomic("\(type).atomic.load\(suffix(type, bits))", 0x10 + UInt32(k), .load, [i32], value,
+                          alignment: alignment(bits), load))
+        let store = full ? "wk_atomic_store_u\(bits)($@, $1)" : "wk_atomic_store_u\(bits)($@, (uint\(bits)_t)$1)"
+        all.append(atomic("\(type).atomic.store\(suffix(type, bits, narrow: ""))", 0x17 + UInt32(k), .store, [i32, value], nil,
+                          alignment: alignment(bits), store))
+    }
+    // Each read-modify-write comes in the seven widths, from 0x1E on.
+    for (n, operation) in ["add", "sub", "and", "or", "xor", "xchg", "cmpxchg"].enumerated() {
+        for (k, (type, value, bits)) in widths.enumerated() {
+            let cType = value == i32 ? "uint32_t" : "uint64_t"
+            let narrow = "uint\(bits)_t"
+            let width = suffix(type, bits).isEmpty ? "" : "\(bits)"
+            let name = "\(type).atomic.rmw\(width).\(operation)\(width.isEmpty ? "" : "_u")"
+            let c = operation == "cmpxchg"
+                ? "(\(cType))wk_atomic_cmpxchg_u\(bits)($@, (\(narrow))$1, (\(narrow))$2)"
+                : "(\(cType))wk_atomic_\(operation)_u\(bits)($@, (\(narrow))$1)"
+            let operands = operation == "cmpxchg" ? [i32, value, value] : [i32, value]
+            all.append(atomic(name, 0x1E + UInt32(7 * n + k), .load, operands, value, alignment: alignment(bits), c))
+        }
     }
     return all
 }()

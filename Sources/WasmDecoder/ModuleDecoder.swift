@@ -132,24 +132,26 @@ struct SectionDecoder {
         return type
     }
 
-    mutating func limits() throws(WasmError) -> Limits {
+    /// Limits, and whether flag bit 1 (shared, for memories only) was set.
+    mutating func limits(sharable: Bool = false) throws(WasmError) -> (Limits, shared: Bool) {
         let start = reader.position
         // The flags are one byte; 0x80 and up would begin a longer LEB128.
         let flags = try reader.readByte()
         guard flags & 0x80 == 0 else { throw reader.error("integer representation too long", at: start) }
-        guard flags <= 1 else { throw reader.error("integer too large", at: start) }
+        guard flags <= (sharable ? 3 : 1) else { throw reader.error("integer too large", at: start) }
         let min = try reader.readU32()
-        let max = flags == 1 ? try reader.readU32() : nil
-        return Limits(min: min, max: max)
+        let max = flags & 1 == 1 ? try reader.readU32() : nil
+        return (Limits(min: min, max: max), flags & 2 != 0)
     }
 
     mutating func tableType() throws(WasmError) -> TableType {
         let element = try referenceType()
-        return TableType(elementType: element, limits: try limits())
+        return TableType(elementType: element, limits: try limits().0)
     }
 
     mutating func memoryType() throws(WasmError) -> MemoryType {
-        MemoryType(limits: try limits())
+        let (limits, shared) = try limits(sharable: true)
+        return MemoryType(limits: limits, shared: shared)
     }
 
     mutating func globalType() throws(WasmError) -> GlobalType {

@@ -60,6 +60,8 @@ public struct TableType: Hashable, Sendable {
 
 public struct MemoryType: Hashable, Sendable {
     public var limits: Limits
+    /// Shared between threads (the threads proposal): reserved at its maximum, which it must declare.
+    public var shared = false
     public static let pageSize = 65536
     public static let maxPages: UInt32 = 65536
 }

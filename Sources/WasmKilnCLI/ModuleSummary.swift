@@ -31,6 +31,10 @@ struct ModuleSummary: Encodable {
         var maxPages: UInt32?
         var minMiB: Double
         var maxMiB: Double?
+        /// Set (true) for a shared memory only.
+        var shared: Bool?
+        /// From the name section.
+        var name: String?
     }
 
     struct TableEntry: Encodable {
@@ -98,7 +102,8 @@ struct ModuleSummary: Encodable {
             let limits = memory.limits
             return MemoryEntry(index: index, imported: index < importedMemories,
                                minPages: limits.min, maxPages: limits.max,
-                               minMiB: Self.mebibytes(pages: limits.min), maxMiB: limits.max.map(Self.mebibytes))
+                               minMiB: Self.mebibytes(pages: limits.min), maxMiB: limits.max.map(Self.mebibytes),
+                               shared: memory.shared ? true : nil, name: module.names.memoryNames[UInt32(index)])
         }
         let importedTables = module.tables.count - module.definedTables.count
         tables = module.tables.enumerated().map { index, table in

@@ -224,7 +224,7 @@ final class FunctionValidator {
 
     /// A memory instruction's alignment, memory and offset; checks the memory exists.
     @inline(__always)
-    func memoryArgument(naturalAlignment: UInt32) throws(WasmError) {
+    func memoryArgument(naturalAlignment: UInt32, exact: Bool = false) throws(WasmError) {
         let flags = try reader.readU32()
         // Wasm 2.0 reads the flags as log2 of the alignment, below 32. Since multi-memory,
         // bits 0-5 are that and bit 6 says a memory index follows; too large an alignment
@@ -236,6 +236,8 @@ final class FunctionValidator {
         _ = try reader.readU32()
         guard memory < context.module.memories.count else { throw error("unknown memory \(memory)") }
         guard alignment <= naturalAlignment else { throw error("alignment must not be larger than natural") }
+        // An atomic access states its natural alignment, no less.
+        if exact, alignment != naturalAlignment { throw error("atomic alignment must be natural") }
     }
 
     func zeroByte() throws(WasmError) {
@@ -594,7 +596,8 @@ final class FunctionValidator {
         switch lookup.immediates[id] {
         case .none: break
         case .memory:
-            try memoryArgument(naturalAlignment: UInt32(instructions[id].naturalAlignment))
+            try memoryArgument(naturalAlignment: UInt32(instructions[id].naturalAlignment),
+                               exact: lookup.featureBits[id] == Feature.threads.bit)
         case .memoryLane:
             try memoryArgument(naturalAlignment: UInt32(instructions[id].naturalAlignment))
             try laneIndex(below: instructions[id].lanes)
@@ -609,6 +612,7 @@ final class FunctionValidator {
             try dataSegment(segment)
         case .data:
             try dataSegment(try reader.readU32())
+        case .zeroByte: try zeroByte()
         case .i32: _ = try reader.readS32()
         case .i64: _ = try reader.readS64()
         case .f32: try reader.skip(4)

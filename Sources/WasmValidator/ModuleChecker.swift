@@ -80,6 +80,7 @@ struct ModuleChecker {
             fail("memory size must be at most 65536 pages (4GiB)", at: offset)
         }
         checkMinimumBelowMaximum(limits, at: offset)
+        if memory.shared, limits.max == nil { fail("shared memory must have maximum", at: offset) }
     }
 
     mutating func checkTag(_ type: UInt32, at offset: Int) {

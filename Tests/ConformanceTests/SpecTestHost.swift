@@ -23,6 +23,8 @@ enum SpecTestHost {
         exports["table"] = .table(try Table.create(runtime: runtime, elementType: .funcref, size: 10, max: 20))
         // Guard-page code needs a guarded memory, so the memory follows the script's mode.
         exports["memory"] = .memory(try Memory.create(runtime: runtime, pages: 1, maxPages: 2, boundsChecks: boundsChecks))
+        exports["shared_memory"] = .memory(try Memory.create(runtime: runtime, pages: 1, maxPages: 2, boundsChecks: boundsChecks,
+                                                             shared: true))
         return exports
     }
 }

@@ -74,7 +74,7 @@ import WasmDecoder
         default: break
         }
         switch instruction.immediates {
-        case .none, .memory, .memoryIndex, .twoMemoryIndices: return lines(name)
+        case .none, .memory, .memoryIndex, .twoMemoryIndices, .zeroByte: return lines(name)
         case .index, .memoryLane, .lane, .data, .dataAndMemory: return lines("\(name) 0")
         case .twoIndices: return lines(instruction.rule == .tableInit || instruction.rule == .tableCopy ? "\(name) 0 0" : "\(name) (type 0)")
         case .branchTable: return lines("\(name) 0 0")

@@ -120,20 +120,37 @@ import WasmValidator
         #expect(result.stdout == "4 threads, 0 failures\n")
     }
 
-    /// Compiles threads_test.c with the C of calc and the runtime's sources, all with `flags`.
-    static func runThreads(in scratch: borrowing ScratchFolder, boundsChecks: String, flags: String) throws -> CommandRunner.Result {
-        let folder = scratch.url.appendingPathComponent("calc").path
-        let emit = try ToolchainTesting.wasmkiln(["emit-c", programs.appendingPathComponent("calc.wat").path,
+    /// Threads on one shared memory (Wasm threads), 8 × 10 million atomic increments and
+    /// 100,000 wait/notify exchanges each way: exact counts, and no race under
+    /// ThreadSanitizer (explicit bounds checks, for the reason above).
+    @Test("threads share a memory: atomic counts exact, wait/notify ping-pong, no data race",
+          arguments: [("explicit", "-fsanitize=thread -g -O1"), ("guard", "-O2")])
+    func sharedMemoryThreads(boundsChecks: String, flags: String) throws {
+        let scratch = try ScratchFolder()
+        let result = try Self.runThreads(in: scratch, module: "counter_shared", program: "shared_threads_test",
+                                         boundsChecks: boundsChecks, flags: flags,
+                                         arguments: ["10000000", "100000", boundsChecks])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "increments 80000000, exchanges 200000, turn 0\n")
+        #expect(!result.stderr.contains("ThreadSanitizer"), "\(result.stderr)")
+    }
+
+    /// Compiles C/`program`.c with the C of C/`module`.wat and the runtime's sources, all
+    /// with `flags`, and runs it.
+    static func runThreads(in scratch: borrowing ScratchFolder, module: String = "calc", program: String = "threads_test",
+                           boundsChecks: String, flags: String, arguments: [String] = []) throws -> CommandRunner.Result {
+        let folder = scratch.url.appendingPathComponent(module).path
+        let emit = try ToolchainTesting.wasmkiln(["emit-c", programs.appendingPathComponent("\(module).wat").path,
                                                   "--bounds-checks", boundsChecks, "-o", folder])
         try #require(emit.status == 0, "\(emit.stderr)")
-        let program = scratch.url.appendingPathComponent("threads").path
+        let executable = scratch.url.appendingPathComponent("threads").path
         let runtime = repository.appendingPathComponent("Runtime/src").path
         let compile = try shell("""
             $CC \(flags) \(CLowering.requiredCFlags.joined(separator: " ")) -I\(folder) -I\(runtime) \
-              \(folder)/*.c \(runtime)/*.c \(programs.path)/threads_test.c -o \(program) -lm -lpthread
+              \(folder)/*.c \(runtime)/*.c \(programs.path)/\(program).c -o \(executable) -lm -lpthread
             """)
         try #require(compile.status == 0, "\(compile.stderr)")
-        return try CommandRunner.run(program: program, arguments: [])
+        return try CommandRunner.run(program: executable, arguments: arguments)
     }
 
     @Test("Examples/ builds with its Makefile and runs")
