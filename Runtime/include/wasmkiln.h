@@ -306,7 +306,7 @@ typedef struct wk_extern_desc {
     wk_extern_kind kind;
     const char *signature;
     uint32_t min, max; /* max is UINT32_MAX when absent */
-    uint8_t elem_type; /* tables */
+    uint8_t elem_type; /* tables: the element type; memories: 1 if shared, else 0 */
     /* Byte lengths of `module` and `name`: Wasm names may contain NUL bytes. */
     uint32_t module_length, name_length;
 } wk_extern_desc;

@@ -122,7 +122,8 @@ wk_wasi *wk_wasi_new(const wk_wasi_config *config, wk_error *error) {
     w->argc = (uint32_t)argc;
     w->env = copy_strings(envc, config->env, &w->env_bytes);
     w->envc = (uint32_t)envc;
-    w->fds = calloc((size_t)dirs + 3, sizeof *w->fds);
+    w->fds = dirs + 3 <= WKW_FD_LIMIT ? calloc(WKW_FD_LIMIT, sizeof *w->fds) : NULL;
+    pthread_mutex_init(&w->lock, NULL);
     if (!complete(w->argv, argc) || !complete(w->env, envc) || !w->fds) {
         set_error(error, "out of memory%s%s", "", "");
         w->fd_count = 0;
@@ -162,6 +163,7 @@ void wk_wasi_free(wk_wasi *w) {
     if (!w) return;
     for (uint32_t i = 0; i < w->fd_count; i++) wkw_fd_release(&w->fds[i]);
     free(w->fds);
+    pthread_mutex_destroy(&w->lock);
     free_strings(w->argv, w->argc);
     free_strings(w->env, w->envc);
     free(w);

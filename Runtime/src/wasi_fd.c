@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 uint32_t wkw_fd_get(wk_wasi *w, uint32_t fd, uint64_t rights, wkw_fd **out) {
-    if (fd >= w->fd_count || w->fds[fd].host < 0) return WKW_EBADF;
+    if (fd >= __atomic_load_n(&w->fd_count, __ATOMIC_ACQUIRE) || w->fds[fd].host < 0) return WKW_EBADF;
     wkw_fd *f = &w->fds[fd];
     if ((f->possible & rights) != rights) return WKW_EBADF;
     if ((f->rights & rights) != rights) return WKW_ENOTCAPABLE;
@@ -32,20 +32,19 @@ uint64_t wkw_possible(int host, uint8_t type) {
 
 uint32_t wkw_fd_add(wk_wasi *w, int host, uint8_t type, uint64_t rights, uint64_t inheriting,
                     uint32_t *out) {
+    uint64_t possible = wkw_possible(host, type);
+    pthread_mutex_lock(&w->lock);
     uint32_t number = 0;
     while (number < w->fd_count && w->fds[number].host >= 0) number++;
-    if (number == w->fd_count) {
-        wkw_fd *grown = number < INT32_MAX ? realloc(w->fds, ((size_t)number + 1) * sizeof *grown) : NULL;
-        if (!grown) {
-            close(host);
-            return WKW_ENOMEM;
-        }
-        w->fds = grown;
-        w->fd_count++;
+    if (number == WKW_FD_LIMIT) {
+        pthread_mutex_unlock(&w->lock);
+        close(host);
+        return WKW_EMFILE;
     }
-    uint64_t possible = wkw_possible(host, type);
     w->fds[number] = (wkw_fd){.host = host, .type = type, .possible = possible, .rights = rights & possible,
                               .inheriting = inheriting};
+    if (number == w->fd_count) __atomic_store_n(&w->fd_count, number + 1, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&w->lock);
     *out = number;
     return WKW_ESUCCESS;
 }
@@ -185,24 +184,28 @@ uint32_t wkw_fd_tell(void *c, uint32_t fd, uint32_t out) {
 /* ---- descriptor state ---- */
 
 uint32_t wkw_fd_close(void *c, uint32_t fd) {
+    wk_wasi *w = c;
+    pthread_mutex_lock(&w->lock);
     wkw_fd *f;
-    uint32_t error = wkw_fd_get(c, fd, 0, &f);
-    if (error) return error;
-    wkw_fd_release(f);
-    return WKW_ESUCCESS;
+    uint32_t error = wkw_fd_get(w, fd, 0, &f);
+    if (!error) wkw_fd_release(f);
+    pthread_mutex_unlock(&w->lock);
+    return error;
 }
 
 uint32_t wkw_fd_renumber(void *c, uint32_t fd, uint32_t to) {
     wk_wasi *w = c;
+    pthread_mutex_lock(&w->lock);
     wkw_fd *from, *target;
     uint32_t error = wkw_fd_get(w, fd, 0, &from);
     if (!error) error = wkw_fd_get(w, to, 0, &target);
-    if (error) return error;
-    if (fd == to) return WKW_ESUCCESS;
-    wkw_fd_release(target);
-    *target = *from;
-    *from = (wkw_fd){.host = -1};
-    return WKW_ESUCCESS;
+    if (!error && fd != to) {
+        wkw_fd_release(target);
+        *target = *from;
+        *from = (wkw_fd){.host = -1};
+    }
+    pthread_mutex_unlock(&w->lock);
+    return error;
 }
 
 uint32_t wkw_fd_fdstat_get(void *c, uint32_t fd, uint32_t out) {

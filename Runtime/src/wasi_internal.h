@@ -7,6 +7,7 @@
 #include "wasmkiln-wasi.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -117,13 +118,19 @@ typedef struct wkw_fd {
 
 enum { WKW_FUNCTION_COUNT = 46 };
 
+/* Descriptors a context can have open at once. The table is allocated at this size and
+ * never moves (untouched, it costs address space only), so that threads of a wasi-threads
+ * program can look descriptors up while another opens one. */
+enum { WKW_FD_LIMIT = 65536 };
+
 struct wk_wasi {
     wk_memory *memory;
     char **argv, **env;
     uint32_t argc, envc;
     uint64_t argv_bytes, env_bytes; /* strings with their NULs */
     wkw_fd *fds;
-    uint32_t fd_count;
+    uint32_t fd_count; /* numbers in use so far: read atomically, grown under `lock` */
+    pthread_mutex_t lock; /* opening, closing and renumbering descriptors */
     int exit_code;
     wk_func functions[WKW_FUNCTION_COUNT];
 };

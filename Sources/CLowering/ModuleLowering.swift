@@ -241,7 +241,7 @@ struct ModuleLowering {
             return ("NULL", "\(table.limits.min)u", table.limits.max.map { "\($0)u" } ?? "UINT32_MAX", "\(table.elementType.rawValue)")
         case .memory:
             let memory = module.memories[index]
-            return ("NULL", "\(memory.limits.min)u", memory.limits.max.map { "\($0)u" } ?? "UINT32_MAX", "0")
+            return ("NULL", "\(memory.limits.min)u", memory.limits.max.map { "\($0)u" } ?? "UINT32_MAX", memory.shared ? "1" : "0")
         case .global:
             return (cString(globalSignature(module.globals[index])), "0", "0", "0")
         case .tag:

@@ -23,9 +23,11 @@ public enum CommandDriver {
         #include "\(prefix).h"
         #include "wasmkiln-wasi.h"
         #include <errno.h>
+        #include <pthread.h>
         #include <stdio.h>
         #include <stdlib.h>
         #include <string.h>
+        #include <unistd.h>
 
         extern char **environ;
 
@@ -218,6 +220,95 @@ public enum CommandDriver {
         ((void (*)(void *))func->code)(func->instance);
     }
 
+    /* The exit status after `_start` or a thread's `wasi_thread_start` ended with `code`,
+     * saying why on standard error. */
+    static int exit_status(const wk_module *module, wk_wasi *wasi, wk_trap_code code, const char *message) {
+        if (code == WK_TRAP_NONE) return 0;
+        if (code == WK_TRAP_EXIT) return wk_wasi_exit_code(wasi);
+        if (code == WK_TRAP_EXCEPTION) {
+            const wk_exception *exception = wk_uncaught_exception();
+            fprintf(stderr, "uncaught exception: %s\n", exception && exception->tag->name ? exception->tag->name : "(unnamed tag)");
+            return 134; /* as an uncaught C++ exception ends a native program: abort */
+        }
+        fprintf(stderr, "trap: %s\n", code == WK_TRAP_HOST && message ? message : wk_trap_text(code));
+        const char *where = code == WK_TRAP_HOST ? NULL : module->function_at(wk_trap_address());
+        if (where) fprintf(stderr, "  in %s\n", where);
+        return TRAP_STATUS;
+    }
+
+    /* ---- wasi-threads ----
+     * "wasi" "thread-spawn" makes a new instance with the same imports (the shared memory,
+     * WASI, thread-spawn itself) and runs its wasi_thread_start(tid, arg) on a new thread.
+     * A thread that returns ends alone; proc_exit or a trap in any thread ends the program
+     * with that status, as the proposal says. */
+    typedef struct spawner {
+        const wk_module *module;
+        const wk_extern *imports;
+        wk_options options;
+        wk_wasi *wasi;
+        wk_func function; /* what the module imports */
+        uint32_t next_tid;
+    } spawner;
+    static spawner threads;
+
+    typedef struct thread_start {
+        wk_instance *instance;
+        const wk_func *start;
+        uint32_t tid, arg;
+    } thread_start;
+
+    static void report_memory(const wk_module *module, wk_instance *instance);
+
+    static void call_thread_start(void *context) {
+        thread_start *thread = context;
+        ((void (*)(void *, uint32_t, uint32_t))thread->start->code)(thread->start->instance, thread->tid, thread->arg);
+    }
+
+    static void *thread_main(void *context) {
+        thread_start *thread = context;
+        const char *message = NULL;
+        wk_trap_code code = wk_call_protected(call_thread_start, thread, &message);
+        if (code == WK_TRAP_NONE) {
+            threads.module->free(thread->instance);
+            free(thread);
+            return NULL;
+        }
+        int status = exit_status(threads.module, threads.wasi, code, message);
+        fflush(NULL);
+        report_memory(threads.module, thread->instance);
+        _exit(status); /* the whole program, from any thread */
+    }
+
+    /* thread-spawn(arg): the new thread's id (1 to 2^29 - 1), or negative on failure. */
+    static uint32_t thread_spawn(void *context, uint32_t arg) {
+        (void)context;
+        uint32_t tid = __atomic_fetch_add(&threads.next_tid, 1, __ATOMIC_SEQ_CST);
+        if (tid >= 0x20000000u) return (uint32_t)-1;
+        wk_error error = {{0}};
+        wk_instance *instance = threads.module->instantiate_with(threads.imports, &threads.options, &error);
+        if (!instance) return (uint32_t)-1;
+        wk_extern start;
+        thread_start *thread = malloc(sizeof *thread);
+        if (!thread || !threads.module->get_export(instance, "wasi_thread_start", 17, &start) || start.kind != WK_EXTERN_FUNC) {
+            free(thread);
+            threads.module->free(instance);
+            return (uint32_t)-1;
+        }
+        *thread = (thread_start){instance, start.object, tid, arg};
+        pthread_attr_t attributes;
+        pthread_attr_init(&attributes);
+        pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+        pthread_t handle;
+        int failed = pthread_create(&handle, &attributes, thread_main, thread);
+        pthread_attr_destroy(&attributes);
+        if (failed) {
+            free(thread);
+            threads.module->free(instance);
+            return (uint32_t)-1;
+        }
+        return tid;
+    }
+
     static int run(const wk_module *module, int argc, char **argv) {
         const char *program = argc > 0 ? argv[0] : "wasmkiln-app";
         list args = {0}, env = {0}, hosts = {0}, guests = {0}, run_env = {0};
@@ -284,29 +375,42 @@ public enum CommandDriver {
             return 1;
         }
 
+        wk_options options = {.max_memory_pages = max_memory_pages};
         wk_extern *imports = calloc(module->import_count + 1, sizeof *imports);
+        wk_memory *imported_memory = NULL;
+        threads = (spawner){module, imports, options, wasi, {(void *)thread_spawn, wk_type_id("i:i"), NULL, NULL}, 1};
         for (uint32_t i = 0; i < module->import_count; i++) {
             const wk_extern_desc *import = &module->imports[i];
-            const wk_func *func = NULL;
-            if (import->kind == WK_EXTERN_FUNC && import->module_length == strlen(WASI_MODULE) &&
+            const void *object = NULL;
+            wk_extern_kind kind = import->kind;
+            if (kind == WK_EXTERN_FUNC && import->module_length == strlen(WASI_MODULE) &&
                 memcmp(import->module, WASI_MODULE, import->module_length) == 0) {
-                func = wk_wasi_function(wasi, import->name, import->name_length);
+                object = wk_wasi_function(wasi, import->name, import->name_length);
+            } else if (kind == WK_EXTERN_FUNC && import->module_length == 4 && memcmp(import->module, "wasi", 4) == 0 &&
+                       import->name_length == 12 && memcmp(import->name, "thread-spawn", 12) == 0) {
+                object = &threads.function;
+            } else if (kind == WK_EXTERN_MEMORY && !imported_memory) {
+                /* The module's memory, made here as it declares it (wasi-threads: shared). */
+                uint32_t max = import->max == UINT32_MAX ? 65536 : import->max;
+                imported_memory = import->elem_type ? wk_memory_new_shared(import->min, max, module->bounds_mode)
+                                                    : wk_memory_new(import->min, max, module->bounds_mode);
+                if (imported_memory && max_memory_pages) wk_memory_set_cap(imported_memory, max_memory_pages);
+                object = imported_memory;
             }
-            if (!func) {
+            if (!object) {
                 fprintf(stderr, "%s: unknown import \"%.*s\" \"%.*s\": not a WASI function\n", program,
                         (int)import->module_length, import->module, (int)import->name_length, import->name);
                 return 1;
             }
-            imports[i] = (wk_extern){WK_EXTERN_FUNC, (void *)func};
+            imports[i] = (wk_extern){kind, (void *)object};
         }
-        wk_options options = {.max_memory_pages = max_memory_pages};
         wk_instance *instance = module->instantiate_with(imports, &options, &error);
         if (!instance) {
             fprintf(stderr, "%s: cannot instantiate the module: %s\n", program, error.message);
             return 1;
         }
-        wk_extern memory, start;
-        if (!module->get_export(instance, "memory", 6, &memory) || memory.kind != WK_EXTERN_MEMORY ||
+        wk_extern memory = {WK_EXTERN_MEMORY, imported_memory}, start;
+        if ((!imported_memory && (!module->get_export(instance, "memory", 6, &memory) || memory.kind != WK_EXTERN_MEMORY)) ||
             !module->get_export(instance, "_start", 6, &start) || start.kind != WK_EXTERN_FUNC) {
             fprintf(stderr, "%s: the module does not export \"memory\" and \"_start\"\n", program);
             return 1;
@@ -316,19 +420,7 @@ public enum CommandDriver {
         const char *message = NULL;
         wk_trap_code code = wk_call_protected(call_start, start.object, &message);
         fflush(stdout);
-        int status = 0;
-        if (code == WK_TRAP_EXIT) {
-            status = wk_wasi_exit_code(wasi);
-        } else if (code == WK_TRAP_EXCEPTION) {
-            const wk_exception *exception = wk_uncaught_exception();
-            fprintf(stderr, "uncaught exception: %s\n", exception && exception->tag->name ? exception->tag->name : "(unnamed tag)");
-            status = 134; /* as an uncaught C++ exception ends a native program: abort */
-        } else if (code != WK_TRAP_NONE) {
-            fprintf(stderr, "trap: %s\n", code == WK_TRAP_HOST && message ? message : wk_trap_text(code));
-            const char *where = code == WK_TRAP_HOST ? NULL : module->function_at(wk_trap_address());
-            if (where) fprintf(stderr, "  in %s\n", where);
-            status = TRAP_STATUS;
-        }
+        int status = exit_status(module, wasi, code, message);
         report_memory(module, instance);
         return status;
     }

@@ -1699,7 +1699,7 @@ typedef struct wk_extern_desc {
     wk_extern_kind kind;
     const char *signature;
     uint32_t min, max; /* max is UINT32_MAX when absent */
-    uint8_t elem_type; /* tables */
+    uint8_t elem_type; /* tables: the element type; memories: 1 if shared, else 0 */
     /* Byte lengths of `module` and `name`: Wasm names may contain NUL bytes. */
     uint32_t module_length, name_length;
 } wk_extern_desc;
@@ -1881,6 +1881,7 @@ WK_HIDDEN void wkrt_signals_thread_setup(void);
 #include "wasmkiln-wasi.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1991,13 +1992,19 @@ typedef struct wkw_fd {
 
 enum { WKW_FUNCTION_COUNT = 46 };
 
+/* Descriptors a context can have open at once. The table is allocated at this size and
+ * never moves (untouched, it costs address space only), so that threads of a wasi-threads
+ * program can look descriptors up while another opens one. */
+enum { WKW_FD_LIMIT = 65536 };
+
 struct wk_wasi {
     wk_memory *memory;
     char **argv, **env;
     uint32_t argc, envc;
     uint64_t argv_bytes, env_bytes; /* strings with their NULs */
     wkw_fd *fds;
-    uint32_t fd_count;
+    uint32_t fd_count; /* numbers in use so far: read atomically, grown under `lock` */
+    pthread_mutex_t lock; /* opening, closing and renumbering descriptors */
     int exit_code;
     wk_func functions[WKW_FUNCTION_COUNT];
 };
@@ -3843,7 +3850,8 @@ wk_wasi *wk_wasi_new(const wk_wasi_config *config, wk_error *error) {
     w->argc = (uint32_t)argc;
     w->env = copy_strings(envc, config->env, &w->env_bytes);
     w->envc = (uint32_t)envc;
-    w->fds = calloc((size_t)dirs + 3, sizeof *w->fds);
+    w->fds = dirs + 3 <= WKW_FD_LIMIT ? calloc(WKW_FD_LIMIT, sizeof *w->fds) : NULL;
+    pthread_mutex_init(&w->lock, NULL);
     if (!complete(w->argv, argc) || !complete(w->env, envc) || !w->fds) {
         set_error(error, "out of memory%s%s", "", "");
         w->fd_count = 0;
@@ -3883,6 +3891,7 @@ void wk_wasi_free(wk_wasi *w) {
     if (!w) return;
     for (uint32_t i = 0; i < w->fd_count; i++) wkw_fd_release(&w->fds[i]);
     free(w->fds);
+    pthread_mutex_destroy(&w->lock);
     free_strings(w->argv, w->argc);
     free_strings(w->env, w->envc);
     free(w);
@@ -4119,7 +4128,7 @@ uint32_t wkw_errno(int host) {
 #include <unistd.h>
 
 uint32_t wkw_fd_get(wk_wasi *w, uint32_t fd, uint64_t rights, wkw_fd **out) {
-    if (fd >= w->fd_count || w->fds[fd].host < 0) return WKW_EBADF;
+    if (fd >= __atomic_load_n(&w->fd_count, __ATOMIC_ACQUIRE) || w->fds[fd].host < 0) return WKW_EBADF;
     wkw_fd *f = &w->fds[fd];
     if ((f->possible & rights) != rights) return WKW_EBADF;
     if ((f->rights & rights) != rights) return WKW_ENOTCAPABLE;
@@ -4142,20 +4151,19 @@ uint64_t wkw_possible(int host, uint8_t type) {
 
 uint32_t wkw_fd_add(wk_wasi *w, int host, uint8_t type, uint64_t rights, uint64_t inheriting,
                     uint32_t *out) {
+    uint64_t possible = wkw_possible(host, type);
+    pthread_mutex_lock(&w->lock);
     uint32_t number = 0;
     while (number < w->fd_count && w->fds[number].host >= 0) number++;
-    if (number == w->fd_count) {
-        wkw_fd *grown = number < INT32_MAX ? realloc(w->fds, ((size_t)number + 1) * sizeof *grown) : NULL;
-        if (!grown) {
-            close(host);
-            return WKW_ENOMEM;
-        }
-        w->fds = grown;
-        w->fd_count++;
+    if (number == WKW_FD_LIMIT) {
+        pthread_mutex_unlock(&w->lock);
+        close(host);
+        return WKW_EMFILE;
     }
-    uint64_t possible = wkw_possible(host, type);
     w->fds[number] = (wkw_fd){.host = host, .type = type, .possible = possible, .rights = rights & possible,
                               .inheriting = inheriting};
+    if (number == w->fd_count) __atomic_store_n(&w->fd_count, number + 1, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&w->lock);
     *out = number;
     return WKW_ESUCCESS;
 }
@@ -4295,24 +4303,28 @@ uint32_t wkw_fd_tell(void *c, uint32_t fd, uint32_t out) {
 /* ---- descriptor state ---- */
 
 uint32_t wkw_fd_close(void *c, uint32_t fd) {
+    wk_wasi *w = c;
+    pthread_mutex_lock(&w->lock);
     wkw_fd *f;
-    uint32_t error = wkw_fd_get(c, fd, 0, &f);
-    if (error) return error;
-    wkw_fd_release(f);
-    return WKW_ESUCCESS;
+    uint32_t error = wkw_fd_get(w, fd, 0, &f);
+    if (!error) wkw_fd_release(f);
+    pthread_mutex_unlock(&w->lock);
+    return error;
 }
 
 uint32_t wkw_fd_renumber(void *c, uint32_t fd, uint32_t to) {
     wk_wasi *w = c;
+    pthread_mutex_lock(&w->lock);
     wkw_fd *from, *target;
     uint32_t error = wkw_fd_get(w, fd, 0, &from);
     if (!error) error = wkw_fd_get(w, to, 0, &target);
-    if (error) return error;
-    if (fd == to) return WKW_ESUCCESS;
-    wkw_fd_release(target);
-    *target = *from;
-    *from = (wkw_fd){.host = -1};
-    return WKW_ESUCCESS;
+    if (!error && fd != to) {
+        wkw_fd_release(target);
+        *target = *from;
+        *from = (wkw_fd){.host = -1};
+    }
+    pthread_mutex_unlock(&w->lock);
+    return error;
 }
 
 uint32_t wkw_fd_fdstat_get(void *c, uint32_t fd, uint32_t out) {

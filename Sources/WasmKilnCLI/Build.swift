@@ -10,7 +10,8 @@ struct Build: AsyncParsableCommand {
         abstract: "Compile a WASI command to an executable, or any module to a C library.",
         discussion: """
             Without --shared, FILE must be a WASI command: it exports a `_start` function and \
-            its memory as `memory`, and imports only from wasi_snapshot_preview1. The \
+            its memory as `memory`, and imports only from wasi_snapshot_preview1 (a \
+            wasi-threads program also imports its memory and "wasi" "thread-spawn"). The \
             executable passes its arguments to the module (argv[0] is its own name) and \
             inherits the standard streams. Nothing else is granted unless given here: \
             --dir HOST[::GUEST] (the module sees HOST as GUEST, default HOST), \
