@@ -186,24 +186,27 @@ WK_LOADER(f32, float, WK_KEEP_FLOAT)
 WK_LOADER(f64, double, WK_KEEP_FLOAT)
 #undef WK_LOADER
 
-/* Bulk operations check as for shared memories: any of these may be one, and a call
- * that moves bytes gains nothing from a combinable load. */
-static inline void wk_memory_fill(wk_memory *m, uint32_t d, uint32_t value, uint32_t n) {
-    wk_check_shared(m, d, n);
-    memset(m->base + d, (int)value, n);
-}
-
-static inline void wk_memory_copy(wk_memory *dst, wk_memory *src, uint32_t d, uint32_t s, uint32_t n) {
-    wk_check_shared(dst, d, n);
-    wk_check_shared(src, s, n);
-    memmove(dst->base + d, src->base + s, n);
-}
-
-static inline void wk_memory_init(wk_memory *m, const uint8_t *data, uint32_t length, uint32_t d, uint32_t s, uint32_t n) {
-    if (WK_UNLIKELY((uint64_t)s + n > length)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
-    wk_check_shared(m, d, n);
-    if (n) memcpy(m->base + d, data + s, n);
-}
+/* Bulk operations; the `_shared` forms, for shared memories, read the size as
+ * wk_check_shared does. */
+#define WK_BULK(suffix, check)                                                        \
+    static inline void wk_memory_fill##suffix(wk_memory *m, uint32_t d, uint32_t value, uint32_t n) { \
+        check(m, d, n);                                                               \
+        memset(m->base + d, (int)value, n);                                           \
+    }                                                                                 \
+    static inline void wk_memory_copy##suffix(wk_memory *dst, wk_memory *src, uint32_t d, uint32_t s, uint32_t n) { \
+        check(dst, d, n);                                                             \
+        check(src, s, n);                                                             \
+        memmove(dst->base + d, src->base + s, n);                                     \
+    }                                                                                 \
+    static inline void wk_memory_init##suffix(wk_memory *m, const uint8_t *data, uint32_t length, uint32_t d, \
+                                              uint32_t s, uint32_t n) {               \
+        if (WK_UNLIKELY((uint64_t)s + n > length)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS); \
+        check(m, d, n);                                                               \
+        if (n) memcpy(m->base + d, data + s, n);                                      \
+    }
+WK_BULK(, wk_check)
+WK_BULK(_shared, wk_check_shared)
+#undef WK_BULK
 
 /* ---- Tables ---- */
 

@@ -842,24 +842,30 @@ struct FunctionLowering {
         }
     }
 
+    /// `_shared` for the bulk helpers of shared memories (whose size another thread may
+    /// change), else nothing.
+    func sharedSuffix(_ memories: UInt32...) -> String {
+        memories.contains { module.memories[Int($0)].shared } ? "_shared" : ""
+    }
+
     /// Bulk memory and table instructions.
     mutating func bulk(_ rule: Rule) throws {
         switch rule {
         case .memoryInit:
             let segment = try reader.readU32()
             let memory = try reader.readU32()
-            emit("wk_memory_init(inst->memories[\(memory)], \(names.prefix)__data + \(module.dataStart(Int(segment)))u, inst->data_length[\(segment)], \(top(2)), \(top(1)), \(top()));")
+            emit("wk_memory_init\(sharedSuffix(memory))(inst->memories[\(memory)], \(names.prefix)__data + \(module.dataStart(Int(segment)))u, inst->data_length[\(segment)], \(top(2)), \(top(1)), \(top()));")
             stack.removeLast(3)
         case .dataDrop:
             emit("inst->data_length[\(try reader.readU32())] = 0;")
         case .memoryCopy:
             let destination = try reader.readU32()
             let source = try reader.readU32()
-            emit("wk_memory_copy(inst->memories[\(destination)], inst->memories[\(source)], \(top(2)), \(top(1)), \(top()));")
+            emit("wk_memory_copy\(sharedSuffix(destination, source))(inst->memories[\(destination)], inst->memories[\(source)], \(top(2)), \(top(1)), \(top()));")
             stack.removeLast(3)
         case .memoryFill:
             let memory = try reader.readU32()
-            emit("wk_memory_fill(inst->memories[\(memory)], \(top(2)), \(top(1)), \(top()));")
+            emit("wk_memory_fill\(sharedSuffix(memory))(inst->memories[\(memory)], \(top(2)), \(top(1)), \(top()));")
             stack.removeLast(3)
         case .tableInit:
             let segment = try reader.readU32()

@@ -501,7 +501,7 @@ struct ModuleLowering {
                         inst->data_length[k] = segment->length;
                         if (!segment->active) continue;
                         uint32_t address = \(computedAddresses.isEmpty ? "" : "segment->computed ? \(prefix)__segment_address(inst, k) : ")segment->global == UINT32_MAX ? segment->offset : inst->globals[segment->global]->value.i32;
-                        wk_memory_init(inst->memories[segment->memory], \(prefix)__data + segment->start, segment->length, address, 0, segment->length);
+                        wk_memory_init_shared(inst->memories[segment->memory], \(prefix)__data + segment->start, segment->length, address, 0, segment->length);
                         inst->data_length[k] = 0; /* dropped once applied */
                     }
 
