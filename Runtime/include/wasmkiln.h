@@ -62,14 +62,15 @@ uint32_t wk_type_id(const char *signature);
 /* Linear memory: grows, never shrinks, never moves. */
 typedef struct wk_memory {
     uint8_t *base;     /* fixed for the memory's lifetime */
-    uint64_t size;     /* accessible bytes: pages * 65536 */
+    uint64_t size;     /* accessible bytes: pages << page_log2 */
     uint32_t pages;
-    uint32_t max_pages; /* declared maximum, or 65536 */
+    uint32_t max_pages; /* declared maximum, or as many as fit in 4 GiB */
     uint64_t reserved; /* bytes of address space reserved at base */
     bool guarded;      /* accesses past `size` fault and trap (guard-page mode) */
     uint32_t cap_pages; /* memory.grow stops here too (wk_memory_set_cap); <= max_pages */
     struct wk_memory_state *state; /* statistics and policy; see wk_memory_stats */
     bool shared; /* a shared memory (threads): wait/notify work on it, grows are serialized */
+    uint8_t page_log2; /* log2 of its page size: 16 (64 KiB), or 0 (custom page sizes: 1 byte) */
 } wk_memory;
 
 typedef enum wk_bounds_mode {
@@ -82,6 +83,10 @@ wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode
 /* The same, shared (threads): instances on several threads may import it (a module
  * imports it as `(memory min max shared)`); grows are serialized, and wait/notify work. */
 wk_memory *wk_memory_new_shared(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode);
+/* Either, with pages of 2^page_log2 bytes (custom page sizes: 0 or 16). A memory of
+ * 1-byte pages ends inside an operating-system page, so code must check accesses to it
+ * explicitly even in guard mode (generated code does). */
+wk_memory *wk_memory_new_paged(uint32_t pages, uint32_t max_pages, uint8_t page_log2, bool shared, wk_bounds_mode mode);
 void wk_memory_free(wk_memory *memory);
 /* memory.grow: the old size in pages, or -1 (as uint32_t) when it cannot grow. */
 uint32_t wk_memory_grow(wk_memory *memory, uint32_t delta);
@@ -156,6 +161,7 @@ typedef struct wk_memory_stats {
     const wk_grow_event *events; /* valid until the memory next grows or is freed */
     uint32_t site_count;        /* functions that executed memory.grow, most pages first: */
     const wk_grow_site *sites;  /* valid until the memory next grows or is freed */
+    uint32_t page_size;         /* bytes per page: 65536, or 1 (custom page sizes) */
 } wk_memory_stats;
 
 /* Takes a memory's statistics (sorting its sites, hence not const). Not thread-safe

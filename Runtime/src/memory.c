@@ -17,6 +17,10 @@
  * lies past `size` stays PROT_NONE and faults. */
 #define WK_GUARD_RESERVATION (((uint64_t)8 << 30) + WK_PAGE_SIZE)
 
+static uint64_t round_up(uint64_t size, uint64_t unit) {
+    return (size + unit - 1) / unit * unit;
+}
+
 static bool commit(uint8_t *from, uint64_t bytes) {
     return bytes == 0 || mprotect(from, (size_t)bytes, PROT_READ | PROT_WRITE) == 0;
 }
@@ -45,7 +49,14 @@ static uint64_t now_ns(void) {
 }
 
 wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode) {
-    if (max_pages > WK_MAX_PAGES) max_pages = WK_MAX_PAGES;
+    return wk_memory_new_paged(pages, max_pages, 16, false, mode);
+}
+
+wk_memory *wk_memory_new_paged(uint32_t pages, uint32_t max_pages, uint8_t page_log2, bool shared, wk_bounds_mode mode) {
+    if (page_log2 != 0 && page_log2 != 16) return NULL;
+    /* At most 4 GiB: 65536 pages of 64 KiB, or 2^32 - 1 single bytes. */
+    uint32_t limit = page_log2 == 16 ? WK_MAX_PAGES : UINT32_MAX;
+    if (max_pages > limit) max_pages = limit;
     if (pages > max_pages) return NULL;
 
     uint64_t reserved;
@@ -54,7 +65,7 @@ wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode
         reserved = WK_GUARD_RESERVATION;
     } else if (mode == WK_BOUNDS_EXPLICIT) {
         /* At least one page, so that even an empty memory has a real base. */
-        reserved = (uint64_t)(max_pages ? max_pages : 1) * WK_PAGE_SIZE;
+        reserved = round_up((uint64_t)(max_pages ? max_pages : 1) << page_log2, WK_PAGE_SIZE);
         if (reserved > SIZE_MAX) return NULL;
     } else {
         return NULL;
@@ -73,8 +84,8 @@ wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode
         free(state);
         return NULL;
     }
-    uint64_t size = (uint64_t)pages * WK_PAGE_SIZE;
-    if (!commit(base, size) || !wkrt_reservation_add(base, reserved)) {
+    uint64_t size = (uint64_t)pages << page_log2;
+    if (!commit(base, round_up(size, WK_PAGE_SIZE)) || !wkrt_reservation_add(base, reserved)) {
         munmap(base, (size_t)reserved);
         free(memory);
         free(state);
@@ -88,16 +99,16 @@ wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode
     memory->reserved = reserved;
     memory->guarded = mode == WK_BOUNDS_GUARD;
     memory->state = state;
+    memory->shared = shared;
+    memory->page_log2 = page_log2;
     state->initial_pages = pages;
-    state->committed = size;
+    state->committed = round_up(size, WK_PAGE_SIZE);
     state->created_ns = now_ns();
     return memory;
 }
 
 wk_memory *wk_memory_new_shared(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode) {
-    wk_memory *memory = wk_memory_new(pages, max_pages, mode);
-    if (memory) memory->shared = true;
-    return memory;
+    return wk_memory_new_paged(pages, max_pages, 16, true, mode);
 }
 
 void wk_memory_free(wk_memory *memory) {
@@ -167,6 +178,7 @@ static void record_event(struct wk_memory_state *state, wk_grow_event event) {
  * pages everything past the size must stay inaccessible, so it commits exactly. */
 static bool commit_for(wk_memory *memory, uint64_t size) {
     struct wk_memory_state *state = memory->state;
+    size = round_up(size, WK_PAGE_SIZE); /* 1-byte pages end inside a system page */
     if (size <= state->committed) return true;
     if (!memory->guarded) {
         uint64_t ahead = size + (size < ((uint64_t)16 << 20) ? size : (uint64_t)16 << 20);
@@ -221,7 +233,7 @@ static uint32_t grow(wk_memory *memory, uint32_t delta, uint32_t function) {
     if (state->policy && !state->policy(state->policy_context, state->policy_instance, memory, old_pages, new_pages)) {
         return refuse(state, WK_GROW_FAIL_POLICY);
     }
-    uint64_t added = (uint64_t)delta * WK_PAGE_SIZE;
+    uint64_t added = (uint64_t)delta << memory->page_log2;
     if (!commit_for(memory, memory->size + added)) return refuse(state, WK_GROW_FAIL_SYSTEM);
     /* Atomic, released: threads of a shared memory read these while it grows, and must
      * find the new pages committed once they see the new size. */
@@ -263,6 +275,7 @@ void wk_memory_stats_get(wk_memory *memory, wk_memory_stats *out) {
         .events = state->events,
         .site_count = state->site_count,
         .sites = state->sites,
+        .page_size = 1u << memory->page_log2,
     };
     memcpy(out->failures, state->failures, sizeof out->failures);
 }

@@ -20,8 +20,11 @@
 #include <inttypes.h>
 #include <string.h>
 
-#define REPORT_PAGE_SIZE 65536u
-#define REPORT_MAX_PAGES 65536u
+/* The page size of the memory being reported (custom page sizes: 1 byte), and its most
+ * pages: set by wk_memory_report for the report it writes. */
+static _Thread_local uint32_t report_page_size = 65536;
+#define REPORT_PAGE_SIZE report_page_size
+#define REPORT_MAX_PAGES (report_page_size == 65536 ? 65536u : UINT32_MAX)
 #define SPARK_COLUMNS 40
 #define TOP_SITES 3
 
@@ -548,6 +551,7 @@ bool wk_memory_report(FILE *out, wk_memory *memory, const wk_module *module, wk_
     if (!out || !memory) return false;
     wk_memory_stats stats;
     wk_memory_stats_get(memory, &stats);
+    report_page_size = stats.page_size;
     switch (format) {
     case WK_REPORT_TEXT:
         report_text(out, &stats, module);

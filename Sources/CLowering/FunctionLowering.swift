@@ -809,14 +809,17 @@ struct FunctionLowering {
     /// The effective address expression of a memory access, after its bounds check.
     mutating func address(_ operand: String, memory: UInt32, offset: UInt32, size: Int) -> String {
         let sum = offset == 0 ? "(uint64_t)\(operand)" : "(uint64_t)\(operand) + \(offset)u"
-        let check = module.memories[Int(memory)].shared ? "wk_check_shared" : "wk_check"
+        let type = module.memories[Int(memory)]
+        let check = type.shared ? "wk_check_shared" : "wk_check"
+        // A memory of 1-byte pages ends inside a system page, where no guard page faults.
+        let checked = explicitChecks || type.pageSizeLog2 != 16
         if memory == 0 {
             usesMemory = true
-            if explicitChecks { emit("\(check)(m0, \(sum), \(size));") }
+            if checked { emit("\(check)(m0, \(sum), \(size));") }
             return "mb + \(sum)"
         }
         otherMemories.insert(memory)
-        if explicitChecks { emit("\(check)(m\(memory), \(sum), \(size));") }
+        if checked { emit("\(check)(m\(memory), \(sum), \(size));") }
         return "mb\(memory) + \(sum)"
     }
 

@@ -575,7 +575,9 @@ struct ModuleLowering {
             let index = counts[kind, default: 0]
             counts[kind] = index + 1
             let object = "imports[\(position)].object"
-            let failure = "return \(prefix)__fail(inst, error, WK_ERROR_IMPORT, \(cString("incompatible import type: \"\(entry.module)\" \"\(entry.name)\"")))"
+            // A memory's limits, sharing or page size can differ: say it was the memory type.
+            let detail = kind == .memory ? ": memory types incompatible" : ""
+            let failure = "return \(prefix)__fail(inst, error, WK_ERROR_IMPORT, \(cString("incompatible import type: \"\(entry.module)\" \"\(entry.name)\"\(detail)")))"
             text += "    if (imports[\(position)].kind != \(kind.cName) || !\(object)) \(failure);\n"
             switch entry.kind {
             case .function(let typeIndex):
@@ -588,6 +590,7 @@ struct ModuleLowering {
                 if let max = memory.limits.max { conditions.append("inst->memories[\(index)]->max_pages > \(max)u") }
                 if options.boundsChecks == .guardPages { conditions.append("!inst->memories[\(index)]->guarded") }
                 conditions.append(memory.shared ? "!inst->memories[\(index)]->shared" : "inst->memories[\(index)]->shared")
+                conditions.append("inst->memories[\(index)]->page_log2 != \(memory.pageSizeLog2)")
                 let condition = conditions.isEmpty ? "0" : conditions.joined(separator: " || ")
                 text += "    if (\(condition)) \(failure);\n"
             case .table(let table):
@@ -621,13 +624,19 @@ struct ModuleLowering {
         }
         for (k, memory) in module.definedMemories.enumerated() {
             let index = importedMemories + k
-            let declared = memory.limits.max ?? MemoryType.maxPages
-            if memory.limits.min > 0 { text += "    if (\(memory.limits.min)u > cap) return \(prefix)__fail(inst, error, WK_ERROR_RESOURCE, \"the memory's initial size exceeds the cap (wk_options.max_memory_pages)\");\n" }
-            text += "    inst->memories[\(index)] = wk_memory_new(\(memory.limits.min)u, \(declared)u, \(boundsMode));\n"
+            let declared = memory.limits.max ?? memory.pageLimit
+            // The cap counts 64 KiB pages; a memory of 1-byte pages counts bytes.
+            let bytePages = memory.pageSizeLog2 == 0
+            let initial = bytePages ? (UInt64(memory.limits.min) + 0xFFFF) >> 16 : UInt64(memory.limits.min)
+            if initial > 0 { text += "    if (\(initial)u > cap) return \(prefix)__fail(inst, error, WK_ERROR_RESOURCE, \"the memory's initial size exceeds the cap (wk_options.max_memory_pages)\");\n" }
+            if bytePages || memory.shared {
+                text += "    inst->memories[\(index)] = wk_memory_new_paged(\(memory.limits.min)u, \(declared)u, \(memory.pageSizeLog2), \(memory.shared), \(boundsMode));\n"
+            } else {
+                text += "    inst->memories[\(index)] = wk_memory_new(\(memory.limits.min)u, \(declared)u, \(boundsMode));\n"
+            }
             text += "    if (!inst->memories[\(index)]) return \(prefix)__fail(inst, error, WK_ERROR_RESOURCE, \"cannot reserve address space for memory \(index)\");\n"
             text += "    inst->owns_memory[\(index)] = true;\n"
-            if memory.shared { text += "    inst->memories[\(index)]->shared = true;\n" }
-            text += "    wk_memory_set_cap(inst->memories[\(index)], cap);\n"
+            text += "    wk_memory_set_cap(inst->memories[\(index)], \(bytePages ? "cap >= 65536u ? UINT32_MAX : cap << 16" : "cap"));\n"
             text += "    if (options && options->grow_policy) wk_memory_set_policy(inst->memories[\(index)], options->grow_policy, options->grow_policy_context, inst);\n"
         }
         if !module.memories.isEmpty { text += "    inst->memory_base = inst->memories[0]->base;\n" }

@@ -1458,14 +1458,15 @@ uint32_t wk_type_id(const char *signature);
 /* Linear memory: grows, never shrinks, never moves. */
 typedef struct wk_memory {
     uint8_t *base;     /* fixed for the memory's lifetime */
-    uint64_t size;     /* accessible bytes: pages * 65536 */
+    uint64_t size;     /* accessible bytes: pages << page_log2 */
     uint32_t pages;
-    uint32_t max_pages; /* declared maximum, or 65536 */
+    uint32_t max_pages; /* declared maximum, or as many as fit in 4 GiB */
     uint64_t reserved; /* bytes of address space reserved at base */
     bool guarded;      /* accesses past `size` fault and trap (guard-page mode) */
     uint32_t cap_pages; /* memory.grow stops here too (wk_memory_set_cap); <= max_pages */
     struct wk_memory_state *state; /* statistics and policy; see wk_memory_stats */
     bool shared; /* a shared memory (threads): wait/notify work on it, grows are serialized */
+    uint8_t page_log2; /* log2 of its page size: 16 (64 KiB), or 0 (custom page sizes: 1 byte) */
 } wk_memory;
 
 typedef enum wk_bounds_mode {
@@ -1478,6 +1479,10 @@ wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode
 /* The same, shared (threads): instances on several threads may import it (a module
  * imports it as `(memory min max shared)`); grows are serialized, and wait/notify work. */
 wk_memory *wk_memory_new_shared(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode);
+/* Either, with pages of 2^page_log2 bytes (custom page sizes: 0 or 16). A memory of
+ * 1-byte pages ends inside an operating-system page, so code must check accesses to it
+ * explicitly even in guard mode (generated code does). */
+wk_memory *wk_memory_new_paged(uint32_t pages, uint32_t max_pages, uint8_t page_log2, bool shared, wk_bounds_mode mode);
 void wk_memory_free(wk_memory *memory);
 /* memory.grow: the old size in pages, or -1 (as uint32_t) when it cannot grow. */
 uint32_t wk_memory_grow(wk_memory *memory, uint32_t delta);
@@ -1552,6 +1557,7 @@ typedef struct wk_memory_stats {
     const wk_grow_event *events; /* valid until the memory next grows or is freed */
     uint32_t site_count;        /* functions that executed memory.grow, most pages first: */
     const wk_grow_site *sites;  /* valid until the memory next grows or is freed */
+    uint32_t page_size;         /* bytes per page: 65536, or 1 (custom page sizes) */
 } wk_memory_stats;
 
 /* Takes a memory's statistics (sorting its sites, hence not const). Not thread-safe
@@ -2321,6 +2327,10 @@ WK_HIDDEN wk_trap_code wkrt_exceptions_leave(wk_exception *outer, wk_trap_code c
  * lies past `size` stays PROT_NONE and faults. */
 #define WK_GUARD_RESERVATION (((uint64_t)8 << 30) + WK_PAGE_SIZE)
 
+static uint64_t round_up(uint64_t size, uint64_t unit) {
+    return (size + unit - 1) / unit * unit;
+}
+
 static bool commit(uint8_t *from, uint64_t bytes) {
     return bytes == 0 || mprotect(from, (size_t)bytes, PROT_READ | PROT_WRITE) == 0;
 }
@@ -2349,7 +2359,14 @@ static uint64_t now_ns(void) {
 }
 
 wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode) {
-    if (max_pages > WK_MAX_PAGES) max_pages = WK_MAX_PAGES;
+    return wk_memory_new_paged(pages, max_pages, 16, false, mode);
+}
+
+wk_memory *wk_memory_new_paged(uint32_t pages, uint32_t max_pages, uint8_t page_log2, bool shared, wk_bounds_mode mode) {
+    if (page_log2 != 0 && page_log2 != 16) return NULL;
+    /* At most 4 GiB: 65536 pages of 64 KiB, or 2^32 - 1 single bytes. */
+    uint32_t limit = page_log2 == 16 ? WK_MAX_PAGES : UINT32_MAX;
+    if (max_pages > limit) max_pages = limit;
     if (pages > max_pages) return NULL;
 
     uint64_t reserved;
@@ -2358,7 +2375,7 @@ wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode
         reserved = WK_GUARD_RESERVATION;
     } else if (mode == WK_BOUNDS_EXPLICIT) {
         /* At least one page, so that even an empty memory has a real base. */
-        reserved = (uint64_t)(max_pages ? max_pages : 1) * WK_PAGE_SIZE;
+        reserved = round_up((uint64_t)(max_pages ? max_pages : 1) << page_log2, WK_PAGE_SIZE);
         if (reserved > SIZE_MAX) return NULL;
     } else {
         return NULL;
@@ -2377,8 +2394,8 @@ wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode
         free(state);
         return NULL;
     }
-    uint64_t size = (uint64_t)pages * WK_PAGE_SIZE;
-    if (!commit(base, size) || !wkrt_reservation_add(base, reserved)) {
+    uint64_t size = (uint64_t)pages << page_log2;
+    if (!commit(base, round_up(size, WK_PAGE_SIZE)) || !wkrt_reservation_add(base, reserved)) {
         munmap(base, (size_t)reserved);
         free(memory);
         free(state);
@@ -2392,16 +2409,16 @@ wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode
     memory->reserved = reserved;
     memory->guarded = mode == WK_BOUNDS_GUARD;
     memory->state = state;
+    memory->shared = shared;
+    memory->page_log2 = page_log2;
     state->initial_pages = pages;
-    state->committed = size;
+    state->committed = round_up(size, WK_PAGE_SIZE);
     state->created_ns = now_ns();
     return memory;
 }
 
 wk_memory *wk_memory_new_shared(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode) {
-    wk_memory *memory = wk_memory_new(pages, max_pages, mode);
-    if (memory) memory->shared = true;
-    return memory;
+    return wk_memory_new_paged(pages, max_pages, 16, true, mode);
 }
 
 void wk_memory_free(wk_memory *memory) {
@@ -2471,6 +2488,7 @@ static void record_event(struct wk_memory_state *state, wk_grow_event event) {
  * pages everything past the size must stay inaccessible, so it commits exactly. */
 static bool commit_for(wk_memory *memory, uint64_t size) {
     struct wk_memory_state *state = memory->state;
+    size = round_up(size, WK_PAGE_SIZE); /* 1-byte pages end inside a system page */
     if (size <= state->committed) return true;
     if (!memory->guarded) {
         uint64_t ahead = size + (size < ((uint64_t)16 << 20) ? size : (uint64_t)16 << 20);
@@ -2525,7 +2543,7 @@ static uint32_t grow(wk_memory *memory, uint32_t delta, uint32_t function) {
     if (state->policy && !state->policy(state->policy_context, state->policy_instance, memory, old_pages, new_pages)) {
         return refuse(state, WK_GROW_FAIL_POLICY);
     }
-    uint64_t added = (uint64_t)delta * WK_PAGE_SIZE;
+    uint64_t added = (uint64_t)delta << memory->page_log2;
     if (!commit_for(memory, memory->size + added)) return refuse(state, WK_GROW_FAIL_SYSTEM);
     /* Atomic, released: threads of a shared memory read these while it grows, and must
      * find the new pages committed once they see the new size. */
@@ -2567,6 +2585,7 @@ void wk_memory_stats_get(wk_memory *memory, wk_memory_stats *out) {
         .events = state->events,
         .site_count = state->site_count,
         .sites = state->sites,
+        .page_size = 1u << memory->page_log2,
     };
     memcpy(out->failures, state->failures, sizeof out->failures);
 }
@@ -2609,8 +2628,11 @@ bool wk_memory_write(wk_memory *memory, uint64_t address, const void *data, size
 #include <inttypes.h>
 #include <string.h>
 
-#define REPORT_PAGE_SIZE 65536u
-#define REPORT_MAX_PAGES 65536u
+/* The page size of the memory being reported (custom page sizes: 1 byte), and its most
+ * pages: set by wk_memory_report for the report it writes. */
+static _Thread_local uint32_t report_page_size = 65536;
+#define REPORT_PAGE_SIZE report_page_size
+#define REPORT_MAX_PAGES (report_page_size == 65536 ? 65536u : UINT32_MAX)
 #define SPARK_COLUMNS 40
 #define TOP_SITES 3
 
@@ -3137,6 +3159,7 @@ bool wk_memory_report(FILE *out, wk_memory *memory, const wk_module *module, wk_
     if (!out || !memory) return false;
     wk_memory_stats stats;
     wk_memory_stats_get(memory, &stats);
+    report_page_size = stats.page_size;
     switch (format) {
     case WK_REPORT_TEXT:
         report_text(out, &stats, module);

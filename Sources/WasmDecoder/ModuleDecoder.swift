@@ -132,26 +132,44 @@ struct SectionDecoder {
         return type
     }
 
-    /// Limits, and whether flag bit 1 (shared, for memories only) was set.
-    mutating func limits(sharable: Bool = false) throws(WasmError) -> (Limits, shared: Bool) {
+    /// A table's limits.
+    mutating func limits() throws(WasmError) -> Limits {
+        let flags = try limitsFlags(allowed: 0x01)
+        let min = try reader.readU32()
+        return Limits(min: min, max: flags & 1 == 1 ? try reader.readU32() : nil)
+    }
+
+    /// The flags byte of limits, refused beyond the `allowed` bits.
+    mutating func limitsFlags(allowed: UInt8) throws(WasmError) -> UInt8 {
         let start = reader.position
         // The flags are one byte; 0x80 and up would begin a longer LEB128.
         let flags = try reader.readByte()
         guard flags & 0x80 == 0 else { throw reader.error("integer representation too long", at: start) }
-        guard flags <= (sharable ? 3 : 1) else { throw reader.error("integer too large", at: start) }
-        let min = try reader.readU32()
-        let max = flags & 1 == 1 ? try reader.readU32() : nil
-        return (Limits(min: min, max: max), flags & 2 != 0)
+        if allowed != 0x01, flags & 0x04 != 0 {
+            throw WasmError.unsupported("memory64 (a memory with 64-bit addresses) is", at: start, feature: "memory64")
+        }
+        guard flags & ~allowed == 0 else { throw reader.error("integer too large", at: start) }
+        return flags
     }
 
     mutating func tableType() throws(WasmError) -> TableType {
         let element = try referenceType()
-        return TableType(elementType: element, limits: try limits().0)
+        return TableType(elementType: element, limits: try limits())
     }
 
     mutating func memoryType() throws(WasmError) -> MemoryType {
-        let (limits, shared) = try limits(sharable: true)
-        return MemoryType(limits: limits, shared: shared)
+        // Flag bits: 0 a maximum, 1 shared (threads), 3 a page size follows (custom page sizes).
+        let flags = try limitsFlags(allowed: 0x0B)
+        let min = try reader.readU32()
+        let max = flags & 1 == 1 ? try reader.readU32() : nil
+        var memory = MemoryType(limits: Limits(min: min, max: max), shared: flags & 2 != 0)
+        if flags & 8 != 0 {
+            let start = reader.position
+            memory.pageSizeLog2 = try reader.readU32()
+            // Past 2^64 is no page size at all; other odd sizes fail validation.
+            guard memory.pageSizeLog2 <= 64 else { throw reader.error("invalid custom page size", at: start) }
+        }
+        return memory
     }
 
     mutating func globalType() throws(WasmError) -> GlobalType {

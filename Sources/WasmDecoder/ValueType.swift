@@ -62,6 +62,11 @@ public struct MemoryType: Hashable, Sendable {
     public var limits: Limits
     /// Shared between threads (the threads proposal): reserved at its maximum, which it must declare.
     public var shared = false
+    /// Log2 of its page size: 16 (64 KiB), or another value from the custom page sizes
+    /// proposal, which allows 0 (1-byte pages); validation refuses the rest.
+    public var pageSizeLog2: UInt32 = 16
+    /// The most pages that fit in 4 GiB (for 1-byte pages, what a u32 can count).
+    public var pageLimit: UInt32 { pageSizeLog2 >= 16 ? MemoryType.maxPages : UInt32.max }
     public static let pageSize = 65536
     public static let maxPages: UInt32 = 65536
 }

@@ -35,6 +35,8 @@ struct ModuleSummary: Encodable {
         var shared: Bool?
         /// From the name section.
         var name: String?
+        /// Bytes per page where not 64 KiB (custom page sizes).
+        var pageSize: UInt64?
     }
 
     struct TableEntry: Encodable {
@@ -102,8 +104,10 @@ struct ModuleSummary: Encodable {
             let limits = memory.limits
             return MemoryEntry(index: index, imported: index < importedMemories,
                                minPages: limits.min, maxPages: limits.max,
-                               minMiB: Self.mebibytes(pages: limits.min), maxMiB: limits.max.map(Self.mebibytes),
-                               shared: memory.shared ? true : nil, name: module.names.memoryNames[UInt32(index)])
+                               minMiB: Self.mebibytes(pages: limits.min, pageSizeLog2: memory.pageSizeLog2),
+                               maxMiB: limits.max.map { Self.mebibytes(pages: $0, pageSizeLog2: memory.pageSizeLog2) },
+                               shared: memory.shared ? true : nil, name: module.names.memoryNames[UInt32(index)],
+                               pageSize: memory.pageSizeLog2 == 16 ? nil : 1 << memory.pageSizeLog2)
         }
         let importedTables = module.tables.count - module.definedTables.count
         tables = module.tables.enumerated().map { index, table in
@@ -120,8 +124,8 @@ struct ModuleSummary: Encodable {
         features = module.featureUse().filter { $0.feature != .core }.map { FeatureEntry(name: $0.feature.description, functions: $0.functions) }
     }
 
-    static func mebibytes(pages: UInt32) -> Double {
-        Double(pages) * Double(MemoryType.pageSize) / 1_048_576
+    static func mebibytes(pages: UInt32, pageSizeLog2: UInt32 = 16) -> Double {
+        Double(UInt64(pages) << UInt64(pageSizeLog2)) / 1_048_576
     }
 
     /// The number of entries a section's vector holds, for the sections that have one.

@@ -91,7 +91,8 @@ enum SummaryText {
     static func memoryLimits(_ memory: ModuleSummary.MemoryEntry) -> String {
         let maxPages = memory.maxPages.map(String.init) ?? ""
         let maxMiB = memory.maxMiB.map(number) ?? ""
-        return "\(memory.minPages)..\(maxPages) pages (\(number(memory.minMiB))..\(maxMiB) MiB)"
+        let unit = memory.pageSize.map { " of \($0) B" } ?? ""
+        return "\(memory.minPages)..\(maxPages) pages\(unit) (\(number(memory.minMiB))..\(maxMiB) MiB)"
     }
 
     /// `412 bytes`, or `70.3 MiB (73712345 bytes)` for larger sizes.

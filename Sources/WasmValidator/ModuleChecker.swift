@@ -76,7 +76,8 @@ struct ModuleChecker {
 
     mutating func checkMemory(_ memory: MemoryType, at offset: Int) {
         let limits = memory.limits
-        if limits.min > MemoryType.maxPages || (limits.max ?? 0) > MemoryType.maxPages {
+        guard memory.pageSizeLog2 == 0 || memory.pageSizeLog2 == 16 else { return fail("invalid custom page size", at: offset) }
+        if limits.min > memory.pageLimit || (limits.max ?? 0) > memory.pageLimit {
             fail("memory size must be at most 65536 pages (4GiB)", at: offset)
         }
         checkMinimumBelowMaximum(limits, at: offset)

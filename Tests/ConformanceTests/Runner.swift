@@ -32,9 +32,11 @@ struct FileResult: Sendable {
 
     /// The spec's core scripts test Wasm 2.0, which refuses some of what later proposals
     /// (and Wasm 3.0) accept (several memories, long memory-index zeros); so do the
-    /// proposals written as deltas over 2.0. Multi-memory and Wasm 3.0 test the later rules.
+    /// proposals written as deltas over 2.0. Multi-memory, custom page sizes (which uses
+    /// several memories) and Wasm 3.0 test the later rules.
     var edition: Edition {
-        ["proposals/multi-memory/", "proposals/wasm-3.0/", "wasmkiln/"].contains { path.hasPrefix($0) } ? .wasm3 : .wasm2
+        ["proposals/multi-memory/", "proposals/custom-page-sizes/", "proposals/wasm-3.0/", "wasmkiln/"]
+            .contains { path.hasPrefix($0) } ? .wasm3 : .wasm2
     }
 }
 

@@ -11,7 +11,7 @@ enum TestSuite {
     /// The suite's directories (relative to its root) whose `.wast` files we run.
     static let directories = [
         "core", "proposals/exception-handling", "proposals/tail-call", "proposals/relaxed-simd", "proposals/extended-const",
-        "proposals/multi-memory", "proposals/threads",
+        "proposals/multi-memory", "proposals/threads", "proposals/custom-page-sizes",
     ]
     /// Single scripts we run from directories we do not run whole: Wasm 3.0's versions of
     /// the proposals above (the rest of that folder is features still to come).

@@ -26,11 +26,14 @@ enum Wast2JSONScript {
         defer { try? FileManager.default.removeItem(at: directory) }
 
         // wabt enables exceptions (legacy and new), SIMD and reference types by default;
-        // leaving the rest off keeps it as close to Wasm 2.0 + exceptions as we are.
+        // leaving the rest off keeps it as close to Wasm 2.0 + exceptions as we are, but
+        // for the proposal a script tests (never --enable-all: it turns on a non-standard
+        // compact import encoding).
         let json = directory.appendingPathComponent("script.json")
         let process = Process()
         process.executableURL = tool
-        process.arguments = [script.path, "-o", json.path]
+        let features = script.path.contains("/custom-page-sizes/") ? ["--enable-custom-page-sizes"] : []
+        process.arguments = [script.path, "-o", json.path] + features
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
