@@ -145,8 +145,9 @@ struct SectionDecoder {
         // The flags are one byte; 0x80 and up would begin a longer LEB128.
         let flags = try reader.readByte()
         guard flags & 0x80 == 0 else { throw reader.error("integer representation too long", at: start) }
-        if allowed != 0x01, flags & 0x04 != 0 {
-            throw WasmError.unsupported("memory64 (a memory with 64-bit addresses) is", at: start, feature: "memory64")
+        if flags & 0x04 != 0 {  // memory64's 64-bit addresses, for memories and tables
+            let what = allowed == 0x01 ? "table64 (a table with 64-bit indices) is" : "memory64 (a memory with 64-bit addresses) is"
+            throw WasmError.unsupported(what, at: start, feature: "memory64")
         }
         guard flags & ~allowed == 0 else { throw reader.error("integer too large", at: start) }
         return flags
