@@ -89,6 +89,11 @@ WK_VIEW(f64x2)
         memcpy(&m_, &v_, 16);                                                          \
         m_;                                                                            \
     })
+/* A helper that is one SSE instruction on two integer vectors. */
+#define WK_SSE_BINARY(name, instruction)                                               \
+    WK_INLINE wk_v128 wk_##name(wk_v128 a, wk_v128 b) {                                \
+        return WK_V(instruction(WK_SSE(__m128i, a), WK_SSE(__m128i, b)));              \
+    }
 #endif
 
 /* ---- Memory ---- */
@@ -369,19 +374,14 @@ WK_INLINE wk_v128 wk_i8x16_popcnt(wk_v128 a) {
 
 /* Saturating addition and subtraction. */
 #if defined(WK_HAVE_SSE2)
-#define WK_SATURATE(shape, op, instruction)                                            \
-    WK_INLINE wk_v128 wk_##shape##_##op(wk_v128 a, wk_v128 b) {                        \
-        return WK_V(instruction(WK_SSE(__m128i, a), WK_SSE(__m128i, b)));              \
-    }
-WK_SATURATE(i8x16, add_sat_s, _mm_adds_epi8)
-WK_SATURATE(i8x16, add_sat_u, _mm_adds_epu8)
-WK_SATURATE(i8x16, sub_sat_s, _mm_subs_epi8)
-WK_SATURATE(i8x16, sub_sat_u, _mm_subs_epu8)
-WK_SATURATE(i16x8, add_sat_s, _mm_adds_epi16)
-WK_SATURATE(i16x8, add_sat_u, _mm_adds_epu16)
-WK_SATURATE(i16x8, sub_sat_s, _mm_subs_epi16)
-WK_SATURATE(i16x8, sub_sat_u, _mm_subs_epu16)
-#undef WK_SATURATE
+WK_SSE_BINARY(i8x16_add_sat_s, _mm_adds_epi8)
+WK_SSE_BINARY(i8x16_add_sat_u, _mm_adds_epu8)
+WK_SSE_BINARY(i8x16_sub_sat_s, _mm_subs_epi8)
+WK_SSE_BINARY(i8x16_sub_sat_u, _mm_subs_epu8)
+WK_SSE_BINARY(i16x8_add_sat_s, _mm_adds_epi16)
+WK_SSE_BINARY(i16x8_add_sat_u, _mm_adds_epu16)
+WK_SSE_BINARY(i16x8_sub_sat_s, _mm_subs_epi16)
+WK_SSE_BINARY(i16x8_sub_sat_u, _mm_subs_epu16)
 #else
 /* The wrapped result where it did not overflow. Unsigned: all ones (add) or zero (sub)
  * where it wrapped. Signed: an overflow gives a result whose sign differs from both
@@ -432,24 +432,16 @@ WK_SATURATE(i16x8, i16x8, u16x8, 16)
     }
 #if defined(WK_HAVE_SSE2)
 /* packsswb, packuswb, packssdw and (SSE4.1) packusdw saturate exactly so. */
-WK_INLINE wk_v128 wk_i8x16_narrow_i16x8_s(wk_v128 a, wk_v128 b) {
-    return WK_V(_mm_packs_epi16(WK_SSE(__m128i, a), WK_SSE(__m128i, b)));
-}
-WK_INLINE wk_v128 wk_i8x16_narrow_i16x8_u(wk_v128 a, wk_v128 b) {
-    return WK_V(_mm_packus_epi16(WK_SSE(__m128i, a), WK_SSE(__m128i, b)));
-}
-WK_INLINE wk_v128 wk_i16x8_narrow_i32x4_s(wk_v128 a, wk_v128 b) {
-    return WK_V(_mm_packs_epi32(WK_SSE(__m128i, a), WK_SSE(__m128i, b)));
-}
+WK_SSE_BINARY(i8x16_narrow_i16x8_s, _mm_packs_epi16)
+WK_SSE_BINARY(i8x16_narrow_i16x8_u, _mm_packus_epi16)
+WK_SSE_BINARY(i16x8_narrow_i32x4_s, _mm_packs_epi32)
 #else
 WK_NARROW(i8x16_narrow_i16x8_s, i16x8, i8x8, -128, 127)
 WK_NARROW(i8x16_narrow_i16x8_u, i16x8, u8x8, 0, 255)
 WK_NARROW(i16x8_narrow_i32x4_s, i32x4, i16x4, -32768, 32767)
 #endif
 #if defined(WK_HAVE_SSE41)
-WK_INLINE wk_v128 wk_i16x8_narrow_i32x4_u(wk_v128 a, wk_v128 b) {
-    return WK_V(_mm_packus_epi32(WK_SSE(__m128i, a), WK_SSE(__m128i, b)));
-}
+WK_SSE_BINARY(i16x8_narrow_i32x4_u, _mm_packus_epi32)
 #else
 WK_NARROW(i16x8_narrow_i32x4_u, i32x4, u16x4, 0, 65535)
 #endif

@@ -442,8 +442,6 @@ struct ModuleLowering {
         return stack[0]
     }
 
-    /// Globals, element and data segments and the start function: the part of
-    /// instantiation that can trap, run under wk_call_protected.
     /// Active data segments whose offset is an extended constant expression (neither a
     /// constant nor a global), by segment index.
     var computedAddresses: [(index: Int, offset: ConstExpr)] {
@@ -453,6 +451,8 @@ struct ModuleLowering {
         }
     }
 
+    /// Globals, element and data segments and the start function: the part of
+    /// instantiation that can trap, run under wk_call_protected.
     func initializeFunction() -> String {
         var text = ""
         let computed = computedAddresses

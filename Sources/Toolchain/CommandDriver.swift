@@ -157,7 +157,10 @@ public enum CommandDriver {
 
     static void write_stats(const wk_module *module, wk_instance *instance, const char *path, wk_report_format format) {
         FILE *file = path ? fopen(path, "w") : stderr;
-        if (!file) return report_failed(path);
+        if (!file) {
+            report_failed(path);
+            return;
+        }
         uint32_t count = module->memory_count;
         int ok = 1;
         if (count == 1) {
@@ -256,8 +259,6 @@ public enum CommandDriver {
         const wk_func *start;
         uint32_t tid, arg;
     } thread_start;
-
-    static void report_memory(const wk_module *module, wk_instance *instance);
 
     static void call_thread_start(void *context) {
         thread_start *thread = context;

@@ -17,8 +17,8 @@ public struct Instruction: Sendable {
     public let lanes: UInt8
     /// The C form, for rules that use one: `$0`, `$1`, `$2` are the operands in push
     /// order, `$@` the checked address of a memory access, `$M` its `wk_memory *`, `$L` a
-    /// lane index. Nil where
-    /// the lowering has its own code, or where the instruction is not lowered yet.
+    /// lane index. Nil where the lowering has its own code, or where the instruction is
+    /// not lowered yet.
     public let c: String?
     /// The proposal that added it (what `inspect` lists and refusals name).
     public let feature: Feature
@@ -101,11 +101,11 @@ public enum Immediates: UInt8, Sendable {
     case branchTable
     /// `select t*`: a vector of value types.
     case valueTypes
-    /// A memory argument: alignment, offset.
+    /// A memory argument: alignment (flag bit 6: a memory index follows), offset.
     case memory
     /// A memory argument, then a lane index.
     case memoryLane
-    /// A memory index, which must be 0 (`memory.size`, `memory.grow`, `memory.fill`).
+    /// A memory index (`memory.size`, `memory.grow`, `memory.fill`; a zero byte in Wasm 2.0).
     case memoryIndex
     /// Two memory indices (`memory.copy`).
     case twoMemoryIndices
