@@ -761,6 +761,7 @@ struct FunctionLowering {
             throw unsupported(id, at: offset)
         }
         let lanes = try laneImmediates(of: id)
+        if instructionSet[id].immediates == .zeroByte { try reader.skip(1) }  // atomic.fence's reserved byte
         let count = signature.operandCount
         let operands = (0..<count).map { top(count - 1 - $0) }
         stack.removeLast(count)
