@@ -761,7 +761,6 @@ struct FunctionLowering {
             throw unsupported(id, at: offset)
         }
         let lanes = try laneImmediates(of: id)
-        if instructionSet[id].immediates == .zeroByte { try reader.skip(1) }  // atomic.fence's reserved byte
         let count = signature.operandCount
         let operands = (0..<count).map { top(count - 1 - $0) }
         stack.removeLast(count)
@@ -771,10 +770,13 @@ struct FunctionLowering {
     }
 
     /// The lane index (for `$L`) or the shuffle's lanes (for `$S`) read from the code, if
-    /// the instruction has them.
+    /// the instruction has them; a reserved zero byte (`atomic.fence`) is read and dropped.
     mutating func laneImmediates(of id: Int) throws -> String {
         if instructionSet[id].prefix == 0xFD { usesSIMD = true }
         switch instructionSet[id].immediates {
+        case .zeroByte:
+            try reader.skip(1)
+            return ""
         case .shuffle:
             var lanes: [String] = []
             for _ in 0..<16 { lanes.append(String(try reader.readByte())) }
