@@ -43,6 +43,8 @@ static const char *trap_kind(wk_trap_code code) {
     case WK_TRAP_CALL_STACK_EXHAUSTED: return "stack";
     case WK_TRAP_EXCEPTION: return "exception";
     case WK_TRAP_NULL_REFERENCE: return "null-reference";
+    case WK_TRAP_UNALIGNED_ATOMIC: return "misaligned";
+    case WK_TRAP_EXPECTED_SHARED_MEMORY: return "unshared-wait";
     default: return "other";
     }
 }

@@ -71,6 +71,7 @@ typedef struct wk_memory {
     struct wk_memory_state *state; /* statistics and policy; see wk_memory_stats */
     bool shared; /* a shared memory (threads): wait/notify work on it, grows are serialized */
     uint8_t page_log2; /* log2 of its page size: 16 (64 KiB), or 0 (custom page sizes: 1 byte) */
+    bool address64; /* memory64: addressed by i64; always checked explicitly (see wk_memory_new64) */
 } wk_memory;
 
 typedef enum wk_bounds_mode {
@@ -87,11 +88,18 @@ wk_memory *wk_memory_new_shared(uint32_t pages, uint32_t max_pages, wk_bounds_mo
  * 1-byte pages ends inside an operating-system page, so code must check accesses to it
  * explicitly even in guard mode (generated code does). */
 wk_memory *wk_memory_new_paged(uint32_t pages, uint32_t max_pages, uint8_t page_log2, bool shared, wk_bounds_mode mode);
+/* A memory with 64-bit addresses (memory64). Its accesses are checked explicitly in
+ * both bounds modes, and it is reserved at its declared maximum, but at most
+ * WK_MEMORY64_RESERVATION bytes (64 GiB unless the runtime is built with another value;
+ * also at most 2^32 - 1 pages): memories never move, so it cannot grow past that. */
+wk_memory *wk_memory_new64(uint64_t pages, uint64_t max_pages, uint8_t page_log2, bool shared, wk_bounds_mode mode);
 void wk_memory_free(wk_memory *memory);
 /* memory.grow: the old size in pages, or -1 (as uint32_t) when it cannot grow. */
 uint32_t wk_memory_grow(wk_memory *memory, uint32_t delta);
 /* The same, executed by function `function` of the module (for statistics). */
 uint32_t wk_memory_grow_at(wk_memory *memory, uint32_t delta, uint32_t function);
+/* The same for a 64-bit memory: the old size, or -1 (as uint64_t). */
+uint64_t wk_memory_grow64_at(wk_memory *memory, uint64_t delta, uint32_t function);
 
 /* ---- Threads: waiting and notifying on shared memory ----
  * memory.atomic.wait32/wait64 at `p` (in `memory`, bounds not yet checked): 0 when
@@ -184,6 +192,7 @@ typedef struct wk_table {
     uint32_t size;
     uint32_t max;    /* declared maximum, or UINT32_MAX */
     uint8_t type;    /* WK_FUNCREF or WK_EXTERNREF */
+    bool index64;    /* table64: indexed by i64 (its size is a uint32_t all the same) */
 } wk_table;
 
 wk_table *wk_table_new(uint8_t type, uint32_t size, uint32_t max, void *init);
@@ -311,8 +320,8 @@ typedef struct wk_extern_desc {
     const char *name;
     wk_extern_kind kind;
     const char *signature;
-    uint32_t min, max; /* max is UINT32_MAX when absent */
-    uint8_t elem_type; /* tables: the element type; memories: 1 if shared, else 0 */
+    uint32_t min, max; /* max is UINT32_MAX when absent (or past it: memory64, table64) */
+    uint8_t elem_type; /* tables: the element type; memories: bit 0 shared, bit 1 64-bit addresses */
     /* Byte lengths of `module` and `name`: Wasm names may contain NUL bytes. */
     uint32_t module_length, name_length;
 } wk_extern_desc;

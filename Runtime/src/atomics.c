@@ -32,12 +32,11 @@ static void unlink_waiter(waiter *self) {
     }
 }
 
-/* Bounds (a fault traps in guard mode; explicit mode checked them before), then
- * alignment, as for every atomic access. The probe is an atomic read: other threads
- * may be writing there. */
+/* Bounds: in guard mode this read faults and traps (explicit mode checked them before,
+ * and generated code checked the alignment first). Atomic: other threads may be
+ * writing there. */
 static void check_access(const uint8_t *p, uintptr_t size) {
     (void)__atomic_load_n(p + size - 1, __ATOMIC_RELAXED);
-    if ((uintptr_t)p & (size - 1)) wk_trap(WK_TRAP_UNALIGNED_ATOMIC);
 }
 
 /* Sleeps at `p` if `matches` (read under the lock) says the value is the expected one. */

@@ -52,11 +52,37 @@ wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode
     return wk_memory_new_paged(pages, max_pages, 16, false, mode);
 }
 
+/* How much address space a 64-bit memory may reserve: memories never move, so this is
+ * as far as one can grow (unless it declares less). Reserving costs no RAM, only
+ * address space, of which an x86-64 process has 128 TiB. */
+#ifndef WK_MEMORY64_RESERVATION
+#define WK_MEMORY64_RESERVATION ((uint64_t)64 << 30)
+#endif
+
+static wk_memory *create(uint32_t pages, uint32_t max_pages, uint8_t page_log2, bool shared, bool address64,
+                         wk_bounds_mode mode);
+
 wk_memory *wk_memory_new_paged(uint32_t pages, uint32_t max_pages, uint8_t page_log2, bool shared, wk_bounds_mode mode) {
     if (page_log2 != 0 && page_log2 != 16) return NULL;
     /* At most 4 GiB: 65536 pages of 64 KiB, or 2^32 - 1 single bytes. */
     uint32_t limit = page_log2 == 16 ? WK_MAX_PAGES : UINT32_MAX;
     if (max_pages > limit) max_pages = limit;
+    return create(pages, max_pages, page_log2, shared, false, mode);
+}
+
+wk_memory *wk_memory_new64(uint64_t pages, uint64_t max_pages, uint8_t page_log2, bool shared, wk_bounds_mode mode) {
+    if (page_log2 != 0 && page_log2 != 16) return NULL;
+    if (mode != WK_BOUNDS_GUARD && mode != WK_BOUNDS_EXPLICIT) return NULL;
+    uint64_t limit = WK_MEMORY64_RESERVATION >> page_log2;
+    if (limit > UINT32_MAX) limit = UINT32_MAX;
+    if (max_pages > limit) max_pages = limit;
+    if (pages > max_pages) return NULL;
+    /* Checked explicitly whatever the mode: no guard region can cover a 64-bit address. */
+    return create((uint32_t)pages, (uint32_t)max_pages, page_log2, shared, true, WK_BOUNDS_EXPLICIT);
+}
+
+static wk_memory *create(uint32_t pages, uint32_t max_pages, uint8_t page_log2, bool shared, bool address64,
+                         wk_bounds_mode mode) {
     if (pages > max_pages) return NULL;
 
     uint64_t reserved;
@@ -101,6 +127,7 @@ wk_memory *wk_memory_new_paged(uint32_t pages, uint32_t max_pages, uint8_t page_
     memory->state = state;
     memory->shared = shared;
     memory->page_log2 = page_log2;
+    memory->address64 = address64;
     state->initial_pages = pages;
     state->committed = round_up(size, WK_PAGE_SIZE);
     state->created_ns = now_ns();
@@ -214,6 +241,23 @@ uint32_t wk_memory_grow_at(wk_memory *memory, uint32_t delta, uint32_t function)
     uint32_t result = grow(memory, delta, function);
     pthread_mutex_unlock(&shared_grow_lock);
     return result;
+}
+
+uint64_t wk_memory_grow64_at(wk_memory *memory, uint64_t delta, uint32_t function) {
+    if (delta <= UINT32_MAX) {
+        uint32_t old_pages = wk_memory_grow_at(memory, (uint32_t)delta, function);
+        return old_pages == UINT32_MAX ? UINT64_MAX : old_pages;
+    }
+    /* More pages than any memory here can hold: counted as refused by the maximum. */
+    if (memory->shared) pthread_mutex_lock(&shared_grow_lock);
+    memory->state->grow_calls++;
+#ifndef WK_NO_MEMORY_STATS
+    wk_grow_site *site = site_of(memory->state, function);
+    if (site) site->calls++;
+#endif
+    refuse(memory->state, WK_GROW_FAIL_MAXIMUM);
+    if (memory->shared) pthread_mutex_unlock(&shared_grow_lock);
+    return UINT64_MAX;
 }
 
 static uint32_t grow(wk_memory *memory, uint32_t delta, uint32_t function) {

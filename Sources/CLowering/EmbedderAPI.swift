@@ -162,7 +162,7 @@ struct EmbedderAPI {
     }
 
     private func limits(_ limits: Limits) -> String {
-        "\(limits.min)" + (limits.max.map { " \($0)" } ?? "")
+        (limits.address64 ? "i64 " : "") + "\(limits.min)" + (limits.max.map { " \($0)" } ?? "")
     }
 
     private func globalType(_ type: GlobalType) -> String {

@@ -623,16 +623,18 @@ struct FunctionLowering {
                     pushPending(.v128, "(wk_v128){\(low)ull, \(try reader.readU64Fixed())ull}")
                 }
             case .memorySize:
-                let memory = try reader.readU32()
+                let memoryIndex = try reader.readU32()
+                let memory = module.memories[Int(memoryIndex)]
+                let handle = "inst->memories[\(memoryIndex)]"
                 // Another thread may be growing a shared memory.
-                let pages = module.memories[Int(memory)].shared
-                    ? "__atomic_load_n(&inst->memories[\(memory)]->pages, __ATOMIC_ACQUIRE)" : "inst->memories[\(memory)]->pages"
-                emit("\(push(.i32)) = \(pages);")
+                let pages = memory.shared ? "__atomic_load_n(&\(handle)->pages, __ATOMIC_ACQUIRE)" : "\(handle)->pages"
+                emit("\(push(memory.limits.addressType)) = \(pages);")
             case .memoryGrow:
                 let memory = try reader.readU32()
                 let delta = top()
                 stack.removeLast()
-                emit("\(push(.i32)) = wk_memory_grow_at(inst->memories[\(memory)], \(delta), \(index)u);")
+                let limits = module.memories[Int(memory)].limits
+                emit("\(push(limits.addressType)) = \(limits.address64 ? "wk_memory_grow64_at" : "wk_memory_grow_at")(inst->memories[\(memory)], \(delta), \(index)u);")
             case .refNull:
                 let type: ValueType = try reader.readByte() == 0x70 ? .funcref : .externref
                 emit("\(push(type)) = NULL;")
@@ -809,21 +811,27 @@ struct FunctionLowering {
         return text + rest
     }
 
-    /// The effective address expression of a memory access, after its bounds check.
-    mutating func address(_ operand: String, memory: UInt32, offset: UInt32, size: Int) -> String {
-        let sum = offset == 0 ? "(uint64_t)\(operand)" : "(uint64_t)\(operand) + \(offset)u"
+    /// Whether accesses to `memory` are checked in C (else a guard region faults): always
+    /// with explicit checks, and in any mode for 64-bit memories (no guard region covers a
+    /// 64-bit address) and memories of 1-byte pages (which end inside a system page).
+    func checksAccesses(to memory: UInt32) -> Bool {
         let type = module.memories[Int(memory)]
-        let check = type.shared ? "wk_check_shared" : "wk_check"
-        // A memory of 1-byte pages ends inside a system page, where no guard page faults.
-        let checked = explicitChecks || type.pageSizeLog2 != 16
-        if memory == 0 {
-            usesMemory = true
-            if checked { emit("\(check)(m0, \(sum), \(size));") }
-            return "mb + \(sum)"
+        return explicitChecks || type.address64 || type.pageSizeLog2 != 16
+    }
+
+    /// The effective address expression of a memory access, after its bounds check.
+    mutating func address(_ operand: String, memory: UInt32, offset: UInt64, size: Int) -> String {
+        let type = module.memories[Int(memory)]
+        let (handle, base) = memory == 0 ? ("m0", "mb") : ("m\(memory)", "mb\(memory)")
+        if memory == 0 { usesMemory = true } else { otherMemories.insert(memory) }
+        if type.address64 {
+            // Checked for wrapping past 2^64 too.
+            emit("\(type.shared ? "wk_check64_shared" : "wk_check64")(\(handle), \(operand), \(offset)ull, \(size));")
+            return offset == 0 ? "\(base) + \(operand)" : "\(base) + \(operand) + \(offset)ull"
         }
-        otherMemories.insert(memory)
-        if checked { emit("\(check)(m\(memory), \(sum), \(size));") }
-        return "mb\(memory) + \(sum)"
+        let sum = offset == 0 ? "(uint64_t)\(operand)" : "(uint64_t)\(operand) + \(offset)u"
+        if checksAccesses(to: memory) { emit("\(type.shared ? "wk_check_shared" : "wk_check")(\(handle), \(sum), \(size));") }
+        return "\(base) + \(sum)"
     }
 
     /// A load or a store: its C form reads or writes at the checked address, the first
@@ -836,15 +844,21 @@ struct FunctionLowering {
         let lanes = try laneImmediates(of: id)
         let count = signature.operandCount
         let operands = (0..<count).map { top(count - 1 - $0) }
-        let effective = address(operands[0], memory: argument.memory, offset: argument.offset,
-                                size: 1 << Int(instructionSet[id].naturalAlignment))
+        let size = 1 << Int(instructionSet[id].naturalAlignment)
+        if instructionSet[id].feature == .threads, size > 1 {
+            // An atomic access checks its alignment first, then its bounds. (A 64-bit sum
+            // that wraps keeps its alignment: every access size divides 2^64.)
+            emit("wk_atomic_align((uint64_t)\(operands[0]) + \(argument.offset)ull, \(size));")
+        }
+        let effective = address(operands[0], memory: argument.memory, offset: argument.offset, size: size)
         stack.removeLast(count)
         let access = Self.fill(template, operands: operands, address: effective, memory: "m\(argument.memory)", lanes: lanes)
         if signature.result != 0 {
             emit("\(push(ValueType(rawValue: signature.result)!)) = \(access);")
         } else {
             emit(access + ";")
-            if !explicitChecks { emit("WK_AFTER_STORE();") }
+            // Only a store whose trap is a fault needs the barrier (see WK_AFTER_STORE).
+            if !checksAccesses(to: argument.memory) { emit("WK_AFTER_STORE();") }
         }
     }
 
@@ -890,9 +904,11 @@ struct FunctionLowering {
             let count = top()
             let value = top(1)
             stack.removeLast(2)
-            emit("\(push(.i32)) = wk_table_grow(inst->tables[\(table)], \(count), \(value));")
+            let limits = module.tables[Int(table)].limits
+            emit("\(push(limits.addressType)) = \(limits.address64 ? "wk_table_grow64" : "wk_table_grow")(inst->tables[\(table)], \(count), \(value));")
         case .tableSize:
-            emit("\(push(.i32)) = inst->tables[\(try reader.readU32())]->size;")
+            let table = try reader.readU32()
+            emit("\(push(module.tables[Int(table)].limits.addressType)) = inst->tables[\(table)]->size;")
         case .tableFill:
             let table = try reader.readU32()
             emit("wk_table_fill(inst->tables[\(table)], \(top(2)), \(top(1)), \(top()));")

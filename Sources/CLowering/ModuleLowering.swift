@@ -232,16 +232,27 @@ struct ModuleLowering {
         (type.isMutable ? "m" : "") + type.valueType.signatureLetter
     }
 
+    /// A limit as a uint32_t constant: UINT32_MAX for those of memory64 and table64 past it.
+    static func u32(_ value: UInt64) -> String {
+        value >= UInt32.max ? "UINT32_MAX" : "\(value)u"
+    }
+
+    /// A 64-bit constant.
+    static func u64(_ value: UInt64) -> String {
+        "\(value)ull"
+    }
+
     func describe(kind: ExternalKind, index: Int) -> (signature: String, min: String, max: String, elementType: String) {
         switch kind {
         case .function:
             return (cString(module.functionType(UInt32(index))!.signature), "0", "0", "0")
         case .table:
             let table = module.tables[index]
-            return ("NULL", "\(table.limits.min)u", table.limits.max.map { "\($0)u" } ?? "UINT32_MAX", "\(table.elementType.rawValue)")
+            return ("NULL", Self.u32(table.limits.min), table.limits.max.map(Self.u32) ?? "UINT32_MAX", "\(table.elementType.rawValue)")
         case .memory:
             let memory = module.memories[index]
-            return ("NULL", "\(memory.limits.min)u", memory.limits.max.map { "\($0)u" } ?? "UINT32_MAX", memory.shared ? "1" : "0")
+            let flags = (memory.shared ? 1 : 0) | (memory.address64 ? 2 : 0)
+            return ("NULL", Self.u32(memory.limits.min), memory.limits.max.map(Self.u32) ?? "UINT32_MAX", "\(flags)")
         case .global:
             return (cString(globalSignature(module.globals[index])), "0", "0", "0")
         case .tag:
@@ -367,6 +378,7 @@ struct ModuleLowering {
             var placement = "false, 0, 0, UINT32_MAX, false"
             if case .active(let memory, let offset) = segment.mode {
                 switch (offset.instructions.count, offset.instructions.first!) {
+                case _ where module.memories[Int(memory)].address64: placement = "true, \(memory), 0, UINT32_MAX, true"
                 case (1, .globalGet(let global)): placement = "true, \(memory), 0, \(global), false"
                 case (1, .i32Const(let value)): placement = "true, \(memory), \(UInt32(bitPattern: value))u, UINT32_MAX, false"
                 default: placement = "true, \(memory), 0, UINT32_MAX, true"
@@ -443,10 +455,11 @@ struct ModuleLowering {
     }
 
     /// Active data segments whose offset is an extended constant expression (neither a
-    /// constant nor a global), by segment index.
+    /// constant nor a global) or an i64 (memory64), by segment index.
     var computedAddresses: [(index: Int, offset: ConstExpr)] {
         module.data.enumerated().compactMap { index, segment in
-            guard case .active(_, let offset) = segment.mode, offset.instructions.count > 1 else { return nil }
+            guard case .active(let memory, let offset) = segment.mode,
+                  offset.instructions.count > 1 || module.memories[Int(memory)].address64 else { return nil }
             return (index, offset)
         }
     }
@@ -457,7 +470,7 @@ struct ModuleLowering {
         var text = ""
         let computed = computedAddresses
         if !computed.isEmpty {
-            text += "static uint32_t \(prefix)__segment_address(WK_UNUSED \(names.instanceType) *inst, uint32_t k) {\n    switch (k) {\n"
+            text += "static uint64_t \(prefix)__segment_address(WK_UNUSED \(names.instanceType) *inst, uint32_t k) {\n    switch (k) {\n"
             for (index, offset) in computed { text += "    case \(index): return \(constant(offset));\n" }
             text += "    }\n    return 0;\n}\n\n"
         }
@@ -500,7 +513,7 @@ struct ModuleLowering {
                         const \(prefix)__segment *segment = &\(prefix)__segments[k];
                         inst->data_length[k] = segment->length;
                         if (!segment->active) continue;
-                        uint32_t address = \(computedAddresses.isEmpty ? "" : "segment->computed ? \(prefix)__segment_address(inst, k) : ")segment->global == UINT32_MAX ? segment->offset : inst->globals[segment->global]->value.i32;
+                        uint64_t address = \(computedAddresses.isEmpty ? "" : "segment->computed ? \(prefix)__segment_address(inst, k) : ")segment->global == UINT32_MAX ? segment->offset : inst->globals[segment->global]->value.i32;
                         wk_memory_init_shared(inst->memories[segment->memory], \(prefix)__data + segment->start, segment->length, address, 0, segment->length);
                         inst->data_length[k] = 0; /* dropped once applied */
                     }
@@ -586,18 +599,20 @@ struct ModuleLowering {
             case .memory(let memory):
                 text += "    inst->memories[\(index)] = \(object);\n"
                 var conditions: [String] = []
-                if memory.limits.min > 0 { conditions.append("inst->memories[\(index)]->pages < \(memory.limits.min)u") }
-                if let max = memory.limits.max { conditions.append("inst->memories[\(index)]->max_pages > \(max)u") }
-                if options.boundsChecks == .guardPages { conditions.append("!inst->memories[\(index)]->guarded") }
+                if memory.limits.min > 0 { conditions.append("inst->memories[\(index)]->pages < \(Self.u64(memory.limits.min))") }
+                if let max = memory.limits.max { conditions.append("inst->memories[\(index)]->max_pages > \(Self.u64(max))") }
+                // 64-bit memories are checked explicitly in either mode.
+                if options.boundsChecks == .guardPages, !memory.address64 { conditions.append("!inst->memories[\(index)]->guarded") }
+                conditions.append("inst->memories[\(index)]->address64 != \(memory.address64)")
                 conditions.append(memory.shared ? "!inst->memories[\(index)]->shared" : "inst->memories[\(index)]->shared")
                 conditions.append("inst->memories[\(index)]->page_log2 != \(memory.pageSizeLog2)")
                 let condition = conditions.isEmpty ? "0" : conditions.joined(separator: " || ")
                 text += "    if (\(condition)) \(failure);\n"
             case .table(let table):
                 text += "    inst->tables[\(index)] = \(object);\n"
-                var condition = "inst->tables[\(index)]->type != \(table.elementType.rawValue)"
-                if table.limits.min > 0 { condition += " || inst->tables[\(index)]->size < \(table.limits.min)u" }
-                if let max = table.limits.max { condition += " || inst->tables[\(index)]->max > \(max)u" }
+                var condition = "inst->tables[\(index)]->type != \(table.elementType.rawValue) || inst->tables[\(index)]->index64 != \(table.limits.address64)"
+                if table.limits.min > 0 { condition += " || inst->tables[\(index)]->size < \(Self.u64(table.limits.min))" }
+                if let max = table.limits.max { condition += " || inst->tables[\(index)]->max > \(Self.u64(max))" }
                 text += "    if (\(condition)) \(failure);\n"
             case .global(let global):
                 text += "    inst->globals[\(index)] = \(object);\n"
@@ -627,9 +642,11 @@ struct ModuleLowering {
             let declared = memory.limits.max ?? memory.pageLimit
             // The cap counts 64 KiB pages; a memory of 1-byte pages counts bytes.
             let bytePages = memory.pageSizeLog2 == 0
-            let initial = bytePages ? (UInt64(memory.limits.min) + 0xFFFF) >> 16 : UInt64(memory.limits.min)
-            if initial > 0 { text += "    if (\(initial)u > cap) return \(prefix)__fail(inst, error, WK_ERROR_RESOURCE, \"the memory's initial size exceeds the cap (wk_options.max_memory_pages)\");\n" }
-            if bytePages || memory.shared {
+            let initial = bytePages ? memory.limits.min / 65536 + (memory.limits.min % 65536 == 0 ? 0 : 1) : memory.limits.min
+            if initial > 0 { text += "    if (\(Self.u64(initial)) > cap) return \(prefix)__fail(inst, error, WK_ERROR_RESOURCE, \"the memory's initial size exceeds the cap (wk_options.max_memory_pages)\");\n" }
+            if memory.address64 {
+                text += "    inst->memories[\(index)] = wk_memory_new64(\(Self.u64(memory.limits.min)), \(Self.u64(declared)), \(memory.pageSizeLog2), \(memory.shared), \(boundsMode));\n"
+            } else if bytePages || memory.shared {
                 text += "    inst->memories[\(index)] = wk_memory_new_paged(\(memory.limits.min)u, \(declared)u, \(memory.pageSizeLog2), \(memory.shared), \(boundsMode));\n"
             } else {
                 text += "    inst->memories[\(index)] = wk_memory_new(\(memory.limits.min)u, \(declared)u, \(boundsMode));\n"
@@ -643,11 +660,12 @@ struct ModuleLowering {
         let importedTables = module.tables.count - module.definedTables.count
         for (k, table) in module.definedTables.enumerated() {
             let index = importedTables + k
-            let declared = table.limits.max.map { "\($0)u" } ?? "UINT32_MAX"
-            if table.limits.min > 0 { text += "    if (\(table.limits.min)u > table_cap) return \(prefix)__fail(inst, error, WK_ERROR_RESOURCE, \"the table's initial size exceeds the cap (wk_options.max_table_elements)\");\n" }
+            let declared = table.limits.max.map(Self.u32) ?? "UINT32_MAX"
+            if table.limits.min > 0 { text += "    if (\(Self.u64(table.limits.min)) > table_cap) return \(prefix)__fail(inst, error, WK_ERROR_RESOURCE, \"the table's initial size exceeds the cap (wk_options.max_table_elements)\");\n" }
             let max = table.limits.max == 0 ? "0u" : "table_cap < \(declared) ? table_cap : \(declared)"
-            text += "    inst->tables[\(index)] = wk_table_new(\(table.elementType.rawValue), \(table.limits.min)u, \(max), NULL);\n"
+            text += "    inst->tables[\(index)] = wk_table_new(\(table.elementType.rawValue), \(Self.u32(table.limits.min)), \(max), NULL);\n"
             text += "    if (!inst->tables[\(index)]) return \(prefix)__fail(inst, error, WK_ERROR_RESOURCE, \"cannot allocate table \(index)\");\n"
+            if table.limits.address64 { text += "    inst->tables[\(index)]->index64 = true;\n" }
             text += "    inst->owns_table[\(index)] = true;\n"
         }
         for (k, global) in module.definedGlobals.enumerated() {

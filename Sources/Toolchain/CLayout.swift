@@ -23,7 +23,7 @@ enum CLayout {
 
     /// `wk_table`
     enum Table {
-        static let elements = 0, size = 8, max = 12, type = 16
+        static let elements = 0, size = 8, max = 12, type = 16, index64 = 17
     }
 
     /// `wk_global`
@@ -67,6 +67,7 @@ enum CLayout {
         ("offsetof(wk_memory, shared)", Memory.shared),
         ("offsetof(wk_table, elements)", Table.elements), ("offsetof(wk_table, size)", Table.size),
         ("offsetof(wk_table, max)", Table.max), ("offsetof(wk_table, type)", Table.type),
+        ("offsetof(wk_table, index64)", Table.index64),
         ("offsetof(wk_global, value)", Global.value), ("offsetof(wk_global, type)", Global.type),
         ("offsetof(wk_global, is_mutable)", Global.isMutable), ("sizeof(wk_global)", Global.size),
         ("offsetof(wk_extern, kind)", Extern.kind), ("offsetof(wk_extern, object)", Extern.object),

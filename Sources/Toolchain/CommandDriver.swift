@@ -393,7 +393,7 @@ public enum CommandDriver {
             } else if (kind == WK_EXTERN_MEMORY && !imported_memory) {
                 /* The module's memory, made here as it declares it (wasi-threads: shared). */
                 uint32_t max = import->max == UINT32_MAX ? 65536 : import->max;
-                imported_memory = import->elem_type ? wk_memory_new_shared(import->min, max, module->bounds_mode)
+                imported_memory = (import->elem_type & 1) ? wk_memory_new_shared(import->min, max, module->bounds_mode)
                                                     : wk_memory_new(import->min, max, module->bounds_mode);
                 if (imported_memory && max_memory_pages) wk_memory_set_cap(imported_memory, max_memory_pages);
                 object = imported_memory;

@@ -148,13 +148,14 @@ public struct Table {
         ValueType(rawValue: address.load(fromByteOffset: CLayout.Table.type, as: UInt8.self))
     }
 
-    /// A host table of null elements to import (`wk_table_new`).
+    /// A host table of null elements to import (`wk_table_new`); `index64` for table64.
     public static func create(runtime: RuntimeLibrary, elementType: ValueType, size: UInt32,
-                              max: UInt32? = nil) throws(LoadError) -> Table
+                              max: UInt32? = nil, index64: Bool = false) throws(LoadError) -> Table
     {
         guard let table = runtime.tableNew(elementType.rawValue, size, max ?? UInt32.max, nil) else {
             throw LoadError("cannot create a table of \(size) elements")
         }
+        table.storeBytes(of: index64, toByteOffset: CLayout.Table.index64, as: Bool.self)
         return Table(address: table, owner: HostObject(table, free: runtime.tableFree))
     }
 }

@@ -131,24 +131,43 @@ WK_INLINE void wk_check_shared(const wk_memory *m, uint64_t address, uint64_t si
     if (WK_UNLIKELY(address + size > __atomic_load_n(&m->size, __ATOMIC_ACQUIRE))) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
 }
 
+/* memory64: an address and an offset are each up to 2^64 - 1, so their sum with the size
+ * could wrap. No memory reaches 2^48 bytes: either at or past that is out of bounds,
+ * and below it the sum cannot wrap. (With a constant offset, its test folds away.) */
+WK_INLINE void wk_check64(const wk_memory *m, uint64_t address, uint64_t offset, uint64_t size) {
+    if (WK_UNLIKELY(((address | offset) >> 48) != 0 || address + offset + size > m->size)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
+}
+WK_INLINE void wk_check64_shared(const wk_memory *m, uint64_t address, uint64_t offset, uint64_t size) {
+    if (WK_UNLIKELY(((address | offset) >> 48) != 0 || address + offset + size > __atomic_load_n(&m->size, __ATOMIC_ACQUIRE))) {
+        wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
+    }
+}
+
+/* The range [address, address + length) of a bulk operation, whose operands are 64-bit
+ * under memory64 (so their sum could wrap). */
+WK_INLINE void wk_check_range(const wk_memory *m, uint64_t address, uint64_t length) {
+    uint64_t size = m->size;
+    if (WK_UNLIKELY(address > size || length > size - address)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
+}
+WK_INLINE void wk_check_range_shared(const wk_memory *m, uint64_t address, uint64_t length) {
+    uint64_t size = __atomic_load_n(&m->size, __ATOMIC_ACQUIRE);
+    if (WK_UNLIKELY(address > size || length > size - address)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
+}
+
 /* ---- Atomics (threads) ----
  * Sequentially consistent, as all of Wasm's atomics are. An address that is not a
- * multiple of the access's size traps, after the bounds check: explicit mode checked
- * before, and in guard mode touching the access's last byte faults first when that is
- * out of bounds. (Memory bases are page-aligned: a pointer's alignment is its address's.) */
-WK_INLINE void wk_atomic_aligned(const uint8_t *p, uintptr_t size) {
-    if (WK_UNLIKELY((uintptr_t)p & (size - 1))) {
-        (void)__atomic_load_n(p + size - 1, __ATOMIC_RELAXED);
-        wk_trap(WK_TRAP_UNALIGNED_ATOMIC);
-    }
+ * multiple of the access's size traps, before the bounds check (as the reference
+ * interpreter and wasmtime order them): generated code calls wk_atomic_align on the
+ * effective address first. (Memory bases are page-aligned, so a pointer's alignment is
+ * its address's.) */
+WK_INLINE void wk_atomic_align(uint64_t address, uint64_t size) {
+    if (WK_UNLIKELY(address & (size - 1))) wk_trap(WK_TRAP_UNALIGNED_ATOMIC);
 }
 #define WK_ATOMICS(bits)                                                              \
     WK_INLINE uint##bits##_t wk_atomic_load_u##bits(uint8_t *p) {                     \
-        wk_atomic_aligned(p, bits / 8);                                               \
         return __atomic_load_n((uint##bits##_t *)p, __ATOMIC_SEQ_CST);                \
     }                                                                                 \
     WK_INLINE void wk_atomic_store_u##bits(uint8_t *p, uint##bits##_t v) {            \
-        wk_atomic_aligned(p, bits / 8);                                               \
         __atomic_store_n((uint##bits##_t *)p, v, __ATOMIC_SEQ_CST);                   \
     }                                                                                 \
     WK_ATOMIC_RMW(bits, add, __atomic_fetch_add(q, v, __ATOMIC_SEQ_CST))              \
@@ -159,14 +178,12 @@ WK_INLINE void wk_atomic_aligned(const uint8_t *p, uintptr_t size) {
     WK_ATOMIC_RMW(bits, xchg, __atomic_exchange_n(q, v, __ATOMIC_SEQ_CST))            \
     /* The old value either way: what was there, which equals `expected` on success. */ \
     WK_INLINE uint##bits##_t wk_atomic_cmpxchg_u##bits(uint8_t *p, uint##bits##_t expected, uint##bits##_t v) { \
-        wk_atomic_aligned(p, bits / 8);                                               \
         __atomic_compare_exchange_n((uint##bits##_t *)p, &expected, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
         return expected;                                                              \
     }
 /* A read-modify-write: the value before it. */
 #define WK_ATOMIC_RMW(bits, name, operation)                                          \
     WK_INLINE uint##bits##_t wk_atomic_##name##_u##bits(uint8_t *p, uint##bits##_t v) { \
-        wk_atomic_aligned(p, bits / 8);                                               \
         uint##bits##_t *q = (uint##bits##_t *)p;                                      \
         return operation;                                                             \
     }
@@ -194,56 +211,70 @@ WK_LOADER(f64, double, WK_KEEP_FLOAT)
 #undef WK_LOADER
 
 /* Bulk operations; the `_shared` forms, for shared memories, read the size as
- * wk_check_shared does. */
+ * wk_check_shared does. Addresses and lengths are 64-bit for memory64; a segment's
+ * offset and length stay 32-bit. */
 #define WK_BULK(suffix, check)                                                        \
-    static inline void wk_memory_fill##suffix(wk_memory *m, uint32_t d, uint32_t value, uint32_t n) { \
+    static inline void wk_memory_fill##suffix(wk_memory *m, uint64_t d, uint32_t value, uint64_t n) { \
         check(m, d, n);                                                               \
         memset(m->base + d, (int)value, n);                                           \
     }                                                                                 \
-    static inline void wk_memory_copy##suffix(wk_memory *dst, wk_memory *src, uint32_t d, uint32_t s, uint32_t n) { \
+    static inline void wk_memory_copy##suffix(wk_memory *dst, wk_memory *src, uint64_t d, uint64_t s, uint64_t n) { \
         check(dst, d, n);                                                             \
         check(src, s, n);                                                             \
         memmove(dst->base + d, src->base + s, n);                                     \
     }                                                                                 \
-    static inline void wk_memory_init##suffix(wk_memory *m, const uint8_t *data, uint32_t length, uint32_t d, \
+    static inline void wk_memory_init##suffix(wk_memory *m, const uint8_t *data, uint32_t length, uint64_t d, \
                                               uint32_t s, uint32_t n) {               \
         if (WK_UNLIKELY((uint64_t)s + n > length)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS); \
         check(m, d, n);                                                               \
         if (n) memcpy(m->base + d, data + s, n);                                      \
     }
-WK_BULK(, wk_check)
-WK_BULK(_shared, wk_check_shared)
+WK_BULK(, wk_check_range)
+WK_BULK(_shared, wk_check_range_shared)
 #undef WK_BULK
 
-/* ---- Tables ---- */
+/* ---- Tables ----
+ * Indices are 64-bit, for table64; a 32-bit one converts for free. */
 
-WK_INLINE void *wk_table_get(const wk_table *t, uint32_t i) {
+WK_INLINE void *wk_table_get(const wk_table *t, uint64_t i) {
     if (WK_UNLIKELY(i >= t->size)) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
     return t->elements[i];
 }
 
-WK_INLINE void wk_table_set(wk_table *t, uint32_t i, void *value) {
+WK_INLINE void wk_table_set(wk_table *t, uint64_t i, void *value) {
     if (WK_UNLIKELY(i >= t->size)) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
     t->elements[i] = value;
 }
 
-static inline void wk_table_fill(wk_table *t, uint32_t i, void *value, uint32_t n) {
-    if (WK_UNLIKELY((uint64_t)i + n > t->size)) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
-    for (uint32_t k = 0; k < n; k++) t->elements[i + k] = value;
+/* [i, i + n) lies within `size` (without wrapping past 2^64). */
+WK_INLINE bool wk_table_range(uint64_t size, uint64_t i, uint64_t n) {
+    return i <= size && n <= size - i;
 }
 
-static inline void wk_table_copy(wk_table *dst, wk_table *src, uint32_t d, uint32_t s, uint32_t n) {
-    if (WK_UNLIKELY((uint64_t)d + n > dst->size || (uint64_t)s + n > src->size)) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
+static inline void wk_table_fill(wk_table *t, uint64_t i, void *value, uint64_t n) {
+    if (WK_UNLIKELY(!wk_table_range(t->size, i, n))) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
+    for (uint64_t k = 0; k < n; k++) t->elements[i + k] = value;
+}
+
+static inline void wk_table_copy(wk_table *dst, wk_table *src, uint64_t d, uint64_t s, uint64_t n) {
+    if (WK_UNLIKELY(!wk_table_range(dst->size, d, n) || !wk_table_range(src->size, s, n))) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
     memmove(dst->elements + d, src->elements + s, (size_t)n * sizeof(void *));
 }
 
-static inline void wk_table_init(wk_table *t, void *const *items, uint32_t length, uint32_t d, uint32_t s, uint32_t n) {
-    if (WK_UNLIKELY((uint64_t)s + n > length || (uint64_t)d + n > t->size)) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
+static inline void wk_table_init(wk_table *t, void *const *items, uint32_t length, uint64_t d, uint32_t s, uint32_t n) {
+    if (WK_UNLIKELY((uint64_t)s + n > length || !wk_table_range(t->size, d, n))) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
     if (n) memcpy(t->elements + d, items + s, (size_t)n * sizeof(void *));
 }
 
+/* table.grow of a table64: the old size, or -1. No table grows by 2^32 elements. */
+static inline uint64_t wk_table_grow64(wk_table *t, uint64_t delta, void *value) {
+    if (delta > UINT32_MAX) return UINT64_MAX;
+    uint32_t old_size = wk_table_grow(t, (uint32_t)delta, value);
+    return old_size == UINT32_MAX ? UINT64_MAX : old_size;
+}
+
 /* The function at table index i, checked against the expected signature id. */
-WK_INLINE const wk_func *wk_indirect(const wk_table *t, uint32_t i, uint32_t type_id) {
+WK_INLINE const wk_func *wk_indirect(const wk_table *t, uint64_t i, uint32_t type_id) {
     if (WK_UNLIKELY(i >= t->size)) wk_trap(WK_TRAP_UNDEFINED_ELEMENT);
     const wk_func *f = (const wk_func *)t->elements[i];
     if (WK_UNLIKELY(!f)) wk_trap(WK_TRAP_UNINITIALIZED_ELEMENT);
@@ -1459,6 +1490,7 @@ typedef struct wk_memory {
     struct wk_memory_state *state; /* statistics and policy; see wk_memory_stats */
     bool shared; /* a shared memory (threads): wait/notify work on it, grows are serialized */
     uint8_t page_log2; /* log2 of its page size: 16 (64 KiB), or 0 (custom page sizes: 1 byte) */
+    bool address64; /* memory64: addressed by i64; always checked explicitly (see wk_memory_new64) */
 } wk_memory;
 
 typedef enum wk_bounds_mode {
@@ -1475,11 +1507,18 @@ wk_memory *wk_memory_new_shared(uint32_t pages, uint32_t max_pages, wk_bounds_mo
  * 1-byte pages ends inside an operating-system page, so code must check accesses to it
  * explicitly even in guard mode (generated code does). */
 wk_memory *wk_memory_new_paged(uint32_t pages, uint32_t max_pages, uint8_t page_log2, bool shared, wk_bounds_mode mode);
+/* A memory with 64-bit addresses (memory64). Its accesses are checked explicitly in
+ * both bounds modes, and it is reserved at its declared maximum, but at most
+ * WK_MEMORY64_RESERVATION bytes (64 GiB unless the runtime is built with another value;
+ * also at most 2^32 - 1 pages): memories never move, so it cannot grow past that. */
+wk_memory *wk_memory_new64(uint64_t pages, uint64_t max_pages, uint8_t page_log2, bool shared, wk_bounds_mode mode);
 void wk_memory_free(wk_memory *memory);
 /* memory.grow: the old size in pages, or -1 (as uint32_t) when it cannot grow. */
 uint32_t wk_memory_grow(wk_memory *memory, uint32_t delta);
 /* The same, executed by function `function` of the module (for statistics). */
 uint32_t wk_memory_grow_at(wk_memory *memory, uint32_t delta, uint32_t function);
+/* The same for a 64-bit memory: the old size, or -1 (as uint64_t). */
+uint64_t wk_memory_grow64_at(wk_memory *memory, uint64_t delta, uint32_t function);
 
 /* ---- Threads: waiting and notifying on shared memory ----
  * memory.atomic.wait32/wait64 at `p` (in `memory`, bounds not yet checked): 0 when
@@ -1572,6 +1611,7 @@ typedef struct wk_table {
     uint32_t size;
     uint32_t max;    /* declared maximum, or UINT32_MAX */
     uint8_t type;    /* WK_FUNCREF or WK_EXTERNREF */
+    bool index64;    /* table64: indexed by i64 (its size is a uint32_t all the same) */
 } wk_table;
 
 wk_table *wk_table_new(uint8_t type, uint32_t size, uint32_t max, void *init);
@@ -1699,8 +1739,8 @@ typedef struct wk_extern_desc {
     const char *name;
     wk_extern_kind kind;
     const char *signature;
-    uint32_t min, max; /* max is UINT32_MAX when absent */
-    uint8_t elem_type; /* tables: the element type; memories: 1 if shared, else 0 */
+    uint32_t min, max; /* max is UINT32_MAX when absent (or past it: memory64, table64) */
+    uint8_t elem_type; /* tables: the element type; memories: bit 0 shared, bit 1 64-bit addresses */
     /* Byte lengths of `module` and `name`: Wasm names may contain NUL bytes. */
     uint32_t module_length, name_length;
 } wk_extern_desc;
@@ -2159,12 +2199,11 @@ static void unlink_waiter(waiter *self) {
     }
 }
 
-/* Bounds (a fault traps in guard mode; explicit mode checked them before), then
- * alignment, as for every atomic access. The probe is an atomic read: other threads
- * may be writing there. */
+/* Bounds: in guard mode this read faults and traps (explicit mode checked them before,
+ * and generated code checked the alignment first). Atomic: other threads may be
+ * writing there. */
 static void check_access(const uint8_t *p, uintptr_t size) {
     (void)__atomic_load_n(p + size - 1, __ATOMIC_RELAXED);
-    if ((uintptr_t)p & (size - 1)) wk_trap(WK_TRAP_UNALIGNED_ATOMIC);
 }
 
 /* Sleeps at `p` if `matches` (read under the lock) says the value is the expected one. */
@@ -2354,11 +2393,37 @@ wk_memory *wk_memory_new(uint32_t pages, uint32_t max_pages, wk_bounds_mode mode
     return wk_memory_new_paged(pages, max_pages, 16, false, mode);
 }
 
+/* How much address space a 64-bit memory may reserve: memories never move, so this is
+ * as far as one can grow (unless it declares less). Reserving costs no RAM, only
+ * address space, of which an x86-64 process has 128 TiB. */
+#ifndef WK_MEMORY64_RESERVATION
+#define WK_MEMORY64_RESERVATION ((uint64_t)64 << 30)
+#endif
+
+static wk_memory *create(uint32_t pages, uint32_t max_pages, uint8_t page_log2, bool shared, bool address64,
+                         wk_bounds_mode mode);
+
 wk_memory *wk_memory_new_paged(uint32_t pages, uint32_t max_pages, uint8_t page_log2, bool shared, wk_bounds_mode mode) {
     if (page_log2 != 0 && page_log2 != 16) return NULL;
     /* At most 4 GiB: 65536 pages of 64 KiB, or 2^32 - 1 single bytes. */
     uint32_t limit = page_log2 == 16 ? WK_MAX_PAGES : UINT32_MAX;
     if (max_pages > limit) max_pages = limit;
+    return create(pages, max_pages, page_log2, shared, false, mode);
+}
+
+wk_memory *wk_memory_new64(uint64_t pages, uint64_t max_pages, uint8_t page_log2, bool shared, wk_bounds_mode mode) {
+    if (page_log2 != 0 && page_log2 != 16) return NULL;
+    if (mode != WK_BOUNDS_GUARD && mode != WK_BOUNDS_EXPLICIT) return NULL;
+    uint64_t limit = WK_MEMORY64_RESERVATION >> page_log2;
+    if (limit > UINT32_MAX) limit = UINT32_MAX;
+    if (max_pages > limit) max_pages = limit;
+    if (pages > max_pages) return NULL;
+    /* Checked explicitly whatever the mode: no guard region can cover a 64-bit address. */
+    return create((uint32_t)pages, (uint32_t)max_pages, page_log2, shared, true, WK_BOUNDS_EXPLICIT);
+}
+
+static wk_memory *create(uint32_t pages, uint32_t max_pages, uint8_t page_log2, bool shared, bool address64,
+                         wk_bounds_mode mode) {
     if (pages > max_pages) return NULL;
 
     uint64_t reserved;
@@ -2403,6 +2468,7 @@ wk_memory *wk_memory_new_paged(uint32_t pages, uint32_t max_pages, uint8_t page_
     memory->state = state;
     memory->shared = shared;
     memory->page_log2 = page_log2;
+    memory->address64 = address64;
     state->initial_pages = pages;
     state->committed = round_up(size, WK_PAGE_SIZE);
     state->created_ns = now_ns();
@@ -2516,6 +2582,23 @@ uint32_t wk_memory_grow_at(wk_memory *memory, uint32_t delta, uint32_t function)
     uint32_t result = grow(memory, delta, function);
     pthread_mutex_unlock(&shared_grow_lock);
     return result;
+}
+
+uint64_t wk_memory_grow64_at(wk_memory *memory, uint64_t delta, uint32_t function) {
+    if (delta <= UINT32_MAX) {
+        uint32_t old_pages = wk_memory_grow_at(memory, (uint32_t)delta, function);
+        return old_pages == UINT32_MAX ? UINT64_MAX : old_pages;
+    }
+    /* More pages than any memory here can hold: counted as refused by the maximum. */
+    if (memory->shared) pthread_mutex_lock(&shared_grow_lock);
+    memory->state->grow_calls++;
+#ifndef WK_NO_MEMORY_STATS
+    wk_grow_site *site = site_of(memory->state, function);
+    if (site) site->calls++;
+#endif
+    refuse(memory->state, WK_GROW_FAIL_MAXIMUM);
+    if (memory->shared) pthread_mutex_unlock(&shared_grow_lock);
+    return UINT64_MAX;
 }
 
 static uint32_t grow(wk_memory *memory, uint32_t delta, uint32_t function) {

@@ -48,6 +48,9 @@ public enum WASICommand {
         guard importsMemory || module.exports.contains(where: { $0.name == "memory" && $0.kind == .memory }) else {
             return "not a WASI command: it does not export its memory as \"memory\""
         }
+        if module.memories.first?.address64 == true {
+            return "not a WASI command: WASI preview1 addresses a 32-bit memory, and this module's memory is 64-bit (memory64)"
+        }
         return nil
     }
 }

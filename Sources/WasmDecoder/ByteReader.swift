@@ -93,6 +93,37 @@ public struct ByteReader {
         }
     }
 
+    /// An unsigned LEB128 of up to 64 bits (memory64's limits and offsets: every memory
+    /// access's offset, so one-byte values take the short path).
+    @inlinable @inline(__always)
+    public mutating func readU64() throws(WasmError) -> UInt64 {
+        if position < end, base[position] < 0x80 {
+            position += 1
+            return UInt64(base[position - 1])
+        }
+        return try readU64Slow()
+    }
+
+    @usableFromInline
+    mutating func readU64Slow() throws(WasmError) -> UInt64 {
+        let start = position
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let byte = try readIntegerByte()
+            if shift == 63 {
+                if byte & 0x80 != 0 { throw error("integer representation too long", at: start) }
+                if byte & 0x7E != 0 { throw error("integer too large", at: start) }
+            }
+            result |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 {
+                try checkWithinEnd()
+                return result
+            }
+            shift += 7
+        }
+    }
+
     /// A signed LEB128 of `bits` bits (32, 33 or 64), sign-extended to Int64.
     @inlinable @inline(__always)
     public mutating func readSigned(bits: Int) throws(WasmError) -> Int64 {

@@ -57,6 +57,11 @@ public struct Signature: Sendable, Equatable {
         self.result = result?.rawValue ?? 0
     }
 
+    /// From type codes (0: none).
+    public init(codes first: UInt8, _ second: UInt8, _ third: UInt8, result: UInt8) {
+        (self.first, self.second, self.third, self.result) = (first, second, third, result)
+    }
+
     public var operandCount: Int { third != 0 ? 3 : second != 0 ? 2 : first != 0 ? 1 : 0 }
 }
 
@@ -223,10 +228,10 @@ extension ByteReader {
     /// A load's or store's immediates (of a validated body): log2 of its alignment, its
     /// memory (flag bit 6 says an index follows, else 0) and its offset.
     @inlinable
-    public mutating func readMemoryArgument() throws(WasmError) -> (alignment: UInt32, memory: UInt32, offset: UInt32) {
+    public mutating func readMemoryArgument() throws(WasmError) -> (alignment: UInt32, memory: UInt32, offset: UInt64) {
         let flags = try readU32()
         let memory = flags & 0x40 != 0 ? try readU32() : 0
-        return (flags & ~0x40, memory, try readU32())
+        return (flags & ~0x40, memory, try readU64())
     }
 
     public mutating func skip(_ immediates: Immediates) throws(WasmError) {

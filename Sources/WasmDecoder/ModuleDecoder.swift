@@ -1,13 +1,16 @@
 /// Decodes the binary format into a `Module` in one pass over the bytes.
 /// Function bodies are located but not decoded: the validator reads them.
 public enum ModuleDecoder {
-    public static func decode(_ bytes: [UInt8]) throws(WasmError) -> Module {
+    /// `wideLimits`: limits are u64 numbers, as since memory64 (Wasm 3.0); false reads
+    /// those of 32-bit memories and tables as u32, as Wasm 2.0 does.
+    public static func decode(_ bytes: [UInt8], wideLimits: Bool = true) throws(WasmError) -> Module {
         var module = Module(bytes: bytes)
         let result: Result<Void, WasmError> = bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else {
                 return .failure(WasmError(offset: 0, message: "unexpected end"))
             }
-            var state = SectionDecoder(reader: ByteReader(base: base, position: 0, end: buffer.count, limit: buffer.count))
+            var state = SectionDecoder(reader: ByteReader(base: base, position: 0, end: buffer.count, limit: buffer.count),
+                                       wideLimits: wideLimits)
             do throws(WasmError) {
                 try state.decode(into: &module)
                 return .success(())
@@ -22,6 +25,8 @@ public enum ModuleDecoder {
 
 struct SectionDecoder {
     var reader: ByteReader
+    /// Read 32-bit limits as u64 (Wasm 3.0) rather than u32 (2.0).
+    var wideLimits = true
     let lookup = InstructionLookup()
 
     /// Order of the known sections; custom sections (id 0) may appear anywhere.
@@ -68,7 +73,7 @@ struct SectionDecoder {
             case 1: try typeSection(&module)
             case 2: try importSection(&module)
             case 3: sawFunctionSection = true; try functionSection(&module)
-            case 4: module.definedTables = try vector { (r: inout Self) throws(WasmError) in try r.tableType() }
+            case 4: module.definedTables = try vector { (r: inout Self) throws(WasmError) in try r.definedTable() }
             case 5: module.definedMemories = try vector { (r: inout Self) throws(WasmError) in try r.memoryType() }
             case 13: module.definedTags = try vector { (r: inout Self) throws(WasmError) in try r.tagType() }
             case 6: try globalSection(&module)
@@ -127,6 +132,7 @@ struct SectionDecoder {
         let start = reader.position
         let byte = try reader.readByte()
         guard let type = ValueType(rawValue: byte), type.isReference else {
+            if Self.typedReferenceBytes.contains(byte) { throw .unsupported("typed references (function references, GC) are", at: start) }
             throw reader.error("malformed reference type", at: start)
         }
         return type
@@ -134,9 +140,15 @@ struct SectionDecoder {
 
     /// A table's limits.
     mutating func limits() throws(WasmError) -> Limits {
-        let flags = try limitsFlags(allowed: 0x01)
-        let min = try reader.readU32()
-        return Limits(min: min, max: flags & 1 == 1 ? try reader.readU32() : nil)
+        // Flag bits: 0 a maximum, 2 64-bit indices (table64).
+        let flags = try limitsFlags(allowed: 0x05)
+        let min = try limit(address64: flags & 4 != 0)
+        return Limits(min: min, max: flags & 1 == 1 ? try limit(address64: flags & 4 != 0) : nil, address64: flags & 4 != 0)
+    }
+
+    /// A minimum or maximum: a u64, or for 32-bit limits in Wasm 2.0 a u32.
+    mutating func limit(address64: Bool) throws(WasmError) -> UInt64 {
+        address64 || wideLimits ? try reader.readU64() : UInt64(try reader.readU32())
     }
 
     /// The flags byte of limits, refused beyond the `allowed` bits.
@@ -145,12 +157,17 @@ struct SectionDecoder {
         // The flags are one byte; 0x80 and up would begin a longer LEB128.
         let flags = try reader.readByte()
         guard flags & 0x80 == 0 else { throw reader.error("integer representation too long", at: start) }
-        if flags & 0x04 != 0 {  // memory64's 64-bit addresses, for memories and tables
-            let what = allowed == 0x01 ? "table64 (a table with 64-bit indices) is" : "memory64 (a memory with 64-bit addresses) is"
-            throw WasmError.unsupported(what, at: start, feature: "memory64")
-        }
         guard flags & ~allowed == 0 else { throw reader.error("integer too large", at: start) }
         return flags
+    }
+
+    /// A table of the table section: since function references it may start with 0x40 0x00
+    /// and give an initializer expression after its type.
+    mutating func definedTable() throws(WasmError) -> TableType {
+        if reader.position < reader.end, reader.base[reader.position] == 0x40 {
+            throw .unsupported("tables with initializer expressions (function references) are", at: reader.position)
+        }
+        return try tableType()
     }
 
     mutating func tableType() throws(WasmError) -> TableType {
@@ -159,11 +176,12 @@ struct SectionDecoder {
     }
 
     mutating func memoryType() throws(WasmError) -> MemoryType {
-        // Flag bits: 0 a maximum, 1 shared (threads), 3 a page size follows (custom page sizes).
-        let flags = try limitsFlags(allowed: 0x0B)
-        let min = try reader.readU32()
-        let max = flags & 1 == 1 ? try reader.readU32() : nil
-        var memory = MemoryType(limits: Limits(min: min, max: max), shared: flags & 2 != 0)
+        // Flag bits: 0 a maximum, 1 shared (threads), 2 64-bit addresses (memory64),
+        // 3 a page size follows (custom page sizes).
+        let flags = try limitsFlags(allowed: 0x0F)
+        let min = try limit(address64: flags & 4 != 0)
+        let max = flags & 1 == 1 ? try limit(address64: flags & 4 != 0) : nil
+        var memory = MemoryType(limits: Limits(min: min, max: max, address64: flags & 4 != 0), shared: flags & 2 != 0)
         if flags & 8 != 0 {
             let start = reader.position
             memory.pageSizeLog2 = try reader.readU32()

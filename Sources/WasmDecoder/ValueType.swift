@@ -42,20 +42,29 @@ public struct FuncType: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Limits of a memory (in 64 KiB pages) or a table (in elements).
+/// Limits of a memory (in pages) or a table (in elements). Read as 64-bit numbers since
+/// memory64; validation holds those of 32-bit memories and tables to their range.
 public struct Limits: Hashable, Sendable {
-    public var min: UInt32
-    public var max: UInt32?
+    public var min: UInt64
+    public var max: UInt64?
+    /// memory64: addresses (or a table's indices) are i64 rather than i32.
+    public var address64: Bool
 
-    public init(min: UInt32, max: UInt32?) {
+    public init(min: UInt64, max: UInt64?, address64: Bool = false) {
         self.min = min
         self.max = max
+        self.address64 = address64
     }
+
+    /// The type of the addresses (indices) that instructions use.
+    public var addressType: ValueType { address64 ? .i64 : .i32 }
 }
 
 public struct TableType: Hashable, Sendable {
     public var elementType: ValueType
     public var limits: Limits
+    /// The most elements its index type can count.
+    public var sizeLimit: UInt64 { limits.address64 ? UInt64.max : UInt64(UInt32.max) }
 }
 
 public struct MemoryType: Hashable, Sendable {
@@ -65,8 +74,13 @@ public struct MemoryType: Hashable, Sendable {
     /// Log2 of its page size: 16 (64 KiB), or another value from the custom page sizes
     /// proposal, which allows 0 (1-byte pages); validation refuses the rest.
     public var pageSizeLog2: UInt32 = 16
-    /// The most pages that fit in 4 GiB (for 1-byte pages, what a u32 can count).
-    public var pageLimit: UInt32 { pageSizeLog2 >= 16 ? MemoryType.maxPages : UInt32.max }
+    /// The most pages its addresses can reach: 4 GiB for a 32-bit memory (for 1-byte pages,
+    /// what a u32 can count), 2^64 bytes for a 64-bit one.
+    public var pageLimit: UInt64 {
+        if limits.address64 { return pageSizeLog2 >= 16 ? 1 << 48 : UInt64.max }
+        return pageSizeLog2 >= 16 ? UInt64(MemoryType.maxPages) : UInt64(UInt32.max)
+    }
+    public var address64: Bool { limits.address64 }
     public static let pageSize = 65536
     public static let maxPages: UInt32 = 65536
 }

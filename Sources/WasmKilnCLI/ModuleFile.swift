@@ -10,8 +10,9 @@ struct InputError: Error, CustomStringConvertible {
 
 /// Reads `.wasm` and `.wat` inputs as binary modules.
 enum ModuleFile {
-    /// What the text parser accepts: reference types and SIMD (part of Wasm 2.0), and exception handling.
-    static let textFeatures: WasmFeatureSet = [.referenceTypes, .simd, .exceptionHandling]
+    /// What the text parser accepts: reference types and SIMD (part of Wasm 2.0), exception
+    /// handling, and memory64 (without which it refuses offsets past 4 GiB itself).
+    static let textFeatures: WasmFeatureSet = [.referenceTypes, .simd, .exceptionHandling, .memory64]
 
     /// The file's binary module: read as is, or converted from text when the name ends in `.wat`.
     static func bytes(at path: String) throws(InputError) -> [UInt8] {

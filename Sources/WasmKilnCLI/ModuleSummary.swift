@@ -27,12 +27,14 @@ struct ModuleSummary: Encodable {
     struct MemoryEntry: Encodable {
         var index: Int
         var imported: Bool
-        var minPages: UInt32
-        var maxPages: UInt32?
+        var minPages: UInt64
+        var maxPages: UInt64?
         var minMiB: Double
         var maxMiB: Double?
         /// Set (true) for a shared memory only.
         var shared: Bool?
+        /// Set ("i64") for a 64-bit memory only (memory64).
+        var addressType: String?
         /// From the name section.
         var name: String?
         /// Bytes per page where not 64 KiB (custom page sizes).
@@ -43,8 +45,10 @@ struct ModuleSummary: Encodable {
         var index: Int
         var imported: Bool
         var elementType: String
-        var min: UInt32
-        var max: UInt32?
+        var min: UInt64
+        var max: UInt64?
+        /// Set ("i64") for a table with 64-bit indices only (table64).
+        var indexType: String?
     }
 
     /// An index space: its imported entries come first, then the defined ones.
@@ -106,13 +110,14 @@ struct ModuleSummary: Encodable {
                                minPages: limits.min, maxPages: limits.max,
                                minMiB: Self.mebibytes(pages: limits.min, pageSizeLog2: memory.pageSizeLog2),
                                maxMiB: limits.max.map { Self.mebibytes(pages: $0, pageSizeLog2: memory.pageSizeLog2) },
-                               shared: memory.shared ? true : nil, name: module.names.memoryNames[UInt32(index)],
+                               shared: memory.shared ? true : nil, addressType: memory.address64 ? "i64" : nil,
+                               name: module.names.memoryNames[UInt32(index)],
                                pageSize: memory.pageSizeLog2 == 16 ? nil : 1 << memory.pageSizeLog2)
         }
         let importedTables = module.tables.count - module.definedTables.count
         tables = module.tables.enumerated().map { index, table in
             TableEntry(index: index, imported: index < importedTables, elementType: table.elementType.description,
-                       min: table.limits.min, max: table.limits.max)
+                       min: table.limits.min, max: table.limits.max, indexType: table.limits.address64 ? "i64" : nil)
         }
         functions = Count(imported: module.importedFunctionCount, defined: module.definedFunctionTypes.count)
         globals = Count(imported: module.importedGlobalCount, defined: module.definedGlobals.count)
@@ -124,8 +129,8 @@ struct ModuleSummary: Encodable {
         features = module.featureUse().filter { $0.feature != .core }.map { FeatureEntry(name: $0.feature.description, functions: $0.functions) }
     }
 
-    static func mebibytes(pages: UInt32, pageSizeLog2: UInt32 = 16) -> Double {
-        Double(UInt64(pages) << UInt64(pageSizeLog2)) / 1_048_576
+    static func mebibytes(pages: UInt64, pageSizeLog2: UInt32 = 16) -> Double {
+        Double(pages) * Double(sign: .plus, exponent: Int(pageSizeLog2), significand: 1) / 1_048_576
     }
 
     /// The number of entries a section's vector holds, for the sections that have one.
@@ -158,9 +163,9 @@ struct ModuleSummary: Encodable {
         }
     }
 
-    /// `1..16`, or `1..` when there is no maximum.
+    /// `1..16`, or `1..` when there is no maximum; `i64 1..16` with 64-bit addresses.
     static func describe(_ limits: Limits) -> String {
-        "\(limits.min)..\(limits.max.map(String.init) ?? "")"
+        (limits.address64 ? "i64 " : "") + "\(limits.min)..\(limits.max.map(String.init) ?? "")"
     }
 
     static func largestFunctions(in module: Module) -> [FunctionEntry] {

@@ -22,14 +22,15 @@ enum SummaryText {
         lines += list("Imports", summary.imports.map { ["\($0.module).\($0.name)", $0.kind, $0.type] })
         lines += list("Exports", summary.exports.map { [$0.name, $0.kind, "\($0.index)"] })
         lines += list("Memories", summary.memories.map { memory in
-            let notes = [memory.imported ? "imported" : "", memory.shared == true ? "shared" : ""].filter { !$0.isEmpty }
+            let notes = [memory.imported ? "imported" : "", memory.shared == true ? "shared" : "",
+                         memory.addressType == "i64" ? "64-bit addresses" : ""].filter { !$0.isEmpty }
             // The names column only where the name section gives some.
             let name = summary.memories.contains { $0.name != nil } ? [memory.name ?? ""] : []
             return ["\(memory.index)"] + name + [memoryLimits(memory), notes.joined(separator: ", ")]
         })
         lines += list("Tables", summary.tables.map { table in
             ["\(table.index)", table.elementType, "\(table.min)..\(table.max.map(String.init) ?? "")",
-             table.imported ? "imported" : ""]
+             [table.imported ? "imported" : "", table.indexType == "i64" ? "64-bit indices" : ""].filter { !$0.isEmpty }.joined(separator: ", ")]
         })
 
         lines.append("")

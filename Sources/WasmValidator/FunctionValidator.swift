@@ -52,6 +52,8 @@ final class FunctionValidator {
     var callees: Set<UInt32> = []
     /// The feature sets of the instructions seen (`Feature.bit`).
     var features: UInt32 = 0
+    /// The memories named by the current instruction's immediates (memory.copy names two).
+    var memories: (UInt32, UInt32) = (0, 0)
     static let slotBits: [UInt8] = {
         var bits = [UInt8](repeating: 0, count: 256)
         for type in [ValueType.i32, .i64, .f32, .f64, .v128, .funcref, .externref, .exnref] {
@@ -229,13 +231,15 @@ final class FunctionValidator {
         // Wasm 2.0 reads the flags as log2 of the alignment, below 32. Since multi-memory,
         // bits 0-5 are that and bit 6 says a memory index follows; too large an alignment
         // is then invalid rather than malformed.
-        let wasm3 = context.edition == .wasm3
-        guard flags < (wasm3 ? 128 : 32) else { throw error("malformed memop flags") }
+        guard flags < (context.edition.multipleMemories ? 128 : 32) else { throw error("malformed memop flags") }
         let alignment = flags & 0x3F
         let memory = flags & 0x40 != 0 ? try reader.readU32() : 0
-        _ = try reader.readU32()
+        let offset = try reader.readU64()
         guard memory < context.module.memories.count else { throw error("unknown memory \(memory)") }
         guard alignment <= naturalAlignment else { throw error("alignment must not be larger than natural") }
+        // A 32-bit memory's offsets are below 4 GiB (memory64 reads them as u64 for all).
+        if offset > UInt32.max, context.memoryAddressTypes[Int(memory)] == i32 { throw error("offset out of range") }
+        memories.0 = memory
         // An atomic access states its natural alignment, no less.
         if exact, alignment != naturalAlignment { throw error("atomic alignment must be natural") }
     }
@@ -245,15 +249,16 @@ final class FunctionValidator {
     }
 
     /// A memory index: in Wasm 2.0 a zero byte, since multi-memory any index.
-    func memoryIndex() throws(WasmError) {
+    func memoryIndex() throws(WasmError) -> UInt32 {
         let memory: UInt32
-        if context.edition == .wasm2 {
+        if !context.edition.multipleMemories {
             try zeroByte()
             memory = 0
         } else {
             memory = try reader.readU32()
         }
         guard memory < context.module.memories.count else { throw error("unknown memory \(memory)") }
+        return memory
     }
 
     @inline(__always)
@@ -270,6 +275,11 @@ final class FunctionValidator {
     func tableType(_ index: UInt32) throws(WasmError) -> UInt8 {
         guard Int(index) < context.tableTypes.count else { throw error("unknown table \(index)") }
         return context.tableTypes[Int(index)]
+    }
+
+    /// The type of a table's indices: i64 for table64, else i32. (Checked to exist first.)
+    func tableAddress(_ index: UInt32) -> UInt8 {
+        context.tableAddressTypes[Int(index)]
     }
 
     func elementType(_ index: UInt32) throws(WasmError) -> UInt8 {
@@ -373,8 +383,9 @@ final class FunctionValidator {
             guard reader.position < reader.end else { throw error("END opcode expected") }
             let id = try reader.readInstruction(in: lookup)
             features |= lookup.featureBits[id]
-            if let signature = lookup.signatures[id] {
+            if var signature = lookup.signatures[id] {
                 if lookup.immediates[id] != .none { try immediates(of: id) }
+                if context.hasAddress64 { signature = addressTyped(signature, rule: lookup.rules[id], immediates: lookup.immediates[id]) }
                 switch signature.operandCount {
                 case 3: try pop(signature.third); fallthrough
                 case 2: try pop(signature.second); fallthrough
@@ -470,9 +481,10 @@ final class FunctionValidator {
             case .callIndirect:
                 callsIndirectly = true
                 let type = try typeIndex(try reader.readU32())
-                let table = try tableType(try reader.readU32())
+                let tableIndex = try reader.readU32()
+                let table = try tableType(tableIndex)
                 guard table == funcref else { throw error("type mismatch: call_indirect needs a funcref table") }
-                try pop(i32)
+                try pop(tableAddress(tableIndex))
                 try call(type: type)
             case .returnCall:
                 let callee = try reader.readU32()
@@ -481,9 +493,10 @@ final class FunctionValidator {
                 if Int(callee) != functionIndex { tailCalls = .toOthers } else if tailCalls == .none { tailCalls = .toItself }
             case .returnCallIndirect:
                 let type = try typeIndex(try reader.readU32())
-                let table = try tableType(try reader.readU32())
+                let tableIndex = try reader.readU32()
+                let table = try tableType(tableIndex)
                 guard table == funcref else { throw error("type mismatch: call_indirect needs a funcref table") }
-                try pop(i32)
+                try pop(tableAddress(tableIndex))
                 try returnCall(type: type)
                 tailCalls = .toOthers
                 callsIndirectly = true
@@ -527,13 +540,15 @@ final class FunctionValidator {
                 guard context.globalMutable[index] else { throw error("global is immutable") }
                 try pop(context.globalTypes[index])
             case .tableGet:
-                let type = try tableType(try reader.readU32())
-                try pop(i32)
+                let table = try reader.readU32()
+                let type = try tableType(table)
+                try pop(tableAddress(table))
                 push(type)
             case .tableSet:
-                let type = try tableType(try reader.readU32())
+                let table = try reader.readU32()
+                let type = try tableType(table)
                 try pop(type)
-                try pop(i32)
+                try pop(tableAddress(table))
             case .refNull:
                 let type: UInt8
                 switch try reader.readByte() {
@@ -556,30 +571,37 @@ final class FunctionValidator {
                 push(funcref)
             case .tableInit:
                 let elementIndex = try reader.readU32()
-                let table = try tableType(try reader.readU32())
+                let tableIndex = try reader.readU32()
+                let table = try tableType(tableIndex)
                 let element = try elementType(elementIndex)
                 guard element == table else { throw error("type mismatch: element segment and table types differ") }
-                try pop(i32); try pop(i32); try pop(i32)
+                try pop(i32); try pop(i32); try pop(tableAddress(tableIndex))
             case .elementDrop:
                 _ = try elementType(try reader.readU32())
             case .tableCopy:
-                let destination = try tableType(try reader.readU32())
-                let source = try tableType(try reader.readU32())
+                let (destinationIndex, sourceIndex) = (try reader.readU32(), try reader.readU32())
+                let destination = try tableType(destinationIndex)
+                let source = try tableType(sourceIndex)
                 guard destination == source else { throw error("type mismatch: table types differ") }
-                try pop(i32); try pop(i32); try pop(i32)
+                // The length is i64 only when both tables' indices are.
+                let (to, from) = (tableAddress(destinationIndex), tableAddress(sourceIndex))
+                try pop(to == i64 && from == i64 ? i64 : i32); try pop(from); try pop(to)
             case .tableGrow:
-                let type = try tableType(try reader.readU32())
-                try pop(i32)
+                let table = try reader.readU32()
+                let type = try tableType(table)
+                try pop(tableAddress(table))
                 try pop(type)
-                push(i32)
+                push(tableAddress(table))
             case .tableSize:
-                _ = try tableType(try reader.readU32())
-                push(i32)
+                let table = try reader.readU32()
+                _ = try tableType(table)
+                push(tableAddress(table))
             case .tableFill:
-                let type = try tableType(try reader.readU32())
-                try pop(i32)
+                let table = try reader.readU32()
+                let type = try tableType(table)
+                try pop(tableAddress(table))
                 try pop(type)
-                try pop(i32)
+                try pop(tableAddress(table))
             case .unsupported:
                 let instruction = instructions[id]
                 throw WasmError.unsupported("\(instruction.name) (\(instruction.encoding), \(instruction.feature)) is",
@@ -588,6 +610,31 @@ final class FunctionValidator {
                 // Typed by their signatures, above.
                 throw error("internal error: \(instructions[id].name) has no signature")
             }
+        }
+    }
+
+    /// A memory instruction's signature with its addresses of its memories' address types
+    /// (the table gives them as i32). A length is i64 only when both memories are.
+    func addressTyped(_ signature: Signature, rule: Rule, immediates: Immediates) -> Signature {
+        let types = context.memoryAddressTypes
+        switch immediates {
+        case .memory, .memoryLane:
+            return Signature(codes: types[Int(memories.0)], signature.second, signature.third, result: signature.result)
+        case .memoryIndex:
+            let address = types[Int(memories.0)]
+            switch rule {
+            case .memorySize: return Signature(codes: 0, 0, 0, result: address)
+            case .memoryGrow: return Signature(codes: address, 0, 0, result: address)
+            case .memoryFill: return Signature(codes: address, i32, address, result: 0)
+            default: return signature
+            }
+        case .twoMemoryIndices:  // memory.copy: destination, source, length
+            let (destination, source) = (types[Int(memories.0)], types[Int(memories.1)])
+            return Signature(codes: destination, source, destination == i64 && source == i64 ? i64 : i32, result: 0)
+        case .dataAndMemory:  // memory.init: the destination is an address, the rest in the segment
+            return Signature(codes: types[Int(memories.0)], i32, i32, result: 0)
+        default:
+            return signature
         }
     }
 
@@ -602,13 +649,12 @@ final class FunctionValidator {
             try memoryArgument(naturalAlignment: UInt32(instructions[id].naturalAlignment))
             try laneIndex(below: instructions[id].lanes)
         case .memoryIndex:
-            try memoryIndex()
+            memories.0 = try memoryIndex()
         case .twoMemoryIndices:
-            try memoryIndex()
-            try memoryIndex()
+            memories = (try memoryIndex(), try memoryIndex())
         case .dataAndMemory:
             let segment = try reader.readU32()
-            try memoryIndex()
+            memories.0 = try memoryIndex()
             try dataSegment(segment)
         case .data:
             try dataSegment(try reader.readU32())

@@ -27,12 +27,14 @@ struct ModuleChecker {
         for table in module.definedTables { checkTable(table, at: tableSection) }
         let memorySection = sectionOffset(5)
         for memory in module.definedMemories { checkMemory(memory, at: memorySection) }
-        if module.memories.count > 1, context.edition == .wasm2 { fail("multiple memories", at: memorySection) }
+        if module.memories.count > 1, !context.edition.multipleMemories { fail("multiple memories", at: memorySection) }
         let tagSection = sectionOffset(13)
         for tag in module.definedTags { checkTag(tag, at: tagSection) }
 
-        for global in module.definedGlobals {
-            checkConstant(global.initializer, type: global.type.valueType.rawValue)
+        for (k, global) in module.definedGlobals.enumerated() {
+            // Since Wasm 3.0 an initializer may read the globals defined before it.
+            let visible = context.edition.definedGlobalsInConstants ? module.importedGlobalCount + k : module.importedGlobalCount
+            checkConstant(global.initializer, type: global.type.valueType.rawValue, visibleGlobals: visible)
         }
         checkExports()
         if let start = module.start {
@@ -45,8 +47,8 @@ struct ModuleChecker {
         for segment in module.elements { checkElement(segment) }
         for segment in module.data {
             if case .active(let memory, let offset) = segment.mode {
-                if Int(memory) >= module.memories.count { fail("unknown memory \(memory)", at: segment.offset) }
-                checkConstant(offset, type: i32)
+                guard Int(memory) < module.memories.count else { fail("unknown memory \(memory)", at: segment.offset); continue }
+                checkConstant(offset, type: module.memories[Int(memory)].limits.addressType.rawValue, visibleGlobals: segmentGlobals)
             }
         }
         return errors
@@ -69,16 +71,19 @@ struct ModuleChecker {
         if let max = limits.max, limits.min > max { fail("size minimum must not be greater than maximum", at: offset) }
     }
 
-    /// Table sizes are u32, so any value fits; only their order is checked.
     mutating func checkTable(_ table: TableType, at offset: Int) {
-        checkMinimumBelowMaximum(table.limits, at: offset)
+        let limits = table.limits
+        if limits.min > table.sizeLimit || (limits.max ?? 0) > table.sizeLimit {
+            fail("table size must be at most 2^32-1 elements", at: offset)
+        }
+        checkMinimumBelowMaximum(limits, at: offset)
     }
 
     mutating func checkMemory(_ memory: MemoryType, at offset: Int) {
         let limits = memory.limits
         guard memory.pageSizeLog2 == 0 || memory.pageSizeLog2 == 16 else { return fail("invalid custom page size", at: offset) }
         if limits.min > memory.pageLimit || (limits.max ?? 0) > memory.pageLimit {
-            fail("memory size must be at most 65536 pages (4GiB)", at: offset)
+            fail(memory.address64 ? "memory size must be at most 2^48 pages (2^64 bytes)" : "memory size must be at most 65536 pages (4GiB)", at: offset)
         }
         checkMinimumBelowMaximum(limits, at: offset)
         if memory.shared, limits.max == nil { fail("shared memory must have maximum", at: offset) }
@@ -111,10 +116,12 @@ struct ModuleChecker {
         if case .active(let table, let offset) = segment.mode {
             if Int(table) >= module.tables.count {
                 fail("unknown table \(table)", at: segment.offset)
-            } else if module.tables[Int(table)].elementType != segment.type {
-                fail("type mismatch: element segment of \(segment.type) for a table of \(module.tables[Int(table)].elementType)", at: segment.offset)
+            } else {
+                if module.tables[Int(table)].elementType != segment.type {
+                    fail("type mismatch: element segment of \(segment.type) for a table of \(module.tables[Int(table)].elementType)", at: segment.offset)
+                }
+                checkConstant(offset, type: module.tables[Int(table)].limits.addressType.rawValue, visibleGlobals: segmentGlobals)
             }
-            checkConstant(offset, type: i32)
         }
         switch segment.items {
         case .functions(let indices):
@@ -122,12 +129,17 @@ struct ModuleChecker {
                 fail("unknown function \(index)", at: segment.offset)
             }
         case .expressions(let expressions):
-            for expression in expressions { checkConstant(expression, type: segment.type.rawValue) }
+            for expression in expressions { checkConstant(expression, type: segment.type.rawValue, visibleGlobals: segmentGlobals) }
         }
     }
 
-    /// A constant expression must produce exactly one value of `type`.
-    mutating func checkConstant(_ expression: ConstExpr, type: UInt8) {
+    /// The globals a segment's constant expressions may read: Wasm 2.0 only imported ones,
+    /// Wasm 3.0 any.
+    var segmentGlobals: Int { context.edition.definedGlobalsInConstants ? module.globals.count : module.importedGlobalCount }
+
+    /// A constant expression must produce exactly one value of `type`, reading only
+    /// immutable globals below `visibleGlobals`.
+    mutating func checkConstant(_ expression: ConstExpr, type: UInt8, visibleGlobals: Int) {
         var stack: [UInt8] = []
         for (instruction, offset) in zip(expression.instructions, expression.offsets) {
             switch instruction {
@@ -141,8 +153,7 @@ struct ModuleChecker {
                 guard Int(index) < module.functionTypes.count else { return fail("unknown function \(index)", at: offset) }
                 stack.append(funcref)
             case .globalGet(let index):
-                // Wasm 2.0: only imported globals, and only immutable ones.
-                guard Int(index) < module.importedGlobalCount else { return fail("unknown global \(index)", at: offset) }
+                guard Int(index) < visibleGlobals else { return fail("unknown global \(index)", at: offset) }
                 guard !module.globals[Int(index)].isMutable else { return fail("constant expression required", at: offset) }
                 stack.append(module.globals[Int(index)].valueType.rawValue)
             case .numeric(let id):

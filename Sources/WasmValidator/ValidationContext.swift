@@ -13,6 +13,11 @@ final class ValidationContext: @unchecked Sendable {
     let globalTypes: [UInt8]
     let globalMutable: [Bool]
     let tableTypes: [UInt8]
+    /// Each table's and memory's address type (i64 under memory64, else i32), and whether
+    /// any is i64: only then do memory instructions need more than their signatures.
+    let tableAddressTypes: [UInt8]
+    let memoryAddressTypes: [UInt8]
+    let hasAddress64: Bool
     let elementTypes: [UInt8]
     /// Function indices that `ref.func` may name (the spec's C.refs).
     let declaredReferences: Set<UInt32>
@@ -42,6 +47,9 @@ final class ValidationContext: @unchecked Sendable {
         globalTypes = module.globals.map(\.valueType.rawValue)
         globalMutable = module.globals.map(\.isMutable)
         tableTypes = module.tables.map(\.elementType.rawValue)
+        tableAddressTypes = module.tables.map(\.limits.addressType.rawValue)
+        memoryAddressTypes = module.memories.map(\.limits.addressType.rawValue)
+        hasAddress64 = module.tables.contains(where: \.limits.address64) || module.memories.contains(where: \.address64)
         elementTypes = module.elements.map(\.type.rawValue)
 
         var references = Set<UInt32>()

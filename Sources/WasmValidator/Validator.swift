@@ -50,11 +50,22 @@ extension ValueType {
     }
 }
 
-/// Which rules apply where two editions of the spec disagree. Wasm 3.0 accepts more than
-/// 2.0 (several memories, a memory index where 2.0 wants a zero byte); the 2.0 core tests
-/// expect those refused, so the conformance runner validates them as `.wasm2`.
-public enum Edition: Sendable {
-    case wasm2, wasm3
+/// Which rules apply where editions of the spec disagree. Wasm 3.0 accepts more than 2.0
+/// (several memories, a memory index where 2.0 wants a zero byte, defined globals in
+/// constant expressions, 64-bit limits); the 2.0 core tests expect those refused, so the
+/// conformance runner checks them as `.wasm2`, and the multi-memory proposal's (2.0 plus
+/// several memories) as `.multiMemory`.
+public struct Edition: Sendable, Equatable {
+    /// Several memories, and a memory index in memory instructions (multi-memory).
+    public var multipleMemories: Bool
+    /// Constant expressions may read defined globals, not only imported ones.
+    public var definedGlobalsInConstants: Bool
+    /// Limits are u64 numbers (memory64), not u32.
+    public var wideLimits: Bool
+
+    public static let wasm2 = Edition(multipleMemories: false, definedGlobalsInConstants: false, wideLimits: false)
+    public static let multiMemory = Edition(multipleMemories: true, definedGlobalsInConstants: false, wideLimits: false)
+    public static let wasm3 = Edition(multipleMemories: true, definedGlobalsInConstants: true, wideLimits: true)
 }
 
 public enum Validator {
@@ -90,5 +101,5 @@ public enum Validator {
 
 /// Decodes and validates a binary module.
 public func decodeAndValidate(_ bytes: [UInt8], parallel: Bool = true, edition: Edition = .wasm3) throws(WasmError) -> ValidatedModule {
-    try Validator.validate(try ModuleDecoder.decode(bytes), parallel: parallel, edition: edition)
+    try Validator.validate(try ModuleDecoder.decode(bytes, wideLimits: edition.wideLimits), parallel: parallel, edition: edition)
 }

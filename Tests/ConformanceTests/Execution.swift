@@ -6,6 +6,10 @@ enum Execution: Sendable {
     /// `module`: instantiate it. A named one can be addressed later by `name`; the
     /// latest is the target of actions without a module name.
     case instantiate([UInt8], name: String?)
+    /// `module definition`: compile it; `module instance` instantiates it, as often as it says.
+    case define([UInt8], name: String?)
+    /// `module instance`: instantiate the definition `definition` (the latest if nil) as `name`.
+    case instantiateDefinition(definition: String?, name: String?)
     /// `register`: the exports of `instance` (the latest if nil) become importable
     /// from the module name `as`.
     case register(as: String, instance: String?)

@@ -20,7 +20,7 @@ enum ModuleBuilds {
         var modules: Set<[UInt8]> = []
         for command in commands {
             switch command.execution {
-            case .instantiate(let bytes, _), .assertUninstantiable(let bytes, _), .assertUnlinkable(let bytes, _):
+            case .instantiate(let bytes, _), .define(let bytes, _), .assertUninstantiable(let bytes, _), .assertUnlinkable(let bytes, _):
                 modules.insert(bytes)
             default: break
             }

@@ -44,6 +44,18 @@ struct Report {
             lines.append("  \(count) \(reason)")
         }
 
+        // Each script that needs a feature still missing, with what it needs: a skip is
+        // never silent.
+        lines.append("")
+        lines.append("Scripts with directives skipped for features WasmKiln does not have yet:")
+        for file in files {
+            let missing = file.skipReasons.filter { $0.key.contains("not supported") }
+            guard !missing.isEmpty else { continue }
+            let total = missing.values.reduce(0, +)
+            let needs = Set(missing.keys.map(Self.feature)).sorted().joined(separator: "; ")
+            lines.append("  \(file.path): \(total) of \(file.passed + file.failed + file.skipped) (\(needs))")
+        }
+
         let mismatches = files.flatMap { file in file.wordingMismatches.map { (file.path, $0) } }
         lines.append("")
         lines.append("Wording differs (rejected or trapped, but the message lacks the expected text): \(mismatches.count)")
@@ -62,6 +74,18 @@ struct Report {
         lines.append(footer)
         lines.append("\(passed) passed, \(failed) failed, \(skipped) skipped")
         return lines.joined(separator: "\n")
+    }
+}
+
+extension Report {
+    /// What a skip reason says is missing: `not read: call_ref (0x14, typed function
+    /// references) is not supported yet` gives `call_ref (0x14, typed function references)`.
+    static func feature(_ reason: String) -> String {
+        var text = reason.hasPrefix("not read: ") ? String(reason.dropFirst("not read: ".count)) : reason
+        for ending in [" is not supported yet", " are not supported yet", ": not supported"] where text.hasSuffix(ending) {
+            text = String(text.dropLast(ending.count))
+        }
+        return text
     }
 }
 

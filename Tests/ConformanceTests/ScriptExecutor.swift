@@ -36,6 +36,9 @@ final class ScriptExecutor {
     private let label: String
     private var latest: Target?
     private var named: [String: Target] = [:]
+    /// `module definition`s, by name, and the latest one.
+    private var definitions: [String: [UInt8]] = [:]
+    private var latestDefinition: [UInt8]?
     /// Every instance made, kept to the end of the script: one no longer named or latest
     /// may still have its functions in another instance's table.
     private var instances: [Instance] = []
@@ -56,6 +59,17 @@ final class ScriptExecutor {
 
     private func run(_ execution: Execution, _ command: ScriptCommand) {
         switch execution {
+        case .define(let bytes, let name):
+            latestDefinition = bytes
+            if let name { definitions[name] = bytes }
+            result.pass()
+
+        case .instantiateDefinition(let definition, let name):
+            guard let bytes = definition == nil ? latestDefinition : definitions[definition!] else {
+                return fail(command, "no module definition named \(definition ?? "(latest)")")
+            }
+            run(.instantiate(bytes, name: name), command)
+
         case .instantiate(let bytes, let name):
             let target: Target
             switch instantiate(bytes) {

@@ -11,15 +11,8 @@ enum TestSuite {
     /// The suite's directories (relative to its root) whose `.wast` files we run.
     static let directories = [
         "core", "proposals/exception-handling", "proposals/tail-call", "proposals/relaxed-simd", "proposals/extended-const",
-        "proposals/multi-memory", "proposals/threads", "proposals/custom-page-sizes",
+        "proposals/multi-memory", "proposals/threads", "proposals/custom-page-sizes", "proposals/wasm-3.0",
     ]
-    /// Single scripts we run from directories we do not run whole: Wasm 3.0's versions of
-    /// the proposals above (the rest of that folder is features still to come).
-    static let singleScripts = [
-        "return_call.wast", "return_call_indirect.wast", "tag.wast", "throw.wast", "throw_ref.wast", "try_table.wast",
-        "legacy/rethrow.wast", "legacy/throw.wast", "legacy/try_catch.wast", "legacy/try_delegate.wast",
-    ].map { "proposals/wasm-3.0/" + $0 }
-
     /// One `.wast` file of the suite.
     struct Script: Sendable {
         let url: URL
@@ -70,13 +63,6 @@ enum TestSuite {
             for subpath in subpaths where subpath.hasSuffix(".wast") {
                 scripts.append(Script(url: url.appendingPathComponent(subpath), path: directory + "/" + subpath))
             }
-        }
-        for path in singleScripts {
-            let url = root.appendingPathComponent(path)
-            guard FileManager.default.fileExists(atPath: url.path) else {
-                throw NotFound(description: "spec test suite incomplete: \(url.path) is missing")
-            }
-            scripts.append(Script(url: url, path: path))
         }
         return scripts.sorted { $0.path < $1.path }
     }

@@ -3,8 +3,9 @@ import WasmParser
 
 /// Reads a script with WasmKit's WAT parser.
 enum WATScript {
-    /// Wasm 2.0 plus exception handling: what the front end implements.
-    static let features: WasmFeatureSet = [.referenceTypes, .simd, .exceptionHandling]
+    /// Wasm 2.0 plus exception handling and memory64 (whose absence would make WAT refuse
+    /// offsets past 4 GiB itself, which the scripts expect the validator to refuse).
+    static let features: WasmFeatureSet = [.referenceTypes, .simd, .exceptionHandling, .memory64]
 
     /// The script's commands. A directive WAT cannot parse (or encode) becomes `.unreadable`;
     /// the caller then reads the whole file with wast2json instead.
@@ -40,8 +41,7 @@ enum WATScript {
         switch directive {
         case .module(let module):
             let bytes = try bytes(of: module.source)
-            let execution: Execution = module.isDefinition
-                ? .unsupported("module definitions: not supported") : .instantiate(bytes, name: module.id)
+            let execution: Execution = module.isDefinition ? .define(bytes, name: module.id) : .instantiate(bytes, name: module.id)
             return command("module", .accept(bytes), execution)
         case .assertInvalid(let module, let message):
             return command("assert_invalid", .reject(try bytes(of: module.source), expected: message))
@@ -82,7 +82,8 @@ enum WATScript {
             })
         case .assertFuel: return command("assert_fuel", nil, .unsupported("fuel: not metered"))
         case .assertOutOfFuel: return command("assert_out_of_fuel", nil, .unsupported("fuel: not metered"))
-        case .moduleInstance: return command("module instance", nil, .unsupported("module definitions: not supported"))
+        case .moduleInstance(let instance, let module):
+            return command("module instance", nil, .instantiateDefinition(definition: module, name: instance))
         }
     }
 

@@ -60,19 +60,25 @@ import WAT
         #expect(line.hasSuffix("(2 functions use typed function references instructions)"), "\(line)")
     }
 
-    /// memory64 is not compiled yet: a 64-bit memory or table is refused by name, with
-    /// its offset.
-    @Test func memory64IsRefusedByName() throws {
+    /// memory64 modules validate, and `inspect` says which memories and tables are 64-bit;
+    /// as a WASI command one is refused (preview1 addresses a 32-bit memory), with the reason.
+    @Test func memory64ModulesAreInspectedAndRefusedAsCommands() throws {
         let scratch = try ScratchFolder()
-        let header: [UInt8] = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
-        let memory = try scratch.write("memory64.wasm", header + [0x05, 0x03, 0x01, 0x04, 0x01])
-        let result = try CommandRunner.run(["validate", memory])
-        #expect(result.status == 1)
-        #expect(result.stderr == "\(memory): offset 0xb: memory64 (a memory with 64-bit addresses) is not supported yet\n")
-        let table = try scratch.write("table64.wasm", header + [0x04, 0x04, 0x01, 0x70, 0x04, 0x01])
-        let tableResult = try CommandRunner.run(["validate", table])
-        #expect(tableResult.status == 1)
-        #expect(tableResult.stderr == "\(table): offset 0xc: table64 (a table with 64-bit indices) is not supported yet\n")
+        let path = try scratch.write("wide.wat", text: """
+            (module
+              (memory (export "memory") i64 1 70000)
+              (table i64 2 funcref)
+              (func (export "_start")))
+            """)
+        #expect(try CommandRunner.run(["validate", path]).status == 0)
+        let inspect = try CommandRunner.run(["inspect", path])
+        #expect(inspect.status == 0)
+        #expect(inspect.stdout.contains("1..70000 pages (0.06..4375 MiB)"), "\(inspect.stdout)")
+        #expect(inspect.stdout.contains("64-bit addresses"), "\(inspect.stdout)")
+        #expect(inspect.stdout.contains("64-bit indices"), "\(inspect.stdout)")
+        let build = try CommandRunner.run(["build", path, "-o", scratch.url.appendingPathComponent("wide").path])
+        #expect(build.status == 1)
+        #expect(build.stderr.contains("not a WASI command: WASI preview1 addresses a 32-bit memory"), "\(build.stderr)")
     }
 
     @Test func everyInvalidFunctionIsReported() throws {
