@@ -75,16 +75,25 @@ public struct ByteReader {
 
     @usableFromInline
     mutating func readU32Slow() throws(WasmError) -> UInt32 {
+        try readUnsignedSlow(UInt32.self)
+    }
+
+    /// An unsigned LEB128 of `T`'s width, byte by byte. The last byte such a value can
+    /// have must not continue, nor set bits past the width (0x70 of it for 32 bits, 0x7E
+    /// for 64).
+    mutating func readUnsignedSlow<T: FixedWidthInteger & UnsignedInteger>(_: T.Type) throws(WasmError) -> T {
         let start = position
-        var result: UInt32 = 0
-        var shift: UInt32 = 0
+        let lastShift = (T.bitWidth - 1) / 7 * 7
+        let unusedBits = UInt8(truncatingIfNeeded: 0x7F << (T.bitWidth - lastShift)) & 0x7F
+        var result: T = 0
+        var shift = 0
         while true {
             let byte = try readIntegerByte()
-            if shift == 28 {
+            if shift == lastShift {
                 if byte & 0x80 != 0 { throw error("integer representation too long", at: start) }
-                if byte & 0x70 != 0 { throw error("integer too large", at: start) }
+                if byte & unusedBits != 0 { throw error("integer too large", at: start) }
             }
-            result |= UInt32(byte & 0x7F) << shift
+            result |= T(byte & 0x7F) << shift
             if byte & 0x80 == 0 {
                 try checkWithinEnd()
                 return result
@@ -106,22 +115,7 @@ public struct ByteReader {
 
     @usableFromInline
     mutating func readU64Slow() throws(WasmError) -> UInt64 {
-        let start = position
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            let byte = try readIntegerByte()
-            if shift == 63 {
-                if byte & 0x80 != 0 { throw error("integer representation too long", at: start) }
-                if byte & 0x7E != 0 { throw error("integer too large", at: start) }
-            }
-            result |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 {
-                try checkWithinEnd()
-                return result
-            }
-            shift += 7
-        }
+        try readUnsignedSlow(UInt64.self)
     }
 
     /// A signed LEB128 of `bits` bits (32, 33 or 64), sign-extended to Int64.
