@@ -229,13 +229,13 @@ uint32_t wk_memory_grow(wk_memory *memory, uint32_t delta) {
     return wk_memory_grow_at(memory, delta, WK_HOST_SITE);
 }
 
-static uint32_t grow(wk_memory *memory, uint32_t delta, uint32_t function);
+static uint32_t grow(wk_memory *memory, uint64_t delta, uint32_t function);
 
 /* Threads of a shared memory may grow it at once: one grow at a time, so that pages,
  * size and the statistics stay exact. Unshared memories belong to one thread. */
 static pthread_mutex_t shared_grow_lock = PTHREAD_MUTEX_INITIALIZER;
 
-uint32_t wk_memory_grow_at(wk_memory *memory, uint32_t delta, uint32_t function) {
+static uint32_t grow_locked(wk_memory *memory, uint64_t delta, uint32_t function) {
     if (!memory->shared) return grow(memory, delta, function);
     pthread_mutex_lock(&shared_grow_lock);
     uint32_t result = grow(memory, delta, function);
@@ -243,24 +243,18 @@ uint32_t wk_memory_grow_at(wk_memory *memory, uint32_t delta, uint32_t function)
     return result;
 }
 
-uint64_t wk_memory_grow64_at(wk_memory *memory, uint64_t delta, uint32_t function) {
-    if (delta <= UINT32_MAX) {
-        uint32_t old_pages = wk_memory_grow_at(memory, (uint32_t)delta, function);
-        return old_pages == UINT32_MAX ? UINT64_MAX : old_pages;
-    }
-    /* More pages than any memory here can hold: counted as refused by the maximum. */
-    if (memory->shared) pthread_mutex_lock(&shared_grow_lock);
-    memory->state->grow_calls++;
-#ifndef WK_NO_MEMORY_STATS
-    wk_grow_site *site = site_of(memory->state, function);
-    if (site) site->calls++;
-#endif
-    refuse(memory->state, WK_GROW_FAIL_MAXIMUM);
-    if (memory->shared) pthread_mutex_unlock(&shared_grow_lock);
-    return UINT64_MAX;
+uint32_t wk_memory_grow_at(wk_memory *memory, uint32_t delta, uint32_t function) {
+    return grow_locked(memory, delta, function);
 }
 
-static uint32_t grow(wk_memory *memory, uint32_t delta, uint32_t function) {
+/* A 64-bit memory's delta may pass 2^32 pages: more than any memory here holds, so
+ * refused by its maximum like any other. */
+uint64_t wk_memory_grow64_at(wk_memory *memory, uint64_t delta, uint32_t function) {
+    uint32_t old_pages = grow_locked(memory, delta, function);
+    return old_pages == UINT32_MAX ? UINT64_MAX : old_pages;
+}
+
+static uint32_t grow(wk_memory *memory, uint64_t delta, uint32_t function) {
     struct wk_memory_state *state = memory->state;
     state->grow_calls++;
 #ifndef WK_NO_MEMORY_STATS
@@ -273,7 +267,7 @@ static uint32_t grow(wk_memory *memory, uint32_t delta, uint32_t function) {
     if (delta > memory->max_pages - old_pages) return refuse(state, WK_GROW_FAIL_MAXIMUM);
     if (delta > memory->cap_pages - old_pages) return refuse(state, WK_GROW_FAIL_CAP);
     if (delta == 0) return old_pages;
-    uint32_t new_pages = old_pages + delta;
+    uint32_t new_pages = old_pages + (uint32_t)delta; /* fits: delta <= max_pages - old_pages */
     if (state->policy && !state->policy(state->policy_context, state->policy_instance, memory, old_pages, new_pages)) {
         return refuse(state, WK_GROW_FAIL_POLICY);
     }

@@ -119,40 +119,42 @@ public enum RuntimeSources {
 #define WK_OPAQUE_FLOAT(value) __asm__("" : "+g"(value))
 #endif
 
-WK_INLINE void wk_check(const wk_memory *m, uint64_t address, uint64_t size) {
-    if (WK_UNLIKELY(address + size > m->size)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
+/* [start, start + length) lies within `size`, without wrapping past 2^64: the range of a
+ * bulk operation or a table operation, whose operands may be 64-bit (memory64, table64). */
+WK_INLINE bool wk_within(uint64_t size, uint64_t start, uint64_t length) {
+    return start <= size && length <= size - start;
 }
 
-/* The same for a shared memory, which another thread may grow meanwhile: its size is
- * read atomically (acquire: the pages a grow added are committed before its new size is
- * seen). A plain load on x86; unshared memories keep wk_check, whose loads the compiler
- * may combine and hoist. */
-WK_INLINE void wk_check_shared(const wk_memory *m, uint64_t address, uint64_t size) {
-    if (WK_UNLIKELY(address + size > __atomic_load_n(&m->size, __ATOMIC_ACQUIRE))) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
-}
-
-/* memory64: an address and an offset are each up to 2^64 - 1, so their sum with the size
- * could wrap. No memory reaches 2^48 bytes: either at or past that is out of bounds,
- * and below it the sum cannot wrap. (With a constant offset, its test folds away.) */
-WK_INLINE void wk_check64(const wk_memory *m, uint64_t address, uint64_t offset, uint64_t size) {
-    if (WK_UNLIKELY(((address | offset) >> 48) != 0 || address + offset + size > m->size)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
-}
-WK_INLINE void wk_check64_shared(const wk_memory *m, uint64_t address, uint64_t offset, uint64_t size) {
-    if (WK_UNLIKELY(((address | offset) >> 48) != 0 || address + offset + size > __atomic_load_n(&m->size, __ATOMIC_ACQUIRE))) {
-        wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
+/* Bounds checks, each in two forms. The plain one reads the memory's size as any field:
+ * the compiler may combine and hoist those loads. The `_shared` one is for a shared
+ * memory, which another thread may grow meanwhile: it reads the size atomically
+ * (acquire: the pages a grow added are committed before its new size is seen; a plain
+ * load on x86).
+ *   wk_check        a 32-bit address + offset (below 2^33) and an access's size
+ *   wk_check64      memory64: an address and an offset are each up to 2^64 - 1, so
+ *                   their sum could wrap. No memory reaches 2^48 bytes: either at or
+ *                   past that is out of bounds, and below it the sum cannot wrap. (A
+ *                   constant offset's test folds away.)
+ *   wk_check_range  a bulk operation's [address, address + length) */
+#define WK_CHECKS(suffix, size_of)                                                    \
+    WK_INLINE void wk_check##suffix(const wk_memory *m, uint64_t address, uint64_t size) { \
+        if (WK_UNLIKELY(address + size > size_of(m))) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS); \
+    }                                                                                 \
+    WK_INLINE void wk_check64##suffix(const wk_memory *m, uint64_t address, uint64_t offset, uint64_t size) { \
+        if (WK_UNLIKELY(((address | offset) >> 48) != 0 || address + offset + size > size_of(m))) { \
+            wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);                                    \
+        }                                                                             \
+    }                                                                                 \
+    WK_INLINE void wk_check_range##suffix(const wk_memory *m, uint64_t address, uint64_t length) { \
+        if (WK_UNLIKELY(!wk_within(size_of(m), address, length))) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS); \
     }
-}
-
-/* The range [address, address + length) of a bulk operation, whose operands are 64-bit
- * under memory64 (so their sum could wrap). */
-WK_INLINE void wk_check_range(const wk_memory *m, uint64_t address, uint64_t length) {
-    uint64_t size = m->size;
-    if (WK_UNLIKELY(address > size || length > size - address)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
-}
-WK_INLINE void wk_check_range_shared(const wk_memory *m, uint64_t address, uint64_t length) {
-    uint64_t size = __atomic_load_n(&m->size, __ATOMIC_ACQUIRE);
-    if (WK_UNLIKELY(address > size || length > size - address)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
-}
+#define WK_SIZE(m) ((m)->size)
+#define WK_SIZE_SHARED(m) __atomic_load_n(&(m)->size, __ATOMIC_ACQUIRE)
+WK_CHECKS(, WK_SIZE)
+WK_CHECKS(_shared, WK_SIZE_SHARED)
+#undef WK_CHECKS
+#undef WK_SIZE
+#undef WK_SIZE_SHARED
 
 /* ---- Atomics (threads) ----
  * Sequentially consistent, as all of Wasm's atomics are. An address that is not a
@@ -246,23 +248,18 @@ WK_INLINE void wk_table_set(wk_table *t, uint64_t i, void *value) {
     t->elements[i] = value;
 }
 
-/* [i, i + n) lies within `size` (without wrapping past 2^64). */
-WK_INLINE bool wk_table_range(uint64_t size, uint64_t i, uint64_t n) {
-    return i <= size && n <= size - i;
-}
-
 static inline void wk_table_fill(wk_table *t, uint64_t i, void *value, uint64_t n) {
-    if (WK_UNLIKELY(!wk_table_range(t->size, i, n))) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
+    if (WK_UNLIKELY(!wk_within(t->size, i, n))) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
     for (uint64_t k = 0; k < n; k++) t->elements[i + k] = value;
 }
 
 static inline void wk_table_copy(wk_table *dst, wk_table *src, uint64_t d, uint64_t s, uint64_t n) {
-    if (WK_UNLIKELY(!wk_table_range(dst->size, d, n) || !wk_table_range(src->size, s, n))) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
+    if (WK_UNLIKELY(!wk_within(dst->size, d, n) || !wk_within(src->size, s, n))) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
     memmove(dst->elements + d, src->elements + s, (size_t)n * sizeof(void *));
 }
 
 static inline void wk_table_init(wk_table *t, void *const *items, uint32_t length, uint64_t d, uint32_t s, uint32_t n) {
-    if (WK_UNLIKELY((uint64_t)s + n > length || !wk_table_range(t->size, d, n))) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
+    if (WK_UNLIKELY((uint64_t)s + n > length || !wk_within(t->size, d, n))) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
     if (n) memcpy(t->elements + d, items + s, (size_t)n * sizeof(void *));
 }
 
@@ -2570,13 +2567,13 @@ uint32_t wk_memory_grow(wk_memory *memory, uint32_t delta) {
     return wk_memory_grow_at(memory, delta, WK_HOST_SITE);
 }
 
-static uint32_t grow(wk_memory *memory, uint32_t delta, uint32_t function);
+static uint32_t grow(wk_memory *memory, uint64_t delta, uint32_t function);
 
 /* Threads of a shared memory may grow it at once: one grow at a time, so that pages,
  * size and the statistics stay exact. Unshared memories belong to one thread. */
 static pthread_mutex_t shared_grow_lock = PTHREAD_MUTEX_INITIALIZER;
 
-uint32_t wk_memory_grow_at(wk_memory *memory, uint32_t delta, uint32_t function) {
+static uint32_t grow_locked(wk_memory *memory, uint64_t delta, uint32_t function) {
     if (!memory->shared) return grow(memory, delta, function);
     pthread_mutex_lock(&shared_grow_lock);
     uint32_t result = grow(memory, delta, function);
@@ -2584,24 +2581,18 @@ uint32_t wk_memory_grow_at(wk_memory *memory, uint32_t delta, uint32_t function)
     return result;
 }
 
-uint64_t wk_memory_grow64_at(wk_memory *memory, uint64_t delta, uint32_t function) {
-    if (delta <= UINT32_MAX) {
-        uint32_t old_pages = wk_memory_grow_at(memory, (uint32_t)delta, function);
-        return old_pages == UINT32_MAX ? UINT64_MAX : old_pages;
-    }
-    /* More pages than any memory here can hold: counted as refused by the maximum. */
-    if (memory->shared) pthread_mutex_lock(&shared_grow_lock);
-    memory->state->grow_calls++;
-#ifndef WK_NO_MEMORY_STATS
-    wk_grow_site *site = site_of(memory->state, function);
-    if (site) site->calls++;
-#endif
-    refuse(memory->state, WK_GROW_FAIL_MAXIMUM);
-    if (memory->shared) pthread_mutex_unlock(&shared_grow_lock);
-    return UINT64_MAX;
+uint32_t wk_memory_grow_at(wk_memory *memory, uint32_t delta, uint32_t function) {
+    return grow_locked(memory, delta, function);
 }
 
-static uint32_t grow(wk_memory *memory, uint32_t delta, uint32_t function) {
+/* A 64-bit memory's delta may pass 2^32 pages: more than any memory here holds, so
+ * refused by its maximum like any other. */
+uint64_t wk_memory_grow64_at(wk_memory *memory, uint64_t delta, uint32_t function) {
+    uint32_t old_pages = grow_locked(memory, delta, function);
+    return old_pages == UINT32_MAX ? UINT64_MAX : old_pages;
+}
+
+static uint32_t grow(wk_memory *memory, uint64_t delta, uint32_t function) {
     struct wk_memory_state *state = memory->state;
     state->grow_calls++;
 #ifndef WK_NO_MEMORY_STATS
@@ -2614,7 +2605,7 @@ static uint32_t grow(wk_memory *memory, uint32_t delta, uint32_t function) {
     if (delta > memory->max_pages - old_pages) return refuse(state, WK_GROW_FAIL_MAXIMUM);
     if (delta > memory->cap_pages - old_pages) return refuse(state, WK_GROW_FAIL_CAP);
     if (delta == 0) return old_pages;
-    uint32_t new_pages = old_pages + delta;
+    uint32_t new_pages = old_pages + (uint32_t)delta; /* fits: delta <= max_pages - old_pages */
     if (state->policy && !state->policy(state->policy_context, state->policy_instance, memory, old_pages, new_pages)) {
         return refuse(state, WK_GROW_FAIL_POLICY);
     }
