@@ -52,11 +52,15 @@
 #define WK_HIDDEN __attribute__((visibility("hidden")))
 #define WK_UNUSED __attribute__((unused))
 /* Generated functions. A call in tail position stays a call: turned into a jump, a
- * runaway recursion would loop forever instead of trapping at the stack limit. */
+ * runaway recursion would loop forever instead of trapping at the stack limit.
+ * WK_LOCAL_FUNCTION is a unit's own copy of a small function of another unit, which it
+ * calls directly: the compiler sees no further than a unit, and inlines only what it sees. */
 #if defined(__clang__)
 #define WK_FUNCTION WK_HIDDEN __attribute__((disable_tail_calls))
+#define WK_LOCAL_FUNCTION static WK_UNUSED __attribute__((disable_tail_calls))
 #else
 #define WK_FUNCTION WK_HIDDEN
+#define WK_LOCAL_FUNCTION static WK_UNUSED
 #endif
 
 /* The stack pointer, read without making the function keep a frame pointer (which
@@ -118,8 +122,8 @@ WK_INLINE bool wk_within(uint64_t size, uint64_t start, uint64_t length) {
     return start <= size && length <= size - start;
 }
 
-/* Bounds checks, each in two forms. The plain one reads the memory's size as any field:
- * the compiler may combine and hoist those loads. The `_shared` one is for a shared
+/* Bounds checks, each in two forms. The plain one reads the memory's size as any field
+ * (generated code uses the `_below` forms instead, see below). The `_shared` one is for a shared
  * memory, which another thread may grow meanwhile: it reads the size atomically
  * (acquire: the pages a grow added are committed before its new size is seen; a plain
  * load on x86).
@@ -128,15 +132,24 @@ WK_INLINE bool wk_within(uint64_t size, uint64_t start, uint64_t length) {
  *                   their sum could wrap. No memory reaches 2^48 bytes: either at or
  *                   past that is out of bounds, and below it the sum cannot wrap. (A
  *                   constant offset's test folds away.)
- *   wk_check_range  a bulk operation's [address, address + length) */
+ *   wk_check_range  a bulk operation's [address, address + length)
+ * The `_below` forms of wk_check and wk_check64 take the size itself: generated code
+ * keeps an unshared memory's size in a local (`msN`), read at the start of a function
+ * and again after each call and memory.grow, the only ways it changes. (Read from the
+ * memory each time, it would be reloaded after every store to linear memory, which
+ * the compiler must assume may write anywhere.) */
+WK_INLINE void wk_check_below(uint64_t limit, uint64_t address, uint64_t size) {
+    if (WK_UNLIKELY(address + size > limit)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
+}
+WK_INLINE void wk_check64_below(uint64_t limit, uint64_t address, uint64_t offset, uint64_t size) {
+    if (WK_UNLIKELY(((address | offset) >> 48) != 0 || address + offset + size > limit)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
+}
 #define WK_CHECKS(suffix, size_of)                                                    \
     WK_INLINE void wk_check##suffix(const wk_memory *m, uint64_t address, uint64_t size) { \
-        if (WK_UNLIKELY(address + size > size_of(m))) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS); \
+        wk_check_below(size_of(m), address, size);                                    \
     }                                                                                 \
     WK_INLINE void wk_check64##suffix(const wk_memory *m, uint64_t address, uint64_t offset, uint64_t size) { \
-        if (WK_UNLIKELY(((address | offset) >> 48) != 0 || address + offset + size > size_of(m))) { \
-            wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);                                    \
-        }                                                                             \
+        wk_check64_below(size_of(m), address, offset, size);                          \
     }                                                                                 \
     WK_INLINE void wk_check_range##suffix(const wk_memory *m, uint64_t address, uint64_t length) { \
         if (WK_UNLIKELY(!wk_within(size_of(m), address, length))) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS); \
@@ -189,11 +202,20 @@ WK_ATOMICS(64)
 #undef WK_ATOMICS
 #undef WK_ATOMIC_RMW
 
+/* wk_load_* is a load as guard pages need it: kept even when its value goes unused.
+ * wk_read_* is a plain load, for an access whose bounds were checked explicitly (its
+ * check traps, not the load) or whose value surely stays in use (a store's operand): the
+ * compiler may then combine it, vectorize it, or delete it when its value is unused. */
 #define WK_LOADER(name, type, keep)                                                   \
     WK_INLINE type wk_load_##name(const uint8_t *p) {                                 \
         type v;                                                                       \
         memcpy(&v, p, sizeof v);                                                      \
         keep(v);                                                                      \
+        return v;                                                                     \
+    }                                                                                 \
+    WK_INLINE type wk_read_##name(const uint8_t *p) {                                 \
+        type v;                                                                       \
+        memcpy(&v, p, sizeof v);                                                      \
         return v;                                                                     \
     }                                                                                 \
     WK_INLINE void wk_store_##name(uint8_t *p, type v) { memcpy(p, &v, sizeof v); }
@@ -270,6 +292,21 @@ WK_INLINE const wk_func *wk_indirect(const wk_table *t, uint64_t i, uint32_t typ
     if (WK_UNLIKELY(!f)) wk_trap(WK_TRAP_UNINITIALIZED_ELEMENT);
     if (WK_UNLIKELY(f->type_id != type_id)) wk_trap(WK_TRAP_INDIRECT_CALL_TYPE_MISMATCH);
     return f;
+}
+
+/* An entry of a table whose contents are fixed when the module is compiled (see
+ * FixedTables in the lowering): a null slot has no code and type UINT32_MAX. */
+typedef struct {
+    const void *code;
+    uint32_t type;
+} wk_table_entry;
+
+WK_INLINE const wk_table_entry *wk_fixed_indirect(const wk_table_entry *entries, uint64_t size, uint64_t i, uint32_t type) {
+    if (WK_UNLIKELY(i >= size)) wk_trap(WK_TRAP_UNDEFINED_ELEMENT);
+    const wk_table_entry *e = &entries[i];
+    if (WK_UNLIKELY(e->type != type))
+        wk_trap(e->code ? WK_TRAP_INDIRECT_CALL_TYPE_MISMATCH : WK_TRAP_UNINITIALIZED_ELEMENT);
+    return e;
 }
 
 /* ---- Tail calls ----

@@ -60,6 +60,28 @@ struct FunctionLowering {
     var usesSIMD = false
     /// Whether a call goes through a table or an import (through `f_`).
     var callsThroughPointer = false
+    /// The unshared memories whose size the function holds in a local, `msN`, for its
+    /// bounds checks (see wk_check_below), and the lines of `body` after which the sizes
+    /// may have changed (calls, memory.grow): placeholders, filled in at the end.
+    var sizeLocals: Set<UInt32> = []
+    var sizeChangePoints: [Int] = []
+    /// Explicit bounds checks of accesses at a local's value made since the last
+    /// instruction that has an effect or may trap otherwise (`keepsCheckedRanges`): the
+    /// line of the check and how far past the local's value it reaches. A later access
+    /// at the same local within that reach needs no check; one past it widens the earlier
+    /// check instead. Trapping there rather than at the later access cannot be told apart:
+    /// nothing between them had an effect, or could trap another way.
+    var checkedRanges: [CheckedAddress: (line: Int, extent: UInt64)] = [:]
+    struct CheckedAddress: Hashable {
+        var memory: UInt32
+        var local: String
+    }
+    /// Whether a call goes through a fixed table's array (through `e_`).
+    var callsThroughFixedTable = false
+    /// The slot counts of the tables whose contents are fixed (`FixedTables`), by index.
+    let fixedTableSizes: [Int: Int]
+    /// `FixedTables.typeIDs`: what a fixed table's entries hold for a type.
+    let typeIDs: [Int]
     /// The locals (params included) that emitted code names.
     var usedLocals: Set<Int> = []
     /// The defined functions this one calls directly (their declarations go with it).
@@ -115,8 +137,11 @@ struct FunctionLowering {
     }
 
     init(module: Module, names: CNames, options: LoweringOptions, index: Int, info: FunctionInfo, tailEntries: Set<Int>,
-         mayThrow: Set<Int>, indirectCallsMayThrow: Bool, base: UnsafePointer<UInt8>)
+         mayThrow: Set<Int>, indirectCallsMayThrow: Bool, fixedTableSizes: [Int: Int] = [:], typeIDs: [Int] = [],
+         base: UnsafePointer<UInt8>)
     {
+        self.fixedTableSizes = fixedTableSizes
+        self.typeIDs = typeIDs
         self.mayThrow = mayThrow
         self.indirectCallsMayThrow = indirectCallsMayThrow
         slotTypes = info.slotTypes
@@ -195,6 +220,7 @@ struct FunctionLowering {
             text += "    WK_UNUSED \(declaration(cType, declarators))\n"
         }
         if callsThroughPointer { text += "    const wk_func *f_;\n" }
+        if callsThroughFixedTable { text += "    const wk_table_entry *e_;\n" }
         text += exceptionDeclarations()
         if usesMemory {
             text += "    WK_UNUSED wk_memory *const m0 = inst->memories[0];\n    WK_UNUSED uint8_t *const mb = inst->memory_base;\n"
@@ -202,6 +228,10 @@ struct FunctionLowering {
         for memory in otherMemories.sorted() {
             text += "    WK_UNUSED wk_memory *const m\(memory) = inst->memories[\(memory)];\n    WK_UNUSED uint8_t *const mb\(memory) = m\(memory)->base;\n"
         }
+        for memory in sizeLocals.sorted() { text += "    uint64_t ms\(memory) = m\(memory)->size;\n" }
+        // After each call and memory.grow: the sizes held in locals, read again.
+        let refresh = sizeLocals.sorted().map { "    ms\($0) = m\($0)->size;\n" }.joined()
+        for line in sizeChangePoints { body[line] = refresh }
         if explicitChecks { text += "    WK_STACK_CHECK();\n" }
         if restarts {
             text += "T_:;\n"
@@ -291,6 +321,13 @@ struct FunctionLowering {
 
     mutating func emit(_ line: String) {
         body.append("    " + line + "\n")
+    }
+
+    /// A point after which memory sizes may have changed: a placeholder line in `body`,
+    /// where `lower()` puts the reads of the sizes held in locals (or nothing).
+    mutating func markSizeChange() {
+        sizeChangePoints.append(body.count)
+        body.append("")
     }
 
     /// Emits a line that opens `count` C scopes (an `if`, a `{ … }`, a `switch`).
@@ -423,6 +460,7 @@ struct FunctionLowering {
             let offset = reader.position
             let id = try reader.readInstruction(in: lookup)
             let rule = instructionSet[id].rule
+            if !checkedRanges.isEmpty, !keepsCheckedRanges(id) { checkedRanges.removeAll() }
             if !reachable {
                 switch rule {
                 case .block, .loop, .if, .try, .tryTable:
@@ -552,9 +590,17 @@ struct FunctionLowering {
                 let calleeType = module.types[typeIndex]
                 let selector = top()
                 stack.removeLast()
-                emitCall(type: calleeType,
-                         target: "f_ = wk_indirect(inst->tables[\(table)], \(selector), inst->type_ids[\(typeIndex)]); ",
-                         function: "((\(names.pointerType(calleeType)))f_->code)", instance: "f_->instance")
+                if let size = fixedTableSizes[Int(table)] {
+                    callsThroughFixedTable = true
+                    emitCall(type: calleeType,
+                             target: "e_ = wk_fixed_indirect(\(names.prefix)__table_\(table), \(size)u, \(selector), \(typeIDs[typeIndex])u); ",
+                             function: "((\(names.pointerType(calleeType)))e_->code)", instance: "inst")
+                } else {
+                    callsThroughPointer = true
+                    emitCall(type: calleeType,
+                             target: "f_ = wk_indirect(inst->tables[\(table)], \(selector), inst->type_ids[\(typeIndex)]); ",
+                             function: "((\(names.pointerType(calleeType)))f_->code)", instance: "f_->instance")
+                }
                 if indirectCallsMayThrow { checkThrown() }
             case .returnCall:
                 try returnCall(callee: Int(try reader.readU32()))
@@ -582,6 +628,7 @@ struct FunctionLowering {
                 pushPending(locals[local], "l\(local)")
             case .localSet:
                 let local = Int(try reader.readU32())
+                forgetCheckedRanges(of: local)
                 usedLocals.insert(local)
                 let value = top()
                 stack.removeLast()
@@ -589,6 +636,7 @@ struct FunctionLowering {
                 emit("l\(local) = \(value);")
             case .localTee:
                 let local = Int(try reader.readU32())
+                forgetCheckedRanges(of: local)
                 usedLocals.insert(local)
                 materialize(local: local)
                 emit("l\(local) = \(top());")
@@ -635,6 +683,7 @@ struct FunctionLowering {
                 stack.removeLast()
                 let limits = module.memories[Int(memory)].limits
                 emit("\(push(limits.addressType)) = \(limits.address64 ? "wk_memory_grow64_at" : "wk_memory_grow_at")(inst->memories[\(memory)], \(delta), \(index)u);")
+                markSizeChange()
             case .refNull:
                 let type: ValueType = try reader.readByte() == 0x70 ? .funcref : .externref
                 emit("\(push(type)) = NULL;")
@@ -673,6 +722,7 @@ struct FunctionLowering {
         if callee < module.importedFunctionCount {
             // Host code gets the stack limit's margin (see WK_STACK_CHECK).
             if !explicitChecks { emit("WK_STACK_CHECK();") }
+            callsThroughPointer = true
             emitCall(type: calleeType, target: "f_ = inst->imports[\(callee)]; ",
                      function: "((\(names.pointerType(calleeType)))f_->code)", instance: "f_->instance")
         } else {
@@ -744,7 +794,6 @@ struct FunctionLowering {
         let base = stack.count - type.params.count
         let arguments = ([instance] + (base..<stack.count).map { operand($0) }).joined(separator: ", ")
         stack.removeLast(type.params.count)
-        if !prefix.isEmpty { callsThroughPointer = true }
         switch type.results.count {
         case 0:
             emit("\(prefix)\(function)(\(arguments));")
@@ -755,6 +804,7 @@ struct FunctionLowering {
             for (k, resultType) in type.results.enumerated() { text += " \(push(resultType)) = r_.r\(k);" }
             emit(text + " }", scopes: 1)
         }
+        markSizeChange()
     }
 
     /// An instruction computed from its operands (and lane immediates) by its C form.
@@ -819,18 +869,76 @@ struct FunctionLowering {
         return explicitChecks || type.address64 || type.pageSizeLog2 != 16
     }
 
+    /// Whether the checks in `checkedRanges` still stand before this instruction: it has
+    /// no effect and cannot trap but at a bounds check. (A store's own check may still
+    /// merge with an earlier one; the store then ends the run, see `memoryAccess`.)
+    func keepsCheckedRanges(_ id: Int) -> Bool {
+        let instruction = instructionSet[id]
+        switch instruction.rule {
+        case .localGet, .localSet, .localTee, .globalGet, .constant, .drop, .select, .selectTyped, .nop:
+            return true
+        case .load, .store:
+            return instruction.feature != .threads
+        case .operation:
+            // Integer division and remainder, and float-to-integer truncation that is not
+            // saturating, trap on some operands.
+            let name = instruction.name
+            return !(name.contains(".div_") || name.contains(".rem_") || name.contains(".trunc_f"))
+        default:
+            return false
+        }
+    }
+
+    mutating func forgetCheckedRanges(of local: Int) {
+        guard !checkedRanges.isEmpty else { return }
+        let name = "l\(local)"
+        checkedRanges = checkedRanges.filter { $0.key.local != name }
+    }
+
+    /// An explicit bounds check of an access at a local's value plus `offset`, merged
+    /// with an earlier check at that local where `checkedRanges` holds one.
+    mutating func checkAtLocal(_ local: String, memory: UInt32, offset: UInt64, size: Int) {
+        let key = CheckedAddress(memory: memory, local: local)
+        let extent = offset + UInt64(size)
+        func check(_ extent: UInt64) -> String { "wk_check_below(ms\(memory), (uint64_t)\(local), \(extent)ull);" }
+        if let earlier = checkedRanges[key] {
+            guard extent > earlier.extent else { return }
+            body[earlier.line] = "    " + check(extent) + "\n"
+            checkedRanges[key]!.extent = extent
+        } else {
+            checkedRanges[key] = (body.count, extent)
+            emit(check(extent))
+        }
+    }
+
     /// The effective address expression of a memory access, after its bounds check.
-    mutating func address(_ operand: String, memory: UInt32, offset: UInt64, size: Int) -> String {
+    mutating func address(_ operand: String, memory: UInt32, offset: UInt64, size: Int, mergeable: Bool = false) -> String {
         let type = module.memories[Int(memory)]
         let (handle, base) = memory == 0 ? ("m0", "mb") : ("m\(memory)", "mb\(memory)")
         if memory == 0 { usesMemory = true } else { otherMemories.insert(memory) }
         if type.address64 {
             // Checked for wrapping past 2^64 too.
-            emit("\(type.shared ? "wk_check64_shared" : "wk_check64")(\(handle), \(operand), \(offset)ull, \(size));")
+            if type.shared {
+                emit("wk_check64_shared(\(handle), \(operand), \(offset)ull, \(size));")
+            } else {
+                sizeLocals.insert(memory)
+                emit("wk_check64_below(ms\(memory), \(operand), \(offset)ull, \(size));")
+            }
             return offset == 0 ? "\(base) + \(operand)" : "\(base) + \(operand) + \(offset)ull"
         }
         let sum = offset == 0 ? "(uint64_t)\(operand)" : "(uint64_t)\(operand) + \(offset)u"
-        if checksAccesses(to: memory) { emit("\(type.shared ? "wk_check_shared" : "wk_check")(\(handle), \(sum), \(size));") }
+        if checksAccesses(to: memory) {
+            if type.shared {
+                emit("wk_check_shared(\(handle), \(sum), \(size));")
+            } else {
+                sizeLocals.insert(memory)
+                if mergeable, operand.first == "l", operand.dropFirst().allSatisfy(\.isNumber) {
+                    checkAtLocal(operand, memory: memory, offset: offset, size: size)
+                } else {
+                    emit("wk_check_below(ms\(memory), \(sum), \(size));")
+                }
+            }
+        }
         return "\(base) + \(sum)"
     }
 
@@ -850,15 +958,19 @@ struct FunctionLowering {
             // that wraps keeps its alignment: every access size divides 2^64.)
             emit("wk_atomic_align((uint64_t)\(operands[0]) + \(argument.offset)ull, \(size));")
         }
-        let effective = address(operands[0], memory: argument.memory, offset: argument.offset, size: size)
+        let effective = address(operands[0], memory: argument.memory, offset: argument.offset, size: size,
+                                mergeable: instructionSet[id].feature != .threads)
         stack.removeLast(count)
-        let access = Self.fill(template, operands: operands, address: effective, memory: "m\(argument.memory)", lanes: lanes)
+        var access = Self.fill(template, operands: operands, address: effective, memory: "m\(argument.memory)", lanes: lanes)
         if signature.result != 0 {
+            // A checked access traps at its check: its load need not be kept (wk_read_*).
+            if checksAccesses(to: argument.memory) { access = access.replacing("wk_load_", with: "wk_read_") }
             emit("\(push(ValueType(rawValue: signature.result)!)) = \(access);")
         } else {
             emit(access + ";")
             // Only a store whose trap is a fault needs the barrier (see WK_AFTER_STORE).
             if !checksAccesses(to: argument.memory) { emit("WK_AFTER_STORE();") }
+            checkedRanges.removeAll()
         }
     }
 

@@ -50,6 +50,7 @@ final class FunctionValidator {
     var tailCalls = FunctionInfo.TailCalls.none
     var throwsItself = false, callsIndirectly = false
     var callees: Set<UInt32> = []
+    var tablesWritten: Set<UInt32> = []
     /// The feature sets of the instructions seen (`Feature.bit`).
     var features: UInt32 = 0
     /// The memories named by the current instruction's immediates (memory.copy names two).
@@ -350,6 +351,7 @@ final class FunctionValidator {
         throwsItself = false
         callsIndirectly = false
         callees.removeAll(keepingCapacity: true)
+        tablesWritten.removeAll(keepingCapacity: true)
         features = 0
         guard typeIndex < module.types.count else { throw error("unknown type \(typeIndex)") }
 
@@ -374,7 +376,7 @@ final class FunctionValidator {
         }
         return FunctionInfo(maxStackHeight: maxHeight, slotTypes: Array(UnsafeBufferPointer(start: slotMasks, count: maxHeight)),
                             tailCalls: tailCalls, throwsItself: throwsItself, callsIndirectly: callsIndirectly, callees: callees.sorted(),
-                            features: features)
+                            tablesWritten: tablesWritten.sorted(), features: features)
     }
 
     func validateInstructions() throws(WasmError) {
@@ -546,6 +548,7 @@ final class FunctionValidator {
                 push(type)
             case .tableSet:
                 let table = try reader.readU32()
+                tablesWritten.insert(table)
                 let type = try tableType(table)
                 try pop(type)
                 try pop(tableAddress(table))
@@ -572,6 +575,7 @@ final class FunctionValidator {
             case .tableInit:
                 let elementIndex = try reader.readU32()
                 let tableIndex = try reader.readU32()
+                tablesWritten.insert(tableIndex)
                 let table = try tableType(tableIndex)
                 let element = try elementType(elementIndex)
                 guard element == table else { throw error("type mismatch: element segment and table types differ") }
@@ -580,6 +584,7 @@ final class FunctionValidator {
                 _ = try elementType(try reader.readU32())
             case .tableCopy:
                 let (destinationIndex, sourceIndex) = (try reader.readU32(), try reader.readU32())
+                tablesWritten.insert(destinationIndex)
                 let destination = try tableType(destinationIndex)
                 let source = try tableType(sourceIndex)
                 guard destination == source else { throw error("type mismatch: table types differ") }
@@ -588,6 +593,7 @@ final class FunctionValidator {
                 try pop(to == i64 && from == i64 ? i64 : i32); try pop(from); try pop(to)
             case .tableGrow:
                 let table = try reader.readU32()
+                tablesWritten.insert(table)
                 let type = try tableType(table)
                 try pop(tableAddress(table))
                 try pop(type)
@@ -598,6 +604,7 @@ final class FunctionValidator {
                 push(tableAddress(table))
             case .tableFill:
                 let table = try reader.readU32()
+                tablesWritten.insert(table)
                 let type = try tableType(table)
                 try pop(tableAddress(table))
                 try pop(type)

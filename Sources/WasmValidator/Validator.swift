@@ -15,6 +15,8 @@ public struct FunctionInfo: Sendable {
     public var throwsItself = false
     public var callsIndirectly = false
     public var callees: [UInt32] = []
+    /// The tables it changes (`table.set`, `.grow`, `.fill`, `.init`, `.copy`'s destination).
+    public var tablesWritten: [UInt32] = []
     /// The feature sets its instructions belong to, as `Feature.bit`s.
     public var features: UInt32 = 0
 

@@ -91,6 +91,105 @@ import WasmValidator
         #expect(try module.run().output == "\(value &+ 1)\n")
     }
 
+    /// A small function of another unit is copied, `static`, into each unit that calls
+    /// it (where the C compiler can inline it); a larger one is only declared. Both
+    /// give the same results, and a trap in a copy still names its function.
+    @Test func smallCalleesAreCopiedIntoTheUnitsThatCallThem() throws {
+        let chain = String(repeating: "(i32.add (i32.const 3)) (i32.mul (i32.const 5)) ", count: 20)
+        let module = try CompiledModule(wat: """
+            (module
+              (memory 1)
+              (func $small (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+              (func $larger (param i32) (result i32) (local.get 0) \(chain))
+              (func $load (param i32) (result i32) (i32.load (local.get 0)))
+              (func (export "call_small") (param i32) (result i32) (call $small (call $small (local.get 0))) \(chain))
+              (func (export "call_larger") (param i32) (result i32) (call $larger (local.get 0)) \(chain))
+              (func (export "call_load") (param i32) (result i32) (call $load (local.get 0)) \(chain)))
+            """, main: Self.calls([("call_small", 1), ("call_larger", 0), ("call_load", 70000)]), unitSize: 1)
+        let units = try module.fileNames.filter { $0.hasPrefix("m-funcs-") }.map {
+            try String(contentsOf: module.directory.appendingPathComponent($0), encoding: .utf8)
+        }
+        #expect(units.filter { $0.contains("WK_LOCAL_FUNCTION uint32_t m__f0_small(") }.count == 1)
+        #expect(units.filter { $0.contains("WK_LOCAL_FUNCTION uint32_t m__f2_load(") }.count == 1)
+        #expect(units.allSatisfy { !$0.contains("WK_LOCAL_FUNCTION uint32_t m__f1_larger") })
+        func chained(_ value: UInt32) -> UInt32 { (0..<20).reduce(value) { v, _ in (v &+ 3) &* 5 } }
+        let output = try module.run().output.split(separator: "\n").map(String.init)
+        #expect(output.count == 3)
+        #expect(output.first == "\(chained(3))")
+        #expect(output.dropFirst().first == "\(chained(chained(0)))")
+        #expect(output.last?.hasPrefix("trap: out of bounds memory access in func ") == true)
+    }
+
+    /// `call_indirect` through a table whose contents are known when compiling (defined,
+    /// not exported, never written by an instruction, filled by segments at constant
+    /// offsets with the module's own functions) reads a constant array; any other table
+    /// goes through the instance. Both call, and trap, alike.
+    @Test(arguments: BoundsChecks.allCases)
+    func fixedTablesAreConstantArrays(boundsChecks: BoundsChecks) throws {
+        let module = try CompiledModule(wat: """
+            (module
+              (type $unary (func (param i32) (result i32)))
+              (table $fixed 4 funcref)
+              (table $written 4 funcref)
+              (elem (table $fixed) (i32.const 1) func $double $wide)
+              (elem (table $written) (i32.const 1) func $double $wide)
+              (elem declare func $triple)
+              (func $double (param i32) (result i32) (i32.add (local.get 0) (local.get 0)))
+              (func $triple (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+              (func $wide (result i64) (i64.const 7))
+              (func (export "fixed") (param i32) (result i32) (call_indirect $fixed (type $unary) (i32.const 21) (local.get 0)))
+              (func (export "written") (param i32) (result i32) (call_indirect $written (type $unary) (i32.const 21) (local.get 0)))
+              (func (export "write") (param i32) (result i32) (table.set $written (local.get 0) (ref.func $triple)) (i32.const 0)))
+            """, main: Self.calls([
+                ("fixed", 1), ("fixed", 2), ("fixed", 0), ("fixed", 4),
+                ("written", 1), ("written", 2), ("written", 0), ("written", 4), ("write", 0), ("written", 0),
+            ]), boundsChecks: boundsChecks)
+        let code = try module.fileNames.filter { $0.hasSuffix(".c") }.map {
+            try String(contentsOf: module.directory.appendingPathComponent($0), encoding: .utf8)
+        }.joined()
+        #expect(code.contains("wk_fixed_indirect(m__table_0, 4u, "))
+        #expect(!code.contains("m__table_1"))
+        #expect(code.contains("wk_indirect(inst->tables[1], "))
+        let traps = ["trap: indirect call type mismatch", "trap: uninitialized element", "trap: undefined element"]
+        let output = try module.run().output.split(separator: "\n").map { $0.components(separatedBy: " in ")[0] }
+        #expect(output == ["42"] + traps + ["42"] + traps + ["0", "63"])
+    }
+
+    /// With explicit bounds checks, accesses at one local's value with nothing between
+    /// them that has an effect or may trap otherwise share one check, as wide as the
+    /// widest: the first traps for all. A store, a branch or a trapping operation between
+    /// them keeps their checks apart, so what happens before the trap stays the same.
+    @Test func explicitChecksAtOneAddressMerge() throws {
+        let module = try CompiledModule(wat: """
+            (module
+              (memory 1)
+              (func (export "fields") (param i32) (result i32)
+                (i32.add (i32.add (i32.load (local.get 0)) (i32.load offset=8 (local.get 0)))
+                         (i32.load offset=4 (local.get 0))))
+              (func (export "store_then_trap") (param i32) (result i32)
+                (i32.store (local.get 0) (i32.const 7))
+                (i32.load offset=65536 (local.get 0)))
+              (func (export "stored") (param i32) (result i32) (i32.load (local.get 0)))
+              (func (export "branch_first") (param i32) (result i32)
+                (drop (i32.load (local.get 0)))
+                (if (i32.eqz (local.get 0)) (then (return (i32.const 5))))
+                (i32.load offset=65536 (local.get 0)))
+              (func (export "divide_first") (param i32) (result i32)
+                (i32.add (i32.load (local.get 0))
+                         (i32.add (i32.div_u (i32.const 1) (local.get 0)) (i32.load offset=65536 (local.get 0))))))
+            """, main: Self.calls([
+                ("fields", 65524), ("fields", 65528), ("store_then_trap", 16), ("stored", 16),
+                ("branch_first", 0), ("branch_first", 8), ("divide_first", 0),
+            ]), boundsChecks: .explicit)
+        let code = try String(contentsOf: module.directory.appendingPathComponent("m-funcs-0.c"), encoding: .utf8)
+        let fields = code.components(separatedBy: "m__f0(void *instance_, WK_UNUSED")[1].components(separatedBy: "\n}\n")[0]
+        #expect(fields.components(separatedBy: "wk_check_below(").count - 1 == 1)
+        #expect(fields.contains("wk_check_below(ms0, (uint64_t)l0, 12ull);"))
+        let output = try module.run().output.split(separator: "\n").map { $0.components(separatedBy: " in ")[0] }
+        #expect(output == ["0", "trap: out of bounds memory access", "trap: out of bounds memory access", "7",
+                           "5", "trap: out of bounds memory access", "trap: integer divide by zero"])
+    }
+
     /// Exceptions propagate by return: a function with many try bodies around calls that
     /// may throw has no jump buffer and no volatile variable, and locals set in a body
     /// before a throw keep their values after it.
