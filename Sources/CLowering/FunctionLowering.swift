@@ -642,7 +642,11 @@ struct FunctionLowering {
                 emit("l\(local) = \(top());")
             case .globalGet:
                 let global = Int(try reader.readU32())
-                emit("\(push(module.globals[global].valueType)) = \(globalValue(global));")
+                if let constant = constantGlobal(global) {
+                    pushPending(module.globals[global].valueType, constant)
+                } else {
+                    emit("\(push(module.globals[global].valueType)) = \(globalValue(global));")
+                }
             case .globalSet:
                 let global = Int(try reader.readU32())
                 emit("\(globalValue(global)) = \(top());")
@@ -709,6 +713,21 @@ struct FunctionLowering {
             return "inst->global_storage[\(global - module.importedGlobalCount)].value.\(field)"
         }
         return "inst->globals[\(global)]->value.\(field)"
+    }
+
+    /// The value of a defined immutable global initialized by a constant, as a C constant:
+    /// nothing can change it, so it need not be read from the instance.
+    func constantGlobal(_ global: Int) -> String? {
+        guard global >= module.importedGlobalCount else { return nil }
+        let defined = module.definedGlobals[global - module.importedGlobalCount]
+        guard !defined.type.isMutable, defined.initializer.instructions.count == 1 else { return nil }
+        switch defined.initializer.instructions[0] {
+        case .i32Const(let value): return "\(UInt32(bitPattern: value))u"
+        case .i64Const(let value): return "\(UInt64(bitPattern: value))ull"
+        case .f32Const(let bits): return "wk_f32_from(0x\(String(bits, radix: 16))u)"
+        case .f64Const(let bits): return "wk_f64_from(0x\(String(bits, radix: 16))ull)"
+        default: return nil
+        }
     }
 
     /// The error for an instruction the table describes but the lowering has no C for yet.

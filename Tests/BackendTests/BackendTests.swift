@@ -190,6 +190,25 @@ import WasmValidator
                            "5", "trap: out of bounds memory access", "trap: integer divide by zero"])
     }
 
+    /// An immutable global defined with a constant is that constant in generated code;
+    /// a mutable one is read from the instance.
+    @Test func immutableGlobalsAreConstants() throws {
+        let module = try CompiledModule(wat: """
+            (module
+              (global $fixed i32 (i32.const 42))
+              (global $counter (mut i32) (i32.const 1))
+              (global $scale f64 (f64.const 0.5))
+              (func (export "read") (param i32) (result i32)
+                (global.set $counter (i32.add (global.get $counter) (local.get 0)))
+                (i32.add (i32.trunc_f64_s (f64.mul (global.get $scale) (f64.convert_i32_s (global.get $fixed))))
+                         (global.get $counter))))
+            """, main: Self.calls([("read", 1), ("read", 10)]))
+        let code = try String(contentsOf: module.directory.appendingPathComponent("m-funcs-0.c"), encoding: .utf8)
+        #expect(!code.contains("global_storage[0]") && !code.contains("global_storage[2]"))
+        #expect(code.contains("global_storage[1]"))
+        #expect(try module.run().output == "23\n33\n")
+    }
+
     /// Exceptions propagate by return: a function with many try bodies around calls that
     /// may throw has no jump buffer and no volatile variable, and locals set in a body
     /// before a throw keep their values after it.
