@@ -28,10 +28,6 @@ public struct LoweringOptions: Sendable {
     /// Relaxed SIMD: one documented result per instruction everywhere (deterministic), or
     /// whatever the host does fastest among the results the proposal allows (native).
     public var relaxedSIMD: RelaxedSIMD = .deterministic
-    /// Functions with at most this many bytes of wasm code are also copied, as `static`
-    /// functions, into every unit that calls them, where the C compiler can inline them
-    /// (it cannot see across units); 0 turns copying off.
-    public var localCopySize: Int = 64
 
     public init(prefix: String, boundsChecks: BoundsChecks = .guardPages, unitSize: Int = 192 * 1024, minimumUnits: Int = 8,
                 largeFunctionSize: Int? = nil, importsMayThrow: Bool = true)

@@ -100,14 +100,12 @@ struct ModuleLowering {
     /// Declarations of defined functions. Each file declares only those it defines or
     /// calls: a module with thousands of functions would otherwise have every unit parse
     /// thousands of prototypes.
-    static func declarations(_ indices: some Sequence<Int>, module: Module, names: CNames, tailEntries: Set<Int> = [],
-                             localCopies: Set<Int> = []) -> String {
+    static func declarations(_ indices: some Sequence<Int>, module: Module, names: CNames, tailEntries: Set<Int> = []) -> String {
         var text = ""
         for index in indices {
             let type = module.functionType(UInt32(index))!
             let params = (["void *instance_"] + type.params.enumerated().map { "\($0.element.cType) l\($0.offset)" })
-            let linkage = localCopies.contains(index) ? "WK_LOCAL_FUNCTION" : "WK_FUNCTION"
-            text += "\(linkage) \(names.returnType(type.results)) \(names.function(index))(\(params.joined(separator: ", ")));\n"
+            text += "WK_FUNCTION \(names.returnType(type.results)) \(names.function(index))(\(params.joined(separator: ", ")));\n"
             if tailEntries.contains(index) { text += "WK_FUNCTION void \(names.tailEntry(index))(void *instance_, wk_tail_state *t_);\n" }
         }
         return text
@@ -176,9 +174,6 @@ struct ModuleLowering {
             if let size = options.largeFunctionSize, module.codes[k].code.count > size { return UnitKind.large }
             return UnitKind.functions
         }
-        let copyable = Set(module.codes.indices.filter {
-            module.codes[$0].code.count <= options.localCopySize && !tailEntries.contains(first + $0)
-        })
         let sizes = bodies.map(\.utf8.count)
         var files: [GeneratedFile] = []
         let order = Self.callOrder(callees: callees, first: first)
@@ -186,19 +181,14 @@ struct ModuleLowering {
             let members = order.filter { kinds[$0] == kind }
             if kind != .functions && members.isEmpty { continue }
             for (k, range) in Self.units(members.map { sizes[$0] }, options: options).enumerated() {
-                let functions = Array(members[range])
-                let size = functions.reduce(0) { $0 + sizes[$1] }
-                let copies = Self.localCopies(of: functions, callees: callees, copyable: copyable, first: first,
-                                              sizes: sizes, budget: max(16 * 1024, size / 4))
-                let used = (functions + copies).reduce(into: Set(functions.map { first + $0 })) { $0.formUnion(callees[$1]) }
-                let declarations = Self.declarations(used.sorted(), module: module, names: names, tailEntries: tailEntries,
-                                                     localCopies: Set(copies.map { first + $0 }))
+                let functions = members[range]
+                let used = functions.reduce(into: Set(functions.map { first + $0 })) { $0.formUnion(callees[$1]) }
+                let declarations = Self.declarations(used.sorted(), module: module, names: names, tailEntries: tailEntries)
                 // Only units with SIMD pay for its header.
-                var simd = (functions + copies).contains { usesSIMD[$0] } ? "#include \"wasmkiln-simd.h\"\n" : ""
+                var simd = functions.contains { usesSIMD[$0] } ? "#include \"wasmkiln-simd.h\"\n" : ""
                 if !simd.isEmpty, options.relaxedSIMD == .native { simd = "#define WK_RELAXED_NATIVE 1\n" + simd }
-                let copied = copies.map { "WK_LOCAL_FUNCTION" + bodies[$0].dropFirst("WK_FUNCTION".count) }
                 files.append(GeneratedFile(name: "\(prefix)-\(kind.rawValue)-\(k).c",
-                                           contents: header + simd + declarations + "\n" + (copied + functions.map { bodies[$0] }).joined()))
+                                           contents: header + simd + declarations + "\n" + functions.map { bodies[$0] }.joined()))
             }
         }
         return files
@@ -222,36 +212,6 @@ struct ModuleLowering {
             }
         }
         return order
-    }
-
-    /// The small functions (`copyable`, defined-function positions) that a unit holding
-    /// `functions` calls but does not hold, and those they call in turn, breadth first
-    /// while their lowered C (`sizes`) stays within `budget` bytes: each gets a `static`
-    /// copy in the unit, so that the C compiler may inline it as it would a call within
-    /// the unit. Copies serve direct calls only; the function's address (tables, exports,
-    /// trap locations) stays the one unit's definition.
-    static func localCopies(of functions: [Int], callees: [Set<Int>], copyable: Set<Int>, first: Int,
-                            sizes: [Int], budget: Int) -> [Int] {
-        guard !copyable.isEmpty else { return [] }
-        var seen = Set(functions)
-        var copies: [Int] = []
-        var frontier = functions
-        var spent = 0
-        while !frontier.isEmpty {
-            var next: [Int] = []
-            for function in frontier {
-                for callee in callees[function].sorted() {
-                    let position = callee - first
-                    guard copyable.contains(position), spent + sizes[position] <= budget,
-                          seen.insert(position).inserted else { continue }
-                    spent += sizes[position]
-                    copies.append(position)
-                    next.append(position)
-                }
-            }
-            frontier = next
-        }
-        return copies
     }
 
     /// Splits consecutive functions of the given sizes into units of about equal size:

@@ -73,8 +73,6 @@ extension Builder {
     {
         var options = options
         options.largeFunctionSize = largeFunctions?.size
-        // -O0 inlines nothing: copies of small functions would only cost compile time.
-        if optimization == .o0 { options.localCopySize = 0 }
         let files = try Self.lower(module, options: options)
         try BuildCache.createFolder(folder)
         var headersKey = SHA256()

@@ -59,15 +59,11 @@ public enum RuntimeSources {
 #define WK_HIDDEN __attribute__((visibility("hidden")))
 #define WK_UNUSED __attribute__((unused))
 /* Generated functions. A call in tail position stays a call: turned into a jump, a
- * runaway recursion would loop forever instead of trapping at the stack limit.
- * WK_LOCAL_FUNCTION is a unit's own copy of a small function of another unit, which it
- * calls directly: the compiler sees no further than a unit, and inlines only what it sees. */
+ * runaway recursion would loop forever instead of trapping at the stack limit. */
 #if defined(__clang__)
 #define WK_FUNCTION WK_HIDDEN __attribute__((disable_tail_calls))
-#define WK_LOCAL_FUNCTION static WK_UNUSED __attribute__((disable_tail_calls))
 #else
 #define WK_FUNCTION WK_HIDDEN
-#define WK_LOCAL_FUNCTION static WK_UNUSED
 #endif
 
 /* The stack pointer, read without making the function keep a frame pointer (which

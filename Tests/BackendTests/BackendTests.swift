@@ -91,35 +91,6 @@ import WasmValidator
         #expect(try module.run().output == "\(value &+ 1)\n")
     }
 
-    /// A small function of another unit is copied, `static`, into each unit that calls
-    /// it (where the C compiler can inline it); a larger one is only declared. Both
-    /// give the same results, and a trap in a copy still names its function.
-    @Test func smallCalleesAreCopiedIntoTheUnitsThatCallThem() throws {
-        let chain = String(repeating: "(i32.add (i32.const 3)) (i32.mul (i32.const 5)) ", count: 20)
-        let module = try CompiledModule(wat: """
-            (module
-              (memory 1)
-              (func $small (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
-              (func $larger (param i32) (result i32) (local.get 0) \(chain))
-              (func $load (param i32) (result i32) (i32.load (local.get 0)))
-              (func (export "call_small") (param i32) (result i32) (call $small (call $small (local.get 0))) \(chain))
-              (func (export "call_larger") (param i32) (result i32) (call $larger (local.get 0)) \(chain))
-              (func (export "call_load") (param i32) (result i32) (call $load (local.get 0)) \(chain)))
-            """, main: Self.calls([("call_small", 1), ("call_larger", 0), ("call_load", 70000)]), unitSize: 1)
-        let units = try module.fileNames.filter { $0.hasPrefix("m-funcs-") }.map {
-            try String(contentsOf: module.directory.appendingPathComponent($0), encoding: .utf8)
-        }
-        #expect(units.filter { $0.contains("WK_LOCAL_FUNCTION uint32_t m__f0_small(") }.count == 1)
-        #expect(units.filter { $0.contains("WK_LOCAL_FUNCTION uint32_t m__f2_load(") }.count == 1)
-        #expect(units.allSatisfy { !$0.contains("WK_LOCAL_FUNCTION uint32_t m__f1_larger") })
-        func chained(_ value: UInt32) -> UInt32 { (0..<20).reduce(value) { v, _ in (v &+ 3) &* 5 } }
-        let output = try module.run().output.split(separator: "\n").map(String.init)
-        #expect(output.count == 3)
-        #expect(output.first == "\(chained(3))")
-        #expect(output.dropFirst().first == "\(chained(chained(0)))")
-        #expect(output.last?.hasPrefix("trap: out of bounds memory access in func ") == true)
-    }
-
     /// `call_indirect` through a table whose contents are known when compiling (defined,
     /// not exported, never written by an instruction, filled by segments at constant
     /// offsets with the module's own functions) reads a constant array; any other table

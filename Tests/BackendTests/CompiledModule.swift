@@ -15,13 +15,11 @@ struct CompiledModule {
     let fileNames: [String]
 
     /// `main` is C that uses `wk_module_m` (the module's entry point) and prints what it checks.
-    init(wat: String, main: String, boundsChecks: BoundsChecks = .guardPages, largeFunctionSize: Int? = nil,
-         unitSize: Int? = nil) throws {
+    init(wat: String, main: String, boundsChecks: BoundsChecks = .guardPages, largeFunctionSize: Int? = nil) throws {
         let bytes = try wat2wasm(wat, features: [.referenceTypes, .exceptionHandling], options: EncodeOptions(nameSection: true))
         let validated = try decodeAndValidate(bytes)
-        var options = LoweringOptions(prefix: "m", boundsChecks: boundsChecks, largeFunctionSize: largeFunctionSize)
-        if let unitSize { options.unitSize = unitSize }
-        let files = try CLowering.lower(validated, options: options)
+        let files = try CLowering.lower(validated, options: LoweringOptions(prefix: "m", boundsChecks: boundsChecks,
+                                                                            largeFunctionSize: largeFunctionSize))
         fileNames = files.map(\.name)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("wasmkiln-backend-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
