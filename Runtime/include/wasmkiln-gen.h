@@ -119,8 +119,8 @@ WK_INLINE bool wk_within(uint64_t size, uint64_t start, uint64_t length) {
 }
 
 /* Bounds checks, each in two forms. The plain one reads the memory's size as any field
- * (generated code uses the `_below` forms instead, see below). The `_shared` one is for a shared
- * memory, which another thread may grow meanwhile: it reads the size atomically
+ * (generated code uses the `_below` forms instead, see below). The `_shared` one is for a
+ * shared memory, which another thread may grow meanwhile: it reads the size atomically
  * (acquire: the pages a grow added are committed before its new size is seen; a plain
  * load on x86).
  *   wk_check        a 32-bit address + offset (below 2^33) and an access's size
@@ -200,8 +200,8 @@ WK_ATOMICS(64)
 
 /* wk_load_* is a load as guard pages need it: kept even when its value goes unused.
  * wk_read_* is a plain load, for an access whose bounds were checked explicitly (its
- * check traps, not the load) or whose value surely stays in use (a store's operand): the
- * compiler may then combine it, vectorize it, or delete it when its value is unused. */
+ * check traps, not the load): the compiler may combine it, or delete it when its value
+ * is unused. */
 #define WK_LOADER(name, type, keep)                                                   \
     WK_INLINE type wk_load_##name(const uint8_t *p) {                                 \
         type v;                                                                       \
