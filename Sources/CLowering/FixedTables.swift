@@ -12,6 +12,9 @@ import WasmValidator
 struct FixedTables {
     /// The slots of each fixed table, by table index: a defined function's index, or nil.
     let slots: [Int: [Int?]]
+    /// The id of each type in the entries: the first type index with the same signature
+    /// (types with equal signatures are interchangeable in `call_indirect`).
+    let typeIDs: [Int]
 
     /// Tables with more slots than this keep the general path (their array would be big
     /// data for little gain).
@@ -42,6 +45,12 @@ struct FixedTables {
             candidates[Int(tableIndex)]!.replaceSubrange(Int(offset)..<Int(offset) + functions.count, with: functions)
         }
         slots = candidates
+        var first: [FuncType: Int] = [:]
+        typeIDs = module.types.indices.map { k in
+            if let id = first[module.types[k]] { return id }
+            first[module.types[k]] = k
+            return k
+        }
     }
 
     /// A segment's functions, or nil when one is an import (its code and instance are the
@@ -77,27 +86,15 @@ struct FixedTables {
         }
     }
 
-    /// The id of a type in these arrays: the first type index with the same signature
-    /// (types with equal signatures are interchangeable in `call_indirect`).
-    static func typeIDs(_ module: Module) -> [Int] {
-        var first: [FuncType: Int] = [:]
-        return module.types.indices.map { k in
-            if let id = first[module.types[k]] { return id }
-            first[module.types[k]] = k
-            return k
-        }
-    }
-
     /// `<prefix>__table_N`'s definition (in the module's unit).
     func definitions(module: Module, names: CNames, prefix: String) -> String {
-        let ids = Self.typeIDs(module)
         var text = ""
         for (table, entries) in slots.sorted(by: { $0.key < $1.key }) {
             text += "WK_HIDDEN const wk_table_entry \(prefix)__table_\(table)[\(max(entries.count, 1))] = {"
             for (k, entry) in entries.enumerated() {
                 text += k % 4 == 0 ? "\n   " : ""
                 if let function = entry {
-                    let type = ids[Int(module.functionTypes[function])]
+                    let type = typeIDs[Int(module.functionTypes[function])]
                     text += " {(const void *)\(names.function(function)), \(type)u},"
                 } else {
                     text += " {NULL, UINT32_MAX},"

@@ -78,10 +78,8 @@ struct FunctionLowering {
     }
     /// Whether a call goes through a fixed table's array (through `e_`).
     var callsThroughFixedTable = false
-    /// The slot counts of the tables whose contents are fixed (`FixedTables`), by index.
-    let fixedTableSizes: [Int: Int]
-    /// `FixedTables.typeIDs`: what a fixed table's entries hold for a type.
-    let typeIDs: [Int]
+    /// The tables whose contents are fixed when compiling, read as constant arrays.
+    let fixedTables: FixedTables
     /// The locals (params included) that emitted code names.
     var usedLocals: Set<Int> = []
     /// The defined functions this one calls directly (their declarations go with it).
@@ -137,11 +135,9 @@ struct FunctionLowering {
     }
 
     init(module: Module, names: CNames, options: LoweringOptions, index: Int, info: FunctionInfo, tailEntries: Set<Int>,
-         mayThrow: Set<Int>, indirectCallsMayThrow: Bool, fixedTableSizes: [Int: Int] = [:], typeIDs: [Int] = [],
-         base: UnsafePointer<UInt8>)
+         mayThrow: Set<Int>, indirectCallsMayThrow: Bool, fixedTables: FixedTables, base: UnsafePointer<UInt8>)
     {
-        self.fixedTableSizes = fixedTableSizes
-        self.typeIDs = typeIDs
+        self.fixedTables = fixedTables
         self.mayThrow = mayThrow
         self.indirectCallsMayThrow = indirectCallsMayThrow
         slotTypes = info.slotTypes
@@ -228,9 +224,10 @@ struct FunctionLowering {
         for memory in otherMemories.sorted() {
             text += "    WK_UNUSED wk_memory *const m\(memory) = inst->memories[\(memory)];\n    WK_UNUSED uint8_t *const mb\(memory) = m\(memory)->base;\n"
         }
-        for memory in sizeLocals.sorted() { text += "    uint64_t ms\(memory) = m\(memory)->size;\n" }
-        // After each call and memory.grow: the sizes held in locals, read again.
-        let refresh = sizeLocals.sorted().map { "    ms\($0) = m\($0)->size;\n" }.joined()
+        // The sizes held in locals: read here, and again after each call and memory.grow.
+        let sizeReads = sizeLocals.sorted().map { "ms\($0) = m\($0)->size;\n" }
+        text += sizeReads.map { "    uint64_t " + $0 }.joined()
+        let refresh = sizeReads.map { "    " + $0 }.joined()
         for line in sizeChangePoints { body[line] = refresh }
         if explicitChecks { text += "    WK_STACK_CHECK();\n" }
         if restarts {
@@ -590,10 +587,10 @@ struct FunctionLowering {
                 let calleeType = module.types[typeIndex]
                 let selector = top()
                 stack.removeLast()
-                if let size = fixedTableSizes[Int(table)] {
+                if let slots = fixedTables.slots[Int(table)] {
                     callsThroughFixedTable = true
                     emitCall(type: calleeType,
-                             target: "e_ = wk_fixed_indirect(\(names.prefix)__table_\(table), \(size)u, \(selector), \(typeIDs[typeIndex])u); ",
+                             target: "e_ = wk_fixed_indirect(\(names.prefix)__table_\(table), \(slots.count)u, \(selector), \(fixedTables.typeIDs[typeIndex])u); ",
                              function: "((\(names.pointerType(calleeType)))e_->code)", instance: "inst")
                 } else {
                     callsThroughPointer = true
@@ -899,10 +896,7 @@ struct FunctionLowering {
         case .load, .store:
             return instruction.feature != .threads
         case .operation:
-            // Integer division and remainder, and float-to-integer truncation that is not
-            // saturating, trap on some operands.
-            let name = instruction.name
-            return !(name.contains(".div_") || name.contains(".rem_") || name.contains(".trunc_f"))
+            return !instruction.trapsOnSomeOperands
         default:
             return false
         }
@@ -919,7 +913,8 @@ struct FunctionLowering {
     mutating func checkAtLocal(_ local: String, memory: UInt32, offset: UInt64, size: Int) {
         let key = CheckedAddress(memory: memory, local: local)
         let extent = offset + UInt64(size)
-        func check(_ extent: UInt64) -> String { "wk_check_below(ms\(memory), (uint64_t)\(local), \(extent)ull);" }
+        let limit = sizeLimit(memory)
+        func check(_ extent: UInt64) -> String { "wk_check_below(\(limit), (uint64_t)\(local), \(extent)ull);" }
         if let earlier = checkedRanges[key] {
             guard extent > earlier.extent else { return }
             body[earlier.line] = "    " + check(extent) + "\n"
@@ -930,32 +925,31 @@ struct FunctionLowering {
         }
     }
 
+    /// What a bounds check compares with: an unshared memory's size held in a local
+    /// (`msN`), a shared one's read atomically (see wk_check_below).
+    mutating func sizeLimit(_ memory: UInt32) -> String {
+        if module.memories[Int(memory)].shared { return "wk_shared_size(m\(memory))" }
+        sizeLocals.insert(memory)
+        return "ms\(memory)"
+    }
+
     /// The effective address expression of a memory access, after its bounds check.
+    /// `mergeable`: the check may merge with others at the same local (`checkedRanges`).
     mutating func address(_ operand: String, memory: UInt32, offset: UInt64, size: Int, mergeable: Bool = false) -> String {
         let type = module.memories[Int(memory)]
-        let (handle, base) = memory == 0 ? ("m0", "mb") : ("m\(memory)", "mb\(memory)")
+        let base = memory == 0 ? "mb" : "mb\(memory)"
         if memory == 0 { usesMemory = true } else { otherMemories.insert(memory) }
         if type.address64 {
             // Checked for wrapping past 2^64 too.
-            if type.shared {
-                emit("wk_check64_shared(\(handle), \(operand), \(offset)ull, \(size));")
-            } else {
-                sizeLocals.insert(memory)
-                emit("wk_check64_below(ms\(memory), \(operand), \(offset)ull, \(size));")
-            }
+            emit("wk_check64_below(\(sizeLimit(memory)), \(operand), \(offset)ull, \(size));")
             return offset == 0 ? "\(base) + \(operand)" : "\(base) + \(operand) + \(offset)ull"
         }
         let sum = offset == 0 ? "(uint64_t)\(operand)" : "(uint64_t)\(operand) + \(offset)u"
         if checksAccesses(to: memory) {
-            if type.shared {
-                emit("wk_check_shared(\(handle), \(sum), \(size));")
+            if mergeable, !type.shared, operand.first == "l", operand.dropFirst().allSatisfy(\.isNumber) {
+                checkAtLocal(operand, memory: memory, offset: offset, size: size)
             } else {
-                sizeLocals.insert(memory)
-                if mergeable, operand.first == "l", operand.dropFirst().allSatisfy(\.isNumber) {
-                    checkAtLocal(operand, memory: memory, offset: offset, size: size)
-                } else {
-                    emit("wk_check_below(ms\(memory), \(sum), \(size));")
-                }
+                emit("wk_check_below(\(sizeLimit(memory)), \(sum), \(size));")
             }
         }
         return "\(base) + \(sum)"

@@ -148,8 +148,6 @@ struct ModuleLowering {
         var usesSIMD: [Bool] = []
         let tailEntries = tailEntries
         let (mayThrow, indirectCallsMayThrow) = exceptionFlow
-        let fixedTableSizes = fixedTables.slots.mapValues(\.count)
-        let typeIDs = FixedTables.typeIDs(module)
         let result: Result<Void, LoweringError> = module.bytes.withUnsafeBufferPointer { bytes in
             do throws(LoweringError) {
                 for index in module.importedFunctionCount..<module.functionTypes.count {
@@ -157,7 +155,7 @@ struct ModuleLowering {
                                                     info: validated.functions[index - module.importedFunctionCount],
                                                     tailEntries: tailEntries, mayThrow: mayThrow,
                                                     indirectCallsMayThrow: indirectCallsMayThrow,
-                                                    fixedTableSizes: fixedTableSizes, typeIDs: typeIDs, base: bytes.baseAddress!)
+                                                    fixedTables: fixedTables, base: bytes.baseAddress!)
                     bodies.append(try lowering.lower())
                     callees.append(lowering.callees)
                     usesSIMD.append(lowering.usesSIMD)

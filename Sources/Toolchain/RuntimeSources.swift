@@ -125,45 +125,31 @@ WK_INLINE bool wk_within(uint64_t size, uint64_t start, uint64_t length) {
     return start <= size && length <= size - start;
 }
 
-/* Bounds checks, each in two forms. The plain one reads the memory's size as any field
- * (generated code uses the `_below` forms instead, see below). The `_shared` one is for a
- * shared memory, which another thread may grow meanwhile: it reads the size atomically
- * (acquire: the pages a grow added are committed before its new size is seen; a plain
- * load on x86).
- *   wk_check        a 32-bit address + offset (below 2^33) and an access's size
- *   wk_check64      memory64: an address and an offset are each up to 2^64 - 1, so
- *                   their sum could wrap. No memory reaches 2^48 bytes: either at or
- *                   past that is out of bounds, and below it the sum cannot wrap. (A
- *                   constant offset's test folds away.)
- *   wk_check_range  a bulk operation's [address, address + length)
- * The `_below` forms of wk_check and wk_check64 take the size itself: generated code
- * keeps an unshared memory's size in a local (`msN`), read at the start of a function
- * and again after each call and memory.grow, the only ways it changes. (Read from the
- * memory each time, it would be reloaded after every store to linear memory, which
- * the compiler must assume may write anywhere.) */
+/* Bounds checks against `limit`, a memory's size in bytes. Generated code passes an
+ * unshared memory's size held in a local (`msN`), read at the start of a function and
+ * again after each call and memory.grow, the only ways it changes (read from the memory
+ * at each access, it would be reloaded after every store to linear memory, which the
+ * compiler must assume may write anywhere), and a shared memory's size as
+ * wk_shared_size reads it: another thread may grow it meanwhile.
+ *   wk_check_below        a 32-bit address + offset (below 2^33) and an access's size
+ *   wk_check64_below      memory64: an address and an offset are each up to 2^64 - 1,
+ *                         so their sum could wrap. No memory reaches 2^48 bytes: either
+ *                         at or past that is out of bounds, and below it the sum cannot
+ *                         wrap. (A constant offset's test folds away.)
+ *   wk_check_range_below  a bulk operation's [address, address + length) */
 WK_INLINE void wk_check_below(uint64_t limit, uint64_t address, uint64_t size) {
     if (WK_UNLIKELY(address + size > limit)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
 }
 WK_INLINE void wk_check64_below(uint64_t limit, uint64_t address, uint64_t offset, uint64_t size) {
     if (WK_UNLIKELY(((address | offset) >> 48) != 0 || address + offset + size > limit)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
 }
-#define WK_CHECKS(suffix, size_of)                                                    \
-    WK_INLINE void wk_check##suffix(const wk_memory *m, uint64_t address, uint64_t size) { \
-        wk_check_below(size_of(m), address, size);                                    \
-    }                                                                                 \
-    WK_INLINE void wk_check64##suffix(const wk_memory *m, uint64_t address, uint64_t offset, uint64_t size) { \
-        wk_check64_below(size_of(m), address, offset, size);                          \
-    }                                                                                 \
-    WK_INLINE void wk_check_range##suffix(const wk_memory *m, uint64_t address, uint64_t length) { \
-        if (WK_UNLIKELY(!wk_within(size_of(m), address, length))) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS); \
-    }
-#define WK_SIZE(m) ((m)->size)
-#define WK_SIZE_SHARED(m) __atomic_load_n(&(m)->size, __ATOMIC_ACQUIRE)
-WK_CHECKS(, WK_SIZE)
-WK_CHECKS(_shared, WK_SIZE_SHARED)
-#undef WK_CHECKS
-#undef WK_SIZE
-#undef WK_SIZE_SHARED
+WK_INLINE void wk_check_range_below(uint64_t limit, uint64_t address, uint64_t length) {
+    if (WK_UNLIKELY(!wk_within(limit, address, length))) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
+}
+
+/* A shared memory's size, read atomically (acquire: the pages a grow added are committed
+ * before its new size is seen; a plain load on x86). */
+WK_INLINE uint64_t wk_shared_size(const wk_memory *m) { return __atomic_load_n(&m->size, __ATOMIC_ACQUIRE); }
 
 /* ---- Atomics (threads) ----
  * Sequentially consistent, as all of Wasm's atomics are. An address that is not a
@@ -230,28 +216,30 @@ WK_LOADER(f32, float, WK_KEEP_FLOAT)
 WK_LOADER(f64, double, WK_KEEP_FLOAT)
 #undef WK_LOADER
 
-/* Bulk operations; the `_shared` forms, for shared memories, read the size as
- * wk_check_shared does. Addresses and lengths are 64-bit for memory64; a segment's
- * offset and length stay 32-bit. */
-#define WK_BULK(suffix, check)                                                        \
+/* Bulk operations; the `_shared` forms, for shared memories, read the size with
+ * wk_shared_size. Addresses and lengths are 64-bit for memory64; a segment's offset and
+ * length stay 32-bit. */
+#define WK_SIZE(m) ((m)->size)
+#define WK_BULK(suffix, size_of)                                                      \
     static inline void wk_memory_fill##suffix(wk_memory *m, uint64_t d, uint32_t value, uint64_t n) { \
-        check(m, d, n);                                                               \
+        wk_check_range_below(size_of(m), d, n);                                       \
         memset(m->base + d, (int)value, n);                                           \
     }                                                                                 \
     static inline void wk_memory_copy##suffix(wk_memory *dst, wk_memory *src, uint64_t d, uint64_t s, uint64_t n) { \
-        check(dst, d, n);                                                             \
-        check(src, s, n);                                                             \
+        wk_check_range_below(size_of(dst), d, n);                                     \
+        wk_check_range_below(size_of(src), s, n);                                     \
         memmove(dst->base + d, src->base + s, n);                                     \
     }                                                                                 \
     static inline void wk_memory_init##suffix(wk_memory *m, const uint8_t *data, uint32_t length, uint64_t d, \
                                               uint32_t s, uint32_t n) {               \
         if (WK_UNLIKELY((uint64_t)s + n > length)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS); \
-        check(m, d, n);                                                               \
+        wk_check_range_below(size_of(m), d, n);                                       \
         if (n) memcpy(m->base + d, data + s, n);                                      \
     }
-WK_BULK(, wk_check_range)
-WK_BULK(_shared, wk_check_range_shared)
+WK_BULK(, WK_SIZE)
+WK_BULK(_shared, wk_shared_size)
 #undef WK_BULK
+#undef WK_SIZE
 
 /* ---- Tables ----
  * Indices are 64-bit, for table64; a 32-bit one converts for free. */

@@ -42,6 +42,12 @@ public struct Instruction: Sendable {
     public var encoding: String {
         prefix == 0 ? "0x\(String(code, radix: 16))" : "0x\(String(prefix, radix: 16)) \(code)"
     }
+
+    /// Whether an operation traps on some operands: integer division and remainder, and
+    /// float-to-integer truncation that is not saturating.
+    public var trapsOnSomeOperands: Bool {
+        rule == .operation && (name.contains(".div_") || name.contains(".rem_") || name.contains(".trunc_f"))
+    }
 }
 
 /// Operand types in push order (up to three) and the result type; raw ValueType codes,
