@@ -137,6 +137,43 @@ struct ExecutableCommandTests {
         #expect(imports.stderr.contains("it imports func \"env\" \"log\""))
     }
 
+    /// Memory as an executable's code and its WASI host share it: what the runtime wrote (a
+    /// data segment, WASI results) is what loads see, what stores wrote is what WASI reads,
+    /// unaligned and by bits; an i32 sum wraps, a static offset does not, and an access
+    /// past the end traps, also where the C compiler can work out its constant address
+    /// (gcc 12 drops a `__seg_gs` override on such an address, which this caught).
+    @Test(arguments: ["guard", "explicit"])
+    func memoryAsCodeAndHostShareIt(boundsChecks: String) throws {
+        let scratch = try ScratchFolder()
+        let app = try T.build("""
+            (module
+              (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+              (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes_get (param i32 i32) (result i32)))
+              (memory (export "memory") 1)
+              (data (i32.const 16) "\\01\\02\\03\\04\\05\\06\\07\\08\\ff")
+              (func $check (param i32) (if (i32.eqz (local.get 0)) (then unreachable)))
+              (func (export "_start") (local $argc i32)
+                (call $check (i64.eq (i64.load offset=1 (i32.const 16)) (i64.const 0xff08070605040302)))
+                (call $check (i32.eq (i32.load16_s offset=7 (i32.const 16)) (i32.const 0xffffff08)))
+                (drop (call $args_sizes_get (i32.const 100) (i32.const 104)))
+                (local.set $argc (i32.load (i32.const 100)))
+                (call $check (i32.eq (local.get $argc) (i32.const 3)))
+                (call $check (i32.eq (i32.load (i32.add (i32.mul (local.get $argc) (i32.const 0x55555550)) (i32.const 0x20)))
+                                     (i32.const 0x04030201)))
+                (f32.store offset=3 (i32.const 200) (f32.reinterpret_i32 (i32.const 0x7fa00001)))
+                (call $check (i32.eq (i32.load offset=3 (i32.const 200)) (i32.const 0x7fa00001)))
+                (i64.store offset=1 (i32.const 300) (i64.const 0x0a6b6f))
+                (i32.store (i32.const 0) (i32.const 301))
+                (i32.store (i32.const 4) (i32.const 3))
+                (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+                (drop (i32.load offset=0x20 (i32.mul (local.get $argc) (i32.const 0x55555550))))))
+            """, in: scratch, options: ["--bounds-checks", boundsChecks])
+        let result = try T.run(app, ["a", "b"])
+        #expect(result.stdout == "ok\n")
+        #expect(result.status == 134)
+        #expect(result.stderr == "trap: out of bounds memory access\n  in func 3 (_start)\n")
+    }
+
     @Test func importsWASIDoesNotDefine() throws {
         let scratch = try ScratchFolder()
         let app = try T.build("""
