@@ -126,7 +126,7 @@ public enum CommandDriver {
         else if (strcmp(end, "MiB") == 0 || strcmp(end, "M") == 0) scale = 1ull << 20;
         else if (strcmp(end, "GiB") == 0 || strcmp(end, "G") == 0) scale = 1ull << 30;
         else if (*end && strcmp(end, "B") != 0) return 0;
-        if (number > (1ull << 32) / scale || number * scale < 65536) return 0;
+        if (number > (1ull << 32) / scale || number * scale < 65536 || number * scale % 65536) return 0;
         *pages = (uint32_t)(number * scale / 65536);
         return 1;
     }
@@ -330,7 +330,7 @@ public enum CommandDriver {
                     inherit_env = 1;
                 } else if (starts_with(option, "--wasmkiln-max-memory=")) {
                     if (!parse_pages(option + strlen("--wasmkiln-max-memory="), &max_memory_pages)) {
-                        fprintf(stderr, "%s: %s: expected a size such as 256MiB or 1GiB, from 64KiB to 4GiB\n", program, option);
+                        fprintf(stderr, "%s: %s: expected a size in whole 64 KiB pages such as 256MiB or 1GiB, from 64KiB to 4GiB\n", program, option);
                         return 1;
                     }
                 } else {

@@ -54,9 +54,23 @@ public struct Grants: Sendable, Hashable {
         else {
             throw ToolchainError("'\(text)' is not a memory size such as 256MiB, 1GiB or 65536 (bytes), up to 4GiB")
         }
-        let pages = number * unit.scale / 65536
-        guard pages >= 1 else { throw ToolchainError("'\(text)' is less than one 64 KiB page") }
-        return UInt32(pages)
+        let bytes = number * unit.scale
+        guard bytes >= 65536 else { throw ToolchainError("'\(text)' is less than one 64 KiB page (64KiB)") }
+        guard bytes % 65536 == 0 else {
+            // Rounding either way would cap the module somewhere the user did not say.
+            let below = bytes / 65536, above = below + 1
+            let choices = [below, above].filter { $0 <= 65536 }.map { "\($0 * 65536) (\(Self.sizeText(pages: $0)))" }
+            throw ToolchainError("'\(text)' is not a whole number of 64 KiB pages: the nearest sizes are \(choices.joined(separator: " and "))")
+        }
+        return UInt32(bytes / 65536)
+    }
+
+    /// A number of pages as the shortest exact size text: 64KiB, 1536KiB, 2MiB, 4GiB.
+    static func sizeText(pages: UInt64) -> String {
+        let kib = pages * 64
+        if kib % (1 << 20) == 0 { return "\(kib >> 20)GiB" }
+        if kib % (1 << 10) == 0 { return "\(kib >> 10)MiB" }
+        return "\(kib)KiB"
     }
 
     /// The grants with each host folder made absolute (a baked-in relative path would

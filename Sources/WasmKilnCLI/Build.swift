@@ -109,6 +109,17 @@ struct GrantArguments: ParsableArguments {
 
     var isEmpty: Bool { directories.isEmpty && environment.isEmpty && !inheritEnv && maxMemory == nil }
 
+    /// A bad size is a usage error (exit status 64), named with what would do instead.
+    func validate() throws {
+        if let maxMemory {
+            do {
+                _ = try Grants.pages(fromSize: maxMemory)
+            } catch {
+                throw ValidationError("--max-memory \(error)")
+            }
+        }
+    }
+
     /// The grants, host directories made absolute and checked.
     func resolved() throws(ToolchainError) -> Grants {
         try Grants(directories: directories.map(Grants.Directory.init(parsing:)), environment: environment,

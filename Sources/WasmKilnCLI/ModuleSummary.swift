@@ -1,3 +1,4 @@
+import Toolchain
 import WasmDecoder
 
 /// What `inspect` reports about a module; encoded as is for `--json`.
@@ -65,6 +66,8 @@ struct ModuleSummary: Encodable {
         var bodySize: Int
     }
 
+    /// The wasmkiln that wrote this summary, as `wasmkiln --version` prints it.
+    var tool = "wasmkiln \(ToolVersion.version)"
     var file: String
     var size: Int
     var moduleName: String?

@@ -11,8 +11,10 @@ struct Run: AsyncParsableCommand {
         discussion: """
             Without --invoke, FILE is a WASI command (it exports `_start`): it is built into \
             a cached executable (see `build`) and run with ARGS, the standard streams and \
-            the grants given here; its exit status becomes wasmkiln's. Put `--` before \
-            ARGS that start with a dash. A module without `_start` is only instantiated.
+            the grants given here; its exit status becomes wasmkiln's. wasmkiln's options \
+            go before FILE: everything after it is the command's, unchanged (a `--` right \
+            after FILE is dropped). A module without `_start` is only instantiated, and \
+            takes wasmkiln's options after FILE too.
 
             Each --invoke calls a function export with the arguments given and prints its \
             results one per line as `TYPE VALUE`, or `trap: MESSAGE`, then goes on with the \
@@ -55,11 +57,50 @@ struct Run: AsyncParsableCommand {
         case text, json
     }
 
-    /// `--memory-stats` alone means `--memory-stats=text` (an option's value cannot be
-    /// optional): rewritten before parsing, up to a `--`.
-    static func normalize(_ arguments: [String]) -> [String] {
-        let end = arguments.firstIndex(of: "--") ?? arguments.endIndex
-        return arguments[..<end].map { $0 == "--memory-stats" ? "--memory-stats=text" : $0 } + arguments[end...]
+    /// `run`'s options that take a value as the next word (`--dir X`), to find FILE.
+    static let valueOptions: Set<String> = [
+        "--invoke", "--bounds-checks", "--dir", "--env", "--max-memory", "--memory-trace", "--memory-plot",
+        "-O", "--large-functions-O", "--large-function-size", "--jobs",
+    ]
+
+    /// The words of a `wasmkiln run` command line made ready for the parser. Everything
+    /// after FILE belongs to the module when it is a WASI command, as with wasmtime (`run
+    /// prog.wasm -h` passes `-h` on): a `--` goes in after FILE. A module without `_start`
+    /// takes no arguments, so what follows it are wasmkiln's options (`run FILE --invoke
+    /// …`). Among wasmkiln's options, `--memory-stats` alone means `--memory-stats=text`
+    /// and `--memory-stats json` means `--memory-stats=json` (an option's value cannot be
+    /// optional).
+    static func normalize(_ arguments: [String], isCommand: (String) -> Bool = Self.isCommand) -> [String] {
+        guard arguments.first == "run" else { return arguments }
+        var words = ["run"], index = 1, sawFile = false
+        while index < arguments.count {
+            let word = arguments[index]
+            if word == "--" { return words + arguments[index...] }
+            if word == "--memory-stats" {
+                let next = index + 1 < arguments.count ? arguments[index + 1] : ""
+                let given = MemoryStatsFormat(rawValue: next) != nil
+                words.append("--memory-stats=\(given ? next : "text")")
+                index += given ? 2 : 1
+            } else if word.hasPrefix("-") && word != "-" {
+                let count = valueOptions.contains(word) && index + 1 < arguments.count ? 2 : 1
+                words += arguments[index..<(index + count)]
+                index += count
+            } else {
+                let rest = arguments[(index + 1)...]
+                if !sawFile, let next = rest.first, next != "--", isCommand(word) { return words + [word, "--"] + rest }
+                sawFile = true
+                words.append(word)
+                index += 1
+            }
+        }
+        return words
+    }
+
+    /// Whether the module at `path` exports `_start` (false when it cannot be read: the
+    /// run reports that).
+    static func isCommand(_ path: String) -> Bool {
+        guard let module = try? ModuleFile.decode(at: path) else { return false }
+        return module.exports.contains { $0.name == "_start" && $0.kind == .function }
     }
 
     /// The environment variables through which the executable reports (see `build`).

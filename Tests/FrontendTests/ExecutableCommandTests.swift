@@ -211,6 +211,18 @@ struct ExecutableCommandTests {
         #expect(badDir.stderr.contains("not a readable directory"))
     }
 
+    /// Everything after a command's FILE is the command's, as with wasmtime: `-h`, words
+    /// that look like wasmkiln's options, a later `--`. (A `--` right after FILE is dropped,
+    /// as `runForwardsArgumentsAndStatus` shows.)
+    @Test func runPassesEverythingAfterTheFile() throws {
+        let scratch = try ScratchFolder()
+        let echo = try scratch.write("echo.wat", text: T.echo)
+        let words = ["-h", "--invoke", "x", "--", "-O0", "--memory-stats", "--version"]
+        let result = try ToolchainTesting.wasmkiln(["run", "--env", "A=1", echo] + words)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(linesAfterProgramName(result) == words + ["A=1", ""])
+    }
+
     @Test func runWithoutStartKeepsItsOldMeaning() throws {
         let scratch = try ScratchFolder()
         let plain = try scratch.write("plain.wat", text: "(module (func (export \"f\") (result i32) (i32.const 7)))")

@@ -106,6 +106,8 @@ import FoundationXML
         #expect(widened.stderr.isEmpty, "\(widened.stderr)")
         let wrong = try CommandRunner.run(["--wasmkiln-max-memory=lots", "--"], executable: URL(fileURLWithPath: program))
         #expect(wrong.status == 1 && wrong.stderr.contains("expected a size"), "\(wrong.stderr)")
+        let partial = try CommandRunner.run(["--wasmkiln-max-memory=100000", "--"], executable: URL(fileURLWithPath: program))
+        #expect(partial.status == 1 && partial.stderr.contains("=100000: expected a size in whole 64 KiB pages"), "\(partial.stderr)")
     }
 
     @Test("--memory-stats prints a summary; --memory-trace and --memory-plot write CSV and SVG")
@@ -133,6 +135,11 @@ import FoundationXML
         #expect(parser.parse(), "the SVG is not well-formed XML: \(parser.parserError.map { "\($0)" } ?? "")")
         #expect(reader.root == "svg")
         #expect(reader.sizePoints == 2 + 2 * 34)
+
+        // The format as the option's next word, as the help shows it.
+        let json = try ToolchainTesting.wasmkiln(["run", "--memory-stats", "json", Self.pattern])
+        #expect(json.status == 27)
+        #expect(json.stderr.contains("\"peak_pages\""), "\(json.stderr)")
     }
 
     /// The element names and the number of points of the `size` polyline in an SVG.

@@ -10,6 +10,29 @@ import WAT
         try ToolchainTesting.wasmkiln(arguments, environment: environment)
     }
 
+    /// `--version`, also in `inspect --json`; usage errors exit 64 naming the value, and a
+    /// size that is not whole pages is refused with the nearest sizes that are.
+    @Test func versionAndUsageErrors() throws {
+        let version = try run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.hasPrefix("wasmkiln ") && version.stdout.hasSuffix("\n"), "\(version.stdout)")
+        let summary = try run(["inspect", "--json", fib])
+        #expect(summary.stdout.contains("\"tool\" : \"\(version.stdout.dropLast())\""), "\(summary.stdout)")
+
+        for command in [["run", "--max-memory", "100000", fib], ["build", fib, "-o", "/nonexistent/x", "--max-memory=100000"]] {
+            let result = try run(command)
+            #expect(result.status == 64, "\(command)")
+            #expect(result.stderr.contains("--max-memory '100000' is not a whole number of 64 KiB pages: the nearest sizes are 65536 (64KiB) and 131072 (128KiB)"), "\(result.stderr)")
+        }
+        let notASize = try run(["run", "--max-memory=lots", fib])
+        #expect(notASize.status == 64)
+        #expect(notASize.stderr.contains("'lots' is not a memory size"), "\(notASize.stderr)")
+        let tooSmall = try run(["run", "--max-memory", "1KiB", fib])
+        #expect(tooSmall.status == 64 && tooSmall.stderr.contains("'1KiB' is less than one 64 KiB page"), "\(tooSmall.stderr)")
+        let bounds = try run(["run", "--bounds-checks", "sometimes", fib])
+        #expect(bounds.status == 64 && bounds.stderr.contains("sometimes"), "\(bounds.stderr)")
+    }
+
     @Test func invokesExportsInOrder() throws {
         let result = try run(["run", fib, "--invoke", "fib_recursive 20", "--invoke", "fib_iterative 90",
                               "--invoke", "fib_iterative 0"])
