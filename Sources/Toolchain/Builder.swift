@@ -149,7 +149,7 @@ public struct Builder: Sendable {
         key.field(headersKey)
         key.field(Array(text))
         let object = cache.object(key.hexDigest())
-        if BuildCache.exists(object) { return (index, object, false) }
+        if BuildCache.reuse(object) { return (index, object, false) }
 
         try BuildCache.createFolder(object.deletingLastPathComponent())
         let temporary = BuildCache.temporary(for: object)

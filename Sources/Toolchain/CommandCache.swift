@@ -18,7 +18,7 @@ public struct CommandCache: Sendable {
                            environment: [String: String] = ProcessInfo.processInfo.environment) -> URL
     {
         var key = SHA256()
-        key.field(ToolVersion.identity)
+        key.field(ToolVersion.identity(cache: cache))
         key.field(Builder.runtimeSourcesKey)
         for variable in ["CC", "CFLAGS", "LDFLAGS"] { key.field("\(variable)=\(environment[variable] ?? "")") }
         key.field(settings)
@@ -28,7 +28,8 @@ public struct CommandCache: Sendable {
             .appendingPathComponent(name)
     }
 
+    /// Whether the executable is there, marking it used (see `BuildCache.prune`).
     public static func exists(_ url: URL) -> Bool {
-        FileManager.default.isExecutableFile(atPath: url.path)
+        FileManager.default.isExecutableFile(atPath: url.path) && BuildCache.reuse(url)
     }
 }

@@ -44,17 +44,9 @@ public struct Grants: Sendable, Hashable {
     /// Pages in a size such as `256MiB`, `1GiB`, `512KiB` or `1048576` (bytes): binary
     /// units, rounded down to whole 64 KiB pages; at least one page, at most 4 GiB.
     public static func pages(fromSize text: String) throws(ToolchainError) -> UInt32 {
-        let units: [(suffix: String, scale: UInt64)] = [
-            ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30), ("B", 1),
-        ]
-        let unit = units.first { text.hasSuffix($0.suffix) } ?? ("", 1)
-        let digits = text.dropLast(unit.suffix.count)
-        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let number = UInt64(digits),
-              number <= (UInt64(1) << 32) / unit.scale
-        else {
+        guard let bytes = ByteSize.parse(text), bytes <= UInt64(1) << 32 else {
             throw ToolchainError("'\(text)' is not a memory size such as 256MiB, 1GiB or 65536 (bytes), up to 4GiB")
         }
-        let bytes = number * unit.scale
         guard bytes >= 65536 else { throw ToolchainError("'\(text)' is less than one 64 KiB page (64KiB)") }
         guard bytes % 65536 == 0 else {
             // Rounding either way would cap the module somewhere the user did not say.

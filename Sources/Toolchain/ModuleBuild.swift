@@ -17,7 +17,7 @@ extension Builder {
     /// which wasmkiln did it.
     public func moduleKey(_ module: ValidatedModule, options: LoweringOptions) -> String {
         var key = SHA256()
-        key.field(ToolVersion.identity)
+        key.field(ToolVersion.identity(cache: cache))
         key.field(compiler.identity)
         key.field(compileFlags.joined(separator: " "))
         key.field("prefix=\(options.prefix) bounds=\(options.boundsChecks.rawValue) unit=\(options.unitSize) units=\(options.minimumUnits)")
@@ -34,7 +34,7 @@ extension Builder {
         let library = folder.appendingPathComponent("lib\(options.prefix).so")
         let built = BuiltModule(folder: folder, library: library, prefix: options.prefix)
         _ = try await Self.once(library.path) {
-            if BuildCache.exists(library) { return library }
+            if BuildCache.reuse(library) { return library }
             let objects = try await moduleObjects(module, options: options, folder: folder)
             try await linkSharedLibrary(objects.files, output: library)
             return library
@@ -61,7 +61,7 @@ extension Builder {
         let manifest = folder.appendingPathComponent(typedAPI ? "objects-api.list" : "objects.list")
         if let text = try? String(contentsOf: manifest, encoding: .utf8) {
             let files = text.split(separator: "\n").map { URL(fileURLWithPath: String($0)) }
-            if !files.isEmpty, files.allSatisfy(BuildCache.exists) { return Objects(files: files, compiled: 0) }
+            if !files.isEmpty, files.allSatisfy(BuildCache.reuse), BuildCache.reuse(manifest) { return Objects(files: files, compiled: 0) }
         }
         let objects = try await lowerAndCompile(module, options: options, folder: folder, typedAPI: typedAPI)
         try BuildCache.write(objects.files.map(\.path).joined(separator: "\n"), to: manifest)

@@ -33,7 +33,7 @@ extension Builder {
 
     private func writeRuntimeSources() throws(ToolchainError) {
         let marker = runtimeFolder.appendingPathComponent("complete")
-        guard !BuildCache.exists(marker) else { return }
+        guard !BuildCache.reuse(marker) else { return }
         try Self.writeRuntimeSources(to: runtimeFolder)
         try BuildCache.write("", to: marker)
     }
@@ -55,7 +55,7 @@ extension Builder {
         key.field(compileFlags.joined(separator: " "))
         let library = runtimeFolder.appendingPathComponent("libwasmkiln-rt-\(key.hexDigest().prefix(16)).so")
         return try await Self.once(library.path) {
-            if BuildCache.exists(library) { return library }
+            if BuildCache.reuse(library) { return library }
             let objects = try await runtimeObjects()
             try await linkSharedLibrary(objects.files, output: library)
             return library

@@ -86,6 +86,7 @@ struct Build: AsyncParsableCommand {
                 try await builder.commandExecutable(module, options: options, grants: try grants.resolved(),
                                                     linkFlags: compiling.linkFlags, output: URL(fileURLWithPath: output))
             }
+            keepCacheBounded(builder.cache)
         } catch {
             printError("\(file): \(error)")
             throw ExitCode.failure

@@ -155,8 +155,10 @@ struct Run: AsyncParsableCommand {
             }
             do {
                 let options = LoweringOptions(prefix: Builder.prefix(for: module), boundsChecks: boundsChecks)
-                try await compiling.builder().commandExecutable(module, options: options, grants: resolved,
-                                                                linkFlags: compiling.linkFlags, output: executable)
+                let builder = try await compiling.builder()
+                try await builder.commandExecutable(module, options: options, grants: resolved,
+                                                    linkFlags: compiling.linkFlags, output: executable)
+                keepCacheBounded(builder.cache)
             } catch {
                 printError("\(file): \(error)")
                 throw ExitCode.failure
@@ -193,7 +195,9 @@ struct Run: AsyncParsableCommand {
 
         let instance: Instance
         do {
-            let library = try await ModuleLibrary.load(module, boundsChecks: boundsChecks, builder: try await compiling.builder())
+            let builder = try await compiling.builder()
+            let library = try await ModuleLibrary.load(module, boundsChecks: boundsChecks, builder: builder)
+            keepCacheBounded(builder.cache)
             instance = try library.instantiate()
         } catch {
             printError("\(file): \(error)")

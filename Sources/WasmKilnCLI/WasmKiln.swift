@@ -7,7 +7,7 @@ struct WasmKiln: AsyncParsableCommand {
         commandName: "wasmkiln",
         abstract: "Compile WebAssembly to native code through C.",
         version: "wasmkiln \(ToolVersion.version)",
-        subcommands: [Validate.self, Inspect.self, EmitC.self, Build.self, Run.self]
+        subcommands: [Validate.self, Inspect.self, EmitC.self, Build.self, Run.self, Cache.self]
     )
 
     static func main() async {
