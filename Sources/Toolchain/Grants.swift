@@ -42,7 +42,8 @@ public struct Grants: Sendable, Hashable {
     }
 
     /// Pages in a size such as `256MiB`, `1GiB`, `512KiB` or `1048576` (bytes): binary
-    /// units, rounded down to whole 64 KiB pages; at least one page, at most 4 GiB.
+    /// units, whole 64 KiB pages (anything else is refused, naming the nearest sizes); at
+    /// least one page, at most 4 GiB.
     public static func pages(fromSize text: String) throws(ToolchainError) -> UInt32 {
         guard let bytes = ByteSize.parse(text), bytes <= UInt64(1) << 32 else {
             throw ToolchainError("'\(text)' is not a memory size such as 256MiB, 1GiB or 65536 (bytes), up to 4GiB")
