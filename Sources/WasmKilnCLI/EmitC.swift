@@ -6,13 +6,14 @@ import Toolchain
 struct EmitC: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emit-c",
-        abstract: "Write the C for a module, with the runtime headers it includes.",
+        abstract: "Write the C for a module, with the runtime and a Makefile: `make` builds it without WasmKiln.",
         discussion: """
             The folder gets <name>.h (the module's typed C API: <name>_new, one function per \
             export, a struct of typed imports; and `wk_module_<name>` for the generic API), \
-            the other generated files, and the runtime's headers. Compile the .c files with \
-            at least \(CLowering.requiredCFlags.joined(separator: " ")) and link the runtime; \
-            `build --lib` does both.
+            the other generated files, the runtime's headers, its sources in runtime/src, \
+            and a Makefile: `make` gives lib<name>.a (module and runtime) and, for a WASI \
+            command, the executable <name> (its main is <name>-main.c). Compiled another \
+            way, the .c files need at least \(CLowering.requiredCFlags.joined(separator: " ")).
             """
     )
 
@@ -40,8 +41,10 @@ struct EmitC: ParsableCommand {
         do {
             var options = lowering.options(for: file)
             options.largeFunctionSize = largeFunctionSize
-            files = try (Builder.lower(module, options: options) + Builder.runtimePublicFiles())
-                .map { ($0.name, $0.contents) }
+            let lowered = try Builder.lower(module, options: options)
+            let standalone = Builder.standaloneFiles(moduleFiles: lowered, prefix: options.prefix,
+                                                     command: WASICommand.problem(with: module.module) == nil)
+            files = (lowered + Builder.runtimePublicFiles() + standalone).map { ($0.name, $0.contents) }
         } catch {
             printError("\(file): \(error)")
             throw ExitCode.failure
@@ -49,7 +52,9 @@ struct EmitC: ParsableCommand {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             for file in files {
-                try Data(file.contents.utf8).write(to: folder.appendingPathComponent(file.name))
+                let url = folder.appendingPathComponent(file.name)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(file.contents.utf8).write(to: url)
             }
         } catch {
             printError("\(output): \(error.localizedDescription)")

@@ -159,6 +159,43 @@ import WAT
         #expect(badName.status != 0)
     }
 
+    /// `make` in emit-c's folder builds it with no WasmKiln: a WASI command becomes an
+    /// executable that runs as `wasmkiln build`'s does, any module a static library with
+    /// the runtime in it; a C program links that library and calls the module.
+    @Test func emitCFoldersBuildWithMake() throws {
+        let scratch = try ScratchFolder()
+        let hello = try scratch.write("hello.wat", text: ExecutableTesting.hello)
+        let command = scratch.url.appendingPathComponent("hello")
+        #expect(try run(["emit-c", hello, "-o", command.path]).status == 0)
+        let make = URL(fileURLWithPath: "/usr/bin/make")
+        let built = try CommandRunner.run(["-C", command.path, "-j2"], executable: make)
+        #expect(built.status == 0, "\(built.stdout)\(built.stderr)")
+        let ran = try CommandRunner.run([], executable: command.appendingPathComponent("hello"))
+        #expect(ran.status == 3 && ran.stdout == "hello\n", "\(ran.status) \(ran.stdout) \(ran.stderr)")
+
+        let library = scratch.url.appendingPathComponent("adder")
+        #expect(try run(["emit-c", add, "-o", library.path, "--name", "adder"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: library.appendingPathComponent("adder-main.c").path))
+        let main = try scratch.write("main.c", text: """
+            #include "adder.h"
+            #include <stdio.h>
+            int main(void) {
+                wk_error error;
+                wk_instance *instance = wk_module_adder.instantiate(NULL, &error);
+                if (!instance) return 1;
+                printf("%s\\n", wk_module_adder.get_export(instance, "add", 3, &(wk_extern){0}) ? "found add" : "no add");
+                wk_module_adder.free(instance);
+                return 0;
+            }
+            """)
+        #expect(try CommandRunner.run(["-C", library.path, "-j2"], executable: make).status == 0)
+        let program = scratch.url.appendingPathComponent("program").path
+        let linked = try CommandRunner.run(["-I", library.path, main, library.appendingPathComponent("libadder.a").path,
+                                            "-lm", "-lpthread", "-o", program], executable: URL(fileURLWithPath: "/usr/bin/cc"))
+        #expect(linked.status == 0, "\(linked.stderr)")
+        #expect(try CommandRunner.run([], executable: URL(fileURLWithPath: program)).stdout == "found add\n")
+    }
+
     /// A unit with SIMD includes wasmkiln-simd.h; `--relaxed-simd native` asks it for
     /// the host's instructions, and v128 arguments and results use the spec's lane notation.
     @Test func simdUnitsAndRelaxedMode() throws {
