@@ -16,6 +16,8 @@ public struct Builder: Sendable {
     public var largeFunctions: (size: Int, level: OptimizationLevel)?
     /// Told after each unit of a `compile` is done (compiled or found in the cache).
     public var progress: (@Sendable (CompileProgress) -> Void)?
+    /// Sees every compiler, linker and archiver command line before it runs (`--verbose`).
+    public var commandLog: (@Sendable (String) -> Void)?
 
     public init(compiler: CCompiler, cache: BuildCache, optimization: OptimizationLevel = .default,
                 extraFlags: [String] = [], jobs: Int = ProcessInfo.processInfo.activeProcessorCount)
@@ -155,7 +157,7 @@ public struct Builder: Sendable {
         let temporary = BuildCache.temporary(for: object)
         let arguments = flags + includes.map { "-I\($0.path)" } + ["-c", source.path, "-o", temporary.path]
         do {
-            try await compiler.run(arguments, what: "compiling \(source.lastPathComponent)")
+            try await compiler.run(arguments, what: "compiling \(source.lastPathComponent)", log: commandLog)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error
@@ -170,7 +172,7 @@ public struct Builder: Sendable {
         let temporary = BuildCache.temporary(for: output)
         do {
             try await compiler.run(["-shared", "-o", temporary.path] + objects.map(\.path) + ["-lm", "-lpthread"],
-                                   what: "linking \(output.lastPathComponent)")
+                                   what: "linking \(output.lastPathComponent)", log: commandLog)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error

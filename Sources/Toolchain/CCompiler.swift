@@ -60,7 +60,9 @@ public struct CCompiler: Sendable, Hashable {
     }
 
     /// Runs the compiler with `arguments`; a failure carries the first lines it printed.
-    func run(_ arguments: [String], what: String) async throws(ToolchainError) {
+    /// `log` sees the command line first (`--verbose`).
+    func run(_ arguments: [String], what: String, log: (@Sendable (String) -> Void)? = nil) async throws(ToolchainError) {
+        log?(Self.commandLine(command + arguments))
         let output = try await ProcessRunner.run(command[0], Array(command.dropFirst()) + arguments)
         guard output.exited, output.status == 0 else {
             let lines = output.stderr.split(separator: "\n")
@@ -73,6 +75,15 @@ public struct CCompiler: Sendable, Hashable {
                 \(text)
                 """)
         }
+    }
+
+    /// Words as a shell would need them: quoted where they hold anything but plain
+    /// characters.
+    static func commandLine(_ words: [String]) -> String {
+        let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=+,:@%")
+        return words.map { word in
+            !word.isEmpty && word.allSatisfy(plain.contains) ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }.joined(separator: " ")
     }
 }
 

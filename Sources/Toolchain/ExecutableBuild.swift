@@ -38,7 +38,7 @@ extension Builder {
         let temporary = BuildCache.temporary(for: output)
         do {
             try await compiler.run(["-o", temporary.path] + linkFlags + objects.map(\.path) + ["-lm", "-lpthread"],
-                                   what: "linking \(output.lastPathComponent)")
+                                   what: "linking \(output.lastPathComponent)", log: commandLog)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error

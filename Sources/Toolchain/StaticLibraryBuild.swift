@@ -31,8 +31,8 @@ extension Builder {
         let archiver = try Self.archiver(environment: environment)
         let library = folder.appendingPathComponent("lib\(options.prefix).a")
         let runtimeLibrary = folder.appendingPathComponent("libwasmkiln-rt.a")
-        try await Self.archive(objects.files, into: library, archiver: archiver)
-        try await Self.archive(runtime.files, into: runtimeLibrary, archiver: archiver)
+        try await Self.archive(objects.files, into: library, archiver: archiver, log: commandLog)
+        try await Self.archive(runtime.files, into: runtimeLibrary, archiver: archiver, log: commandLog)
         let pkgConfig = folder.appendingPathComponent("\(options.prefix).pc")
         try BuildCache.write(Self.pkgConfig(prefix: options.prefix, folder: folder), to: pkgConfig)
     }
@@ -53,8 +53,10 @@ extension Builder {
     }
 
     /// A fresh archive at `output` (appearing complete or not at all).
-    static func archive(_ objects: [URL], into output: URL, archiver: String) async throws(ToolchainError) {
+    static func archive(_ objects: [URL], into output: URL, archiver: String,
+                        log: (@Sendable (String) -> Void)? = nil) async throws(ToolchainError) {
         let temporary = BuildCache.temporary(for: output)
+        log?(CCompiler.commandLine([archiver, "rcs", temporary.path] + objects.map(\.path)))
         let result = try await ProcessRunner.run(archiver, ["rcs", temporary.path] + objects.map(\.path))
         guard result.exited, result.status == 0 else {
             try? FileManager.default.removeItem(at: temporary)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLowering
 import Foundation
+import Synchronization
 import Toolchain
 import WasmDecoder
 import WasmValidator
@@ -172,6 +173,12 @@ struct CompilerArguments: ParsableArguments {
     @Option(help: "How many compilers to run at once (default: one per core).")
     var jobs: Int?
 
+    @Flag(name: .shortAndLong, help: "Print no build progress.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Print each compiler, linker and archiver command before it runs.")
+    var verbose = false
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if largeFunctionSize < 1 { throw ValidationError("--large-function-size must be at least 1") }
@@ -180,7 +187,8 @@ struct CompilerArguments: ParsableArguments {
     func builder() async throws -> Builder {
         var builder = try await Builder.fromEnvironment(optimization: optimization, jobs: jobs)
         builder.largeFunctions = largeFunctionsLevel.map { (largeFunctionSize, $0) }
-        builder.progress = BuildProgress.reporter()
+        builder.progress = quiet ? nil : BuildProgress.reporter()
+        if verbose { builder.commandLog = { printError($0) } }
         return builder
     }
 
@@ -214,15 +222,38 @@ enum ModuleInput {
     }
 }
 
-/// Build progress on a terminal: one line on standard error, rewritten as units finish,
-/// for builds of more than a few units.
+/// Build progress on standard error, once a compile has run for a second: on a terminal
+/// one line rewritten as units finish; otherwise a plain line every five seconds and one at
+/// the end, for logs.
 enum BuildProgress {
-    static func reporter() -> (@Sendable (CompileProgress) -> Void)? {
-        guard isatty(STDERR_FILENO) != 0 else { return nil }
+    static func reporter(terminal: Bool = isatty(STDERR_FILENO) != 0,
+                         write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) })
+        -> @Sendable (CompileProgress) -> Void
+    {
+        let lastLine = LastLine()
         return { progress in
-            guard progress.units > 4 else { return }
-            let end = progress.unitsDone == progress.units ? "\n" : ""
-            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8) + Data((progress.line + end).utf8))
+            let now = ContinuousClock.now
+            guard now - progress.started >= .seconds(1) else { return }
+            let done = progress.unitsDone == progress.units
+            if terminal {
+                write("\r\u{1B}[K" + progress.line + (done ? "\n" : ""))
+            } else if lastLine.take(at: now, every: .seconds(5), force: done) {
+                write(progress.line + "\n")
+            }
+        }
+    }
+
+    /// When the last plain line went out, shared by the compiler tasks reporting.
+    final class LastLine: Sendable {
+        private let time = Mutex<ContinuousClock.Instant?>(nil)
+
+        /// Whether a line is due at `now`, noting it if so.
+        func take(at now: ContinuousClock.Instant, every interval: Duration, force: Bool) -> Bool {
+            time.withLock { last in
+                guard force || last.map({ now - $0 >= interval }) ?? true else { return false }
+                last = now
+                return true
+            }
         }
     }
 }

@@ -1,0 +1,61 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import Toolchain
+@testable import WasmKilnCLI
+
+/// Build progress and `--quiet`/`--verbose`.
+@Suite struct BuildProgressTests {
+    final class Lines: Sendable {
+        let written = Mutex<[String]>([])
+        func write(_ text: String) { written.withLock { $0.append(text) } }
+        var all: [String] { written.withLock { $0 } }
+    }
+
+    /// Nothing in the first second; then off a terminal a plain line at most every five
+    /// seconds and always the last one, on a terminal every update rewrites the line.
+    @Test func linesOnceABuildTakesASecond() async throws {
+        let plain = Lines(), terminal = Lines()
+        let toLog = BuildProgress.reporter(terminal: false, write: plain.write)
+        let toTerminal = BuildProgress.reporter(terminal: true, write: terminal.write)
+        var progress = CompileProgress(units: 3, bytes: 300)
+        progress.unitsDone = 1
+        progress.bytesDone = 100
+        toLog(progress)
+        toTerminal(progress)
+        #expect(plain.all.isEmpty && terminal.all.isEmpty)
+        try await Task.sleep(for: .milliseconds(1100))
+        progress.unitsDone = 2
+        progress.bytesDone = 200
+        toLog(progress)
+        toLog(progress)
+        toTerminal(progress)
+        progress.unitsDone = 3
+        progress.bytesDone = 300
+        toLog(progress)
+        toTerminal(progress)
+        #expect(plain.all.count == 2, "\(plain.all)")
+        #expect(plain.all.first?.hasPrefix("[2/3 units] 1s, about ") == true, "\(plain.all)")
+        #expect(plain.all.last == "[3/3 units] 1s\n", "\(plain.all)")
+        #expect(terminal.all.count == 2)
+        #expect(terminal.all.first?.hasPrefix("\r\u{1B}[K[2/3 units] ") == true && terminal.all.last == "\r\u{1B}[K[3/3 units] 1s\n")
+    }
+
+    /// `--verbose` shows every compiler and archiver command; `--quiet` shows nothing.
+    /// (When progress shows depends on time: `linesOnceABuildTakesASecond` covers it.)
+    @Test func verboseAndQuiet() throws {
+        let scratch = try ScratchFolder()
+        let add = ToolchainTesting.fixture("add.wat")
+        let environment = ["WASMKILN_CACHE": scratch.url.appendingPathComponent("cache").path]
+        let verbose = try ToolchainTesting.wasmkiln(["build", add, "--lib", "-o", scratch.url.appendingPathComponent("v").path, "-v"],
+                                                    environment: environment)
+        #expect(verbose.status == 0, "\(verbose.stderr)")
+        let lines = verbose.stderr.split(separator: "\n")
+        #expect(lines.contains { $0.contains(" -c ") && $0.contains("add-module.c") }, "\(verbose.stderr)")
+        #expect(lines.contains { $0.contains(" rcs ") && $0.contains("libadd.a") }, "\(verbose.stderr)")
+
+        let quiet = try ToolchainTesting.wasmkiln(["build", add, "--lib", "-o", scratch.url.appendingPathComponent("q").path, "-q"],
+                                                  environment: ["WASMKILN_CACHE": scratch.url.appendingPathComponent("other").path])
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
+    }
+}
