@@ -214,16 +214,16 @@ WK_LOADER(f64, double, WK_KEEP_FLOAT)
  * length stay 32-bit. */
 #define WK_SIZE(m) ((m)->size)
 #define WK_BULK(suffix, size_of)                                                      \
-    static inline void wk_memory_fill##suffix(wk_memory *m, uint64_t d, uint32_t value, uint64_t n) { \
+    WK_INLINE void wk_memory_fill##suffix(wk_memory *m, uint64_t d, uint32_t value, uint64_t n) { \
         wk_check_range_below(size_of(m), d, n);                                       \
         memset(m->base + d, (int)value, n);                                           \
     }                                                                                 \
-    static inline void wk_memory_copy##suffix(wk_memory *dst, wk_memory *src, uint64_t d, uint64_t s, uint64_t n) { \
+    WK_INLINE void wk_memory_copy##suffix(wk_memory *dst, wk_memory *src, uint64_t d, uint64_t s, uint64_t n) { \
         wk_check_range_below(size_of(dst), d, n);                                     \
         wk_check_range_below(size_of(src), s, n);                                     \
         memmove(dst->base + d, src->base + s, n);                                     \
     }                                                                                 \
-    static inline void wk_memory_init##suffix(wk_memory *m, const uint8_t *data, uint32_t length, uint64_t d, \
+    WK_INLINE void wk_memory_init##suffix(wk_memory *m, const uint8_t *data, uint32_t length, uint64_t d, \
                                               uint32_t s, uint32_t n) {               \
         if (WK_UNLIKELY((uint64_t)s + n > length)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS); \
         wk_check_range_below(size_of(m), d, n);                                       \
@@ -247,17 +247,17 @@ WK_INLINE void wk_table_set(wk_table *t, uint64_t i, void *value) {
     t->elements[i] = value;
 }
 
-static inline void wk_table_fill(wk_table *t, uint64_t i, void *value, uint64_t n) {
+WK_INLINE void wk_table_fill(wk_table *t, uint64_t i, void *value, uint64_t n) {
     if (WK_UNLIKELY(!wk_within(t->size, i, n))) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
     for (uint64_t k = 0; k < n; k++) t->elements[i + k] = value;
 }
 
-static inline void wk_table_copy(wk_table *dst, wk_table *src, uint64_t d, uint64_t s, uint64_t n) {
+WK_INLINE void wk_table_copy(wk_table *dst, wk_table *src, uint64_t d, uint64_t s, uint64_t n) {
     if (WK_UNLIKELY(!wk_within(dst->size, d, n) || !wk_within(src->size, s, n))) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
     memmove(dst->elements + d, src->elements + s, (size_t)n * sizeof(void *));
 }
 
-static inline void wk_table_init(wk_table *t, void *const *items, uint32_t length, uint64_t d, uint32_t s, uint32_t n) {
+WK_INLINE void wk_table_init(wk_table *t, void *const *items, uint32_t length, uint64_t d, uint32_t s, uint32_t n) {
     if (WK_UNLIKELY((uint64_t)s + n > length || !wk_within(t->size, d, n))) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
     if (n) memcpy(t->elements + d, items + s, (size_t)n * sizeof(void *));
 }
@@ -369,37 +369,37 @@ static inline void *wk_exception_retain(wk_exception *exception) {
 
 /* ---- Integers ---- */
 
-static inline uint32_t wk_i32_div_s(uint32_t a, uint32_t b) {
+WK_INLINE uint32_t wk_i32_div_s(uint32_t a, uint32_t b) {
     if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
     if (WK_UNLIKELY(a == 0x80000000u && b == 0xFFFFFFFFu)) wk_trap(WK_TRAP_INTEGER_OVERFLOW);
     return (uint32_t)((int32_t)a / (int32_t)b);
 }
-static inline uint32_t wk_i32_div_u(uint32_t a, uint32_t b) {
+WK_INLINE uint32_t wk_i32_div_u(uint32_t a, uint32_t b) {
     if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
     return a / b;
 }
-static inline uint32_t wk_i32_rem_s(uint32_t a, uint32_t b) {
+WK_INLINE uint32_t wk_i32_rem_s(uint32_t a, uint32_t b) {
     if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
     return b == 0xFFFFFFFFu ? 0 : (uint32_t)((int32_t)a % (int32_t)b);
 }
-static inline uint32_t wk_i32_rem_u(uint32_t a, uint32_t b) {
+WK_INLINE uint32_t wk_i32_rem_u(uint32_t a, uint32_t b) {
     if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
     return a % b;
 }
-static inline uint64_t wk_i64_div_s(uint64_t a, uint64_t b) {
+WK_INLINE uint64_t wk_i64_div_s(uint64_t a, uint64_t b) {
     if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
     if (WK_UNLIKELY(a == 0x8000000000000000ull && b == ~0ull)) wk_trap(WK_TRAP_INTEGER_OVERFLOW);
     return (uint64_t)((int64_t)a / (int64_t)b);
 }
-static inline uint64_t wk_i64_div_u(uint64_t a, uint64_t b) {
+WK_INLINE uint64_t wk_i64_div_u(uint64_t a, uint64_t b) {
     if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
     return a / b;
 }
-static inline uint64_t wk_i64_rem_s(uint64_t a, uint64_t b) {
+WK_INLINE uint64_t wk_i64_rem_s(uint64_t a, uint64_t b) {
     if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
     return b == ~0ull ? 0 : (uint64_t)((int64_t)a % (int64_t)b);
 }
-static inline uint64_t wk_i64_rem_u(uint64_t a, uint64_t b) {
+WK_INLINE uint64_t wk_i64_rem_u(uint64_t a, uint64_t b) {
     if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
     return a % b;
 }
@@ -477,7 +477,7 @@ static inline float wk_f32_demote(double x) {
 /* Trapping float-to-integer conversions: NaN is invalid, out of range overflows.
  * The bounds are the first values that do not fit, exactly representable. */
 #define WK_TRUNC(name, from, to, signed_to, low, high)                                \
-    static inline to wk_##name(from x) {                                              \
+    WK_INLINE to wk_##name(from x) {                                                  \
         if (WK_UNLIKELY(x != x)) wk_trap(WK_TRAP_INVALID_CONVERSION);                 \
         if (WK_UNLIKELY(!(x > (from)(low) && x < (from)(high)))) wk_trap(WK_TRAP_INTEGER_OVERFLOW); \
         return (to)(signed_to)x;                                                      \
@@ -494,7 +494,7 @@ WK_TRUNC(i64_trunc_f64_u, double, uint64_t, uint64_t, -1.0, 18446744073709551616
 
 /* Saturating conversions: NaN is 0, out of range clamps. */
 #define WK_TRUNC_SAT(name, from, to, signed_to, low, high, min, max)                  \
-    static inline to wk_##name(from x) {                                              \
+    WK_INLINE to wk_##name(from x) {                                                  \
         if (x != x) return 0;                                                         \
         if (!(x > (from)(low))) return (to)(min);                                     \
         if (!(x < (from)(high))) return (to)(max);                                    \

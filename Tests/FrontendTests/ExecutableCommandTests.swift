@@ -41,6 +41,36 @@ struct ExecutableCommandTests {
         #expect(result.stderr == "trap: unreachable\n  in func 1 (_start)\n")
     }
 
+    /// The trap's location names the function that trapped also where a helper of the
+    /// generated code traps (division, bulk memory, truncation) and nothing inlines: at -O0
+    /// the helpers are inlined all the same (always_inline), so the call to the trap lies in
+    /// the function.
+    @Test(arguments: ["-O0", "-O1"])
+    func trapsNameTheirFunctionWithoutOptimization(level: String) throws {
+        let scratch = try ScratchFolder()
+        let app = try T.build("""
+            (module
+              (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+              (memory (export "memory") 1)
+              (func $divide (param i32) (result i32) (i32.div_u (i32.const 7) (local.get 0)))
+              (func $fill (param i32) (memory.fill (local.get 0) (i32.const 0) (i32.const 100)))
+              (func $truncate (param f32) (result i32) (i32.trunc_f32_s (local.get 0)))
+              (func (export "_start") (local $argc i32)
+                (drop (call $sizes (i32.const 0) (i32.const 4)))
+                (local.set $argc (i32.load (i32.const 0)))
+                (if (i32.eq (local.get $argc) (i32.const 1)) (then (drop (call $divide (i32.const 0)))))
+                (if (i32.eq (local.get $argc) (i32.const 2)) (then (call $fill (i32.const 65500))))
+                (drop (call $truncate (f32.const nan)))))
+            """, in: scratch, options: [level])
+        for (arguments, expected) in [([], "integer divide by zero\n  in func 1 (divide)"),
+                                      (["x"], "out of bounds memory access\n  in func 2 (fill)"),
+                                      (["x", "y"], "invalid conversion to integer\n  in func 3 (truncate)")] {
+            let result = try T.run(app, arguments)
+            #expect(result.status == 134)
+            #expect(result.stderr == "trap: \(expected)\n", "\(level) \(arguments)")
+        }
+    }
+
     /// With guard pages no function checks the stack: the stack's own end stops a runaway
     /// recursion, also on a main thread without a stack limit (where the runtime fences
     /// the 1 GiB it assumes).
