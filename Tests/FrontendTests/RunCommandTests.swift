@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WAT
+@testable import WasmKilnCLI
 
 /// `wasmkiln run`, `build` and `emit-c` as a person would use them.
 @Suite struct RunCommandTests {
@@ -31,6 +32,23 @@ import WAT
         #expect(tooSmall.status == 64 && tooSmall.stderr.contains("'1KiB' is less than one 64 KiB page"), "\(tooSmall.stderr)")
         let bounds = try run(["run", "--bounds-checks", "sometimes", fib])
         #expect(bounds.status == 64 && bounds.stderr.contains("sometimes"), "\(bounds.stderr)")
+    }
+
+    /// `run` finds FILE by skipping its options, and the values of those that take one: its
+    /// list of them must be every option `run` has (as argument-parser describes it), less
+    /// --memory-stats, whose value is optional and read on its own.
+    @Test func runKnowsWhichOptionsTakeAValue() throws {
+        let dump = try run(["run", "--experimental-dump-help"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(dump.stdout.utf8)) as? [String: Any])
+        let command = try #require(json["command"] as? [String: Any])
+        var options: Set<String> = []
+        for argument in command["arguments"] as? [[String: Any]] ?? [] where argument["kind"] as? String == "option" {
+            for name in argument["names"] as? [[String: Any]] ?? [] {
+                let text = name["name"] as? String ?? ""
+                options.insert(name["kind"] as? String == "short" ? "-" + text : "--" + text)
+            }
+        }
+        #expect(options.subtracting(["--memory-stats"]) == Run.valueOptions)
     }
 
     @Test func invokesExportsInOrder() throws {
