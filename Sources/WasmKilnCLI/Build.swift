@@ -222,22 +222,22 @@ enum ModuleInput {
     }
 }
 
-/// Build progress on standard error, once a compile has run for a second: on a terminal
-/// one line rewritten as units finish; otherwise a plain line every five seconds and one at
-/// the end, for logs.
+/// Build progress on standard error. On a terminal, once a compile has run for a second,
+/// one line rewritten as units finish. Otherwise (a log, a pipe) plain lines, for builds
+/// long enough to wonder about: one every ten seconds, from the tenth, and one at the end.
 enum BuildProgress {
-    static func reporter(terminal: Bool = isatty(STDERR_FILENO) != 0,
+    static func reporter(terminal: Bool = isatty(STDERR_FILENO) != 0, plainEvery: Duration = .seconds(10),
                          write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) })
         -> @Sendable (CompileProgress) -> Void
     {
         let lastLine = LastLine()
         return { progress in
             let now = ContinuousClock.now
-            guard now - progress.started >= .seconds(1) else { return }
+            guard now - progress.started >= (terminal ? .seconds(1) : plainEvery) else { return }
             let done = progress.unitsDone == progress.units
             if terminal {
                 write("\r\u{1B}[K" + progress.line + (done ? "\n" : ""))
-            } else if lastLine.take(at: now, every: .seconds(5), force: done) {
+            } else if lastLine.take(at: now, every: plainEvery, force: done) {
                 write(progress.line + "\n")
             }
         }

@@ -111,6 +111,16 @@ import Testing
         #expect(count(cache.appendingPathComponent("objects")) == objects)
     }
 
+    /// The tool is known by the build ID its linker wrote (what `readelf -n` shows), read
+    /// without hashing its megabytes; a file without one gets no ID (and is hashed).
+    @Test func buildIDsAsReadelfShowsThem() throws {
+        let tool = try CommandRunner.executable().path
+        let id = try #require(ToolVersion.buildID(ofELF: tool))
+        let readelf = try CommandRunner.run(["-n", tool], executable: URL(fileURLWithPath: "/usr/bin/readelf"))
+        #expect(readelf.stdout.contains("Build ID: \(id)"), "\(id) not in:\n\(readelf.stdout)")
+        #expect(ToolVersion.buildID(ofELF: fib) == nil)
+    }
+
     /// Eight processes build the same module into one empty cache at once: all succeed,
     /// and every result runs.
     @Test func eightConcurrentBuilds() async throws {
@@ -122,7 +132,7 @@ import Testing
             for k in 0..<8 {
                 group.addTask {
                     let output = folder.appendingPathComponent("app\(k)").path
-                    let build = try wasmkiln(["build", hello, "-o", output, "-O1"], cache: cache)
+                    let build = try wasmkiln(["build", hello, "-o", output, "-O1", "--quiet"], cache: cache)
                     guard build.status == 0 else { return (build.status, build.stderr, -1) }
                     let run = try CommandRunner.run([], executable: URL(fileURLWithPath: output))
                     return (build.status, build.stderr + run.stdout, run.status)
