@@ -184,10 +184,13 @@ struct CompilerArguments: ParsableArguments {
         if largeFunctionSize < 1 { throw ValidationError("--large-function-size must be at least 1") }
     }
 
-    func builder() async throws -> Builder {
+    /// `terminalOnly`: progress only on a terminal (`run`, whose standard error becomes the
+    /// program's, which scripts read).
+    func builder(progressOnTerminalOnly terminalOnly: Bool = false) async throws -> Builder {
         var builder = try await Builder.fromEnvironment(optimization: optimization, jobs: jobs)
         builder.largeFunctions = largeFunctionsLevel.map { (largeFunctionSize, $0) }
-        builder.progress = quiet ? nil : BuildProgress.reporter()
+        let terminal = isatty(STDERR_FILENO) != 0
+        builder.progress = quiet || (terminalOnly && !terminal) ? nil : BuildProgress.reporter(terminal: terminal)
         if verbose { builder.commandLog = { printError($0) } }
         return builder
     }

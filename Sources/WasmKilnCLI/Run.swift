@@ -155,7 +155,7 @@ struct Run: AsyncParsableCommand {
             }
             do {
                 let options = LoweringOptions(prefix: Builder.prefix(for: module), boundsChecks: boundsChecks)
-                let builder = try await compiling.builder()
+                let builder = try await compiling.builder(progressOnTerminalOnly: true)
                 try await builder.commandExecutable(module, options: options, grants: resolved,
                                                     linkFlags: compiling.linkFlags, output: executable)
                 keepCacheBounded(builder.cache)
@@ -195,7 +195,7 @@ struct Run: AsyncParsableCommand {
 
         let instance: Instance
         do {
-            let builder = try await compiling.builder()
+            let builder = try await compiling.builder(progressOnTerminalOnly: true)
             let library = try await ModuleLibrary.load(module, boundsChecks: boundsChecks, builder: builder)
             keepCacheBounded(builder.cache)
             instance = try library.instantiate()
