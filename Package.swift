@@ -28,8 +28,12 @@ let package = Package(
         .target(name: "CLowering", dependencies: ["WasmDecoder", "WasmValidator"], swiftSettings: fastSettings),
         // libffi, to call compiled functions of any signature.
         .systemLibrary(name: "CFFI", path: "Sources/CFFI"),
-        // Stage 4: the C compiler driver, the build cache, and loading what it built.
-        .target(name: "Toolchain", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "CFFI"]),
+        // Stage 4: the C compiler driver, the build cache, and loading what it built. It
+        // carries the C runtime's sources, embedded from Runtime/ at build time.
+        .target(name: "Toolchain", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "CFFI"],
+                plugins: ["EmbedRuntime"]),
+        .executableTarget(name: "RuntimeEmbedder"),
+        .plugin(name: "EmbedRuntime", capability: .buildTool(), dependencies: ["RuntimeEmbedder"]),
         // The command-line tool.
         .executableTarget(
             name: "WasmKilnCLI",

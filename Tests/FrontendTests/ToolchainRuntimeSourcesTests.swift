@@ -2,11 +2,12 @@ import Foundation
 import Testing
 import Toolchain
 
-/// The runtime is built from sources embedded in the tool; they must match Runtime/.
+/// The runtime is built from sources the EmbedRuntime plugin embeds in the tool at build
+/// time; every runtime file must be among them, as it is in Runtime/.
 @Suite struct ToolchainRuntimeSourcesTests {
     static let runtime = CommandRunner.fixtures.deletingLastPathComponent().appendingPathComponent("Runtime")
 
-    /// Runtime/include/*.h and Runtime/src/*.{c,h}, as Scripts/embed-runtime takes them.
+    /// Runtime/include/*.h and Runtime/src/*.{c,h}, as the EmbedRuntime plugin takes them.
     static func repositoryFiles() throws -> [String: String] {
         var files: [String: String] = [:]
         for (folder, extensions) in [("include", ["h"]), ("src", ["c", "h"])] {
@@ -23,7 +24,7 @@ import Toolchain
         let repository = try Self.repositoryFiles()
         let embedded = Dictionary(RuntimeSources.files.map { ($0.path, $0.contents) }) { first, _ in first }
         let stale = Set(repository.keys).union(embedded.keys).filter { repository[$0] != embedded[$0] }.sorted()
-        #expect(stale.isEmpty, "Sources/Toolchain/RuntimeSources.swift is out of date for \(stale); run Scripts/embed-runtime")
+        #expect(stale.isEmpty, "the embedded runtime differs from Runtime/ in \(stale): see Plugins/EmbedRuntime")
         #expect(repository["include/wasmkiln.h"] != nil)
     }
 }

@@ -1,0 +1,26 @@
+import Foundation
+import PackagePlugin
+
+/// Embeds Runtime/include/*.h and Runtime/src/*.{c,h} in the target it is applied to, as
+/// `RuntimeSources.files`: the runtime has one copy, in Runtime/, and nothing generated
+/// is kept in git.
+@main
+struct EmbedRuntime: BuildToolPlugin {
+    func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
+        let runtime = context.package.directoryURL.appending(path: "Runtime")
+        var paths: [String] = []
+        for (folder, extensions) in [("include", ["h"]), ("src", ["c", "h"])] {
+            let names = try FileManager.default.contentsOfDirectory(atPath: runtime.appending(path: folder).path)
+            paths += names.filter { extensions.contains(($0 as NSString).pathExtension) }.map { "\(folder)/\($0)" }
+        }
+        paths.sort()
+        let output = context.pluginWorkDirectoryURL.appending(path: "RuntimeSources.swift")
+        return [.buildCommand(
+            displayName: "Embedding the C runtime (\(paths.count) files)",
+            executable: try context.tool(named: "RuntimeEmbedder").url,
+            arguments: [output.path, runtime.path] + paths,
+            inputFiles: paths.map { runtime.appending(path: $0) },
+            outputFiles: [output]
+        )]
+    }
+}
