@@ -26,11 +26,15 @@ let package = Package(
         .target(name: "WasmValidator", dependencies: ["WasmDecoder"], swiftSettings: fastSettings),
         // Stage 3: C for a validated module.
         .target(name: "CLowering", dependencies: ["WasmDecoder", "WasmValidator"], swiftSettings: fastSettings),
+        // The C runtime's headers (Runtime/module.modulemap): the types, enums and layouts
+        // the tool shares with generated code, defined once. Its sources are compiled by
+        // the tool for each build (Toolchain embeds them), not into the tool.
+        .systemLibrary(name: "CWasmKiln", path: "Runtime"),
         // libffi, to call compiled functions of any signature.
         .systemLibrary(name: "CFFI", path: "Sources/CFFI"),
         // Stage 4: the C compiler driver, the build cache, and loading what it built. It
         // carries the C runtime's sources, embedded from Runtime/ at build time.
-        .target(name: "Toolchain", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "CFFI"],
+        .target(name: "Toolchain", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "CFFI", "CWasmKiln"],
                 plugins: ["EmbedRuntime"]),
         .executableTarget(name: "RuntimeEmbedder"),
         .plugin(name: "EmbedRuntime", capability: .buildTool(), dependencies: ["RuntimeEmbedder"]),

@@ -4,6 +4,10 @@ import PackagePlugin
 /// Embeds Runtime/include/*.h and Runtime/src/*.{c,h} in the target it is applied to, as
 /// `RuntimeSources.files`: the runtime has one copy, in Runtime/, and nothing generated
 /// is kept in git.
+///
+/// SwiftPM asks the plugin for its commands again only when the package changes, so the
+/// folders are inputs too (adding or removing a file changes their times) and the
+/// embedder lists them itself.
 @main
 struct EmbedRuntime: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
@@ -16,10 +20,11 @@ struct EmbedRuntime: BuildToolPlugin {
         paths.sort()
         let output = context.pluginWorkDirectoryURL.appending(path: "RuntimeSources.swift")
         return [.buildCommand(
-            displayName: "Embedding the C runtime (\(paths.count) files)",
+            displayName: "Embedding the C runtime",
             executable: try context.tool(named: "RuntimeEmbedder").url,
-            arguments: [output.path, runtime.path] + paths,
-            inputFiles: paths.map { runtime.appending(path: $0) },
+            arguments: [output.path, runtime.path],
+            inputFiles: [runtime.appending(path: "include"), runtime.appending(path: "src")]
+                + paths.map { runtime.appending(path: $0) },
             outputFiles: [output]
         )]
     }

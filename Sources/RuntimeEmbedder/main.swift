@@ -3,12 +3,12 @@ import Foundation
 /// Writes the C runtime's files as Swift string literals, so that an installed wasmkiln
 /// can build the runtime without the repository. Run by the EmbedRuntime build plugin:
 ///
-///     RuntimeEmbedder OUTPUT.swift RUNTIME-FOLDER RELATIVE-PATH...
+///     RuntimeEmbedder OUTPUT.swift RUNTIME-FOLDER
 ///
-/// Paths are relative to RUNTIME-FOLDER (`include/wasmkiln.h`, `src/trap.c`).
+/// It takes RUNTIME-FOLDER's `include/*.h` and `src/*.{c,h}`, by paths relative to it.
 let arguments = CommandLine.arguments
-guard arguments.count >= 3 else {
-    FileHandle.standardError.write(Data("usage: RuntimeEmbedder OUTPUT RUNTIME-FOLDER PATH...\n".utf8))
+guard arguments.count == 3 else {
+    FileHandle.standardError.write(Data("usage: RuntimeEmbedder OUTPUT RUNTIME-FOLDER\n".utf8))
     exit(64)
 }
 let output = URL(fileURLWithPath: arguments[1])
@@ -38,7 +38,12 @@ var text = """
 
     """
 do {
-    for path in arguments.dropFirst(3).sorted() {
+    var paths: [String] = []
+    for (folder, extensions) in [("include", ["h"]), ("src", ["c", "h"])] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: runtime.appendingPathComponent(folder).path)
+        paths += names.filter { extensions.contains(URL(fileURLWithPath: $0).pathExtension) }.map { "\(folder)/\($0)" }
+    }
+    for path in paths.sorted() {
         let contents = try String(contentsOf: runtime.appendingPathComponent(path), encoding: .utf8)
         text += "        (\"\(path)\", \(rawLiteral(contents))),\n"
     }

@@ -1,3 +1,4 @@
+import CWasmKiln
 import CLowering
 import WasmDecoder
 
@@ -130,11 +131,11 @@ public struct Memory {
 }
 
 extension BoundsChecks {
-    /// wasmkiln.h's `wk_bounds_mode`.
-    var mode: UInt32 { self == .explicit ? 1 : 0 }
+    /// The runtime's `wk_bounds_mode` (its raw value, as stored in a `wk_module`).
+    var mode: UInt32 { (self == .explicit ? WK_BOUNDS_EXPLICIT : WK_BOUNDS_GUARD).rawValue }
 
     init(mode: UInt32) {
-        self = mode == 1 ? .explicit : .guardPages
+        self = mode == WK_BOUNDS_EXPLICIT.rawValue ? .explicit : .guardPages
     }
 }
 
