@@ -51,10 +51,22 @@ let package = Package(
         // Coverage-guided fuzzing of decode + validate + lowering (Scripts/fuzz-frontend);
         // a plain build replays inputs instead.
         .executableTarget(name: "FrontendFuzzer", dependencies: ["WasmDecoder", "WasmValidator", "CLowering"]),
-        .testTarget(name: "FrontendTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "WasmKilnCLI",
-            .product(name: "WAT", package: "WasmKit")], exclude: ["C"]),
-        .testTarget(name: "BackendTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering",
+        // What the test targets share: running wasmkiln, scratch folders, building modules.
+        .target(name: "TestSupport", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "Toolchain",
+            .product(name: "WAT", package: "WasmKit")], path: "Tests/TestSupport"),
+        // Decoding and validation: the binary format, the instruction table, the typing rules.
+        .testTarget(name: "FrontendTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "TestSupport",
             .product(name: "WAT", package: "WasmKit")]),
+        // The C that lowering writes, compiled and run.
+        .testTarget(name: "LoweringTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering",
+            .product(name: "WAT", package: "WasmKit")]),
+        // The compiler driver, the cache keys, loading and calling compiled modules.
+        .testTarget(name: "ToolchainTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "Toolchain",
+            "TestSupport", .product(name: "WAT", package: "WasmKit")]),
+        // wasmkiln as people use it: every command, executables, libraries, WASI, the README.
+        .testTarget(name: "CommandLineTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "Toolchain",
+            "WasmKilnCLI", "TestSupport", .product(name: "WAT", package: "WasmKit")], exclude: ["C"]),
+        // The C runtime's own tests (Tests/RuntimeTests/C), compiled and run.
         .testTarget(name: "RuntimeTests", exclude: ["C"]),
         .testTarget(name: "ConformanceTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "Toolchain",
             .product(name: "WAT", package: "WasmKit")], exclude: ["Scripts"]),

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WasmDecoder
+@testable import TestSupport
 
 /// The instruction table is the one description of encodings, immediates and types:
 /// check it against an independent encoder, and check that its entries agree with

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WAT
+@testable import TestSupport
 
 @Suite struct ValidateCommandTests {
     func fixture(_ name: String) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import TestSupport
 
 /// Modules built to exhaust a compiler: each builds and runs, or is refused with a clear
 /// message naming the limit (README, "Limits"), and neither WasmKiln nor the C compiler

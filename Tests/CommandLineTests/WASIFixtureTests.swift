@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import TestSupport
 
 /// Our C and Go programs for WASI (Fixtures/wasi, rebuilt by Scripts/build-fixtures), built
 /// into native executables by `wasmkiln build` and run; the output and exit status must be

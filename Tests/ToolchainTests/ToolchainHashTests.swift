@@ -2,6 +2,7 @@ import CLowering
 import Foundation
 import Testing
 @testable import Toolchain
+@testable import TestSupport
 
 @Suite struct ToolchainHashTests {
     @Test func knownDigests() {

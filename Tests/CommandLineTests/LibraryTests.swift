@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import WAT
 import WasmValidator
+@testable import TestSupport
 
 /// `build --lib` and the typed C API of `<name>.h`, used from C programs the way an
 /// embedder would (the programs are in `C/`).

@@ -4,7 +4,7 @@ import WasmValidator
 @testable import CLowering
 
 /// End-to-end checks of generated code: lower, compile with cc, run.
-@Suite struct BackendTests {
+@Suite struct LoweringTests {
     /// C that instantiates the module and makes each call in turn (an export taking and
     /// returning i32), printing its result or its trap; the process must live through all.
     static func calls(_ calls: [(export: String, argument: UInt32)]) -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Toolchain
+@testable import TestSupport
 
 /// WASI command modules and a way to run the executables built from them.
 enum ExecutableTesting {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import TestSupport
 
 /// wasi-threads executables: `"wasi" "thread-spawn"` starts `wasi_thread_start` of a new
 /// instance on the shared memory; every thread writes through the one WASI context;

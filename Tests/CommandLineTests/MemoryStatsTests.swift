@@ -3,6 +3,7 @@ import Testing
 
 #if canImport(FoundationXML)
 import FoundationXML
+@testable import TestSupport
 #endif
 
 /// Memory limits and reports of commands: `run --max-memory`, `--memory-stats`,

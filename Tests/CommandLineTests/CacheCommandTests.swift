@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Toolchain
+@testable import TestSupport
 
 /// `wasmkiln cache`, the bound every build applies, keys that survive moving or
 /// rebuilding the tool, and builds of one module from several processes at once.

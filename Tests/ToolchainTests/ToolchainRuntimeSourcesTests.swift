@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Toolchain
+@testable import TestSupport
 
 /// The runtime is built from sources the EmbedRuntime plugin embeds in the tool at build
 /// time; every runtime file must be among them, as it is in Runtime/.

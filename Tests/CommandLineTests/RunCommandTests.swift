@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WAT
 @testable import WasmKilnCLI
+@testable import TestSupport
 
 /// `wasmkiln run`, `build` and `emit-c` as a person would use them.
 @Suite struct RunCommandTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WAT
+@testable import TestSupport
 
 /// `run --invoke` reaches every legal export name: the spec suite's names.wast names its
 /// exports with every kind of character (empty, spaces, quotes, control characters,

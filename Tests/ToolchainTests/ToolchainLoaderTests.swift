@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import Toolchain
 import WasmDecoder
+@testable import TestSupport
 
 /// Building, loading, instantiating and calling compiled modules through the library API.
 @Suite struct ToolchainLoaderTests {

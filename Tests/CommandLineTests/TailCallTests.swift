@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import TestSupport
 
 /// Tail calls take constant stack: chains of 100 million `return_call` and
 /// `return_call_indirect` between functions of different signatures finish (a stack that

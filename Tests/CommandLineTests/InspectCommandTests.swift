@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WAT
+@testable import TestSupport
 
 @Suite struct InspectCommandTests {
     let fib = CommandRunner.fixtures.appendingPathComponent("fib.wat").path

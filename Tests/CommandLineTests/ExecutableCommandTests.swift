@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import TestSupport
 
 /// `wasmkiln build` without `--shared`, the executables it makes, and `wasmkiln run` for
 /// WASI commands.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import TestSupport
 
 /// A fixed slice of the differential fuzzer (Scripts/fuzz): 100 random modules from
 /// `wasm-tools smith`, each run by WasmKiln in both bounds modes at -O2 and -O0 and by

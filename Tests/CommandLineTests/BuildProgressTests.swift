@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 @testable import Toolchain
 @testable import WasmKilnCLI
+@testable import TestSupport
 
 /// Build progress and `--quiet`/`--verbose`.
 @Suite struct BuildProgressTests {

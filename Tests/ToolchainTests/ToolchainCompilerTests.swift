@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Toolchain
+@testable import TestSupport
 
 @Suite struct ToolchainCompilerTests {
     /// Four units that include a shared header, and a builder with a fresh cache.
