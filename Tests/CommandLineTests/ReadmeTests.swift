@@ -9,6 +9,8 @@ import Testing
 ///
 ///     <!-- readme: numbers vary -->      digits and sparkline bars may differ
 ///     <!-- readme: lines vary -->        also, each line printed has the form of one shown
+///     <!-- readme: on a terminal, lines vary -->   run under `script`, as on a terminal:
+///                                        what stays visible of each line counts
 ///     <!-- readme: tested by NAME -->    the test NAME (a function in Tests/) runs it
 ///     <!-- readme: not run: REASON -->
 ///
@@ -84,6 +86,12 @@ import Testing
         return result
     }
 
+    /// What a terminal shows of a line: the text after its last carriage return, without
+    /// the erase-line sequences.
+    static func visible(_ line: String) -> String {
+        String(line.split(separator: "\r").last ?? "").replacingOccurrences(of: "\u{1B}[K", with: "")
+    }
+
     static func run(_ block: Block, in scratch: borrowing ScratchFolder) throws {
         let bin = scratch.url.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
@@ -94,13 +102,18 @@ import Testing
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = bin.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         environment["WASMKILN_CACHE"] = ToolchainTesting.cache.path
+        let terminal = block.marker == "on a terminal, lines vary"
         for (command, expected) in commands(of: block) {
-            let typed = command.replacingOccurrences(of: "swift run -c release wasmkiln", with: "wasmkiln")
+            var typed = command.replacingOccurrences(of: "swift run -c release wasmkiln", with: "wasmkiln")
+            if terminal { typed = "script -qec '\(typed.replacingOccurrences(of: "'", with: "'\\''"))' /dev/null" }
             let result = try CommandRunner.run(["-c", "cd \"$0\" && { \(typed)\n} 2>&1", scratch.url.path],
                                                executable: URL(fileURLWithPath: "/bin/bash"), environment: environment,
                                                timeout: 600)
-            let printed = result.stdout.isEmpty ? []
-                : result.stdout.components(separatedBy: "\n").dropLast(result.stdout.hasSuffix("\n") ? 1 : 0)
+            // A terminal ends lines with "\r\n", which Swift takes as one character.
+            let output = terminal ? result.stdout.replacingOccurrences(of: "\r\n", with: "\n") : result.stdout
+            let printed = (output.isEmpty ? []
+                : output.components(separatedBy: "\n").dropLast(output.hasSuffix("\n") ? 1 : 0))
+                .map { terminal ? visible($0) : $0 }
             let context = "README.md:\(block.line): \(command)\n\(result.stdout)"
             switch block.marker {
             case nil where block.language == "sh":
@@ -109,9 +122,10 @@ import Testing
                 #expect(Array(printed) == expected, "\(context)")
             case "numbers vary":
                 #expect(printed.map(shape) == expected.map(shape), "\(context)")
-            case "lines vary":
+            case "lines vary", "on a terminal, lines vary":
                 let shapes = Set(expected.map(shape))
-                #expect(!printed.isEmpty && printed.allSatisfy { shapes.contains(shape($0)) }, "\(context)")
+                #expect(printed.isEmpty == expected.isEmpty && printed.allSatisfy { shapes.contains(shape($0)) },
+                        "\(context)")
             default:
                 Issue.record("README.md:\(block.line): unknown marker '\(block.marker ?? "")'")
             }
