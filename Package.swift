@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "LoweringTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering",
             .product(name: "WAT", package: "WasmKit")]),
         // The compiler driver, the cache keys, loading and calling compiled modules.
-        .testTarget(name: "ToolchainTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "Toolchain",
+        .testTarget(name: "ToolchainTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "Toolchain", "CWasmKiln",
             "TestSupport", .product(name: "WAT", package: "WasmKit")]),
         // wasmkiln as people use it: every command, executables, libraries, WASI, the README.
         .testTarget(name: "CommandLineTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "Toolchain",

@@ -1,3 +1,4 @@
+import CWasmKiln
 import Foundation
 import Synchronization
 
@@ -116,7 +117,7 @@ public final class RuntimeLibrary: Sendable {
         var message: UnsafePointer<CChar>?
         let code = callProtected(body, context, &message)
         guard code != 0 else { return nil }
-        let hostMessage = code == Trap.Code.host.rawValue ? message.map { String(cString: $0) } : nil
+        let hostMessage = code == WK_TRAP_HOST.rawValue ? message.map { String(cString: $0) } : nil
         return Trap(rawCode: code, message: hostMessage ?? text(of: code))
     }
 }
@@ -124,15 +125,9 @@ public final class RuntimeLibrary: Sendable {
 /// A WebAssembly trap: its `wk_trap_code` and the spec's text ("integer divide by zero"),
 /// or a host function's message.
 public struct Trap: Error, Hashable, Sendable, CustomStringConvertible {
-    /// wasmkiln.h's `wk_trap_code`.
-    public enum Code: UInt32, Sendable {
-        case unreachable = 1, divideByZero, integerOverflow, invalidConversion, memoryOutOfBounds,
-             tableOutOfBounds, indirectCallTypeMismatch, undefinedElement, uninitializedElement,
-             callStackExhausted, host
-    }
-
     public var rawCode: UInt32
     public var message: String
-    public var code: Code? { Code(rawValue: rawCode) }
+    /// The runtime's `wk_trap_code` (`WK_TRAP_DIVIDE_BY_ZERO`, …).
+    public var code: wk_trap_code { wk_trap_code(rawValue: rawCode) }
     public var description: String { message }
 }
