@@ -71,7 +71,7 @@ public struct CCompiler: Sendable, Hashable {
             let status = output.exited ? "exit status \(output.status)" : "signal \(output.status)"
             throw ToolchainError("""
                 C compiler failed (\(status)) \(what):
-                \(([command.joined(separator: " ")] + arguments).joined(separator: " "))
+                \(Self.commandLine(command + arguments))
                 \(text)
                 """)
         }
