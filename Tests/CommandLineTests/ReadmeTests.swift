@@ -167,6 +167,8 @@ import Testing
                                               executable: URL(fileURLWithPath: "/bin/bash"))
         #expect(installed.status == 0, "\(installed.stdout)\(installed.stderr)")
         #expect(installed.stdout.contains("installed \(prefix)/bin/wasmkiln (wasmkiln "), "\(installed.stdout)")
+        // The CMake package beside it (CMakeTests runs it from this layout).
+        #expect(FileManager.default.fileExists(atPath: "\(prefix)/lib/cmake/WasmKiln/WasmKilnConfig.cmake"))
 
         let tool = "\(prefix)/bin/wasmkiln"
         let libraries = try CommandRunner.run(["ldd", tool], executable: URL(fileURLWithPath: "/usr/bin/env"))
