@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Builds spread over machines: every unit (the module's and the runtime's) compiles
+/// through a `CC` wrapper such as distcc, and the split into units decides how much a
+/// change to one function costs a rebuild.
+@Suite struct DistributedBuildTests {
+    static let distccInstalled = CommandRunner.succeeds(["distcc", "--version"])
+        && CommandRunner.succeeds(["distccd", "--version"]) && CommandRunner.succeeds(["gcc", "--version"])
+    static let inCI = ProcessInfo.processInfo.environment["CI"] != nil
+
+    /// A TCP port on 127.0.0.1 that nothing listens on now.
+    static func freePort() throws -> UInt16 {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(socket >= 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+        }
+        try #require(bound, "cannot bind a port on 127.0.0.1")
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    /// The sources of the compiler commands that `--verbose` printed (the word after `-c`).
+    static func compiledSources(_ verbose: String) -> [String] {
+        verbose.split(separator: "\n").compactMap { line in
+            let words = line.split(separator: " ").map(String.init)
+            return words.firstIndex(of: "-c").flatMap { $0 + 1 < words.count ? words[$0 + 1] : nil }
+        }
+    }
+
+    // CI=1 makes missing distcc a failure (of the #require), not a skip.
+    @Test("CC=\"distcc gcc\": every unit compiles on a distccd listening on 127.0.0.1, and the program runs",
+          .enabled(if: distccInstalled || inCI, "distcc is not installed (apt-get install distcc)"),
+          .timeLimit(.minutes(10)))
+    func unitsCompileOnDistccd() throws {
+        try #require(Self.distccInstalled, "distcc, distccd or gcc is not installed (apt-get install distcc gcc)")
+        let scratch = try ScratchFolder()
+        let port = try Self.freePort()
+        let daemonLog = scratch.url.appendingPathComponent("distccd.log")
+        // Run by root, distccd becomes the user distccd before it opens its log.
+        try Data().write(to: daemonLog)
+        try FileManager.default.setAttributes([.posixPermissions: 0o666], ofItemAtPath: daemonLog.path)
+        let daemon = Process()
+        daemon.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        // --no-detach: a child of ours, leading its own process group with its workers.
+        daemon.arguments = ["distccd", "--no-detach", "--daemon", "--allow", "127.0.0.1", "--listen", "127.0.0.1",
+                            "--port", "\(port)", "--jobs", "2", "--log-file", daemonLog.path, "--verbose"]
+        daemon.standardInput = FileHandle.nullDevice
+        daemon.standardOutput = FileHandle.nullDevice
+        daemon.standardError = FileHandle.nullDevice
+        try daemon.run()
+        defer {
+            // SIGKILL to the group: the daemon inherits our blocked signals, SIGTERM among
+            // them, so terminate() would not end it.
+            kill(-daemon.processIdentifier, SIGKILL)
+            kill(daemon.processIdentifier, SIGKILL)
+            daemon.waitUntilExit()
+        }
+        let deadline = Date().addingTimeInterval(10)
+        func daemonText() -> String { (try? String(contentsOf: daemonLog, encoding: .utf8)) ?? "" }
+        while !daemonText().contains("listening on 127.0.0.1:\(port)") && daemon.isRunning && Date() < deadline {
+            usleep(50_000)
+        }
+        try #require(daemonText().contains("listening on 127.0.0.1:\(port)"), "distccd did not start: \(daemonText())")
+
+        let distccDir = scratch.url.appendingPathComponent("distcc")
+        try FileManager.default.createDirectory(at: distccDir, withIntermediateDirectories: true)
+        let program = scratch.url.appendingPathComponent("args_env").path
+        // DISTCC_FALLBACK=0: a unit distcc cannot send fails the build instead of quietly
+        // compiling here. A fresh cache, so that every unit compiles.
+        let build = try ToolchainTesting.wasmkiln(
+            ["build", ToolchainTesting.fixture("wasi/args_env.wasm"), "-o", program, "-v"],
+            environment: ["CC": "distcc gcc", "DISTCC_HOSTS": "127.0.0.1:\(port)/2", "DISTCC_DIR": distccDir.path,
+                          "DISTCC_FALLBACK": "0", "DISTCC_VERBOSE": "1",
+                          "DISTCC_LOG": scratch.url.appendingPathComponent("distcc.log").path,
+                          "WASMKILN_CACHE": scratch.url.appendingPathComponent("cache").path])
+        try #require(build.status == 0, "\(build.stderr)")
+
+        let sources = Self.compiledSources(build.stderr)
+        #expect(sources.contains { $0.hasSuffix("/args_env-funcs-0.c") }, "\(build.stderr)")
+        #expect(sources.contains { $0.hasSuffix("/src/memory.c") }, "the runtime's units: \(build.stderr)")
+        // distccd's own record: one COMPILE_OK line per job, ending with the source's path.
+        let compiledThere = daemonText().split(separator: "\n").filter { $0.contains("COMPILE_OK") }
+            .compactMap { $0.split(separator: " ").last.map(String.init) }
+        #expect(compiledThere.count == sources.count, "\(compiledThere.count) jobs in distccd.log for \(sources.count) units")
+        #expect(Set(compiledThere) == Set(sources))
+        #expect(!daemonText().contains("COMPILE_ERROR"), "\(daemonText())")
+
+        let run = try CommandRunner.run(program: program, arguments: ["one"])
+        #expect(run.status == 2, "args_env exits with argc: \(run.stderr)")
+        #expect(run.stdout.hasPrefix("argc: 2\nargv[0] = \"\(program)\""), "\(run.stdout)")
+        #expect(run.stdout.contains("argv[1] = \"one\" (len 3)\n"), "\(run.stdout)")
+    }
+}
