@@ -101,4 +101,62 @@ import Glibc
         #expect(run.stdout.hasPrefix("argc: 2\nargv[0] = \"\(program)\""), "\(run.stdout)")
         #expect(run.stdout.contains("argv[1] = \"one\" (len 3)\n"), "\(run.stdout)")
     }
+
+    /// A module of `count` functions of about 1.3 KB of C each, every fifth calling the one
+    /// before it; `edit` changes the body of function `edited` only.
+    enum Edit { case none, sameSize, extraInstruction }
+    static func manyFunctions(count: Int = 400, edited: Int = 200, edit: Edit) -> String {
+        var text = "(module\n"
+        for index in 0..<count {
+            text += "  (func $f\(index) (export \"f\(index)\") (param $x i32) (result i32) (local $a i32)\n"
+            text += "    local.get $x local.set $a\n"
+            for step in 0..<12 {
+                // 6201 becomes 7201: the same number of digits and LEB128 bytes.
+                let constant = index * 31 + step * 7 + 1 + (index == edited && step == 0 && edit == .sameSize ? 1000 : 0)
+                text += "    local.get $a i32.const \(constant) i32.add i32.const \(step + 3) i32.rotl local.get $x i32.xor local.set $a\n"
+            }
+            if index == edited && edit == .extraInstruction { text += "    local.get $a i32.const 12345 i32.mul local.set $a\n" }
+            if index > 0 && index % 5 == 0 { text += "    local.get $a call $f\(index - 1) local.set $a\n" }
+            text += "    local.get $a)\n"
+        }
+        return text + ")\n"
+    }
+
+    /// Cache keys are the units' text, so a rebuild compiles exactly the units whose text
+    /// changed. Units are cut by size (`ModuleLowering.units`: about equal shares of the
+    /// total, in call order), so an edit that keeps a function's C the same size changes
+    /// its unit alone, but one that grows it can move every later boundary: measured here,
+    /// one instruction added to function 200 of 400 recompiles 5 of the 9 units (the
+    /// changed one and the four after it). Recorded as a known issue until boundaries are
+    /// chosen by content, which is a change to `ModuleLowering.units` alone.
+    @Test("a rebuild after changing one function of 400 compiles only the units whose text changed",
+          .timeLimit(.minutes(10)))
+    func oneFunctionChangeRecompilesFewUnits() throws {
+        let scratch = try ScratchFolder()
+        let cache = scratch.url.appendingPathComponent("cache").path
+        /// The module units that a `--verbose` build of `text` compiled (the rest came from the cache).
+        func build(_ text: String) throws -> [String] {
+            let module = try scratch.write("many.wat", text: text)
+            let result = try ToolchainTesting.wasmkiln(
+                ["build", "--shared", module, "--name", "many", "-o", scratch.url.appendingPathComponent("many.so").path,
+                 "-O0", "-v"], environment: ["WASMKILN_CACHE": cache])
+            #expect(result.status == 0, "\(result.stderr)")
+            return Self.compiledSources(result.stderr).filter { !$0.contains("/runtime/") }.map { URL(fileURLWithPath: $0).lastPathComponent }
+        }
+        let all = try build(Self.manyFunctions(edit: .none))
+        let units = all.filter { $0.hasPrefix("many-funcs-") }
+        #expect(units.count == 9, "\(all)")
+        #expect(try build(Self.manyFunctions(edit: .none)).isEmpty)
+
+        // Same size: only the unit holding function 200; module.c and api.c are untouched.
+        let sameSize = try build(Self.manyFunctions(edit: .sameSize))
+        #expect(sameSize.count == 1 && sameSize.allSatisfy { $0.hasPrefix("many-funcs-") }, "\(sameSize)")
+
+        // Grown by one instruction: the goal is at most 2 of the 9 units.
+        let grown = try build(Self.manyFunctions(edit: .extraInstruction))
+        #expect(grown.allSatisfy { $0.hasPrefix("many-funcs-") }, "\(grown)")
+        withKnownIssue("size-based unit boundaries move after a function grows", isIntermittent: true) {
+            #expect(grown.count <= 2, "recompiled \(grown.count) of \(units.count) units: \(grown.sorted())")
+        }
+    }
 }
