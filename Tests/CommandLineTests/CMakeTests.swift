@@ -137,10 +137,10 @@ import Testing
         #expect(builds.count == 4 && builds.last?.hasPrefix("build \(examples.path)/cmake/hello.wat") == true, "\(builds)")
     }
 
-    @Test("without wasmkiln beside it or on the PATH, find_package says where it looked and how to name one",
+    @Test("without wasmkiln beside it or on the PATH, find_package says how to name one; on the PATH or named, it is found",
           .enabled(if: cmakeInstalled || ProcessInfo.processInfo.environment["CI"] != nil,
                    "cmake is not installed (apt-get install cmake)"))
-    func missingToolIsReported() throws {
+    func toolOnPathOrNamed() throws {
         try #require(Self.cmakeInstalled, "cmake is not installed (apt-get install cmake)")
         let scratch = try ScratchFolder()
         _ = try scratch.write("CMakeLists.txt", text: """
@@ -159,6 +159,23 @@ import Testing
             in: scratch.url, environment: ["PATH": path])
         #expect(configure.status != 0)
         #expect(configure.stdout.contains("set WASMKILN_EXECUTABLE"), "\(configure.stdout)")
+
+        // On the PATH it is found; WASMKILN_EXECUTABLE, when given, wins over the PATH.
+        let bin = scratch.url.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent("wasmkiln"),
+                                                   withDestinationURL: try CommandRunner.executable())
+        func found(_ options: String, build: String) throws -> String? {
+            let result = try Self.shell("cmake -S . -B \(build) -DWasmKiln_DIR=\(package.path) \(options)",
+                                        in: scratch.url, environment: ["PATH": bin.path + ":" + path])
+            #expect(result.status == 0, "\(result.stdout)")
+            let cache = try String(contentsOf: scratch.url.appendingPathComponent("\(build)/CMakeCache.txt"), encoding: .utf8)
+            return cache.split(separator: "\n").first { $0.hasPrefix("WASMKILN_EXECUTABLE:") }
+                .map { String($0.split(separator: "=", maxSplits: 1).last ?? "") }
+        }
+        #expect(try found("", build: "on-path") == bin.appendingPathComponent("wasmkiln").path)
+        let named = try CommandRunner.executable().path
+        #expect(try found("-DWASMKILN_EXECUTABLE=\(named)", build: "named") == named)
     }
 
     /// 64-bit FNV-1a, as Examples/modules/hash.c computes it, in hex.
