@@ -148,6 +148,7 @@ struct ModuleLowering {
         var usesSIMD: [Bool] = []
         let tailEntries = tailEntries
         let (mayThrow, indirectCallsMayThrow) = exceptionFlow
+        let lineTable = DWARFLineTable(module: module)
         let result: Result<Void, LoweringError> = module.bytes.withUnsafeBufferPointer { bytes in
             do throws(LoweringError) {
                 for index in module.importedFunctionCount..<module.functionTypes.count {
@@ -155,7 +156,7 @@ struct ModuleLowering {
                                                     info: validated.functions[index - module.importedFunctionCount],
                                                     tailEntries: tailEntries, mayThrow: mayThrow,
                                                     indirectCallsMayThrow: indirectCallsMayThrow,
-                                                    fixedTables: fixedTables, base: bytes.baseAddress!)
+                                                    fixedTables: fixedTables, base: bytes.baseAddress!, lineTable: lineTable)
                     bodies.append(try lowering.lower())
                     callees.append(lowering.callees)
                     usesSIMD.append(lowering.usesSIMD)
@@ -185,11 +186,30 @@ struct ModuleLowering {
                 // Only units with SIMD pay for its header.
                 var simd = functions.contains { usesSIMD[$0] } ? "#include \"wasmkiln-simd.h\"\n" : ""
                 if !simd.isEmpty, options.relaxedSIMD == .native { simd = "#define WK_RELAXED_NATIVE 1\n" + simd }
-                files.append(GeneratedFile(name: "\(prefix)-\(kind.rawValue)-\(k).c",
-                                           contents: header + simd + declarations + "\n" + functions.map { bodies[$0] }.joined()))
+                let name = "\(prefix)-\(kind.rawValue)-\(k).c"
+                let start = header + simd + declarations + "\n"
+                let text = lineTable == nil ? functions.map { bodies[$0] }.joined() : Self.returningLines(functions.map { bodies[$0] }, file: name, from: start)
+                files.append(GeneratedFile(name: name, contents: start + text))
             }
         }
         return files
+    }
+
+    /// Function bodies one after another, where each that has `#line` directives into the
+    /// original source is followed by one back to the unit's own lines: the functions
+    /// without source lines (libraries built without `-g`) then keep their own.
+    static func returningLines(_ bodies: [String], file: String, from start: String) -> String {
+        var line = start.utf8.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+        var text = ""
+        for body in bodies {
+            text += body
+            line += body.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            if body.hasPrefix("#line") {
+                line += 1
+                text += "#line \(line) \(cString(file))\n"
+            }
+        }
+        return text
     }
 
     /// Defined functions (positions) in depth-first order of the call graph, from each
