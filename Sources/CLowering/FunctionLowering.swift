@@ -184,11 +184,12 @@ struct FunctionLowering {
             throw failure(.limit, "too complex for a C compiler: \(scopes) conditional scopes times \(labels + gotos) branch targets and branches (more than \(LoweringLimits.frontEndWork) in all)")
         }
 
-        var text: String
+        // The site its traps name (see WK_SITE in wasmkiln-gen.h).
+        var text = "#undef WK_SITE\n#define WK_SITE (&\(names.prefix)__function_names[\(index)])\n"
         if trampolined {
-            text = "WK_FUNCTION void \(names.tailEntry(index))(void *instance_, WK_UNUSED wk_tail_state *t_) {\n"
+            text += "WK_FUNCTION void \(names.tailEntry(index))(void *instance_, WK_UNUSED wk_tail_state *t_) {\n"
         } else {
-            text = "WK_FUNCTION \(names.returnType(type.results)) \(names.function(index))(void *instance_"
+            text += "WK_FUNCTION \(names.returnType(type.results)) \(names.function(index))(void *instance_"
             for (n, param) in type.params.enumerated() { text += ", WK_UNUSED \(param.cType) l\(n)" }
             text += ") {\n"
         }
@@ -549,7 +550,7 @@ struct FunctionLowering {
             }
             switch rule {
             case .unreachable:
-                emit("wk_trap(WK_TRAP_UNREACHABLE);")
+                emit("wk_trap_at(WK_TRAP_UNREACHABLE, WK_SITE);")
                 markUnreachable()
             case .nop: break
             case .block, .loop:

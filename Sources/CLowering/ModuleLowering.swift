@@ -88,6 +88,8 @@ struct ModuleLowering {
                                                     const wk_options *options, wk_error *error);
             WK_HIDDEN void \(prefix)__free(wk_instance *instance);
             WK_HIDDEN const char *\(prefix)__function_at(const void *address);
+            /* "func N (name)" of each function: generated code's traps name theirs by its entry (WK_SITE). */
+            WK_HIDDEN extern const char *const \(prefix)__function_names[];
 
 
             """
@@ -763,7 +765,7 @@ struct ModuleLowering {
         guard count > 0 else {
             return "static const char *\(prefix)__function_name(WK_UNUSED uint32_t index) { return NULL; }\n\n"
         }
-        var text = "static const char *const \(prefix)__function_names[\(size(count))] = {\n"
+        var text = "WK_HIDDEN const char *const \(prefix)__function_names[\(size(count))] = {\n"
         for index in 0..<count { text += "    \(cString(functionLabel(index))),\n" }
         return text + """
             };
@@ -782,6 +784,11 @@ struct ModuleLowering {
         }
         return """
             const char *\(prefix)__function_at(const void *address) {
+                /* A trap of generated code names its function (wk_trap_site): the code at
+                 * its address may be a copy the C compiler inlined into another function. */
+                uintptr_t site = (uintptr_t)wk_trap_site() - (uintptr_t)\(prefix)__function_names;
+                if (address && address == wk_trap_address() && site < sizeof \(prefix)__function_names)
+                    return \(prefix)__function_names[site / sizeof(const char *)];
                 const char *name = NULL;
                 uintptr_t start = 0, at = (uintptr_t)address;
                 for (size_t k = 0; k < \(module.codes.count); k++) {

@@ -126,4 +126,71 @@ import WasmValidator
         #expect(result.stdout.contains(#/#0  average__f3_sum \(.*\) at \S*average\.c:18\n/#), "\(result.stdout)")
         #expect(result.stdout.contains(#/#1  .*average__f2__start \(.*\) at \S*average\.c:23\n/#), "\(result.stdout)")
     }
+
+    /// Small functions called once, which gcc inlines at -O2 and -O3 (before trap sites,
+    /// the PC-based lookup named the caller, `_start`, for the division and the conversion).
+    static let inlined = """
+        (module
+          (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (func $divide (param i32) (result i32) (i32.div_u (i32.const 7) (local.get 0)))
+          (func $fill (param i32) (memory.fill (local.get 0) (i32.const 0) (i32.const 100)))
+          (func $truncate (param f32) (result i32) (i32.trunc_f32_s (local.get 0)))
+          (func $bottom (unreachable))
+          (func (export "_start") (local $argc i32)
+            (drop (call $sizes (i32.const 0) (i32.const 4)))
+            (local.set $argc (i32.load (i32.const 0)))
+            (if (i32.eq (local.get $argc) (i32.const 1)) (then (drop (call $divide (i32.const 0)))))
+            (if (i32.eq (local.get $argc) (i32.const 2)) (then (call $fill (i32.const 65500))))
+            (if (i32.eq (local.get $argc) (i32.const 3)) (then (drop (call $truncate (f32.const nan)))))
+            (call $bottom)))
+        """
+
+    /// A trap of the generated code names the wasm function it is in, also where the C
+    /// compiler inlined that function into its caller.
+    @Test(.enabled(if: ExecutableTesting.haveWASIRuntime, "needs the WASI runtime embedded"),
+          arguments: ["-O2", "-O3"], ["guard", "explicit"])
+    func trapsNameTheInlinedFunction(level: String, boundsChecks: String) throws {
+        let scratch = try ScratchFolder()
+        let app = try ExecutableTesting.build(Self.inlined, in: scratch, options: [level, "--bounds-checks", boundsChecks])
+        for (arguments, expected) in [([], "integer divide by zero\n  in func 1 (divide)"),
+                                      (["x"], "out of bounds memory access\n  in func 2 (fill)"),
+                                      (["x", "y"], "invalid conversion to integer\n  in func 3 (truncate)"),
+                                      (["x", "y", "z"], "unreachable\n  in func 4 (bottom)")] {
+            let result = try ExecutableTesting.run(app, arguments)
+            #expect(result.status == 134)
+            #expect(result.stderr == "trap: \(expected)\n", "\(level) \(boundsChecks) \(arguments)")
+        }
+    }
+
+    /// The typed C API's `wk_result.function` names the inlined function too.
+    @Test(.enabled(if: ExecutableTesting.haveWASIRuntime, "needs the WASI runtime embedded"))
+    func libraryTrapsNameTheInlinedFunction() throws {
+        let scratch = try ScratchFolder()
+        let source = try scratch.write("inl.wat", text: """
+            (module
+              (func $divide (param i32) (result i32) (i32.div_u (i32.const 7) (local.get 0)))
+              (func (export "run") (param i32) (result i32) (i32.add (call $divide (local.get 0)) (i32.const 1))))
+            """)
+        let folder = scratch.url.appendingPathComponent("lib").path
+        let build = try ToolchainTesting.wasmkiln(["build", "--lib", source, "--name", "inl", "-o", folder, "-O2"])
+        #expect(build.status == 0, "\(build.stderr)")
+        let program = try scratch.write("main.c", text: """
+            #include "inl.h"
+            #include <stdio.h>
+            int main(void) {
+                inl *inst = inl_new(&(inl_imports){0}, NULL, NULL);
+                uint32_t value;
+                wk_result result = inl_try_run(inst, 0, &value);
+                printf("%s in %s\\n", result.message, result.function);
+                inl_free(inst);
+                return 0;
+            }
+            """)
+        let executable = scratch.url.appendingPathComponent("main").path
+        let compile = try LibraryTests.shell("$CC -O2 \(program) -I\(folder) -L\(folder) -linl -lwasmkiln-rt -lm -lpthread -o \(executable)")
+        try #require(compile.status == 0, "\(compile.stderr)")
+        let run = try CommandRunner.run(program: executable, arguments: [])
+        #expect(run.stdout == "integer divide by zero in func 0 (divide)\n", "\(run.stderr)")
+    }
 }
