@@ -106,7 +106,7 @@ struct FunctionLowering {
     /// The statement that leaves the function with an exception pending.
     let propagation: String
     /// The module's DWARF line table, if it has one: the C gets `#line` directives that
-    /// point at the original source, for debuggers and trap messages.
+    /// point at the original source, for debuggers, profilers and addr2line.
     let lineTable: DWARFLineTable?
     /// The line table's row at the instruction being lowered, and the last one a `#line`
     /// directive named (file, line).

@@ -150,6 +150,11 @@ struct DWARFReader {
         return value
     }
 
+    mutating func skip(_ count: UInt64) throws(DWARFError) {
+        guard count <= UInt64(end - position) else { throw error("unexpected end of DWARF data") }
+        position += Int(count)
+    }
+
     mutating func cString() throws(DWARFError) -> String {
         let start = position
         while try u8() != 0 {}
@@ -236,7 +241,7 @@ struct LineProgram {
             while true {
                 let name = try reader.cString()
                 if name.isEmpty { break }
-                let directory = Int(try reader.uleb())
+                let directory = Int(clamping: try reader.uleb())
                 _ = try reader.uleb()  // modification time
                 _ = try reader.uleb()  // length
                 files.append(Self.join(directory: directory, name, directories: directories, version: version))
@@ -271,11 +276,11 @@ struct LineProgram {
                 case 0x07: number = try reader.fixed(8)  // data8
                 case 0x0f: number = try reader.uleb()  // udata
                 case 0x1e: _ = try reader.fixed(8); _ = try reader.fixed(8)  // data16 (an MD5)
-                case 0x09: reader.position += Int(try reader.uleb())  // block
+                case 0x09: try reader.skip(try reader.uleb())  // block
                 default: throw reader.error("unsupported form 0x\(String(format.form, radix: 16)) in a line table header")
                 }
                 if format.content == 1, let text { entry.path = text }  // DW_LNCT_path
-                if format.content == 2, let number { entry.directory = Int(number) }  // DW_LNCT_directory_index
+                if format.content == 2, let number { entry.directory = Int(clamping: number) }  // DW_LNCT_directory_index
             }
             entries.append(entry)
         }
@@ -308,14 +313,14 @@ struct LineProgram {
             let opcode = try reader.u8()
             if opcode >= opcodeBase {
                 let adjusted = UInt64(opcode - opcodeBase)
-                address &+= adjusted / lineRange * minimumInstructionLength
-                line += lineBase + Int64(adjusted % lineRange)
+                address &+= adjusted / lineRange &* minimumInstructionLength
+                line &+= lineBase + Int64(adjusted % lineRange)
                 append()
                 continue
             }
             switch opcode {
             case 0:  // extended
-                let length = Int(try reader.uleb())
+                let length = Int(clamping: try reader.uleb())
                 guard length > 0, length <= reader.end - reader.position else { throw reader.error("bad extended opcode length") }
                 let next = reader.position + length
                 let sub = try reader.u8()
@@ -328,16 +333,16 @@ struct LineProgram {
                 case 2: address = try reader.fixed(min(length - 1, 8))  // DW_LNE_set_address
                 case 3:  // DW_LNE_define_file
                     let name = try reader.cString()
-                    let directory = Int(try reader.uleb())
+                    let directory = Int(clamping: try reader.uleb())
                     files.append(Self.join(directory: directory, name, directories: directories, version: version))
                 default: break  // set_discriminator and vendor extensions
                 }
                 reader.position = next
             case 1: append()  // DW_LNS_copy
             case 2: address &+= try reader.uleb() &* minimumInstructionLength  // advance_pc
-            case 3: line += try reader.sleb()  // advance_line
+            case 3: line &+= try reader.sleb()  // advance_line
             case 4: file = Int(clamping: try reader.uleb())  // set_file
-            case 8: address &+= UInt64(255 - opcodeBase) / lineRange * minimumInstructionLength  // const_add_pc
+            case 8: address &+= UInt64(255 - opcodeBase) / lineRange &* minimumInstructionLength  // const_add_pc
             case 9: address &+= try reader.fixed(2)  // fixed_advance_pc
             default:  // column, flags, isa, and opcodes of later versions: skip their operands
                 let count = Int(opcode) - 1 < standardLengths.count ? standardLengths[Int(opcode) - 1] : 0

@@ -75,6 +75,26 @@ import WasmValidator
         #expect(DWARFLineTable(module: try ModuleDecoder.decode(bytes)) == nil)
     }
 
+    /// Line programs with bytes changed at random (a fixed sequence) are read or refused,
+    /// never crash: the section comes from the module, which may be anything.
+    @Test func mutatedLineProgramsNeverCrash() throws {
+        for name in ["average.wasm", "average-dwarf5.wasm"] {
+            let module = try Self.module(name)
+            let lines = try #require(module.customSections.first { $0.name == ".debug_line" }).range
+            let code = try #require(module.sections.first { $0.id == 10 }).range
+            var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+            func next() -> Int {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return Int(truncatingIfNeeded: state >> 33)
+            }
+            for _ in 0..<3000 {
+                var bytes = module.bytes
+                for _ in 0..<(1 + next() % 4) { bytes[lines.lowerBound + next() % lines.count] = UInt8(truncatingIfNeeded: next()) }
+                _ = try? DWARFLineTable(bytes: bytes, debugLine: lines, code: code)
+            }
+        }
+    }
+
     static func lowered(_ module: Module) throws -> String {
         let validated = try Validator.validate(module)  // its own copy of the bytes
         return try CLowering.lower(validated, options: LoweringOptions(prefix: "m")).filter { $0.name.contains("-funcs-") }
