@@ -49,6 +49,14 @@
  * (a call per access, with memcpy not expanded, made yosys's -O0 code a fifth slower). */
 #define WK_INLINE static inline __attribute__((always_inline))
 #define WK_LIKELY(x) __builtin_expect(!!(x), 1)
+/* Where generated code traps: before each function the lowering defines WK_SITE as that
+ * function's entry in its module's table of names, and every helper that traps takes it
+ * as a last argument (through the macro of the helper's name), so that a copy the C
+ * compiler inlined into another function still names its own (wk_trap_site). All the
+ * traps of a function pass the same site: the compiler may still merge their calls. */
+#ifndef WK_SITE
+#define WK_SITE NULL
+#endif
 #define WK_HIDDEN __attribute__((visibility("hidden")))
 #define WK_UNUSED __attribute__((unused))
 /* Generated functions. A call in tail position stays a call: turned into a jump, a
@@ -77,7 +85,7 @@
 #define WK_STACK_CHECK()                                                              \
     do {                                                                              \
         if (WK_UNLIKELY(WK_STACK_POINTER() < wk_stack_limit))                         \
-            wk_trap(WK_TRAP_CALL_STACK_EXHAUSTED);                                    \
+            wk_trap_at(WK_TRAP_CALL_STACK_EXHAUSTED, WK_SITE);                        \
     } while (0)
 
 /* ---- Memory ---- */
@@ -130,15 +138,18 @@ WK_INLINE bool wk_within(uint64_t size, uint64_t start, uint64_t length) {
  *                         at or past that is out of bounds, and below it the sum cannot
  *                         wrap. (A constant offset's test folds away.)
  *   wk_check_range_below  a bulk operation's [address, address + length) */
-WK_INLINE void wk_check_below(uint64_t limit, uint64_t address, uint64_t size) {
-    if (WK_UNLIKELY(address + size > limit)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
+WK_INLINE void wk_check_below_at(uint64_t limit, uint64_t address, uint64_t size, const void *site) {
+    if (WK_UNLIKELY(address + size > limit)) wk_trap_at(WK_TRAP_MEMORY_OUT_OF_BOUNDS, site);
 }
-WK_INLINE void wk_check64_below(uint64_t limit, uint64_t address, uint64_t offset, uint64_t size) {
-    if (WK_UNLIKELY(((address | offset) >> 48) != 0 || address + offset + size > limit)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
+#define wk_check_below(...) wk_check_below_at(__VA_ARGS__, WK_SITE)
+WK_INLINE void wk_check64_below_at(uint64_t limit, uint64_t address, uint64_t offset, uint64_t size, const void *site) {
+    if (WK_UNLIKELY(((address | offset) >> 48) != 0 || address + offset + size > limit)) wk_trap_at(WK_TRAP_MEMORY_OUT_OF_BOUNDS, site);
 }
-WK_INLINE void wk_check_range_below(uint64_t limit, uint64_t address, uint64_t length) {
-    if (WK_UNLIKELY(!wk_within(limit, address, length))) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
+#define wk_check64_below(...) wk_check64_below_at(__VA_ARGS__, WK_SITE)
+WK_INLINE void wk_check_range_below_at(uint64_t limit, uint64_t address, uint64_t length, const void *site) {
+    if (WK_UNLIKELY(!wk_within(limit, address, length))) wk_trap_at(WK_TRAP_MEMORY_OUT_OF_BOUNDS, site);
 }
+#define wk_check_range_below(...) wk_check_range_below_at(__VA_ARGS__, WK_SITE)
 
 /* A shared memory's size, read atomically (acquire: the pages a grow added are committed
  * before its new size is seen; a plain load on x86). */
@@ -150,9 +161,10 @@ WK_INLINE uint64_t wk_shared_size(const wk_memory *m) { return __atomic_load_n(&
  * interpreter and wasmtime order them): generated code calls wk_atomic_align on the
  * effective address first. (Memory bases are page-aligned, so a pointer's alignment is
  * its address's.) */
-WK_INLINE void wk_atomic_align(uint64_t address, uint64_t size) {
-    if (WK_UNLIKELY(address & (size - 1))) wk_trap(WK_TRAP_UNALIGNED_ATOMIC);
+WK_INLINE void wk_atomic_align_at(uint64_t address, uint64_t size, const void *site) {
+    if (WK_UNLIKELY(address & (size - 1))) wk_trap_at(WK_TRAP_UNALIGNED_ATOMIC, site);
 }
+#define wk_atomic_align(...) wk_atomic_align_at(__VA_ARGS__, WK_SITE)
 #define WK_ATOMICS(bits)                                                              \
     WK_INLINE uint##bits##_t wk_atomic_load_u##bits(uint8_t *p) {                     \
         return __atomic_load_n((uint##bits##_t *)p, __ATOMIC_SEQ_CST);                \
@@ -214,53 +226,66 @@ WK_LOADER(f64, double, WK_KEEP_FLOAT)
  * length stay 32-bit. */
 #define WK_SIZE(m) ((m)->size)
 #define WK_BULK(suffix, size_of)                                                      \
-    WK_INLINE void wk_memory_fill##suffix(wk_memory *m, uint64_t d, uint32_t value, uint64_t n) { \
-        wk_check_range_below(size_of(m), d, n);                                       \
+    WK_INLINE void wk_memory_fill##suffix##_at(wk_memory *m, uint64_t d, uint32_t value, uint64_t n, \
+                                               const void *site) {                    \
+        wk_check_range_below_at(size_of(m), d, n, site);                              \
         memset(m->base + d, (int)value, n);                                           \
     }                                                                                 \
-    WK_INLINE void wk_memory_copy##suffix(wk_memory *dst, wk_memory *src, uint64_t d, uint64_t s, uint64_t n) { \
-        wk_check_range_below(size_of(dst), d, n);                                     \
-        wk_check_range_below(size_of(src), s, n);                                     \
+    WK_INLINE void wk_memory_copy##suffix##_at(wk_memory *dst, wk_memory *src, uint64_t d, uint64_t s, \
+                                               uint64_t n, const void *site) {        \
+        wk_check_range_below_at(size_of(dst), d, n, site);                            \
+        wk_check_range_below_at(size_of(src), s, n, site);                            \
         memmove(dst->base + d, src->base + s, n);                                     \
     }                                                                                 \
-    WK_INLINE void wk_memory_init##suffix(wk_memory *m, const uint8_t *data, uint32_t length, uint64_t d, \
-                                              uint32_t s, uint32_t n) {               \
-        if (WK_UNLIKELY((uint64_t)s + n > length)) wk_trap(WK_TRAP_MEMORY_OUT_OF_BOUNDS); \
-        wk_check_range_below(size_of(m), d, n);                                       \
+    WK_INLINE void wk_memory_init##suffix##_at(wk_memory *m, const uint8_t *data, uint32_t length, uint64_t d, \
+                                               uint32_t s, uint32_t n, const void *site) { \
+        if (WK_UNLIKELY((uint64_t)s + n > length)) wk_trap_at(WK_TRAP_MEMORY_OUT_OF_BOUNDS, site); \
+        wk_check_range_below_at(size_of(m), d, n, site);                              \
         if (n) memcpy(m->base + d, data + s, n);                                      \
     }
 WK_BULK(, WK_SIZE)
 WK_BULK(_shared, wk_shared_size)
 #undef WK_BULK
 #undef WK_SIZE
+#define wk_memory_fill(...) wk_memory_fill_at(__VA_ARGS__, WK_SITE)
+#define wk_memory_copy(...) wk_memory_copy_at(__VA_ARGS__, WK_SITE)
+#define wk_memory_init(...) wk_memory_init_at(__VA_ARGS__, WK_SITE)
+#define wk_memory_fill_shared(...) wk_memory_fill_shared_at(__VA_ARGS__, WK_SITE)
+#define wk_memory_copy_shared(...) wk_memory_copy_shared_at(__VA_ARGS__, WK_SITE)
+#define wk_memory_init_shared(...) wk_memory_init_shared_at(__VA_ARGS__, WK_SITE)
 
 /* ---- Tables ----
  * Indices are 64-bit, for table64; a 32-bit one converts for free. */
 
-WK_INLINE void *wk_table_get(const wk_table *t, uint64_t i) {
-    if (WK_UNLIKELY(i >= t->size)) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
+WK_INLINE void *wk_table_get_at(const wk_table *t, uint64_t i, const void *site) {
+    if (WK_UNLIKELY(i >= t->size)) wk_trap_at(WK_TRAP_TABLE_OUT_OF_BOUNDS, site);
     return t->elements[i];
 }
+#define wk_table_get(...) wk_table_get_at(__VA_ARGS__, WK_SITE)
 
-WK_INLINE void wk_table_set(wk_table *t, uint64_t i, void *value) {
-    if (WK_UNLIKELY(i >= t->size)) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
+WK_INLINE void wk_table_set_at(wk_table *t, uint64_t i, void *value, const void *site) {
+    if (WK_UNLIKELY(i >= t->size)) wk_trap_at(WK_TRAP_TABLE_OUT_OF_BOUNDS, site);
     t->elements[i] = value;
 }
+#define wk_table_set(...) wk_table_set_at(__VA_ARGS__, WK_SITE)
 
-WK_INLINE void wk_table_fill(wk_table *t, uint64_t i, void *value, uint64_t n) {
-    if (WK_UNLIKELY(!wk_within(t->size, i, n))) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
+WK_INLINE void wk_table_fill_at(wk_table *t, uint64_t i, void *value, uint64_t n, const void *site) {
+    if (WK_UNLIKELY(!wk_within(t->size, i, n))) wk_trap_at(WK_TRAP_TABLE_OUT_OF_BOUNDS, site);
     for (uint64_t k = 0; k < n; k++) t->elements[i + k] = value;
 }
+#define wk_table_fill(...) wk_table_fill_at(__VA_ARGS__, WK_SITE)
 
-WK_INLINE void wk_table_copy(wk_table *dst, wk_table *src, uint64_t d, uint64_t s, uint64_t n) {
-    if (WK_UNLIKELY(!wk_within(dst->size, d, n) || !wk_within(src->size, s, n))) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
+WK_INLINE void wk_table_copy_at(wk_table *dst, wk_table *src, uint64_t d, uint64_t s, uint64_t n, const void *site) {
+    if (WK_UNLIKELY(!wk_within(dst->size, d, n) || !wk_within(src->size, s, n))) wk_trap_at(WK_TRAP_TABLE_OUT_OF_BOUNDS, site);
     memmove(dst->elements + d, src->elements + s, (size_t)n * sizeof(void *));
 }
+#define wk_table_copy(...) wk_table_copy_at(__VA_ARGS__, WK_SITE)
 
-WK_INLINE void wk_table_init(wk_table *t, void *const *items, uint32_t length, uint64_t d, uint32_t s, uint32_t n) {
-    if (WK_UNLIKELY((uint64_t)s + n > length || !wk_within(t->size, d, n))) wk_trap(WK_TRAP_TABLE_OUT_OF_BOUNDS);
+WK_INLINE void wk_table_init_at(wk_table *t, void *const *items, uint32_t length, uint64_t d, uint32_t s, uint32_t n, const void *site) {
+    if (WK_UNLIKELY((uint64_t)s + n > length || !wk_within(t->size, d, n))) wk_trap_at(WK_TRAP_TABLE_OUT_OF_BOUNDS, site);
     if (n) memcpy(t->elements + d, items + s, (size_t)n * sizeof(void *));
 }
+#define wk_table_init(...) wk_table_init_at(__VA_ARGS__, WK_SITE)
 
 /* table.grow of a table64: the old size, or -1. No table grows by 2^32 elements. */
 static inline uint64_t wk_table_grow64(wk_table *t, uint64_t delta, void *value) {
@@ -270,13 +295,14 @@ static inline uint64_t wk_table_grow64(wk_table *t, uint64_t delta, void *value)
 }
 
 /* The function at table index i, checked against the expected signature id. */
-WK_INLINE const wk_func *wk_indirect(const wk_table *t, uint64_t i, uint32_t type_id) {
-    if (WK_UNLIKELY(i >= t->size)) wk_trap(WK_TRAP_UNDEFINED_ELEMENT);
+WK_INLINE const wk_func *wk_indirect_at(const wk_table *t, uint64_t i, uint32_t type_id, const void *site) {
+    if (WK_UNLIKELY(i >= t->size)) wk_trap_at(WK_TRAP_UNDEFINED_ELEMENT, site);
     const wk_func *f = (const wk_func *)t->elements[i];
-    if (WK_UNLIKELY(!f)) wk_trap(WK_TRAP_UNINITIALIZED_ELEMENT);
-    if (WK_UNLIKELY(f->type_id != type_id)) wk_trap(WK_TRAP_INDIRECT_CALL_TYPE_MISMATCH);
+    if (WK_UNLIKELY(!f)) wk_trap_at(WK_TRAP_UNINITIALIZED_ELEMENT, site);
+    if (WK_UNLIKELY(f->type_id != type_id)) wk_trap_at(WK_TRAP_INDIRECT_CALL_TYPE_MISMATCH, site);
     return f;
 }
+#define wk_indirect(...) wk_indirect_at(__VA_ARGS__, WK_SITE)
 
 /* An entry of a table whose contents are fixed when the module is compiled (see
  * FixedTables in the lowering): a null slot has no code and type UINT32_MAX. */
@@ -285,13 +311,14 @@ typedef struct {
     uint32_t type;
 } wk_table_entry;
 
-WK_INLINE const wk_table_entry *wk_fixed_indirect(const wk_table_entry *entries, uint64_t size, uint64_t i, uint32_t type) {
-    if (WK_UNLIKELY(i >= size)) wk_trap(WK_TRAP_UNDEFINED_ELEMENT);
+WK_INLINE const wk_table_entry *wk_fixed_indirect_at(const wk_table_entry *entries, uint64_t size, uint64_t i, uint32_t type, const void *site) {
+    if (WK_UNLIKELY(i >= size)) wk_trap_at(WK_TRAP_UNDEFINED_ELEMENT, site);
     const wk_table_entry *e = &entries[i];
     if (WK_UNLIKELY(e->type != type))
-        wk_trap(e->code ? WK_TRAP_INDIRECT_CALL_TYPE_MISMATCH : WK_TRAP_UNINITIALIZED_ELEMENT);
+        wk_trap_at(e->code ? WK_TRAP_INDIRECT_CALL_TYPE_MISMATCH : WK_TRAP_UNINITIALIZED_ELEMENT, site);
     return e;
 }
+#define wk_fixed_indirect(...) wk_fixed_indirect_at(__VA_ARGS__, WK_SITE)
 
 /* ---- Tail calls ----
  * A function that makes tail calls (return_call, return_call_indirect) to other functions
@@ -353,10 +380,11 @@ static inline wk_exception *wk_take_pending(void) {
     return exception;
 }
 /* throw_ref's operand: traps on null. */
-static inline wk_exception *wk_exnref(void *exnref) {
-    if (WK_UNLIKELY(!exnref)) wk_trap(WK_TRAP_NULL_REFERENCE);
+static inline wk_exception *wk_exnref_at(void *exnref, const void *site) {
+    if (WK_UNLIKELY(!exnref)) wk_trap_at(WK_TRAP_NULL_REFERENCE, site);
     return (wk_exception *)exnref;
 }
+#define wk_exnref(exnref) wk_exnref_at(exnref, WK_SITE)
 /* A catch clause took the exception's values and nothing else can reach it. */
 static inline void wk_exception_done(wk_exception *exception) {
     if (!exception->retained) free(exception);
@@ -369,40 +397,48 @@ static inline void *wk_exception_retain(wk_exception *exception) {
 
 /* ---- Integers ---- */
 
-WK_INLINE uint32_t wk_i32_div_s(uint32_t a, uint32_t b) {
-    if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
-    if (WK_UNLIKELY(a == 0x80000000u && b == 0xFFFFFFFFu)) wk_trap(WK_TRAP_INTEGER_OVERFLOW);
+WK_INLINE uint32_t wk_i32_div_s_at(uint32_t a, uint32_t b, const void *site) {
+    if (WK_UNLIKELY(b == 0)) wk_trap_at(WK_TRAP_DIVIDE_BY_ZERO, site);
+    if (WK_UNLIKELY(a == 0x80000000u && b == 0xFFFFFFFFu)) wk_trap_at(WK_TRAP_INTEGER_OVERFLOW, site);
     return (uint32_t)((int32_t)a / (int32_t)b);
 }
-WK_INLINE uint32_t wk_i32_div_u(uint32_t a, uint32_t b) {
-    if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
+#define wk_i32_div_s(...) wk_i32_div_s_at(__VA_ARGS__, WK_SITE)
+WK_INLINE uint32_t wk_i32_div_u_at(uint32_t a, uint32_t b, const void *site) {
+    if (WK_UNLIKELY(b == 0)) wk_trap_at(WK_TRAP_DIVIDE_BY_ZERO, site);
     return a / b;
 }
-WK_INLINE uint32_t wk_i32_rem_s(uint32_t a, uint32_t b) {
-    if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
+#define wk_i32_div_u(...) wk_i32_div_u_at(__VA_ARGS__, WK_SITE)
+WK_INLINE uint32_t wk_i32_rem_s_at(uint32_t a, uint32_t b, const void *site) {
+    if (WK_UNLIKELY(b == 0)) wk_trap_at(WK_TRAP_DIVIDE_BY_ZERO, site);
     return b == 0xFFFFFFFFu ? 0 : (uint32_t)((int32_t)a % (int32_t)b);
 }
-WK_INLINE uint32_t wk_i32_rem_u(uint32_t a, uint32_t b) {
-    if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
+#define wk_i32_rem_s(...) wk_i32_rem_s_at(__VA_ARGS__, WK_SITE)
+WK_INLINE uint32_t wk_i32_rem_u_at(uint32_t a, uint32_t b, const void *site) {
+    if (WK_UNLIKELY(b == 0)) wk_trap_at(WK_TRAP_DIVIDE_BY_ZERO, site);
     return a % b;
 }
-WK_INLINE uint64_t wk_i64_div_s(uint64_t a, uint64_t b) {
-    if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
-    if (WK_UNLIKELY(a == 0x8000000000000000ull && b == ~0ull)) wk_trap(WK_TRAP_INTEGER_OVERFLOW);
+#define wk_i32_rem_u(...) wk_i32_rem_u_at(__VA_ARGS__, WK_SITE)
+WK_INLINE uint64_t wk_i64_div_s_at(uint64_t a, uint64_t b, const void *site) {
+    if (WK_UNLIKELY(b == 0)) wk_trap_at(WK_TRAP_DIVIDE_BY_ZERO, site);
+    if (WK_UNLIKELY(a == 0x8000000000000000ull && b == ~0ull)) wk_trap_at(WK_TRAP_INTEGER_OVERFLOW, site);
     return (uint64_t)((int64_t)a / (int64_t)b);
 }
-WK_INLINE uint64_t wk_i64_div_u(uint64_t a, uint64_t b) {
-    if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
+#define wk_i64_div_s(...) wk_i64_div_s_at(__VA_ARGS__, WK_SITE)
+WK_INLINE uint64_t wk_i64_div_u_at(uint64_t a, uint64_t b, const void *site) {
+    if (WK_UNLIKELY(b == 0)) wk_trap_at(WK_TRAP_DIVIDE_BY_ZERO, site);
     return a / b;
 }
-WK_INLINE uint64_t wk_i64_rem_s(uint64_t a, uint64_t b) {
-    if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
+#define wk_i64_div_u(...) wk_i64_div_u_at(__VA_ARGS__, WK_SITE)
+WK_INLINE uint64_t wk_i64_rem_s_at(uint64_t a, uint64_t b, const void *site) {
+    if (WK_UNLIKELY(b == 0)) wk_trap_at(WK_TRAP_DIVIDE_BY_ZERO, site);
     return b == ~0ull ? 0 : (uint64_t)((int64_t)a % (int64_t)b);
 }
-WK_INLINE uint64_t wk_i64_rem_u(uint64_t a, uint64_t b) {
-    if (WK_UNLIKELY(b == 0)) wk_trap(WK_TRAP_DIVIDE_BY_ZERO);
+#define wk_i64_rem_s(...) wk_i64_rem_s_at(__VA_ARGS__, WK_SITE)
+WK_INLINE uint64_t wk_i64_rem_u_at(uint64_t a, uint64_t b, const void *site) {
+    if (WK_UNLIKELY(b == 0)) wk_trap_at(WK_TRAP_DIVIDE_BY_ZERO, site);
     return a % b;
 }
+#define wk_i64_rem_u(...) wk_i64_rem_u_at(__VA_ARGS__, WK_SITE)
 
 static inline uint32_t wk_i32_rotl(uint32_t a, uint32_t b) { b &= 31; return (a << b) | (a >> ((32 - b) & 31)); }
 static inline uint32_t wk_i32_rotr(uint32_t a, uint32_t b) { b &= 31; return (a >> b) | (a << ((32 - b) & 31)); }
@@ -477,9 +513,9 @@ static inline float wk_f32_demote(double x) {
 /* Trapping float-to-integer conversions: NaN is invalid, out of range overflows.
  * The bounds are the first values that do not fit, exactly representable. */
 #define WK_TRUNC(name, from, to, signed_to, low, high)                                \
-    WK_INLINE to wk_##name(from x) {                                                  \
-        if (WK_UNLIKELY(x != x)) wk_trap(WK_TRAP_INVALID_CONVERSION);                 \
-        if (WK_UNLIKELY(!(x > (from)(low) && x < (from)(high)))) wk_trap(WK_TRAP_INTEGER_OVERFLOW); \
+    WK_INLINE to wk_##name##_at(from x, const void *site) {                           \
+        if (WK_UNLIKELY(x != x)) wk_trap_at(WK_TRAP_INVALID_CONVERSION, site);        \
+        if (WK_UNLIKELY(!(x > (from)(low) && x < (from)(high)))) wk_trap_at(WK_TRAP_INTEGER_OVERFLOW, site); \
         return (to)(signed_to)x;                                                      \
     }
 WK_TRUNC(i32_trunc_f32_s, float, uint32_t, int32_t, -2147483904.0, 2147483648.0)
@@ -491,6 +527,14 @@ WK_TRUNC(i64_trunc_f32_u, float, uint64_t, uint64_t, -1.0, 18446744073709551616.
 WK_TRUNC(i64_trunc_f64_s, double, uint64_t, int64_t, -9223372036854777856.0, 9223372036854775808.0)
 WK_TRUNC(i64_trunc_f64_u, double, uint64_t, uint64_t, -1.0, 18446744073709551616.0)
 #undef WK_TRUNC
+#define wk_i32_trunc_f32_s(x) wk_i32_trunc_f32_s_at(x, WK_SITE)
+#define wk_i32_trunc_f32_u(x) wk_i32_trunc_f32_u_at(x, WK_SITE)
+#define wk_i32_trunc_f64_s(x) wk_i32_trunc_f64_s_at(x, WK_SITE)
+#define wk_i32_trunc_f64_u(x) wk_i32_trunc_f64_u_at(x, WK_SITE)
+#define wk_i64_trunc_f32_s(x) wk_i64_trunc_f32_s_at(x, WK_SITE)
+#define wk_i64_trunc_f32_u(x) wk_i64_trunc_f32_u_at(x, WK_SITE)
+#define wk_i64_trunc_f64_s(x) wk_i64_trunc_f64_s_at(x, WK_SITE)
+#define wk_i64_trunc_f64_u(x) wk_i64_trunc_f64_u_at(x, WK_SITE)
 
 /* Saturating conversions: NaN is 0, out of range clamps. */
 #define WK_TRUNC_SAT(name, from, to, signed_to, low, high, min, max)                  \

@@ -47,5 +47,6 @@ WK_HIDDEN wk_trap_code wkrt_exceptions_leave(wk_exception *outer, wk_trap_code c
     if (uncaught && uncaught != left) wk_exception_done(uncaught);
     uncaught = left;
     wkrt_thread_state.trap_address = NULL;
+    wkrt_thread_state.trap_site = NULL;
     return WK_TRAP_EXCEPTION;
 }

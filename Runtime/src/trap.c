@@ -60,6 +60,15 @@ void wk_trap(wk_trap_code code) {
      * function. The return address may not (after a noreturn call comes the next
      * function), the call instruction's last byte does. */
     wkrt_thread_state.trap_address = (const char *)__builtin_return_address(0) - 1;
+    wkrt_thread_state.trap_site = NULL;
+    if (!wkrt_thread_state.frame) unhandled(code, NULL);
+    wkrt_unwind(code);
+}
+
+void wk_trap_at(wk_trap_code code, const void *site) {
+    if (code == WK_TRAP_NONE) code = WK_TRAP_UNREACHABLE;
+    wkrt_thread_state.trap_address = (const char *)__builtin_return_address(0) - 1;
+    wkrt_thread_state.trap_site = site;
     if (!wkrt_thread_state.frame) unhandled(code, NULL);
     wkrt_unwind(code);
 }
@@ -67,6 +76,7 @@ void wk_trap(wk_trap_code code) {
 void wk_trap_host(const char *message) {
     wkrt_frame *frame = wkrt_thread_state.frame;
     wkrt_thread_state.trap_address = NULL; /* host code: no module function to name */
+    wkrt_thread_state.trap_site = NULL;
     if (!frame) unhandled(WK_TRAP_HOST, message);
     if (message) {
         snprintf(host_message_copy, sizeof host_message_copy, "%s", message);
@@ -117,4 +127,8 @@ wk_trap_code wk_call_protected(void (*body)(void *), void *context, const char *
 
 const void *wk_trap_address(void) {
     return wkrt_thread_state.trap_address;
+}
+
+const void *wk_trap_site(void) {
+    return wkrt_thread_state.trap_site;
 }

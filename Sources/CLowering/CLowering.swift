@@ -74,6 +74,12 @@ public enum CLowering {
     /// exact IEEE semantics (no contraction into FMA, signaling NaNs honoured).
     public static let requiredCFlags = ["-std=gnu11", "-ffp-contract=off", "-fno-fast-math", "-fstack-clash-protection"]
 
+    /// Whether the module has DWARF line tables: its C then carries `#line` directives into
+    /// the original source, and is worth compiling with `-g`.
+    public static func hasSourceLines(_ module: Module) -> Bool {
+        module.customSections.contains { $0.name == ".debug_line" }
+    }
+
     /// Lowers a validated module to C. The files include `wasmkiln.h` and
     /// `wasmkiln-gen.h` from `Runtime/include`; the module's entry point is
     /// `const wk_module wk_module_<prefix>`, declared in `<prefix>.h`.

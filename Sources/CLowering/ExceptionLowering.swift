@@ -86,7 +86,10 @@ extension FunctionLowering {
     /// call, `P<label>` takes it first.
     mutating func landing() {
         let frame = frames[frames.count - 1]
-        if frame.callsMayThrow { body.append("P\(frame.label): x_ = wk_take_pending();\n") }
+        if frame.callsMayThrow {
+            if lineTable != nil { directLine() }
+            body.append("P\(frame.label): x_ = wk_take_pending();\n")
+        }
         body.append("H\(frame.label): __attribute__((unused));\n")
         stack.removeLast(stack.count - frame.base)
     }

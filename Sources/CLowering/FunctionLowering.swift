@@ -105,6 +105,13 @@ struct FunctionLowering {
     var activeTries: [Int] = []
     /// The statement that leaves the function with an exception pending.
     let propagation: String
+    /// The module's DWARF line table, if it has one: the C gets `#line` directives that
+    /// point at the original source, for debuggers, profilers and addr2line.
+    let lineTable: DWARFLineTable?
+    /// The line table's row at the instruction being lowered, and the last one a `#line`
+    /// directive named (file, line).
+    var lineRow: Int?
+    var directedLine: (file: Int32, line: UInt32)?
 
     struct Frame {
         enum Kind { case function, block, loop, `if`, `else`, tryTable, legacyTry, legacyCatch }
@@ -135,8 +142,10 @@ struct FunctionLowering {
     }
 
     init(module: Module, names: CNames, options: LoweringOptions, index: Int, info: FunctionInfo, tailEntries: Set<Int>,
-         mayThrow: Set<Int>, indirectCallsMayThrow: Bool, fixedTables: FixedTables, base: UnsafePointer<UInt8>)
+         mayThrow: Set<Int>, indirectCallsMayThrow: Bool, fixedTables: FixedTables, base: UnsafePointer<UInt8>,
+         lineTable: DWARFLineTable? = nil)
     {
+        self.lineTable = lineTable
         self.fixedTables = fixedTables
         self.mayThrow = mayThrow
         self.indirectCallsMayThrow = indirectCallsMayThrow
@@ -175,11 +184,12 @@ struct FunctionLowering {
             throw failure(.limit, "too complex for a C compiler: \(scopes) conditional scopes times \(labels + gotos) branch targets and branches (more than \(LoweringLimits.frontEndWork) in all)")
         }
 
-        var text: String
+        // The site its traps name (see WK_SITE in wasmkiln-gen.h).
+        var text = "#undef WK_SITE\n#define WK_SITE (&\(names.prefix)__function_names[\(index)])\n"
         if trampolined {
-            text = "WK_FUNCTION void \(names.tailEntry(index))(void *instance_, WK_UNUSED wk_tail_state *t_) {\n"
+            text += "WK_FUNCTION void \(names.tailEntry(index))(void *instance_, WK_UNUSED wk_tail_state *t_) {\n"
         } else {
-            text = "WK_FUNCTION \(names.returnType(type.results)) \(names.function(index))(void *instance_"
+            text += "WK_FUNCTION \(names.returnType(type.results)) \(names.function(index))(void *instance_"
             for (n, param) in type.params.enumerated() { text += ", WK_UNUSED \(param.cType) l\(n)" }
             text += ") {\n"
         }
@@ -227,15 +237,51 @@ struct FunctionLowering {
         // The sizes held in locals: read here, and again after each call and memory.grow.
         let sizeReads = sizeLocals.sorted().map { "ms\($0) = m\($0)->size;\n" }
         text += sizeReads.map { "    uint64_t " + $0 }.joined()
-        let refresh = sizeReads.map { "    " + $0 }.joined()
+        // One physical line where #line directives count lines (see directLine).
+        let refresh = lineTable == nil ? sizeReads.map { "    " + $0 }.joined()
+            : sizeReads.isEmpty ? "" : "   " + sizeReads.map { " " + $0.dropLast() }.joined() + "\n"
         for line in sizeChangePoints { body[line] = refresh }
         if explicitChecks { text += "    WK_STACK_CHECK();\n" }
         if restarts {
             text += "T_:;\n"
             for n in ownLocals { text += "    l\(n) = \(Self.zero(locals[n], assigned: true));\n" }
         }
-        text += body.joined() + "}\n\n"
-        return trampolined ? text + trampoline() : text
+        guard let lineTable, let line = functionLine(lineTable) ?? directedLine else {
+            text += body.joined() + "}\n\n"
+            return trampolined ? text + trampoline() : text
+        }
+        // The signature and declarations at the function's own line (each line, so that
+        // none of them takes another source line's number), the body at its rows'.
+        let directive = Self.lineDirective(Int(line.line), lineTable.files[Int(line.file)])
+        let bodyDirected = body.first { !$0.isEmpty }?.hasPrefix("#line") ?? false
+        text = Self.directed(text, directive) + (bodyDirected ? "" : directive) + body.joined() + "}\n\n"
+        return trampolined ? text + Self.directed(trampoline(), directive) : text
+    }
+
+    /// Each line of `text` after `directive`.
+    static func directed(_ text: String, _ directive: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { directive + $0 + "\n" }.joined()
+    }
+
+    /// The first source line of the function's body (its opening line, as clang writes it).
+    func functionLine(_ lineTable: DWARFLineTable) -> (file: Int32, line: UInt32)? {
+        let body = module.codes[index - module.importedFunctionCount]
+        guard var row = lineTable.firstRow(in: body.offset..<body.code.upperBound) else { return nil }
+        while row < lineTable.rows.count, lineTable.rows[row].offset < body.code.upperBound {
+            if lineTable.rows[row].line != 0 { return (lineTable.rows[row].file, lineTable.rows[row].line) }
+            row += 1
+        }
+        return nil
+    }
+
+    /// Moves `lineRow` to the row that holds at `offset` (offsets only grow within a function).
+    mutating func advanceLineRow(_ lineTable: DWARFLineTable, to offset: Int) {
+        guard var row = lineRow, lineTable.rows[row].offset <= offset else {
+            lineRow = lineTable.rowIndex(at: offset)
+            return
+        }
+        while row + 1 < lineTable.rows.count, lineTable.rows[row + 1].offset <= offset { row += 1 }
+        lineRow = row
     }
 
     /// The entry other callers use of a function that tail-calls others: its body under
@@ -317,12 +363,35 @@ struct FunctionLowering {
     }
 
     mutating func emit(_ line: String) {
+        if lineTable != nil { directLine() }
         body.append("    " + line + "\n")
+    }
+
+    /// Before a line of C: a `#line` directive naming the source line it comes from. Every
+    /// line gets one, as the line after a directive counts up from it and would claim the
+    /// next source line (where a debugger would then stop). Rows without a line
+    /// (compiler-made code) keep the line before them; the file is named when it changes.
+    mutating func directLine() {
+        guard let lineTable, let lineRow else { return }
+        let row = lineTable.rows[lineRow]
+        guard let target = row.line != 0 ? (row.file, row.line) : directedLine else { return }
+        if directedLine?.file == target.file {
+            body.append("#line \(target.line)\n")
+        } else {
+            body.append(Self.lineDirective(Int(target.line), lineTable.files[Int(target.file)]))
+        }
+        directedLine = target
+    }
+
+    /// `#line LINE "FILE"`.
+    static func lineDirective(_ line: Int, _ file: String) -> String {
+        "#line \(line) \(ModuleLowering.cString(file))\n"
     }
 
     /// A point after which memory sizes may have changed: a placeholder line in `body`,
     /// where `lower()` puts the reads of the sizes held in locals (or nothing).
     mutating func markSizeChange() {
+        if lineTable != nil { directLine() }
         sizeChangePoints.append(body.count)
         body.append("")
     }
@@ -421,8 +490,8 @@ struct FunctionLowering {
             if openLoops > LoweringLimits.loopNesting {
                 throw failure(.limit, "loops nest more than \(LoweringLimits.loopNesting) deep", at: offset)
             }
-            frame.labelLine = body.count
             emit("L\(frame.label): __attribute__((unused));")
+            frame.labelLine = body.count - 1  // after any #line emit wrote
         }
         frames.append(frame)
     }
@@ -455,6 +524,7 @@ struct FunctionLowering {
         var skippedDepth = 0
         while true {
             let offset = reader.position
+            if let lineTable { advanceLineRow(lineTable, to: offset) }
             let id = try reader.readInstruction(in: lookup)
             let rule = instructionSet[id].rule
             if !checkedRanges.isEmpty, !keepsCheckedRanges(id) { checkedRanges.removeAll() }
@@ -480,7 +550,7 @@ struct FunctionLowering {
             }
             switch rule {
             case .unreachable:
-                emit("wk_trap(WK_TRAP_UNREACHABLE);")
+                emit("wk_trap_at(WK_TRAP_UNREACHABLE, WK_SITE);")
                 markUnreachable()
             case .nop: break
             case .block, .loop:
@@ -920,8 +990,8 @@ struct FunctionLowering {
             body[earlier.line] = "    " + check(extent) + "\n"
             checkedRanges[key]!.extent = extent
         } else {
-            checkedRanges[key] = (body.count, extent)
             emit(check(extent))
+            checkedRanges[key] = (body.count - 1, extent)
         }
     }
 

@@ -88,6 +88,8 @@ struct ModuleLowering {
                                                     const wk_options *options, wk_error *error);
             WK_HIDDEN void \(prefix)__free(wk_instance *instance);
             WK_HIDDEN const char *\(prefix)__function_at(const void *address);
+            /* "func N (name)" of each function: generated code's traps name theirs by its entry (WK_SITE). */
+            WK_HIDDEN extern const char *const \(prefix)__function_names[];
 
 
             """
@@ -148,6 +150,7 @@ struct ModuleLowering {
         var usesSIMD: [Bool] = []
         let tailEntries = tailEntries
         let (mayThrow, indirectCallsMayThrow) = exceptionFlow
+        let lineTable = DWARFLineTable(module: module)
         let result: Result<Void, LoweringError> = module.bytes.withUnsafeBufferPointer { bytes in
             do throws(LoweringError) {
                 for index in module.importedFunctionCount..<module.functionTypes.count {
@@ -155,7 +158,7 @@ struct ModuleLowering {
                                                     info: validated.functions[index - module.importedFunctionCount],
                                                     tailEntries: tailEntries, mayThrow: mayThrow,
                                                     indirectCallsMayThrow: indirectCallsMayThrow,
-                                                    fixedTables: fixedTables, base: bytes.baseAddress!)
+                                                    fixedTables: fixedTables, base: bytes.baseAddress!, lineTable: lineTable)
                     bodies.append(try lowering.lower())
                     callees.append(lowering.callees)
                     usesSIMD.append(lowering.usesSIMD)
@@ -185,11 +188,30 @@ struct ModuleLowering {
                 // Only units with SIMD pay for its header.
                 var simd = functions.contains { usesSIMD[$0] } ? "#include \"wasmkiln-simd.h\"\n" : ""
                 if !simd.isEmpty, options.relaxedSIMD == .native { simd = "#define WK_RELAXED_NATIVE 1\n" + simd }
-                files.append(GeneratedFile(name: "\(prefix)-\(kind.rawValue)-\(k).c",
-                                           contents: header + simd + declarations + "\n" + functions.map { bodies[$0] }.joined()))
+                let name = "\(prefix)-\(kind.rawValue)-\(k).c"
+                let start = header + simd + declarations + "\n"
+                let text = lineTable == nil ? functions.map { bodies[$0] }.joined() : Self.returningLines(functions.map { bodies[$0] }, file: name, from: start)
+                files.append(GeneratedFile(name: name, contents: start + text))
             }
         }
         return files
+    }
+
+    /// Function bodies one after another, where each that has `#line` directives into the
+    /// original source is followed by one back to the unit's own lines: the functions
+    /// without source lines (libraries built without `-g`) then keep their own.
+    static func returningLines(_ bodies: [String], file: String, from start: String) -> String {
+        var line = start.utf8.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+        var text = ""
+        for body in bodies {
+            text += body
+            line += body.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            if body.hasPrefix("#line") {
+                line += 1
+                text += "#line \(line) \(cString(file))\n"
+            }
+        }
+        return text
     }
 
     /// Defined functions (positions) in depth-first order of the call graph, from each
@@ -743,7 +765,7 @@ struct ModuleLowering {
         guard count > 0 else {
             return "static const char *\(prefix)__function_name(WK_UNUSED uint32_t index) { return NULL; }\n\n"
         }
-        var text = "static const char *const \(prefix)__function_names[\(size(count))] = {\n"
+        var text = "WK_HIDDEN const char *const \(prefix)__function_names[\(size(count))] = {\n"
         for index in 0..<count { text += "    \(cString(functionLabel(index))),\n" }
         return text + """
             };
@@ -762,6 +784,11 @@ struct ModuleLowering {
         }
         return """
             const char *\(prefix)__function_at(const void *address) {
+                /* A trap of generated code names its function (wk_trap_site): the code at
+                 * its address may be a copy the C compiler inlined into another function. */
+                uintptr_t site = (uintptr_t)wk_trap_site() - (uintptr_t)\(prefix)__function_names;
+                if (address && address == wk_trap_address() && site < sizeof \(prefix)__function_names)
+                    return \(prefix)__function_names[site / sizeof(const char *)];
                 const char *name = NULL;
                 uintptr_t start = 0, at = (uintptr_t)address;
                 for (size_t k = 0; k < \(module.codes.count); k++) {

@@ -18,6 +18,9 @@ public struct Builder: Sendable {
     public var progress: (@Sendable (CompileProgress) -> Void)?
     /// Sees every compiler, linker and archiver command line before it runs (`--verbose`).
     public var commandLog: (@Sendable (String) -> Void)?
+    /// Compile with `-g` (before `$CFLAGS`, which may take it back): set for a module whose
+    /// C has `#line` directives into its original source (`forModule`).
+    public var debugInfo = false
 
     public init(compiler: CCompiler, cache: BuildCache, optimization: OptimizationLevel = .default,
                 extraFlags: [String] = [], jobs: Int = ProcessInfo.processInfo.activeProcessorCount)
@@ -48,7 +51,7 @@ public struct Builder: Sendable {
     public var compileFlags: [String] { compileFlags(optimization) }
 
     func compileFlags(_ level: OptimizationLevel) -> [String] {
-        [level.flag, "-fPIC"] + extraFlags + CLowering.requiredCFlags
+        [level.flag, "-fPIC"] + (debugInfo ? ["-g"] : []) + extraFlags + CLowering.requiredCFlags
     }
 
     /// The flags for one unit, at the level for the kind of functions it holds.

@@ -19,7 +19,7 @@ extension Builder {
         var key = SHA256()
         key.field(ToolVersion.identity(cache: cache))
         key.field(compiler.identity)
-        key.field(compileFlags.joined(separator: " "))
+        key.field(forModule(module).compileFlags.joined(separator: " "))
         key.field("prefix=\(options.prefix) bounds=\(options.boundsChecks.rawValue) unit=\(options.unitSize) units=\(options.minimumUnits)")
         if let largeFunctions { key.field("large=\(largeFunctions.size) -O\(largeFunctions.level.rawValue)") }
         key.field("imports-throw=\(options.importsMayThrow) relaxed-simd=\(options.relaxedSIMD.rawValue)")
@@ -63,7 +63,7 @@ extension Builder {
             let files = text.split(separator: "\n").map { URL(fileURLWithPath: String($0)) }
             if !files.isEmpty, files.allSatisfy(BuildCache.reuse), BuildCache.reuse(manifest) { return Objects(files: files, compiled: 0) }
         }
-        let objects = try await lowerAndCompile(module, options: options, folder: folder, typedAPI: typedAPI)
+        let objects = try await forModule(module).lowerAndCompile(module, options: options, folder: folder, typedAPI: typedAPI)
         try BuildCache.write(objects.files.map(\.path).joined(separator: "\n"), to: manifest)
         return objects
     }
@@ -87,6 +87,14 @@ extension Builder {
         let sources = files.filter { $0.name.hasSuffix(".c") && (typedAPI || !$0.name.hasSuffix("-api.c")) }
             .map { folder.appendingPathComponent($0.name) }
         return try await compile(sources, includes: [try runtimeHeaders()], headersKey: headersKey.hexDigest())
+    }
+
+    /// This builder for `module`'s units: with debug information when the module has
+    /// source lines (DWARF), so that debuggers show the original source.
+    public func forModule(_ module: ValidatedModule) -> Builder {
+        var builder = self
+        if CLowering.hasSourceLines(module.module) { builder.debugInfo = true }
+        return builder
     }
 
     /// The generated files; an error when there is no C to compile.

@@ -7,7 +7,11 @@ import Foundation
 /// Makefile. `make` gives `lib<prefix>.a` (module, typed API and runtime) and, for a
 /// command, the executable `<prefix>`, compiled as `wasmkiln build` compiles them.
 extension Builder {
-    public static func standaloneFiles(moduleFiles: [GeneratedFile], prefix: String, command: Bool) -> [GeneratedFile] {
+    /// `debugInfo`: the module has source lines (`CLowering.hasSourceLines`), its units are
+    /// compiled with `-g` as `build` does.
+    public static func standaloneFiles(moduleFiles: [GeneratedFile], prefix: String, command: Bool,
+                                       debugInfo: Bool = false) -> [GeneratedFile]
+    {
         var files = RuntimeSources.files.filter { $0.path.hasPrefix("src/") }
             .map { GeneratedFile(name: "runtime/" + $0.path, contents: $0.contents) }
         let main = "\(prefix)-main.c"
@@ -20,7 +24,7 @@ extension Builder {
             #   make                 lib\(prefix).a: the module, its typed C API (\(prefix).h) and the runtime\(command ? "\n#                        and \(prefix), the WASI command as an executable" : "")
             #   make CC=clang CFLAGS=-O3
             # WK_CFLAGS are needed for Wasm's semantics (exact floats): keep them.
-            CFLAGS ?= -O2
+            CFLAGS ?= -O2\(debugInfo ? "\n# The module's C has #line directives into its original sources: debug information.\nDEBUG_CFLAGS = -g" : "")
             WK_CFLAGS = \(CLowering.requiredCFlags.joined(separator: " "))
             MODULE = \(list(moduleSources))
             RUNTIME = \(list(runtimeSources))
@@ -32,7 +36,7 @@ extension Builder {
             \t$(AR) rcs $@ $(OBJECTS)
             \(command ? "\n\(prefix): \(prefix)-main.o lib\(prefix).a\n\t$(CC) $(LDFLAGS) -o $@ \(prefix)-main.o lib\(prefix).a -lm -lpthread\n" : "")
             %.o: %.c $(wildcard *.h runtime/src/*.h)
-            \t$(CC) $(CFLAGS) $(WK_CFLAGS) -I. -Iruntime/src -c $< -o $@
+            \t$(CC) \(debugInfo ? "$(DEBUG_CFLAGS) " : "")$(CFLAGS) $(WK_CFLAGS) -I. -Iruntime/src -c $< -o $@
 
             clean:
             \trm -f $(OBJECTS)\(command ? " \(prefix)-main.o \(prefix)" : "") lib\(prefix).a

@@ -43,7 +43,8 @@ struct EmitC: ParsableCommand {
             options.largeFunctionSize = largeFunctionSize
             let lowered = try Builder.lower(module, options: options)
             let standalone = Builder.standaloneFiles(moduleFiles: lowered, prefix: options.prefix,
-                                                     command: WASICommand.problem(with: module.module) == nil)
+                                                     command: WASICommand.problem(with: module.module) == nil,
+                                                     debugInfo: CLowering.hasSourceLines(module.module))
             files = (lowered + Builder.runtimePublicFiles() + standalone).map { ($0.name, $0.contents) }
         } catch {
             printError("\(file): \(error)")
