@@ -158,7 +158,8 @@ public struct Builder: Sendable {
 
         try BuildCache.createFolder(object.deletingLastPathComponent())
         let temporary = BuildCache.temporary(for: object)
-        let arguments = flags + includes.map { "-I\($0.path)" } + ["-c", source.path, "-o", temporary.path]
+        let arguments = flags + Self.compilationFolderFlags(flags) + includes.map { "-I\($0.path)" }
+            + ["-c", source.path, "-o", temporary.path]
         do {
             try await compiler.run(arguments, what: "compiling \(source.lastPathComponent)", log: commandLog)
         } catch {
@@ -167,6 +168,15 @@ public struct Builder: Sendable {
         }
         try BuildCache.publish(temporary, as: object)
         return (index, object, true)
+    }
+
+    /// With `-g`, the object names the folder it was compiled in (DW_AT_comp_dir), against
+    /// which debuggers resolve relative source names (`#line "average.c"`). The key holds
+    /// no folder, so the object from one folder serves builds in any: it names `.`, and
+    /// debuggers look in their own folder and their source path.
+    static func compilationFolderFlags(_ flags: [String]) -> [String] {
+        guard flags.contains(where: { $0.hasPrefix("-g") && $0 != "-g0" }) else { return [] }
+        return ["-fdebug-prefix-map=\(FileManager.default.currentDirectoryPath)=."]
     }
 
     /// Links objects into a shared library at `output`, which appears complete or not at all.

@@ -53,6 +53,17 @@ struct CommandRunner {
         try run(arguments, executable: try executable())
     }
 
+    /// Runs `arguments` (a command found on the PATH) with every signal unblocked, through
+    /// python3: a test's thread may have SIGCHLD blocked, children inherit that, and a
+    /// debugger then waits for its program forever.
+    static func runUnblocked(_ arguments: [String], environment: [String: String]? = nil, timeout: Double? = nil)
+        throws -> Result
+    {
+        let unblocking = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execvp(sys.argv[1], sys.argv[1:])"
+        return try run(["python3", "-c", unblocking] + arguments, executable: URL(fileURLWithPath: "/usr/bin/env"),
+                       environment: environment, timeout: timeout)
+    }
+
     /// Runs `executable` with empty standard input; `environment` replaces ours when given.
     /// After `timeout` seconds it is stopped (SIGTERM) and the result says so.
     static func run(_ arguments: [String], executable: URL, environment: [String: String]? = nil,
