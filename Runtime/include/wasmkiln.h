@@ -237,21 +237,16 @@ const void *wk_trap_address(void);
  * cannot happen. */
 #if defined(__GNUC__) && defined(__has_attribute)
 #if __has_attribute(leaf)
-__attribute__((noreturn, cold, leaf))
+#define WK_TRAP_ATTRIBUTES __attribute__((noreturn, cold, leaf))
 #else
-__attribute__((noreturn, cold))
+#define WK_TRAP_ATTRIBUTES __attribute__((noreturn, cold))
 #endif
+#else
+#define WK_TRAP_ATTRIBUTES
 #endif
-void wk_trap(wk_trap_code code);
+WK_TRAP_ATTRIBUTES void wk_trap(wk_trap_code code);
 /* wk_trap from generated code, naming where: `site` is its WK_SITE (wasmkiln-gen.h). */
-#if defined(__GNUC__) && defined(__has_attribute)
-#if __has_attribute(leaf)
-__attribute__((noreturn, cold, leaf))
-#else
-__attribute__((noreturn, cold))
-#endif
-#endif
-void wk_trap_at(wk_trap_code code, const void *site);
+WK_TRAP_ATTRIBUTES void wk_trap_at(wk_trap_code code, const void *site);
 /* The site of the calling thread's last trap if generated code named it (wk_trap_at),
  * else NULL (a fault, a host trap). A module's `function_at` uses it for the trap's
  * address: the code there may be a function the C compiler inlined into another. */
