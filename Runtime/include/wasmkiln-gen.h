@@ -49,11 +49,17 @@
  * (a call per access, with memcpy not expanded, made yosys's -O0 code a fifth slower). */
 #define WK_INLINE static inline __attribute__((always_inline))
 #define WK_LIKELY(x) __builtin_expect(!!(x), 1)
-/* Where generated code traps: before each function the lowering defines WK_SITE as that
- * function's entry in its module's table of names, and every helper that traps takes it
- * as a last argument (through the macro of the helper's name), so that a copy the C
- * compiler inlined into another function still names its own (wk_trap_site). All the
- * traps of a function pass the same site: the compiler may still merge their calls. */
+/* Where generated code traps: every helper that traps takes a site as its last argument
+ * (through the macro of the helper's name), a constant of its own at each place the
+ * macro is used (wk_trap_site), so that a copy the C compiler inlined into another
+ * function still names its own, and the message can say where. Before each function
+ * the lowering defines WK_SITE as one of these, given the function's entry in its
+ * module's table of names. The place is the line as its `#line` directives have it: the
+ * original source's file and line in a function with DWARF rows, else the wasm
+ * instruction's byte offset, which the lowering writes as the line. A site costs 24
+ * bytes of constant data and its own call on the trap's cold path. */
+#define WK_SITE_SOURCE(function) ({ static const wk_trap_site wk_site_ = {function, __FILE__, __LINE__}; &wk_site_; })
+#define WK_SITE_OFFSET(function) ({ static const wk_trap_site wk_site_ = {function, NULL, __LINE__}; &wk_site_; })
 #ifndef WK_SITE
 #define WK_SITE NULL
 #endif
@@ -138,15 +144,15 @@ WK_INLINE bool wk_within(uint64_t size, uint64_t start, uint64_t length) {
  *                         at or past that is out of bounds, and below it the sum cannot
  *                         wrap. (A constant offset's test folds away.)
  *   wk_check_range_below  a bulk operation's [address, address + length) */
-WK_INLINE void wk_check_below_at(uint64_t limit, uint64_t address, uint64_t size, const void *site) {
+WK_INLINE void wk_check_below_at(uint64_t limit, uint64_t address, uint64_t size, const wk_trap_site *site) {
     if (WK_UNLIKELY(address + size > limit)) wk_trap_at(WK_TRAP_MEMORY_OUT_OF_BOUNDS, site);
 }
 #define wk_check_below(...) wk_check_below_at(__VA_ARGS__, WK_SITE)
-WK_INLINE void wk_check64_below_at(uint64_t limit, uint64_t address, uint64_t offset, uint64_t size, const void *site) {
+WK_INLINE void wk_check64_below_at(uint64_t limit, uint64_t address, uint64_t offset, uint64_t size, const wk_trap_site *site) {
     if (WK_UNLIKELY(((address | offset) >> 48) != 0 || address + offset + size > limit)) wk_trap_at(WK_TRAP_MEMORY_OUT_OF_BOUNDS, site);
 }
 #define wk_check64_below(...) wk_check64_below_at(__VA_ARGS__, WK_SITE)
-WK_INLINE void wk_check_range_below_at(uint64_t limit, uint64_t address, uint64_t length, const void *site) {
+WK_INLINE void wk_check_range_below_at(uint64_t limit, uint64_t address, uint64_t length, const wk_trap_site *site) {
     if (WK_UNLIKELY(!wk_within(limit, address, length))) wk_trap_at(WK_TRAP_MEMORY_OUT_OF_BOUNDS, site);
 }
 #define wk_check_range_below(...) wk_check_range_below_at(__VA_ARGS__, WK_SITE)
@@ -161,7 +167,7 @@ WK_INLINE uint64_t wk_shared_size(const wk_memory *m) { return __atomic_load_n(&
  * interpreter and wasmtime order them): generated code calls wk_atomic_align on the
  * effective address first. (Memory bases are page-aligned, so a pointer's alignment is
  * its address's.) */
-WK_INLINE void wk_atomic_align_at(uint64_t address, uint64_t size, const void *site) {
+WK_INLINE void wk_atomic_align_at(uint64_t address, uint64_t size, const wk_trap_site *site) {
     if (WK_UNLIKELY(address & (size - 1))) wk_trap_at(WK_TRAP_UNALIGNED_ATOMIC, site);
 }
 #define wk_atomic_align(...) wk_atomic_align_at(__VA_ARGS__, WK_SITE)
@@ -227,18 +233,18 @@ WK_LOADER(f64, double, WK_KEEP_FLOAT)
 #define WK_SIZE(m) ((m)->size)
 #define WK_BULK(suffix, size_of)                                                      \
     WK_INLINE void wk_memory_fill##suffix##_at(wk_memory *m, uint64_t d, uint32_t value, uint64_t n, \
-                                               const void *site) {                    \
+                                               const wk_trap_site *site) {                    \
         wk_check_range_below_at(size_of(m), d, n, site);                              \
         memset(m->base + d, (int)value, n);                                           \
     }                                                                                 \
     WK_INLINE void wk_memory_copy##suffix##_at(wk_memory *dst, wk_memory *src, uint64_t d, uint64_t s, \
-                                               uint64_t n, const void *site) {        \
+                                               uint64_t n, const wk_trap_site *site) {        \
         wk_check_range_below_at(size_of(dst), d, n, site);                            \
         wk_check_range_below_at(size_of(src), s, n, site);                            \
         memmove(dst->base + d, src->base + s, n);                                     \
     }                                                                                 \
     WK_INLINE void wk_memory_init##suffix##_at(wk_memory *m, const uint8_t *data, uint32_t length, uint64_t d, \
-                                               uint32_t s, uint32_t n, const void *site) { \
+                                               uint32_t s, uint32_t n, const wk_trap_site *site) { \
         if (WK_UNLIKELY((uint64_t)s + n > length)) wk_trap_at(WK_TRAP_MEMORY_OUT_OF_BOUNDS, site); \
         wk_check_range_below_at(size_of(m), d, n, site);                              \
         if (n) memcpy(m->base + d, data + s, n);                                      \
@@ -257,31 +263,31 @@ WK_BULK(_shared, wk_shared_size)
 /* ---- Tables ----
  * Indices are 64-bit, for table64; a 32-bit one converts for free. */
 
-WK_INLINE void *wk_table_get_at(const wk_table *t, uint64_t i, const void *site) {
+WK_INLINE void *wk_table_get_at(const wk_table *t, uint64_t i, const wk_trap_site *site) {
     if (WK_UNLIKELY(i >= t->size)) wk_trap_at(WK_TRAP_TABLE_OUT_OF_BOUNDS, site);
     return t->elements[i];
 }
 #define wk_table_get(...) wk_table_get_at(__VA_ARGS__, WK_SITE)
 
-WK_INLINE void wk_table_set_at(wk_table *t, uint64_t i, void *value, const void *site) {
+WK_INLINE void wk_table_set_at(wk_table *t, uint64_t i, void *value, const wk_trap_site *site) {
     if (WK_UNLIKELY(i >= t->size)) wk_trap_at(WK_TRAP_TABLE_OUT_OF_BOUNDS, site);
     t->elements[i] = value;
 }
 #define wk_table_set(...) wk_table_set_at(__VA_ARGS__, WK_SITE)
 
-WK_INLINE void wk_table_fill_at(wk_table *t, uint64_t i, void *value, uint64_t n, const void *site) {
+WK_INLINE void wk_table_fill_at(wk_table *t, uint64_t i, void *value, uint64_t n, const wk_trap_site *site) {
     if (WK_UNLIKELY(!wk_within(t->size, i, n))) wk_trap_at(WK_TRAP_TABLE_OUT_OF_BOUNDS, site);
     for (uint64_t k = 0; k < n; k++) t->elements[i + k] = value;
 }
 #define wk_table_fill(...) wk_table_fill_at(__VA_ARGS__, WK_SITE)
 
-WK_INLINE void wk_table_copy_at(wk_table *dst, wk_table *src, uint64_t d, uint64_t s, uint64_t n, const void *site) {
+WK_INLINE void wk_table_copy_at(wk_table *dst, wk_table *src, uint64_t d, uint64_t s, uint64_t n, const wk_trap_site *site) {
     if (WK_UNLIKELY(!wk_within(dst->size, d, n) || !wk_within(src->size, s, n))) wk_trap_at(WK_TRAP_TABLE_OUT_OF_BOUNDS, site);
     memmove(dst->elements + d, src->elements + s, (size_t)n * sizeof(void *));
 }
 #define wk_table_copy(...) wk_table_copy_at(__VA_ARGS__, WK_SITE)
 
-WK_INLINE void wk_table_init_at(wk_table *t, void *const *items, uint32_t length, uint64_t d, uint32_t s, uint32_t n, const void *site) {
+WK_INLINE void wk_table_init_at(wk_table *t, void *const *items, uint32_t length, uint64_t d, uint32_t s, uint32_t n, const wk_trap_site *site) {
     if (WK_UNLIKELY((uint64_t)s + n > length || !wk_within(t->size, d, n))) wk_trap_at(WK_TRAP_TABLE_OUT_OF_BOUNDS, site);
     if (n) memcpy(t->elements + d, items + s, (size_t)n * sizeof(void *));
 }
@@ -295,7 +301,7 @@ static inline uint64_t wk_table_grow64(wk_table *t, uint64_t delta, void *value)
 }
 
 /* The function at table index i, checked against the expected signature id. */
-WK_INLINE const wk_func *wk_indirect_at(const wk_table *t, uint64_t i, uint32_t type_id, const void *site) {
+WK_INLINE const wk_func *wk_indirect_at(const wk_table *t, uint64_t i, uint32_t type_id, const wk_trap_site *site) {
     if (WK_UNLIKELY(i >= t->size)) wk_trap_at(WK_TRAP_UNDEFINED_ELEMENT, site);
     const wk_func *f = (const wk_func *)t->elements[i];
     if (WK_UNLIKELY(!f)) wk_trap_at(WK_TRAP_UNINITIALIZED_ELEMENT, site);
@@ -311,7 +317,7 @@ typedef struct {
     uint32_t type;
 } wk_table_entry;
 
-WK_INLINE const wk_table_entry *wk_fixed_indirect_at(const wk_table_entry *entries, uint64_t size, uint64_t i, uint32_t type, const void *site) {
+WK_INLINE const wk_table_entry *wk_fixed_indirect_at(const wk_table_entry *entries, uint64_t size, uint64_t i, uint32_t type, const wk_trap_site *site) {
     if (WK_UNLIKELY(i >= size)) wk_trap_at(WK_TRAP_UNDEFINED_ELEMENT, site);
     const wk_table_entry *e = &entries[i];
     if (WK_UNLIKELY(e->type != type))
@@ -380,7 +386,7 @@ static inline wk_exception *wk_take_pending(void) {
     return exception;
 }
 /* throw_ref's operand: traps on null. */
-static inline wk_exception *wk_exnref_at(void *exnref, const void *site) {
+static inline wk_exception *wk_exnref_at(void *exnref, const wk_trap_site *site) {
     if (WK_UNLIKELY(!exnref)) wk_trap_at(WK_TRAP_NULL_REFERENCE, site);
     return (wk_exception *)exnref;
 }
@@ -397,44 +403,44 @@ static inline void *wk_exception_retain(wk_exception *exception) {
 
 /* ---- Integers ---- */
 
-WK_INLINE uint32_t wk_i32_div_s_at(uint32_t a, uint32_t b, const void *site) {
+WK_INLINE uint32_t wk_i32_div_s_at(uint32_t a, uint32_t b, const wk_trap_site *site) {
     if (WK_UNLIKELY(b == 0)) wk_trap_at(WK_TRAP_DIVIDE_BY_ZERO, site);
     if (WK_UNLIKELY(a == 0x80000000u && b == 0xFFFFFFFFu)) wk_trap_at(WK_TRAP_INTEGER_OVERFLOW, site);
     return (uint32_t)((int32_t)a / (int32_t)b);
 }
 #define wk_i32_div_s(...) wk_i32_div_s_at(__VA_ARGS__, WK_SITE)
-WK_INLINE uint32_t wk_i32_div_u_at(uint32_t a, uint32_t b, const void *site) {
+WK_INLINE uint32_t wk_i32_div_u_at(uint32_t a, uint32_t b, const wk_trap_site *site) {
     if (WK_UNLIKELY(b == 0)) wk_trap_at(WK_TRAP_DIVIDE_BY_ZERO, site);
     return a / b;
 }
 #define wk_i32_div_u(...) wk_i32_div_u_at(__VA_ARGS__, WK_SITE)
-WK_INLINE uint32_t wk_i32_rem_s_at(uint32_t a, uint32_t b, const void *site) {
+WK_INLINE uint32_t wk_i32_rem_s_at(uint32_t a, uint32_t b, const wk_trap_site *site) {
     if (WK_UNLIKELY(b == 0)) wk_trap_at(WK_TRAP_DIVIDE_BY_ZERO, site);
     return b == 0xFFFFFFFFu ? 0 : (uint32_t)((int32_t)a % (int32_t)b);
 }
 #define wk_i32_rem_s(...) wk_i32_rem_s_at(__VA_ARGS__, WK_SITE)
-WK_INLINE uint32_t wk_i32_rem_u_at(uint32_t a, uint32_t b, const void *site) {
+WK_INLINE uint32_t wk_i32_rem_u_at(uint32_t a, uint32_t b, const wk_trap_site *site) {
     if (WK_UNLIKELY(b == 0)) wk_trap_at(WK_TRAP_DIVIDE_BY_ZERO, site);
     return a % b;
 }
 #define wk_i32_rem_u(...) wk_i32_rem_u_at(__VA_ARGS__, WK_SITE)
-WK_INLINE uint64_t wk_i64_div_s_at(uint64_t a, uint64_t b, const void *site) {
+WK_INLINE uint64_t wk_i64_div_s_at(uint64_t a, uint64_t b, const wk_trap_site *site) {
     if (WK_UNLIKELY(b == 0)) wk_trap_at(WK_TRAP_DIVIDE_BY_ZERO, site);
     if (WK_UNLIKELY(a == 0x8000000000000000ull && b == ~0ull)) wk_trap_at(WK_TRAP_INTEGER_OVERFLOW, site);
     return (uint64_t)((int64_t)a / (int64_t)b);
 }
 #define wk_i64_div_s(...) wk_i64_div_s_at(__VA_ARGS__, WK_SITE)
-WK_INLINE uint64_t wk_i64_div_u_at(uint64_t a, uint64_t b, const void *site) {
+WK_INLINE uint64_t wk_i64_div_u_at(uint64_t a, uint64_t b, const wk_trap_site *site) {
     if (WK_UNLIKELY(b == 0)) wk_trap_at(WK_TRAP_DIVIDE_BY_ZERO, site);
     return a / b;
 }
 #define wk_i64_div_u(...) wk_i64_div_u_at(__VA_ARGS__, WK_SITE)
-WK_INLINE uint64_t wk_i64_rem_s_at(uint64_t a, uint64_t b, const void *site) {
+WK_INLINE uint64_t wk_i64_rem_s_at(uint64_t a, uint64_t b, const wk_trap_site *site) {
     if (WK_UNLIKELY(b == 0)) wk_trap_at(WK_TRAP_DIVIDE_BY_ZERO, site);
     return b == ~0ull ? 0 : (uint64_t)((int64_t)a % (int64_t)b);
 }
 #define wk_i64_rem_s(...) wk_i64_rem_s_at(__VA_ARGS__, WK_SITE)
-WK_INLINE uint64_t wk_i64_rem_u_at(uint64_t a, uint64_t b, const void *site) {
+WK_INLINE uint64_t wk_i64_rem_u_at(uint64_t a, uint64_t b, const wk_trap_site *site) {
     if (WK_UNLIKELY(b == 0)) wk_trap_at(WK_TRAP_DIVIDE_BY_ZERO, site);
     return a % b;
 }
@@ -513,7 +519,7 @@ static inline float wk_f32_demote(double x) {
 /* Trapping float-to-integer conversions: NaN is invalid, out of range overflows.
  * The bounds are the first values that do not fit, exactly representable. */
 #define WK_TRUNC(name, from, to, signed_to, low, high)                                \
-    WK_INLINE to wk_##name##_at(from x, const void *site) {                           \
+    WK_INLINE to wk_##name##_at(from x, const wk_trap_site *site) {                           \
         if (WK_UNLIKELY(x != x)) wk_trap_at(WK_TRAP_INVALID_CONVERSION, site);        \
         if (WK_UNLIKELY(!(x > (from)(low) && x < (from)(high)))) wk_trap_at(WK_TRAP_INTEGER_OVERFLOW, site); \
         return (to)(signed_to)x;                                                      \

@@ -245,12 +245,24 @@ const void *wk_trap_address(void);
 #define WK_TRAP_ATTRIBUTES
 #endif
 WK_TRAP_ATTRIBUTES void wk_trap(wk_trap_code code);
-/* wk_trap from generated code, naming where: `site` is its WK_SITE (wasmkiln-gen.h). */
-WK_TRAP_ATTRIBUTES void wk_trap_at(wk_trap_code code, const void *site);
+/* A place in generated code that can trap (WK_SITE in wasmkiln-gen.h): its function, as
+ * that function's entry in its module's table of names ("func 12 (name)"), and where in
+ * it. When the module carries DWARF line tables and the function has rows, `file` and
+ * `line` are the original source's; otherwise `file` is NULL and `line` is the wasm
+ * instruction's byte offset in the module file. */
+typedef struct wk_trap_site {
+    const char *const *function;
+    const char *file;
+    uint32_t line;
+} wk_trap_site;
+/* wk_trap from generated code, naming where. */
+WK_TRAP_ATTRIBUTES void wk_trap_at(wk_trap_code code, const wk_trap_site *site);
 /* The site of the calling thread's last trap if generated code named it (wk_trap_at),
- * else NULL (a fault, a host trap). A module's `function_at` uses it for the trap's
- * address: the code there may be a function the C compiler inlined into another. */
-const void *wk_trap_site(void);
+ * else NULL (a guard-page fault, a host trap). A module's `function_at` uses it for the
+ * trap's address: the code there may be a function the C compiler inlined into another. */
+const wk_trap_site *wk_last_trap_site(void);
+/* "FILE:LINE" or "offset 0xOFFSET" of a site, in `buffer` (always terminated). */
+const char *wk_trap_site_text(const wk_trap_site *site, char *buffer, size_t size);
 #if defined(__GNUC__)
 __attribute__((noreturn, cold))
 #endif
@@ -365,12 +377,15 @@ typedef struct wk_options {
 
 /* How a call into a module ended. `trap` is WK_TRAP_NONE when it returned normally;
  * otherwise `message` is the trap's text, or the host's message for WK_TRAP_HOST
- * (a per-thread copy, valid until the thread's next host trap), and `function` names
- * the module's function that trapped ("func 12 (name)") when known, else NULL. */
+ * (a per-thread copy, valid until the thread's next host trap), `function` names
+ * the module's function that trapped ("func 12 (name)") when known, else NULL, and
+ * `site` says where in it when the trap came from a check in generated code (not for
+ * a guard-page fault); see wk_trap_site_text. */
 typedef struct wk_result {
     wk_trap_code trap;
     const char *message;
     const char *function;
+    const wk_trap_site *site;
     /* For WK_TRAP_EXCEPTION: the exception (see wk_uncaught_exception), else NULL. */
     const wk_exception *exception;
 } wk_result;

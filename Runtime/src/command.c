@@ -177,7 +177,12 @@ static int exit_status(const wk_module *module, wk_wasi *wasi, wk_trap_code code
     }
     fprintf(stderr, "trap: %s\n", code == WK_TRAP_HOST && message ? message : wk_trap_text(code));
     const char *where = code == WK_TRAP_HOST ? NULL : module->function_at(wk_trap_address());
-    if (where) fprintf(stderr, "  in %s\n", where);
+    const wk_trap_site *site = wk_last_trap_site();
+    char place[256];
+    if (where && site && *site->function == where)
+        fprintf(stderr, "  in %s at %s\n", where, wk_trap_site_text(site, place, sizeof place));
+    else if (where)
+        fprintf(stderr, "  in %s\n", where);
     return WK_COMMAND_TRAP_STATUS;
 }
 

@@ -42,7 +42,7 @@ typedef struct wkrt_thread {
     bool stack_fenced;    /* stack_low lies WKRT_STACK_FENCE_GAP above our PROT_NONE fence */
     bool ready;           /* alternate signal stack and stack limit are set up */
     const void *trap_address; /* the code address of the last trap, for messages */
-    const void *trap_site;    /* and its WK_SITE, or NULL (see wk_trap_at) */
+    const wk_trap_site *trap_site; /* and its site, or NULL (see wk_trap_at) */
 } wkrt_thread;
 
 extern __thread wkrt_thread wkrt_thread_state

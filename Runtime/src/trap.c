@@ -65,7 +65,7 @@ void wk_trap(wk_trap_code code) {
     wkrt_unwind(code);
 }
 
-void wk_trap_at(wk_trap_code code, const void *site) {
+void wk_trap_at(wk_trap_code code, const wk_trap_site *site) {
     if (code == WK_TRAP_NONE) code = WK_TRAP_UNREACHABLE;
     wkrt_thread_state.trap_address = (const char *)__builtin_return_address(0) - 1;
     wkrt_thread_state.trap_site = site;
@@ -129,6 +129,14 @@ const void *wk_trap_address(void) {
     return wkrt_thread_state.trap_address;
 }
 
-const void *wk_trap_site(void) {
+const wk_trap_site *wk_last_trap_site(void) {
     return wkrt_thread_state.trap_site;
+}
+
+const char *wk_trap_site_text(const wk_trap_site *site, char *buffer, size_t size) {
+    if (size == 0) return buffer;
+    if (!site) buffer[0] = 0;
+    else if (site->file) snprintf(buffer, size, "%s:%u", site->file, (unsigned)site->line);
+    else snprintf(buffer, size, "offset 0x%x", (unsigned)site->line);
+    return buffer;
 }

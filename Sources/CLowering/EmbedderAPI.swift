@@ -242,16 +242,17 @@ struct EmbedderAPI {
             }
 
             void \(prefix)_clear_trap(\(prefix) *inst) {
-                inst->trap = (wk_result){WK_TRAP_NONE, NULL, NULL, NULL};
+                inst->trap = (wk_result){WK_TRAP_NONE, NULL, NULL, NULL, NULL};
             }
 
             /* Runs body(call) so that a trap comes back as a value, kept in the instance too. */
             WK_UNUSED static wk_result \(prefix)__call(\(prefix) *inst, void (*body)(void *), void *call) {
                 const char *message = NULL;
-                wk_result outcome = {wk_call_protected(body, call, &message), NULL, NULL, NULL};
+                wk_result outcome = {wk_call_protected(body, call, &message), NULL, NULL, NULL, NULL};
                 if (outcome.trap != WK_TRAP_NONE) {
                     outcome.message = message ? message : wk_trap_text(outcome.trap);
                     outcome.function = \(prefix)__function_at(wk_trap_address());
+                    outcome.site = wk_last_trap_site();
                     if (outcome.trap == WK_TRAP_EXCEPTION) outcome.exception = wk_uncaught_exception();
                     inst->trap = outcome;
                 }

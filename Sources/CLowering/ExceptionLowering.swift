@@ -87,7 +87,7 @@ extension FunctionLowering {
     mutating func landing() {
         let frame = frames[frames.count - 1]
         if frame.callsMayThrow {
-            if lineTable != nil { directLine() }
+            directLine()
             body.append("P\(frame.label): x_ = wk_take_pending();\n")
         }
         body.append("H\(frame.label): __attribute__((unused));\n")

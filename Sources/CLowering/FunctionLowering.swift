@@ -108,6 +108,12 @@ struct FunctionLowering {
     /// The module's DWARF line table, if it has one: the C gets `#line` directives that
     /// point at the original source, for debuggers, profilers and addr2line.
     let lineTable: DWARFLineTable?
+    /// Whether this function's lines are the original source's (it has rows in the line
+    /// table); else they are its instructions' byte offsets in the module. Either way a
+    /// trap names its line (WK_SITE), and so do debuggers.
+    var sourceLines = false
+    /// The byte offset of the instruction being lowered.
+    var instructionOffset = 0
     /// The line table's row at the instruction being lowered, and the last one a `#line`
     /// directive named (file, line).
     var lineRow: Int?
@@ -168,6 +174,8 @@ struct FunctionLowering {
     mutating func lower() throws(LoweringError) -> String {
         let definedIndex = index - module.importedFunctionCount
         let bodyInfo = module.codes[definedIndex]
+        let sourceLine = lineTable.flatMap(functionLine)
+        sourceLines = sourceLine != nil
         var locals = type.params
         for run in bodyInfo.locals { locals += Array(repeating: run.type, count: Int(run.count)) }
 
@@ -184,8 +192,9 @@ struct FunctionLowering {
             throw failure(.limit, "too complex for a C compiler: \(scopes) conditional scopes times \(labels + gotos) branch targets and branches (more than \(LoweringLimits.frontEndWork) in all)")
         }
 
-        // The site its traps name (see WK_SITE in wasmkiln-gen.h).
-        var text = "#undef WK_SITE\n#define WK_SITE (&\(names.prefix)__function_names[\(index)])\n"
+        // Where its traps are (see WK_SITE in wasmkiln-gen.h).
+        let site = sourceLines ? "WK_SITE_SOURCE" : "WK_SITE_OFFSET"
+        var text = "#undef WK_SITE\n#define WK_SITE \(site)(&\(names.prefix)__function_names[\(index)])\n"
         if trampolined {
             text += "WK_FUNCTION void \(names.tailEntry(index))(void *instance_, WK_UNUSED wk_tail_state *t_) {\n"
         } else {
@@ -237,30 +246,31 @@ struct FunctionLowering {
         // The sizes held in locals: read here, and again after each call and memory.grow.
         let sizeReads = sizeLocals.sorted().map { "ms\($0) = m\($0)->size;\n" }
         text += sizeReads.map { "    uint64_t " + $0 }.joined()
-        // One physical line where #line directives count lines (see directLine).
-        let refresh = lineTable == nil ? sizeReads.map { "    " + $0 }.joined()
-            : sizeReads.isEmpty ? "" : "   " + sizeReads.map { " " + $0.dropLast() }.joined() + "\n"
+        // One physical line, as #line directives count lines (see directLine).
+        let refresh = sizeReads.isEmpty ? "" : "   " + sizeReads.map { " " + $0.dropLast() }.joined() + "\n"
         for line in sizeChangePoints { body[line] = refresh }
         if explicitChecks { text += "    WK_STACK_CHECK();\n" }
         if restarts {
             text += "T_:;\n"
             for n in ownLocals { text += "    l\(n) = \(Self.zero(locals[n], assigned: true));\n" }
         }
-        guard let lineTable, let line = functionLine(lineTable) ?? directedLine else {
-            text += body.joined() + "}\n\n"
-            return trampolined ? text + trampoline() : text
-        }
         // The signature and declarations at the function's own line (each line, so that
-        // none of them takes another source line's number), the body at its rows'.
-        let directive = Self.lineDirective(Int(line.line), lineTable.files[Int(line.file)])
+        // none of them takes another line's number), the body at its instructions'.
+        let (line, file) = if let lineTable, let sourceLine {
+            (Int(sourceLine.line), lineTable.files[Int(sourceLine.file)])
+        } else {
+            (bodyInfo.offset, names.prefix + ".wasm")
+        }
         let bodyDirected = body.first { !$0.isEmpty }?.hasPrefix("#line") ?? false
-        text = Self.directed(text, directive) + (bodyDirected ? "" : directive) + body.joined() + "}\n\n"
-        return trampolined ? text + Self.directed(trampoline(), directive) : text
+        text = Self.directed(text, line: line, file: file) + (bodyDirected ? "" : "#line \(line)\n") + body.joined() + "}\n\n"
+        return trampolined ? text + Self.directed(trampoline(), line: line, file: file) : text
     }
 
-    /// Each line of `text` after `directive`.
-    static func directed(_ text: String, _ directive: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { directive + $0 + "\n" }.joined()
+    /// Each line of `text` after a directive naming `line` (and `file`, on the first).
+    static func directed(_ text: String, line: Int, file: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().enumerated().map {
+            ($0.offset == 0 ? lineDirective(line, file) : "#line \(line)\n") + $0.element + "\n"
+        }.joined()
     }
 
     /// The first source line of the function's body (its opening line, as clang writes it).
@@ -363,15 +373,20 @@ struct FunctionLowering {
     }
 
     mutating func emit(_ line: String) {
-        if lineTable != nil { directLine() }
+        directLine()
         body.append("    " + line + "\n")
     }
 
-    /// Before a line of C: a `#line` directive naming the source line it comes from. Every
-    /// line gets one, as the line after a directive counts up from it and would claim the
-    /// next source line (where a debugger would then stop). Rows without a line
-    /// (compiler-made code) keep the line before them; the file is named when it changes.
+    /// Before a line of C: a `#line` directive naming the source line it comes from, or
+    /// the offset of its instruction. Every line gets one, as the line after a directive
+    /// counts up from it and would claim the next source line (where a debugger would
+    /// then stop). Rows without a line (compiler-made code) keep the line before them;
+    /// the file is named when it changes.
     mutating func directLine() {
+        guard sourceLines else {
+            body.append("#line \(instructionOffset)\n")
+            return
+        }
         guard let lineTable, let lineRow else { return }
         let row = lineTable.rows[lineRow]
         guard let target = row.line != 0 ? (row.file, row.line) : directedLine else { return }
@@ -391,7 +406,7 @@ struct FunctionLowering {
     /// A point after which memory sizes may have changed: a placeholder line in `body`,
     /// where `lower()` puts the reads of the sizes held in locals (or nothing).
     mutating func markSizeChange() {
-        if lineTable != nil { directLine() }
+        directLine()
         sizeChangePoints.append(body.count)
         body.append("")
     }
@@ -524,7 +539,8 @@ struct FunctionLowering {
         var skippedDepth = 0
         while true {
             let offset = reader.position
-            if let lineTable { advanceLineRow(lineTable, to: offset) }
+            instructionOffset = offset
+            if sourceLines, let lineTable { advanceLineRow(lineTable, to: offset) }
             let id = try reader.readInstruction(in: lookup)
             let rule = instructionSet[id].rule
             if !checkedRanges.isEmpty, !keepsCheckedRanges(id) { checkedRanges.removeAll() }

@@ -190,28 +190,11 @@ struct ModuleLowering {
                 if !simd.isEmpty, options.relaxedSIMD == .native { simd = "#define WK_RELAXED_NATIVE 1\n" + simd }
                 let name = "\(prefix)-\(kind.rawValue)-\(k).c"
                 let start = header + simd + declarations + "\n"
-                let text = lineTable == nil ? functions.map { bodies[$0] }.joined() : Self.returningLines(functions.map { bodies[$0] }, file: name, from: start)
-                files.append(GeneratedFile(name: name, contents: start + text))
+                // Each body's lines are directed (#line) to its source or its offsets.
+                files.append(GeneratedFile(name: name, contents: start + functions.map { bodies[$0] }.joined()))
             }
         }
         return files
-    }
-
-    /// Function bodies one after another, where each that has `#line` directives into the
-    /// original source is followed by one back to the unit's own lines: the functions
-    /// without source lines (libraries built without `-g`) then keep their own.
-    static func returningLines(_ bodies: [String], file: String, from start: String) -> String {
-        var line = start.utf8.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
-        var text = ""
-        for body in bodies {
-            text += body
-            line += body.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-            if body.hasPrefix("#line") {
-                line += 1
-                text += "#line \(line) \(cString(file))\n"
-            }
-        }
-        return text
     }
 
     /// Defined functions (positions) in depth-first order of the call graph, from each
@@ -786,9 +769,10 @@ struct ModuleLowering {
             const char *\(prefix)__function_at(const void *address) {
                 /* A trap of generated code names its function (wk_trap_site): the code at
                  * its address may be a copy the C compiler inlined into another function. */
-                uintptr_t site = (uintptr_t)wk_trap_site() - (uintptr_t)\(prefix)__function_names;
-                if (address && address == wk_trap_address() && site < sizeof \(prefix)__function_names)
-                    return \(prefix)__function_names[site / sizeof(const char *)];
+                const wk_trap_site *site = wk_last_trap_site();
+                uintptr_t entry = site ? (uintptr_t)site->function - (uintptr_t)\(prefix)__function_names : UINTPTR_MAX;
+                if (address && address == wk_trap_address() && entry < sizeof \(prefix)__function_names)
+                    return *site->function;
                 const char *name = NULL;
                 uintptr_t start = 0, at = (uintptr_t)address;
                 for (size_t k = 0; k < \(module.codes.count); k++) {

@@ -98,20 +98,25 @@ import WasmValidator
             .map(\.contents).joined()
     }
 
-    /// Every line of a function's C gets its source line; after the function the unit's
-    /// own lines resume.
+    /// Every line of a function's C gets its source line, or without DWARF its wasm
+    /// instruction's byte offset (what trap sites then name, see WK_SITE).
     @Test func theCCarriesLineDirectives() throws {
         let module = try Self.module("average.wasm")
         #expect(CLowering.hasSourceLines(module))
         let c = try Self.lowered(module)
-        #expect(c.contains("#line 15 \"average.c\"\nWK_FUNCTION uint32_t m__f3_sum("))
+        #expect(c.contains("#line 15 \"average.c\"\n#undef WK_SITE\n#line 15\n#define WK_SITE WK_SITE_SOURCE("))
+        #expect(c.contains("#line 15\nWK_FUNCTION uint32_t m__f3_sum("))
         #expect(c.contains("#line \(Self.divideLine)\n    s1i = wk_i32_div_s("))
         #expect(c.contains("#line \(Self.sumLine)\n"))
-        #expect(c.contains(#/#line \d+ "m-funcs-\d+\.c"/#))
-        // Without DWARF: no directives.
-        let plain = try ModuleDecoder.decode(try wat2wasm("(module (func (export \"f\") (result i32) (i32.div_s (i32.const 1) (i32.const 0))))"))
+        // Without DWARF: the offsets, in a file named after the module.
+        let bytes = try wat2wasm("(module (func (export \"f\") (result i32) (i32.div_s (i32.const 1) (i32.const 0))))")
+        let plain = try ModuleDecoder.decode(bytes)
         #expect(!CLowering.hasSourceLines(plain))
-        #expect(try !Self.lowered(plain).contains("#line"))
+        let divide = try #require(bytes.lastIndex(of: 0x6D))  // i32.div_s, before the body's `end`
+        #expect(bytes[divide + 1] == 0x0B)
+        let plainC = try Self.lowered(plain)
+        #expect(plainC.contains(#/#line \d+ "m.wasm"\n#undef WK_SITE\n#line \d+\n#define WK_SITE WK_SITE_OFFSET\(/#))
+        #expect(plainC.contains("#line \(divide)\n    s0i = wk_i32_div_s("), "\(plainC)")
     }
 
     /// `emit-c`'s Makefile compiles a module with source lines with -g.
@@ -144,6 +149,21 @@ import WasmValidator
         #expect(result.stdout.contains(#/#1  .*average__f2__start \(.*\) at \S*average\.c:23\n/#), "\(result.stdout)")
     }
 
+    /// A module with DWARF names the source line of a trap (average.c's division, clang
+    /// inlined `average` into `_start`) at every level, in both bounds modes.
+    @Test(.enabled(if: ExecutableTesting.haveWASIRuntime, "needs the WASI runtime embedded"),
+          arguments: ["-O0", "-O2"], ["guard", "explicit"])
+    func trapsNameTheirSourceLine(level: String, boundsChecks: String) throws {
+        let scratch = try ScratchFolder()
+        let app = scratch.url.appendingPathComponent("average").path
+        let build = try ToolchainTesting.wasmkiln(["build", Self.folder.appendingPathComponent("average.wasm").path, "-o", app,
+                                                   level, "--bounds-checks", boundsChecks])
+        try #require(build.status == 0, "\(build.stderr)")
+        let result = try ExecutableTesting.run(app, ["1", "2", "3", "4"])
+        #expect(result.status == 134)
+        #expect(result.stderr == "trap: integer divide by zero\n  in func 2 (_start) at average.c:\(Self.divideLine)\n")
+    }
+
     /// Small functions called once, which gcc inlines at -O2 and -O3 (before trap sites,
     /// the PC-based lookup named the caller, `_start`, for the division and the conversion).
     static let inlined = """
@@ -170,10 +190,11 @@ import WasmValidator
     func trapsNameTheInlinedFunction(level: String, boundsChecks: String) throws {
         let scratch = try ScratchFolder()
         let app = try ExecutableTesting.build(Self.inlined, in: scratch, options: [level, "--bounds-checks", boundsChecks])
-        for (arguments, expected) in [([], "integer divide by zero\n  in func 1 (divide)"),
-                                      (["x"], "out of bounds memory access\n  in func 2 (fill)"),
-                                      (["x", "y"], "invalid conversion to integer\n  in func 3 (truncate)"),
-                                      (["x", "y", "z"], "unreachable\n  in func 4 (bottom)")] {
+        // The offsets are the instructions' (`wasm-tools print --print-offsets`).
+        for (arguments, expected) in [([], "integer divide by zero\n  in func 1 (divide) at offset 0x78"),
+                                      (["x"], "out of bounds memory access\n  in func 2 (fill) at offset 0x83"),
+                                      (["x", "y"], "invalid conversion to integer\n  in func 3 (truncate) at offset 0x8b"),
+                                      (["x", "y", "z"], "unreachable\n  in func 4 (bottom) at offset 0x8f")] {
             let result = try ExecutableTesting.run(app, arguments)
             #expect(result.status == 134)
             #expect(result.stderr == "trap: \(expected)\n", "\(level) \(boundsChecks) \(arguments)")
@@ -199,7 +220,8 @@ import WasmValidator
                 inl *inst = inl_new(&(inl_imports){0}, NULL, NULL);
                 uint32_t value;
                 wk_result result = inl_try_run(inst, 0, &value);
-                printf("%s in %s\\n", result.message, result.function);
+                char where[64];
+                printf("%s in %s at %s\\n", result.message, result.function, wk_trap_site_text(result.site, where, sizeof where));
                 inl_free(inst);
                 return 0;
             }
@@ -208,6 +230,6 @@ import WasmValidator
         let compile = try LibraryTests.shell("$CC -O2 \(program) -I\(folder) -L\(folder) -linl -lwasmkiln-rt -lm -lpthread -o \(executable)")
         try #require(compile.status == 0, "\(compile.stderr)")
         let run = try CommandRunner.run(program: executable, arguments: [])
-        #expect(run.stdout == "integer divide by zero in func 0 (divide)\n", "\(run.stderr)")
+        #expect(run.stdout == "integer divide by zero in func 0 (divide) at offset 0x27\n", "\(run.stderr)")  // wasm-tools print --print-offsets
     }
 }
