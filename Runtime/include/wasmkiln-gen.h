@@ -54,10 +54,10 @@
  * macro is used (wk_trap_site), so that a copy the C compiler inlined into another
  * function still names its own, and the message can say where. Before each function
  * the lowering defines WK_SITE as one of these, given the function's entry in its
- * module's table of names. The place is the line as its `#line` directives have it: the
- * original source's file and line in a function with DWARF rows, else the wasm
- * instruction's byte offset, which the lowering writes as the line. A site costs 24
- * bytes of constant data and its own call on the trap's cold path. */
+ * module's table (wk_function_info). The place is the line as the lowering's `#line`
+ * directives have it: the original source's file and line in a function with DWARF
+ * rows, else 1 + the wasm instruction's byte offset from the function's body. A site
+ * costs 24 bytes of constant data and its own call on the trap's cold path. */
 #define WK_SITE_SOURCE(function) ({ static const wk_trap_site wk_site_ = {function, __FILE__, __LINE__}; &wk_site_; })
 #define WK_SITE_OFFSET(function) ({ static const wk_trap_site wk_site_ = {function, NULL, __LINE__}; &wk_site_; })
 #ifndef WK_SITE

@@ -245,13 +245,20 @@ const void *wk_trap_address(void);
 #define WK_TRAP_ATTRIBUTES
 #endif
 WK_TRAP_ATTRIBUTES void wk_trap(wk_trap_code code);
-/* A place in generated code that can trap (WK_SITE in wasmkiln-gen.h): its function, as
- * that function's entry in its module's table of names ("func 12 (name)"), and where in
- * it. When the module carries DWARF line tables and the function has rows, `file` and
- * `line` are the original source's; otherwise `file` is NULL and `line` is the wasm
- * instruction's byte offset in the module file. */
+/* A function of generated code as traps name it: "func 12 (name)", and the byte offset
+ * of its body in the module file (0 for an import). */
+typedef struct wk_function_info {
+    const char *name;
+    uint32_t offset;
+} wk_function_info;
+/* A place in generated code that can trap (WK_SITE in wasmkiln-gen.h): its function (its
+ * entry in its module's table) and where in it. When the module carries DWARF line
+ * tables and the function has rows, `file` and `line` are the original source's;
+ * otherwise `file` is NULL and `line` is 1 + the wasm instruction's byte offset from the
+ * function's body (a line is never 0): a function's C and its cached object then stay
+ * the same when other functions change. */
 typedef struct wk_trap_site {
-    const char *const *function;
+    const wk_function_info *function;
     const char *file;
     uint32_t line;
 } wk_trap_site;
@@ -261,7 +268,7 @@ WK_TRAP_ATTRIBUTES void wk_trap_at(wk_trap_code code, const wk_trap_site *site);
  * else NULL (a guard-page fault, a host trap). A module's `function_at` uses it for the
  * trap's address: the code there may be a function the C compiler inlined into another. */
 const wk_trap_site *wk_last_trap_site(void);
-/* "FILE:LINE" or "offset 0xOFFSET" of a site, in `buffer` (always terminated). */
+/* "FILE:LINE" or "offset 0xOFFSET" (in the module file) of a site, in `buffer`. */
 const char *wk_trap_site_text(const wk_trap_site *site, char *buffer, size_t size);
 #if defined(__GNUC__)
 __attribute__((noreturn, cold))

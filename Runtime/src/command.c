@@ -179,7 +179,7 @@ static int exit_status(const wk_module *module, wk_wasi *wasi, wk_trap_code code
     const char *where = code == WK_TRAP_HOST ? NULL : module->function_at(wk_trap_address());
     const wk_trap_site *site = wk_last_trap_site();
     char place[256];
-    if (where && site && *site->function == where)
+    if (where && site && site->function->name == where)
         fprintf(stderr, "  in %s at %s\n", where, wk_trap_site_text(site, place, sizeof place));
     else if (where)
         fprintf(stderr, "  in %s\n", where);

@@ -137,6 +137,6 @@ const char *wk_trap_site_text(const wk_trap_site *site, char *buffer, size_t siz
     if (size == 0) return buffer;
     if (!site) buffer[0] = 0;
     else if (site->file) snprintf(buffer, size, "%s:%u", site->file, (unsigned)site->line);
-    else snprintf(buffer, size, "offset 0x%x", (unsigned)site->line);
+    else snprintf(buffer, size, "offset 0x%x", (unsigned)(site->function->offset + site->line - 1));
     return buffer;
 }

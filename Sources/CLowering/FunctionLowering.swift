@@ -194,7 +194,7 @@ struct FunctionLowering {
 
         // Where its traps are (see WK_SITE in wasmkiln-gen.h).
         let site = sourceLines ? "WK_SITE_SOURCE" : "WK_SITE_OFFSET"
-        var text = "#undef WK_SITE\n#define WK_SITE \(site)(&\(names.prefix)__function_names[\(index)])\n"
+        var text = "#undef WK_SITE\n#define WK_SITE \(site)(&\(names.prefix)__function_info[\(index)])\n"
         if trampolined {
             text += "WK_FUNCTION void \(names.tailEntry(index))(void *instance_, WK_UNUSED wk_tail_state *t_) {\n"
         } else {
@@ -259,7 +259,7 @@ struct FunctionLowering {
         let (line, file) = if let lineTable, let sourceLine {
             (Int(sourceLine.line), lineTable.files[Int(sourceLine.file)])
         } else {
-            (bodyInfo.offset, names.prefix + ".wasm")
+            (offsetLine(bodyInfo.offset), names.prefix + ".wasm")
         }
         let bodyDirected = body.first { !$0.isEmpty }?.hasPrefix("#line") ?? false
         text = Self.directed(text, line: line, file: file) + (bodyDirected ? "" : "#line \(line)\n") + body.joined() + "}\n\n"
@@ -384,7 +384,7 @@ struct FunctionLowering {
     /// the file is named when it changes.
     mutating func directLine() {
         guard sourceLines else {
-            body.append("#line \(instructionOffset)\n")
+            body.append("#line \(offsetLine(instructionOffset))\n")
             return
         }
         guard let lineTable, let lineRow else { return }
@@ -396,6 +396,13 @@ struct FunctionLowering {
             body.append(Self.lineDirective(Int(target.line), lineTable.files[Int(target.file)]))
         }
         directedLine = target
+    }
+
+    /// The line that stands for the instruction at `offset` in a function without source
+    /// lines: 1 + its offset from the function's body, so that the C stays the same when
+    /// other functions change (wk_trap_site adds the body's offset back).
+    func offsetLine(_ offset: Int) -> Int {
+        1 + offset - module.codes[index - module.importedFunctionCount].offset
     }
 
     /// `#line LINE "FILE"`.

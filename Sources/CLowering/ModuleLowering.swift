@@ -88,8 +88,8 @@ struct ModuleLowering {
                                                     const wk_options *options, wk_error *error);
             WK_HIDDEN void \(prefix)__free(wk_instance *instance);
             WK_HIDDEN const char *\(prefix)__function_at(const void *address);
-            /* "func N (name)" of each function: generated code's traps name theirs by its entry (WK_SITE). */
-            WK_HIDDEN extern const char *const \(prefix)__function_names[];
+            /* "func N (name)" and the body's offset of each function: generated code's traps name theirs by its entry (WK_SITE). */
+            WK_HIDDEN extern const wk_function_info \(prefix)__function_info[];
 
 
             """
@@ -423,7 +423,7 @@ struct ModuleLowering {
     }
 
     /// The module's own functions: code, type index and tail entry, which instantiation
-    /// and `function_at` loop over (names are in `function_names`, written once: a large
+    /// and `function_at` loop over (names are in `function_info`, written once: a large
     /// module's names are megabytes of C).
     func functionTable() -> String {
         guard !module.codes.isEmpty else { return "" }
@@ -748,13 +748,16 @@ struct ModuleLowering {
         guard count > 0 else {
             return "static const char *\(prefix)__function_name(WK_UNUSED uint32_t index) { return NULL; }\n\n"
         }
-        var text = "WK_HIDDEN const char *const \(prefix)__function_names[\(size(count))] = {\n"
-        for index in 0..<count { text += "    \(cString(functionLabel(index))),\n" }
+        var text = "WK_HIDDEN const wk_function_info \(prefix)__function_info[\(size(count))] = {\n"
+        for index in 0..<count {
+            let offset = index < module.importedFunctionCount ? 0 : module.codes[index - module.importedFunctionCount].offset
+            text += "    {\(cString(functionLabel(index))), \(offset)},\n"
+        }
         return text + """
             };
 
             static const char *\(prefix)__function_name(uint32_t index) {
-                return index < \(count)u ? \(prefix)__function_names[index] : NULL;
+                return index < \(count)u ? \(prefix)__function_info[index].name : NULL;
             }
 
 
@@ -770,14 +773,14 @@ struct ModuleLowering {
                 /* A trap of generated code names its function (wk_trap_site): the code at
                  * its address may be a copy the C compiler inlined into another function. */
                 const wk_trap_site *site = wk_last_trap_site();
-                uintptr_t entry = site ? (uintptr_t)site->function - (uintptr_t)\(prefix)__function_names : UINTPTR_MAX;
-                if (address && address == wk_trap_address() && entry < sizeof \(prefix)__function_names)
-                    return *site->function;
+                uintptr_t entry = site ? (uintptr_t)site->function - (uintptr_t)\(prefix)__function_info : UINTPTR_MAX;
+                if (address && address == wk_trap_address() && entry < sizeof \(prefix)__function_info)
+                    return site->function->name;
                 const char *name = NULL;
                 uintptr_t start = 0, at = (uintptr_t)address;
                 for (size_t k = 0; k < \(module.codes.count); k++) {
                     uintptr_t code = (uintptr_t)\(prefix)__functions[k].code;
-                    if (code <= at && code >= start) { start = code; name = \(prefix)__function_names[\(module.importedFunctionCount) + k]; }
+                    if (code <= at && code >= start) { start = code; name = \(prefix)__function_info[\(module.importedFunctionCount) + k].name; }
                 }
                 /* An address far past every function start is not in this module. */
                 return name && at - start < (1u << 20) ? name : NULL;
