@@ -176,8 +176,9 @@ struct ModuleLowering {
             return UnitKind.functions
         }
         let sizes = bodies.map(\.utf8.count)
-        // Each body's wasm bytes (locals and code), not its C: the C names functions by
-        // index and changes with options and with what callees do.
+        // Boundaries follow each body's wasm bytes (locals and code), not its C, which
+        // changes with options and with what callees do. Identical bodies cut alike; an
+        // inserted function renumbers the later ones, whose C then changes anyway.
         let hashes = module.codes.map { Self.contentHash(module.bytes[$0.offset..<$0.code.upperBound]) }
         var files: [GeneratedFile] = []
         let order = Self.callOrder(callees: callees, first: first)
@@ -244,11 +245,11 @@ struct ModuleLowering {
     /// headers once more), of about equal size.
     ///
     /// Boundaries are chosen by content, so that an edit to one function changes its unit
-    /// and at most a neighbour, not every later one: a unit ends after the first function
-    /// whose `hashes` value is a multiple of a stride, once the unit has reached a minimum
-    /// size; if none does before the next function would take it past the maximum, it ends
-    /// after the function of the lowest hash remainder since the minimum. Cuts thus depend
-    /// on the functions' own content and only near the limits on the sizes before them.
+    /// and seldom another, not every later one. Once a unit has reached a minimum size, it
+    /// ends after the first function whose `hashes` value is a multiple of a stride; if none
+    /// comes before the next function would take it past the maximum, after the function
+    /// of lowest remainder since the minimum. Sizes stay within 2/3 and 4/3 of the target
+    /// share (3/4 and 1 of `unitSize` when that is the limit).
     static func units(_ sizes: [Int], hashes: [UInt64], options: LoweringOptions) -> [Range<Int>] {
         precondition(sizes.count == hashes.count)
         let total = sizes.reduce(0, +)
@@ -260,8 +261,8 @@ struct ModuleLowering {
         let step = max(1, Self.powerOfTwo(atMost: total / count / 16))
         let target = total / count / step * step
         // Sizes range over [minimum, maximum], centred on the target when unitSize allows:
-        // content decides the cuts, but units stay about equal for parallel builds.
-        let maximum = min(options.unitSize, target + target / 2)
+        // content chooses the cuts, but units stay about equal for parallel builds.
+        let maximum = min(options.unitSize, target + target / 3)
         let minimum = min(2 * target - maximum, maximum * 3 / 4)
         // About one function in two windows' worth is a cut. Denser cuts would make units
         // end soon after the minimum, which moves with the unit's start: a moved cut would

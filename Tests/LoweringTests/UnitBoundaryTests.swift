@@ -53,7 +53,7 @@ import Testing
     /// sizes before them. (Cut by size alone, growth moved every later boundary: half the
     /// units on average.) Now and then a moved cut moves some after it, until the content
     /// picks the same cut again.
-    @Test(arguments: [400, 3000])
+    @Test(arguments: [200, 400, 3000])
     func anEditChangesOnlyNearbyUnits(count: Int) {
         let (sizes, hashes) = Self.functions(count)
         let options = LoweringOptions(prefix: "m")
