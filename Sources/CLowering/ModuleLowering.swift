@@ -288,6 +288,13 @@ struct ModuleLowering {
             units.append(start..<end)
             start = end
         }
+        // A short last unit joins the one before when they fit together.
+        if units.count > 1, let last = units.last, sizes[last].reduce(0, +) < minimum,
+           sizes[units[units.count - 2].lowerBound..<last.upperBound].reduce(0, +) <= maximum
+        {
+            units.removeLast()
+            units[units.count - 1] = units[units.count - 1].lowerBound..<last.upperBound
+        }
         return units
     }
 

@@ -48,6 +48,18 @@ import Testing
         #expect(units.count >= wanted && units.count <= wanted + wanted / 4 + 1, "\(units.count) units for \(wanted): \(unitSizes)")
     }
 
+    /// Identical functions hash alike, so in a run of them the cuts fall at the minimum
+    /// or the maximum size (which depends on their hash): units stay within the limits,
+    /// their number between 3/4 and 3/2 of the target.
+    @Test(arguments: [0, 1, 12345] as [UInt64])
+    func identicalFunctionsStillMakeBoundedUnits(hash: UInt64) {
+        let sizes = Array(repeating: 1300, count: 400)
+        let units = ModuleLowering.units(sizes, hashes: Array(repeating: hash, count: 400), options: LoweringOptions(prefix: "m"))
+        Self.checkCover(units, count: 400)
+        #expect(units.count >= 6 && units.count <= 12, "\(units)")
+        #expect(units.allSatisfy { sizes[$0].reduce(0, +) <= 192 * 1024 })
+    }
+
     /// Changing one function (its content, and its size by a tenth either way) almost
     /// always recompiles its unit alone: boundaries follow the functions' content, not the
     /// sizes before them. (Cut by size alone, growth moved every later boundary: half the
