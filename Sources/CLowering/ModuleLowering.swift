@@ -264,9 +264,10 @@ struct ModuleLowering {
         // content chooses the cuts, but units stay about equal for parallel builds.
         let maximum = min(options.unitSize, target + target / 3)
         let minimum = min(2 * target - maximum, maximum * 3 / 4)
-        // About one function in two windows' worth is a cut. Denser cuts would make units
-        // end soon after the minimum, which moves with the unit's start: a moved cut would
-        // then move the following ones too (measured in UnitBoundaryTests).
+        // About one cut in two windows' worth of functions, so most units end at their
+        // window's lowest remainder. Denser cuts would make units end soon after the
+        // minimum, which moves with the unit's start: a moved cut would then often move the
+        // following ones too (measured in UnitBoundaryTests).
         let stride = UInt64(Self.powerOfTwo(atMost: 2 * (maximum - minimum) / max(1, total / sizes.count)))
         var units: [Range<Int>] = []
         var start = 0
