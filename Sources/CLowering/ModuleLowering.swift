@@ -176,12 +176,17 @@ struct ModuleLowering {
             return UnitKind.functions
         }
         let sizes = bodies.map(\.utf8.count)
+        // Boundaries follow each body's wasm bytes (locals and code), not its C, which
+        // changes with options and with what callees do. Identical bodies cut alike; an
+        // inserted function renumbers the later ones, whose C then changes anyway.
+        let hashes = module.codes.map { Self.contentHash(module.bytes[$0.offset..<$0.code.upperBound]) }
         var files: [GeneratedFile] = []
         let order = Self.callOrder(callees: callees, first: first)
         for kind in UnitKind.allCases {
             let members = order.filter { kinds[$0] == kind }
             if kind != .functions && members.isEmpty { continue }
-            for (k, range) in Self.units(members.map { sizes[$0] }, options: options).enumerated() {
+            let cuts = Self.units(members.map { sizes[$0] }, hashes: members.map { hashes[$0] }, options: options)
+            for (k, range) in cuts.enumerated() {
                 let functions = members[range]
                 let used = functions.reduce(into: Set(functions.map { first + $0 })) { $0.formUnion(callees[$1]) }
                 let declarations = Self.declarations(used.sorted(), module: module, names: names, tailEntries: tailEntries)
@@ -217,27 +222,79 @@ struct ModuleLowering {
         return order
     }
 
-    /// Splits consecutive functions of the given sizes into units of about equal size:
-    /// enough that none exceeds `unitSize` (unless one function does) and, when there is
-    /// more than a small unit's worth of code, at least about `minimumUnits` (each unit
-    /// costs the compiler its headers once more).
-    static func units(_ sizes: [Int], options: LoweringOptions) -> [Range<Int>] {
+    /// Splits consecutive functions of the given sizes into units: enough that none exceeds
+    /// `unitSize` (unless one function does) and, when there is more than a small unit's
+    /// worth of code, at least about `minimumUnits` (each unit costs the compiler its
+    /// headers once more), of about equal size.
+    ///
+    /// Boundaries are chosen by content, so that an edit to one function changes its unit
+    /// and seldom another, not every later one. Once a unit has reached a minimum size, it
+    /// ends after the first function whose `hashes` value is a multiple of a stride; if none
+    /// comes before the next function would take it past the maximum, after the function
+    /// of lowest remainder since the minimum. Sizes stay within 2/3 and 4/3 of the target
+    /// share (3/4 and 1 of `unitSize` when that is the limit).
+    static func units(_ sizes: [Int], hashes: [UInt64], options: LoweringOptions) -> [Range<Int>] {
+        precondition(sizes.count == hashes.count)
         let total = sizes.reduce(0, +)
         let smallUnit = 16 * 1024
         let count = max(1, (total + options.unitSize - 1) / options.unitSize, min(options.minimumUnits, total / smallUnit))
-        let target = max(1, total / count)
+        if count == 1 { return [0..<sizes.count] }
+        // Rounded, as is the stride below, so that one function's growth seldom moves them
+        // (which would move every boundary).
+        let step = max(1, Self.powerOfTwo(atMost: total / count / 16))
+        let target = total / count / step * step
+        // Sizes range over [minimum, maximum], centred on the target when unitSize allows:
+        // content chooses the cuts, but units stay about equal for parallel builds.
+        let maximum = min(options.unitSize, target + target / 3)
+        let minimum = min(2 * target - maximum, maximum * 3 / 4)
+        // About one cut in two windows' worth of functions, so most units end at their
+        // window's lowest remainder. Denser cuts would make units end soon after the
+        // minimum, which moves with the unit's start: a moved cut would then often move the
+        // following ones too (measured in UnitBoundaryTests).
+        let stride = UInt64(Self.powerOfTwo(atMost: 2 * (maximum - minimum) / max(1, total / sizes.count)))
         var units: [Range<Int>] = []
-        var start = 0, sum = 0
-        for (k, size) in sizes.enumerated() {
-            if sum > 0, sum + size > target {
-                units.append(start..<k)
-                start = k
-                sum = 0
+        var start = 0
+        while start < sizes.count {
+            var end = start, sum = 0
+            var fallback: (remainder: UInt64, end: Int)?
+            var natural = false
+            while end < sizes.count, sum == 0 || sum + sizes[end] <= maximum {
+                sum += sizes[end]
+                end += 1
+                guard sum >= minimum else { continue }
+                let remainder = hashes[end - 1] % stride
+                if remainder == 0 { natural = true; break }
+                // Ties go to the later function: a run of identical ones fills the unit.
+                if fallback == nil || remainder <= fallback!.remainder { fallback = (remainder, end) }
             }
-            sum += size
+            // At the maximum without a natural cut, cut where the content says best.
+            if !natural, end < sizes.count, let fallback { end = fallback.end }
+            units.append(start..<end)
+            start = end
         }
-        units.append(start..<sizes.count)
+        // A short last unit joins the one before when they fit together.
+        if units.count > 1, let last = units.last, sizes[last].reduce(0, +) < minimum,
+           sizes[units[units.count - 2].lowerBound..<last.upperBound].reduce(0, +) <= maximum
+        {
+            units.removeLast()
+            units[units.count - 1] = units[units.count - 1].lowerBound..<last.upperBound
+        }
         return units
+    }
+
+    /// The largest power of two not above `value`, or 1.
+    static func powerOfTwo(atMost value: Int) -> Int {
+        value < 2 ? 1 : 1 << (Int.bitWidth - 1 - value.leadingZeroBitCount)
+    }
+
+    /// FNV-1a of the bytes, its bits then mixed (splitmix64's finalizer) so that any
+    /// remainder of it is evenly spread: the same in every run, unlike `Hasher`.
+    static func contentHash(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        hash = (hash ^ (hash >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        hash = (hash ^ (hash >> 27)) &* 0x94d0_49bb_1331_11eb
+        return hash ^ (hash >> 31)
     }
 
     // MARK: Instantiation

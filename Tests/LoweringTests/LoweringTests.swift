@@ -64,17 +64,6 @@ import WasmValidator
         #expect(result.status == 0)
     }
 
-    /// Function bodies are cut into consecutive units of about equal size: enough for
-    /// the size limit, and at least `minimumUnits` when there is enough code.
-    @Test func unitsSplitFunctionsEvenly() {
-        let fewLarge = ModuleLowering.units([10, 10, 10, 10, 100, 10], options: LoweringOptions(prefix: "m", unitSize: 60, minimumUnits: 1))
-        #expect(fewLarge == [0..<4, 4..<5, 5..<6])
-        let manySmall = ModuleLowering.units(Array(repeating: 4096, count: 32), options: LoweringOptions(prefix: "m"))
-        #expect(manySmall == (0..<8).map { $0 * 4..<($0 + 1) * 4 })
-        #expect(ModuleLowering.units([500], options: LoweringOptions(prefix: "m")) == [0..<1])
-        #expect(ModuleLowering.units([], options: LoweringOptions(prefix: "m")) == [0..<0])
-    }
-
     /// Functions past `largeFunctionSize` go into `-large-` units (for another -O level);
     /// a small function in another unit still calls them.
     @Test func largeFunctionsGetUnitsOfTheirOwn() throws {
