@@ -233,12 +233,12 @@ WK_LOADER(f64, double, WK_KEEP_FLOAT)
 #define WK_SIZE(m) ((m)->size)
 #define WK_BULK(suffix, size_of)                                                      \
     WK_INLINE void wk_memory_fill##suffix##_at(wk_memory *m, uint64_t d, uint32_t value, uint64_t n, \
-                                               const wk_trap_site *site) {                    \
+                                               const wk_trap_site *site) {            \
         wk_check_range_below_at(size_of(m), d, n, site);                              \
         memset(m->base + d, (int)value, n);                                           \
     }                                                                                 \
     WK_INLINE void wk_memory_copy##suffix##_at(wk_memory *dst, wk_memory *src, uint64_t d, uint64_t s, \
-                                               uint64_t n, const wk_trap_site *site) {        \
+                                               uint64_t n, const wk_trap_site *site) { \
         wk_check_range_below_at(size_of(dst), d, n, site);                            \
         wk_check_range_below_at(size_of(src), s, n, site);                            \
         memmove(dst->base + d, src->base + s, n);                                     \
@@ -519,7 +519,7 @@ static inline float wk_f32_demote(double x) {
 /* Trapping float-to-integer conversions: NaN is invalid, out of range overflows.
  * The bounds are the first values that do not fit, exactly representable. */
 #define WK_TRUNC(name, from, to, signed_to, low, high)                                \
-    WK_INLINE to wk_##name##_at(from x, const wk_trap_site *site) {                           \
+    WK_INLINE to wk_##name##_at(from x, const wk_trap_site *site) {                   \
         if (WK_UNLIKELY(x != x)) wk_trap_at(WK_TRAP_INVALID_CONVERSION, site);        \
         if (WK_UNLIKELY(!(x > (from)(low) && x < (from)(high)))) wk_trap_at(WK_TRAP_INTEGER_OVERFLOW, site); \
         return (to)(signed_to)x;                                                      \

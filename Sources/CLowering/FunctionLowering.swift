@@ -109,8 +109,8 @@ struct FunctionLowering {
     /// point at the original source, for debuggers, profilers and addr2line.
     let lineTable: DWARFLineTable?
     /// Whether this function's lines are the original source's (it has rows in the line
-    /// table); else they are its instructions' byte offsets in the module. Either way a
-    /// trap names its line (WK_SITE), and so do debuggers.
+    /// table); else they stand for its instructions' byte offsets (see offsetLine). Either
+    /// way a trap names its line (WK_SITE), and so do debuggers.
     var sourceLines = false
     /// The byte offset of the instruction being lowered.
     var instructionOffset = 0
