@@ -70,7 +70,7 @@ struct EmbedderAPI {
         if !resultTypes.isEmpty { text += "\n" }
 
         text += """
-            /* What the module imports; every field must be set. Functions receive `context`
+            /* What the module imports; every import's field must be set. Functions receive `context`
              * and the calling instance before their arguments. */
             typedef struct \(prefix)_imports {
                 void *context;

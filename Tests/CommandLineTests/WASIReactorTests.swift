@@ -180,6 +180,47 @@ import Testing
         #expect(output == "refused: \(message)\nnew: missing import \"wasi_snapshot_preview1\" \"\(missing)\"\n")
     }
 
+    @Test("NAME_new runs _initialize: a trap in it fails NAME_new with the trap's message; no WASI, no call")
+    func initialize() throws {
+        let scratch = try ScratchFolder()
+        let folder = try Self.buildLibrary("init", in: scratch, wat: """
+            (module
+              (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+              (memory (export "memory") 1)
+              (global $fail (export "fail") (mut i32) (i32.const 0))
+              (global $runs (mut i32) (i32.const 0))
+              (func (export "_initialize")
+                (global.set $runs (i32.add (global.get $runs) (i32.const 1)))
+                (if (global.get $fail) (then unreachable)))
+              (func (export "runs") (result i32) (global.get $runs))
+              (start $arm)
+              (func $arm (global.set $fail (i32.load8_u (i32.const 0))))
+              (data (i32.const 0) "\\01"))
+            """)
+        let output = try Self.compileAndRun(in: scratch, folder: folder, source: """
+            #include "init.h"
+            #include <stdio.h>
+
+            int main(void) {
+                wk_wasi_config config = {.stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1};
+                wk_error error = {"", 0};
+                wk_wasi *wasi = wk_wasi_new(&config, &error);
+                init_imports imports = {0};
+                if (!init_imports_use_wasi(&imports, wasi, &error)) return 1;
+                init *inst = init_new(&imports, NULL, &error);
+                printf("%s (code %d)\\n", inst ? "made" : error.message, (int)error.code);
+                /* Without a context, _new leaves _initialize to the caller. */
+                imports.wasi = NULL;
+                inst = init_new(&imports, NULL, &error);
+                printf("runs before: %u\\n", inst ? init_runs(inst) : 99);
+                init_free(inst);
+                wk_wasi_free(wasi);
+                return 0;
+            }
+            """)
+        #expect(output == "_initialize trapped: unreachable (code 4)\nruns before: 0\n")
+    }
+
     /// `wasmkiln build --lib` of `wat` into `<scratch>/<name>`.
     static func buildLibrary(_ name: String, in scratch: borrowing ScratchFolder, wat: String) throws -> String {
         let source = try scratch.write("\(name).wat", text: wat)
