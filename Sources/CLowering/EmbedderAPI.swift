@@ -321,6 +321,7 @@ struct EmbedderAPI {
             """
         if !module.imports.isEmpty { text += "    wk_extern externs[\(module.imports.count)];\n" }
         var functionIndex = 0
+        let wasi = Set(wasiImports)
         for (position, entry) in module.imports.enumerated() {
             let field = "inst->host.\(api.imports[position])"
             let what = ModuleLowering.cString("\"\(entry.module)\" \"\(entry.name)\"")
@@ -329,6 +330,16 @@ struct EmbedderAPI {
             case .function(let typeIndex):
                 let signature = ModuleLowering.cString(module.types[Int(typeIndex)].signature)
                 text += "    inst->host_functions[\(functionIndex)] = (wk_func){(void *)\(prefix)__host_\(functionIndex), wk_type_id(\(signature)), inst};\n"
+                if wasi.contains(position) {
+                    // Still use_wasi's adapter: the module calls the context's function
+                    // directly. Without a context the adapter has nothing to call.
+                    text += """
+                            if (\(field) == \(prefix)__wasi_\(position) &&
+                                !\(prefix)__wasi_bind(inst, &inst->host_functions[\(functionIndex)], \(ModuleLowering.cString(entry.name)), \(entry.name.utf8.count)))
+                                return \(prefix)__missing(inst, error, \(what));
+
+                        """
+                }
                 text += "    externs[\(position)] = (wk_extern){WK_EXTERN_FUNC, &inst->host_functions[\(functionIndex)]};\n"
                 functionIndex += 1
             case .memory: text += "    externs[\(position)] = (wk_extern){WK_EXTERN_MEMORY, \(field)};\n"
@@ -394,8 +405,9 @@ struct EmbedderAPI {
             /* Fills every wasi_snapshot_preview1 import with the implementation of `wasi` (see
              * wasmkiln-wasi.h), leaving the other imports for you, and sets imports->wasi so
              * that \(prefix)_new gives the context the instance's exported memory\(initialize).
-             * Give each instance a context of its own, and free it (wk_wasi_free) after the
-             * instance. Returns false with the reason in *error (when
+             * A WASI import's field set to a function of yours after this call is served by
+             * yours instead. Give each instance a context of its own, and free it
+             * (wk_wasi_free) after the instance. Returns false with the reason in *error (when
              * not NULL) when an import is not a WASI function or has the wrong type, or when
              * the module exports no memory named "memory"; the imports are then unchanged. */
             bool \(prefix)_imports_use_wasi(\(prefix)_imports *imports, wk_wasi *wasi, wk_error *error);
@@ -406,6 +418,9 @@ struct EmbedderAPI {
 
     /// An adapter per WASI import, with the import's C type, calling the context's
     /// function; and `<prefix>_imports_use_wasi`, which checks the types and installs them.
+    /// An instance calls the context's functions directly (`<prefix>__wasi_bind`): an
+    /// adapter in a field only marks the import as WASI's, so that a function of the
+    /// host's own put there after use_wasi is called instead.
     private func wasiFunctions() -> String {
         let positions = wasiImports
         guard !positions.isEmpty else { return "" }
@@ -413,6 +428,14 @@ struct EmbedderAPI {
             /* The context's function for a WASI import (checked by \(prefix)_imports_use_wasi). */
             static const wk_func *\(prefix)__wasi(\(prefix) *inst, const char *name, size_t length) {
                 return wk_wasi_function(inst->host.wasi, name, length);
+            }
+
+            /* Puts the context's function itself where the module calls the import, so that
+             * \(prefix)_new's instances make WASI calls with no adapter; false without a context. */
+            static bool \(prefix)__wasi_bind(\(prefix) *inst, wk_func *slot, const char *name, size_t length) {
+                const wk_func *f = inst->host.wasi ? \(prefix)__wasi(inst, name, length) : NULL;
+                if (f) *slot = *f;
+                return f != NULL;
             }
 
 
