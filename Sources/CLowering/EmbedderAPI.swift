@@ -70,8 +70,8 @@ struct EmbedderAPI {
         if !resultTypes.isEmpty { text += "\n" }
 
         text += """
-            /* What the module imports; every import's field must be set. Functions receive `context`
-             * and the calling instance before their arguments. */
+            /* What the module imports; every import's field must be set. Functions receive
+             * `context` and the calling instance before their arguments. */
             typedef struct \(prefix)_imports {
                 void *context;
 
@@ -467,27 +467,29 @@ struct EmbedderAPI {
             static const struct { const char *name; size_t length; const char *signature; } \(prefix)__wasi_imports[] = {
             \(rows.joined())};
 
-            static bool \(prefix)__wasi_refused(wk_error *error, const char *format, const char *name, const char *signature) {
+            /* Fails use_wasi with `message`, a format for one string. */
+            static bool \(prefix)__wasi_refused(wk_error *error, const char *message, const char *argument) {
                 if (error) {
-                    snprintf(error->message, sizeof error->message, format, name, signature);
+                    snprintf(error->message, sizeof error->message, message, argument);
                     error->code = WK_ERROR_IMPORT;
                 }
                 return false;
             }
 
             bool \(prefix)_imports_use_wasi(\(prefix)_imports *imports, wk_wasi *wasi, wk_error *error) {
+                if (!wasi) return \(prefix)__wasi_refused(error, "%s", "no WASI context (NULL)");
                 for (size_t i = 0; i < sizeof \(prefix)__wasi_imports / sizeof \(prefix)__wasi_imports[0]; i++) {
-                    const char *name = \(prefix)__wasi_imports[i].name, *signature = \(prefix)__wasi_imports[i].signature;
+                    const char *name = \(prefix)__wasi_imports[i].name;
                     const wk_func *f = wk_wasi_function(wasi, name, \(prefix)__wasi_imports[i].length);
-                    if (!f) return \(prefix)__wasi_refused(error, "import wasi_snapshot_preview1.%s%s: WASI has no such function", name, "");
-                    if (f->type_id != wk_type_id(signature))
-                        return \(prefix)__wasi_refused(error, "import wasi_snapshot_preview1.%s has type %s, not the type WASI defines", name, signature);
+                    if (!f) return \(prefix)__wasi_refused(error, "import wasi_snapshot_preview1.%s: WASI has no such function", name);
+                    if (f->type_id != wk_type_id(\(prefix)__wasi_imports[i].signature))
+                        return \(prefix)__wasi_refused(error, "import wasi_snapshot_preview1.%s: not the type WASI gives it", name);
                 }
 
             """
         if wasiMemory == nil {
             text += "    (void)imports;\n"
-            text += "    return \(prefix)__wasi_refused(error, \"%s%s\", \"the module exports no memory named \\\"memory\\\", which WASI needs\", \"\");\n}\n\n"
+            text += "    return \(prefix)__wasi_refused(error, \"%s\", \"the module exports no memory named \\\"memory\\\", which WASI needs\");\n}\n\n"
             return text
         }
         for position in positions {
