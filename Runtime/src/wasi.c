@@ -110,6 +110,19 @@ static void add_stdio(wk_wasi *w, uint32_t number, int host) {
     f->inheriting = 0;
 }
 
+/* A standard descriptor served by a callback. The slot holds /dev/null so that every call
+ * other than reading and writing (fdstat, filestat, poll, close) works as on a character
+ * device, with no special cases; `callback` diverts fd_read and fd_write. */
+static void add_callback(wk_wasi *w, uint32_t number) {
+    wkw_fd *f = &w->fds[number];
+    f->host = open("/dev/null", (number == 0 ? O_RDONLY : O_WRONLY) | O_CLOEXEC);
+    if (f->host < 0) return;
+    f->type = WKW_FT_CHAR;
+    f->possible = f->rights = wkw_possible(f->host, WKW_FT_CHAR);
+    f->inheriting = 0;
+    f->callback = (uint8_t)(number + 1);
+}
+
 wk_wasi *wk_wasi_new(const wk_wasi_config *config, wk_error *error) {
     wk_wasi *w = calloc(1, sizeof *w);
     if (!w) {
@@ -132,9 +145,18 @@ wk_wasi *wk_wasi_new(const wk_wasi_config *config, wk_error *error) {
     }
     w->fd_count = (uint32_t)dirs + 3;
     for (uint32_t i = 0; i < w->fd_count; i++) w->fds[i].host = -1;
-    add_stdio(w, 0, config->stdin_fd);
-    add_stdio(w, 1, config->stdout_fd);
-    add_stdio(w, 2, config->stderr_fd);
+    w->write_output = config->write_output;
+    w->read_input = config->read_input;
+    w->io_context = config->io_context;
+    if (w->read_input) add_callback(w, 0);
+    else add_stdio(w, 0, config->stdin_fd);
+    if (w->write_output) {
+        add_callback(w, 1);
+        add_callback(w, 2);
+    } else {
+        add_stdio(w, 1, config->stdout_fd);
+        add_stdio(w, 2, config->stderr_fd);
+    }
     for (int i = 0; i < dirs; i++) {
         const char *host = config->dir_host[i];
         const char *guest = config->dir_guest && config->dir_guest[i] ? config->dir_guest[i] : host;

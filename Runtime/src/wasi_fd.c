@@ -111,6 +111,23 @@ uint32_t wkw_iovecs(wk_wasi *w, uint32_t iovs, uint32_t count, struct iovec **ou
 
 /* ---- reading and writing ---- */
 
+/* A read or write of stdio served by the embedder's callback: the iovecs in turn,
+ * stopping after a short one; -1 when the first fails. */
+static ssize_t through_callback(wk_wasi *w, const wkw_fd *f, const struct iovec *v, uint32_t count,
+                                bool write) {
+    ssize_t total = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        if (v[i].iov_len == 0) continue;
+        long n = write ? w->write_output(w->io_context, f->callback - 1, v[i].iov_base, v[i].iov_len)
+                       : w->read_input(w->io_context, v[i].iov_base, v[i].iov_len);
+        if (n < 0) return total > 0 ? total : -1;
+        if ((size_t)n > v[i].iov_len) n = (long)v[i].iov_len; /* never more than asked */
+        total += n;
+        if ((size_t)n < v[i].iov_len) break;
+    }
+    return total;
+}
+
 /* readv/writev/preadv/pwritev through the guest's iovecs; the count goes to `out`. */
 static uint32_t transfer(wk_wasi *w, uint32_t fd, uint32_t iovs, uint32_t count, bool write,
                          bool positioned, uint64_t offset, uint32_t out) {
@@ -127,6 +144,13 @@ static uint32_t transfer(wk_wasi *w, uint32_t fd, uint32_t iovs, uint32_t count,
     struct iovec *v;
     if ((error = wkw_iovecs(w, iovs, count, &v))) return error;
     ssize_t n;
+    if (f->callback) {
+        n = through_callback(w, f, v, count, write);
+        free(v);
+        if (n < 0) return WKW_EIO;
+        wkw_put32(result, (uint32_t)n);
+        return WKW_ESUCCESS;
+    }
     do {
         if (positioned)
             n = write ? pwritev(f->host, v, (int)count, (off_t)offset) : preadv(f->host, v, (int)count, (off_t)offset);

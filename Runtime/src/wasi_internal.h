@@ -114,6 +114,7 @@ typedef struct wkw_fd {
     uint32_t preopen_length;
     DIR *dir;           /* fd_readdir's stream, opened on first use */
     uint64_t dir_index; /* the index of the entry `dir` returns next */
+    uint8_t callback;   /* 1 + the stdio number whose callback serves reads and writes; 0: none */
 } wkw_fd;
 
 enum { WKW_FUNCTION_COUNT = 46 };
@@ -132,6 +133,10 @@ struct wk_wasi {
     uint32_t fd_count; /* numbers in use so far: read atomically, grown under `lock` */
     pthread_mutex_t lock; /* opening, closing and renumbering descriptors */
     int exit_code;
+    /* The embedder's stdio callbacks (wk_wasi_config), or NULL. */
+    long (*write_output)(void *, int, const void *, size_t);
+    long (*read_input)(void *, void *, size_t);
+    void *io_context;
     wk_func functions[WKW_FUNCTION_COUNT];
 };
 

@@ -42,7 +42,7 @@ struct EmbedderAPI {
              */
             #ifndef \(guardName)
             #define \(guardName)
-            #include "wasmkiln.h"
+            #include "\(wasiImports.isEmpty ? "wasmkiln.h" : "wasmkiln-wasi.h")"
 
             #ifdef __cplusplus
             extern "C" {
@@ -70,12 +70,20 @@ struct EmbedderAPI {
         if !resultTypes.isEmpty { text += "\n" }
 
         text += """
-            /* What the module imports; every field must be set. Functions receive `context`
-             * and the calling instance before their arguments. */
+            /* What the module imports; every import's field must be set. Functions receive
+             * `context` and the calling instance before their arguments. */
             typedef struct \(prefix)_imports {
                 void *context;
 
             """
+        if !wasiImports.isEmpty {
+            text += """
+                    /* Set by \(prefix)_imports_use_wasi, with the WASI imports: \(prefix)_new then
+                     * gives this context the instance's memory\(initializeExport == nil ? "" : " and runs _initialize"). */
+                    wk_wasi *wasi;
+
+                """
+        }
         for (position, entry) in module.imports.enumerated() {
             text += "    /* \(describe(entry)) */\n"
             let field = api.imports[position]
@@ -93,7 +101,7 @@ struct EmbedderAPI {
         text += """
             } \(prefix)_imports;
 
-            /* Creates an instance and runs the module's start function. `imports` may be NULL
+            \(wasiDeclaration())/* Creates an instance and runs the module's start function. `imports` may be NULL
              * when the module imports nothing, `options` (limits) when the defaults do.
              * On failure returns NULL with the reason in *error (when not NULL): a missing or
              * mismatched import, a memory refused, a segment that does not fit, a trap in the
@@ -231,7 +239,7 @@ struct EmbedderAPI {
         let exported = module.exports.filter { $0.kind == .function && Int($0.index) >= module.importedFunctionCount }
             .map { Int($0.index) }
         text += ModuleLowering.declarations(Set(exported).sorted(), module: module, names: names) + "\n"
-        text += hostFunctions() + newFunction()
+        text += hostFunctions() + wasiFunctions() + newFunction()
         text += """
             void \(prefix)_free(\(prefix) *inst) {
                 \(prefix)__free((wk_instance *)inst);
@@ -314,6 +322,7 @@ struct EmbedderAPI {
             """
         if !module.imports.isEmpty { text += "    wk_extern externs[\(module.imports.count)];\n" }
         var functionIndex = 0
+        let wasi = Set(wasiImports)
         for (position, entry) in module.imports.enumerated() {
             let field = "inst->host.\(api.imports[position])"
             let what = ModuleLowering.cString("\"\(entry.module)\" \"\(entry.name)\"")
@@ -322,6 +331,16 @@ struct EmbedderAPI {
             case .function(let typeIndex):
                 let signature = ModuleLowering.cString(module.types[Int(typeIndex)].signature)
                 text += "    inst->host_functions[\(functionIndex)] = (wk_func){(void *)\(prefix)__host_\(functionIndex), wk_type_id(\(signature)), inst};\n"
+                if wasi.contains(position) {
+                    // Still use_wasi's adapter: the module calls the context's function
+                    // directly. Without a context the adapter has nothing to call.
+                    text += """
+                            if (\(field) == \(prefix)__wasi_\(position) &&
+                                !\(prefix)__wasi_bind(inst, &inst->host_functions[\(functionIndex)], \(ModuleLowering.cString(entry.name)), \(entry.name.utf8.count)))
+                                return \(prefix)__missing(inst, error, \(what));
+
+                        """
+                }
                 text += "    externs[\(position)] = (wk_extern){WK_EXTERN_FUNC, &inst->host_functions[\(functionIndex)]};\n"
                 functionIndex += 1
             case .memory: text += "    externs[\(position)] = (wk_extern){WK_EXTERN_MEMORY, \(field)};\n"
@@ -330,12 +349,154 @@ struct EmbedderAPI {
             case .tag: text += "    externs[\(position)] = (wk_extern){WK_EXTERN_TAG, (void *)\(field)};\n"
             }
         }
-        return text + """
-                return \(prefix)__instantiate_into(inst, \(module.imports.isEmpty ? "NULL" : "externs"), options, error) ? inst : NULL;
+        let instantiate = "\(prefix)__instantiate_into(inst, \(module.imports.isEmpty ? "NULL" : "externs"), options, error)"
+        guard !wasiImports.isEmpty else {
+            return text + "    return \(instantiate) ? inst : NULL;\n}\n\n"
+        }
+        text += "    if (!\(instantiate)) return NULL;\n"
+        text += "    if (!inst->host.wasi) return inst;\n"
+        if let memory = wasiMemory {
+            text += "    wk_wasi_set_memory(inst->host.wasi, inst->memories[\(memory)]);\n"
+        }
+        if let position = initializeExport {
+            // A reactor's _initialize must run before any other export (WASI's reactor ABI).
+            text += """
+                    wk_result started = \(prefix)_try_\(api.exports[position])(inst);
+                    if (started.trap != WK_TRAP_NONE) {
+                        if (error) {
+                            snprintf(error->message, sizeof error->message, "_initialize trapped: %s", started.message);
+                            error->code = WK_ERROR_START;
+                        }
+                        \(prefix)_free(inst);
+                        return NULL;
+                    }
+
+                """
+        }
+        return text + "    return inst;\n}\n\n"
+    }
+
+    // MARK: WASI
+
+    /// Positions of the module's function imports from `wasi_snapshot_preview1`.
+    var wasiImports: [Int] {
+        module.imports.indices.filter {
+            guard case .function = module.imports[$0].kind else { return false }
+            return module.imports[$0].module == "wasi_snapshot_preview1"
+        }
+    }
+
+    /// The memory WASI calls address: the one exported as `memory`.
+    var wasiMemory: Int? {
+        module.exports.first { $0.name == "memory" && $0.kind == .memory }.map { Int($0.index) }
+    }
+
+    /// The export position of a reactor's `_initialize` (a function taking and returning nothing).
+    var initializeExport: Int? {
+        module.exports.firstIndex {
+            guard $0.name == "_initialize", $0.kind == .function, let type = module.functionType($0.index) else { return false }
+            return type.params.isEmpty && type.results.isEmpty
+        }
+    }
+
+    private func wasiDeclaration() -> String {
+        guard !wasiImports.isEmpty else { return "" }
+        let initialize = initializeExport == nil ? "" : ",\n * then runs the reactor's _initialize"
+        return """
+            /* Fills every wasi_snapshot_preview1 import with the implementation of `wasi` (see
+             * wasmkiln-wasi.h), leaving the other imports for you, and sets imports->wasi so
+             * that \(prefix)_new gives the context the instance's exported memory\(initialize).
+             * A WASI import's field set to a function of yours after this call is served by
+             * yours instead. Give each instance a context of its own, and free it
+             * (wk_wasi_free) after the instance. Returns false with the reason in *error (when
+             * not NULL) when an import is not a WASI function or has the wrong type, or when
+             * the module exports no memory named "memory"; the imports are then unchanged. */
+            bool \(prefix)_imports_use_wasi(\(prefix)_imports *imports, wk_wasi *wasi, wk_error *error);
+
+
+            """
+    }
+
+    /// An adapter per WASI import, with the import's C type, calling the context's
+    /// function; and `<prefix>_imports_use_wasi`, which checks the types and installs them.
+    /// An instance calls the context's functions directly (`<prefix>__wasi_bind`): an
+    /// adapter in a field only marks the import as WASI's, so that a function of the
+    /// host's own put there after use_wasi is called instead.
+    private func wasiFunctions() -> String {
+        let positions = wasiImports
+        guard !positions.isEmpty else { return "" }
+        var text = """
+            /* The context's function for a WASI import (checked by \(prefix)_imports_use_wasi). */
+            static const wk_func *\(prefix)__wasi(\(prefix) *inst, const char *name, size_t length) {
+                return wk_wasi_function(inst->host.wasi, name, length);
+            }
+
+            /* Puts the context's function itself where the module calls the import, so that
+             * \(prefix)_new's instances make WASI calls with no adapter; false without a context. */
+            static bool \(prefix)__wasi_bind(\(prefix) *inst, wk_func *slot, const char *name, size_t length) {
+                const wk_func *f = inst->host.wasi ? \(prefix)__wasi(inst, name, length) : NULL;
+                if (f) *slot = *f;
+                return f != NULL;
             }
 
 
             """
+        for position in positions {
+            guard case .function(let typeIndex) = module.imports[position].kind else { continue }
+            let type = module.types[Int(typeIndex)]
+            let name = module.imports[position].name
+            let params = ["void *context", "\(prefix) *inst"] + type.params.enumerated().map { "\($0.element.cType) p\($0.offset)" }
+            let arguments = ["f->instance"] + type.params.indices.map { "p\($0)" }
+            text += """
+                static \(names.returnType(type.results)) \(prefix)__wasi_\(position)(\(params.joined(separator: ", "))) {
+                    (void)context;
+                    const wk_func *f = \(prefix)__wasi(inst, \(ModuleLowering.cString(name)), \(name.utf8.count));
+                    \(type.results.isEmpty ? "" : "return ")((\(names.pointerType(type)))f->code)(\(arguments.joined(separator: ", ")));
+                }
+
+
+                """
+        }
+        let rows = positions.map { position -> String in
+            guard case .function(let typeIndex) = module.imports[position].kind else { return "" }
+            let name = module.imports[position].name
+            let signature = ModuleLowering.cString(module.types[Int(typeIndex)].signature)
+            return "    {\(ModuleLowering.cString(name)), \(name.utf8.count), \(signature)},\n"
+        }
+        text += """
+            /* The WASI imports: name, its length, and the type the module gives it. */
+            static const struct { const char *name; size_t length; const char *signature; } \(prefix)__wasi_imports[] = {
+            \(rows.joined())};
+
+            /* Fails use_wasi with `message`, a format for one string. */
+            static bool \(prefix)__wasi_refused(wk_error *error, const char *message, const char *argument) {
+                if (error) {
+                    snprintf(error->message, sizeof error->message, message, argument);
+                    error->code = WK_ERROR_IMPORT;
+                }
+                return false;
+            }
+
+            bool \(prefix)_imports_use_wasi(\(prefix)_imports *imports, wk_wasi *wasi, wk_error *error) {
+                if (!wasi) return \(prefix)__wasi_refused(error, "%s", "no WASI context (NULL)");
+                for (size_t i = 0; i < sizeof \(prefix)__wasi_imports / sizeof \(prefix)__wasi_imports[0]; i++) {
+                    const char *name = \(prefix)__wasi_imports[i].name;
+                    const wk_func *f = wk_wasi_function(wasi, name, \(prefix)__wasi_imports[i].length);
+                    if (!f) return \(prefix)__wasi_refused(error, "import wasi_snapshot_preview1.%s: WASI has no such function", name);
+                    if (f->type_id != wk_type_id(\(prefix)__wasi_imports[i].signature))
+                        return \(prefix)__wasi_refused(error, "import wasi_snapshot_preview1.%s: not the type WASI gives it", name);
+                }
+
+            """
+        if wasiMemory == nil {
+            text += "    (void)imports;\n"
+            text += "    return \(prefix)__wasi_refused(error, \"%s\", \"the module exports no memory named \\\"memory\\\", which WASI needs\");\n}\n\n"
+            return text
+        }
+        for position in positions {
+            text += "    imports->\(api.imports[position]) = \(prefix)__wasi_\(position);\n"
+        }
+        return text + "    imports->wasi = wasi;\n    return true;\n}\n\n"
     }
 
     private func exportDefinition(_ entry: Export, position: Int) -> String {

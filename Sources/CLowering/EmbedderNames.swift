@@ -8,7 +8,7 @@ import WasmDecoder
 /// - when any of those identifiers is taken, by the fixed API or an earlier export,
 ///   `_2`, `_3`, … is appended to NAME until none is;
 /// - an import becomes the field `MODULE_NAME` of `<prefix>_imports` by the same rule,
-///   unique among the fields.
+///   unique among the fields (and not `context` or `wasi`, which the struct has).
 ///
 /// Internal identifiers start with `<prefix>__`, which no derived name can.
 struct EmbedderNames {
@@ -19,7 +19,7 @@ struct EmbedderNames {
     private(set) var imports: [String] = []
 
     /// Identifiers of the fixed API, after `<prefix>_`.
-    static let fixed = ["imports", "new", "free", "trap", "clear_trap"]
+    static let fixed = ["imports", "imports_use_wasi", "new", "free", "trap", "clear_trap"]
 
     init(module: Module, names: CNames) {
         prefix = names.prefix
@@ -38,7 +38,7 @@ struct EmbedderNames {
             }
             exports.append(unique)
         }
-        var fields: Set<String> = ["context"]
+        var fields: Set<String> = ["context", "wasi"]
         for entry in module.imports {
             let base = Self.word(entry.module, fallback: "import") + "_" + Self.word(entry.name, fallback: "import")
             imports.append(Self.unique(base) { fields.insert($0).inserted })

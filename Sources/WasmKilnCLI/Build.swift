@@ -35,7 +35,9 @@ struct Build: AsyncParsableCommand {
             libwasmkiln-rt.a (the runtime; link it once however many modules a program \
             has) and <name>.pc for pkg-config: \
               cc app.c -IOUTPUT -LOUTPUT -l<name> -lwasmkiln-rt -lm -lpthread
-            $AR names the archiver (default ar).
+            A module that imports wasi_snapshot_preview1 also gets \
+            <name>_imports_use_wasi, which fills those imports from a WASI context \
+            (wasmkiln-wasi.h). $AR names the archiver (default ar).
 
             With --shared, the library holds the module and the runtime; its entry point is \
             `const wk_module wk_module_<name>` (see wasmkiln.h), and its typed API is the one \

@@ -5,7 +5,8 @@ import Testing
 /// module would, with openat2 and with the component walk that replaces it on older
 /// kernels, and under clang.
 @Suite struct WASITests {
-    static let cases = ["args and environ", "efault", "fd_write to a pipe", "files and paths",
+    static let cases = ["args and environ", "efault", "fd_write to a pipe", "stdio through callbacks",
+                        "files and paths",
                         "readdir with cookies", "rights", "path errors", "clock and random", "poll and sockets",
                         "sandbox escapes denied", "proc_exit"]
 

@@ -172,6 +172,77 @@ static void test_pipe(void) {
     OK("fd_write to a pipe");
 }
 
+/* Standard streams served by callbacks (wk_wasi_config.write_output, read_input). */
+typedef struct {
+    char out[64];
+    size_t out_length;
+    int last_stream;
+    long limit; /* bytes write_output takes per call; -1: fail */
+    const char *in;
+} streams;
+
+static long take_output(void *io_context, int stream, const void *data, size_t length) {
+    streams *s = io_context;
+    if (s->limit < 0) return -1;
+    if ((long)length > s->limit) length = (size_t)s->limit;
+    memcpy(s->out + s->out_length, data, length);
+    s->out_length += length;
+    s->last_stream = stream;
+    return (long)length;
+}
+
+static long give_input(void *io_context, void *buffer, size_t capacity) {
+    streams *s = io_context;
+    size_t n = strlen(s->in) < capacity ? strlen(s->in) : capacity;
+    memcpy(buffer, s->in, n);
+    s->in += n;
+    return (long)n;
+}
+
+static void test_callbacks(void) {
+    streams s = {.limit = 64, .in = "typed"};
+    wk_wasi_config config = {.write_output = take_output, .read_input = give_input, .io_context = &s};
+    wk_wasi *saved = w;
+    w = wk_wasi_new(&config, NULL);
+    CHECK(w != NULL);
+    wk_wasi_set_memory(w, memory);
+    /* Two iovecs, one write: the callback sees each. */
+    put(BUF, "abcdef");
+    u32 iovs[4] = {BUF, 2, BUF + 2, 3};
+    memcpy(m + IOV, iovs, sizeof iovs);
+    CHECK_EQ(CALL(fd_write, "iiii:i", f_iiii, 2, IOV, 2, OUT), 0);
+    CHECK_EQ(*(u32 *)(m + OUT), 5);
+    CHECK(s.out_length == 5 && memcmp(s.out, "abcde", 5) == 0 && s.last_stream == 2);
+    s.limit = 1; /* a short write stops at the short iovec */
+    CHECK_EQ(CALL(fd_write, "iiii:i", f_iiii, 1, IOV, 2, OUT), 0);
+    CHECK_EQ(*(u32 *)(m + OUT), 1);
+    CHECK_EQ(s.last_stream, 1);
+    s.limit = -1;
+    CHECK_EQ(write_text(1, "x"), 29); /* EIO */
+    u32 got;
+    CHECK_EQ(read_into(0, 3, &got), 0);
+    CHECK(got == 3 && memcmp(m + BUF, "typ", 3) == 0);
+    CHECK_EQ(read_into(0, 10, &got), 0);
+    CHECK(got == 2 && memcmp(m + BUF, "ed", 2) == 0);
+    CHECK_EQ(read_into(0, 10, &got), 0);
+    CHECK_EQ(got, 0); /* end of input */
+    CHECK_EQ(read_into(1, 1, &got), 8); /* stdout cannot read */
+    CHECK_EQ(CALL(fd_fdstat_get, "ii:i", f_ii, 1, OUT), 0);
+    CHECK_EQ(m[OUT], 2); /* a character device */
+    u64 off = 0;
+    CHECK_EQ(CALL(fd_seek, "iIii:i", u32(*)(void *, u32, u64, u32, u32), 1, off, 0, OUT), 70);
+    /* Renumbered, the stream still reaches its callback; closed, it is gone. */
+    s.limit = 64;
+    CHECK_EQ(CALL(fd_renumber, "ii:i", f_ii, 2, 0), 0);
+    CHECK_EQ(write_text(0, "moved"), 0);
+    CHECK(s.last_stream == 2 && memcmp(s.out + s.out_length - 5, "moved", 5) == 0);
+    CHECK_EQ(CALL(fd_close, "i:i", f_i, 1), 0);
+    CHECK_EQ(write_text(1, "x"), 8);
+    wk_wasi_free(w);
+    w = saved;
+    OK("stdio through callbacks");
+}
+
 static void test_files(u32 dir) {
     CHECK_EQ(CALL(fd_prestat_get, "ii:i", f_ii, dir, OUT), 0);
     CHECK_EQ(m[OUT], 0);
@@ -754,6 +825,7 @@ int main(int argc, char **argv) {
     test_args();
     test_faults(3);
     test_pipe();
+    test_callbacks();
     test_files(3);
     test_readdir(3);
     test_rights(3);
