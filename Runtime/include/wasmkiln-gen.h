@@ -205,27 +205,38 @@ WK_ATOMICS(64)
 /* wk_load_* is a load as guard pages need it: kept even when its value goes unused.
  * wk_read_* is a plain load, for an access whose bounds were checked explicitly (its
  * check traps, not the load): the compiler may combine it, or delete it when its value
- * is unused. */
-#define WK_LOADER(name, type, keep)                                                   \
-    WK_INLINE type wk_load_##name(const uint8_t *p) {                                 \
-        type v;                                                                       \
-        memcpy(&v, p, sizeof v);                                                      \
-        keep(v);                                                                      \
-        return v;                                                                     \
-    }                                                                                 \
+ * is unused. Loads and stores are macros, not inline functions: debug information gives
+ * an inlined function's instructions the lines of its own source, a macro's the lines of
+ * its use, so a faulting access's line-table row names the wasm instruction (see
+ * wk_fault_site). */
+#define WK_LOAD(type, keep, ...) ({ type wk_loaded_; memcpy(&wk_loaded_, (__VA_ARGS__), sizeof wk_loaded_); keep(wk_loaded_); wk_loaded_; })
+#define WK_STORE(type, p, ...) ({ type wk_stored_ = (__VA_ARGS__); memcpy((p), &wk_stored_, sizeof wk_stored_); })
+/* Variadic: a value or an address may hold commas outside parentheses (braces). */
+#define wk_load_u8(...) WK_LOAD(uint8_t, WK_KEEP_INT, __VA_ARGS__)
+#define wk_load_u16(...) WK_LOAD(uint16_t, WK_KEEP_INT, __VA_ARGS__)
+#define wk_load_u32(...) WK_LOAD(uint32_t, WK_KEEP_INT, __VA_ARGS__)
+#define wk_load_u64(...) WK_LOAD(uint64_t, WK_KEEP_INT, __VA_ARGS__)
+#define wk_load_f32(...) WK_LOAD(float, WK_KEEP_FLOAT, __VA_ARGS__)
+#define wk_load_f64(...) WK_LOAD(double, WK_KEEP_FLOAT, __VA_ARGS__)
+#define wk_store_u8(p, ...) WK_STORE(uint8_t, p, __VA_ARGS__)
+#define wk_store_u16(p, ...) WK_STORE(uint16_t, p, __VA_ARGS__)
+#define wk_store_u32(p, ...) WK_STORE(uint32_t, p, __VA_ARGS__)
+#define wk_store_u64(p, ...) WK_STORE(uint64_t, p, __VA_ARGS__)
+#define wk_store_f32(p, ...) WK_STORE(float, p, __VA_ARGS__)
+#define wk_store_f64(p, ...) WK_STORE(double, p, __VA_ARGS__)
+#define WK_READER(name, type)                                                         \
     WK_INLINE type wk_read_##name(const uint8_t *p) {                                 \
         type v;                                                                       \
         memcpy(&v, p, sizeof v);                                                      \
         return v;                                                                     \
-    }                                                                                 \
-    WK_INLINE void wk_store_##name(uint8_t *p, type v) { memcpy(p, &v, sizeof v); }
-WK_LOADER(u8, uint8_t, WK_KEEP_INT)
-WK_LOADER(u16, uint16_t, WK_KEEP_INT)
-WK_LOADER(u32, uint32_t, WK_KEEP_INT)
-WK_LOADER(u64, uint64_t, WK_KEEP_INT)
-WK_LOADER(f32, float, WK_KEEP_FLOAT)
-WK_LOADER(f64, double, WK_KEEP_FLOAT)
-#undef WK_LOADER
+    }
+WK_READER(u8, uint8_t)
+WK_READER(u16, uint16_t)
+WK_READER(u32, uint32_t)
+WK_READER(u64, uint64_t)
+WK_READER(f32, float)
+WK_READER(f64, double)
+#undef WK_READER
 
 /* Bulk operations; the `_shared` forms, for shared memories, read the size with
  * wk_shared_size. Addresses and lengths are 64-bit for memory64; a segment's offset and

@@ -110,13 +110,9 @@ WK_VIEW(f64x2)
 #define WK_KEEP_VECTOR(value) __asm__ volatile("" : "+m"(value))
 #endif
 
-WK_INLINE wk_v128 wk_v128_load(const uint8_t *p) {
-    wk_u64x2 v;
-    memcpy(&v, p, 16);
-    WK_KEEP_VECTOR(v);
-    return WK_V(v);
-}
-WK_INLINE void wk_v128_store(uint8_t *p, wk_v128 v) { memcpy(p, &v, 16); }
+/* Macros for the line of their use, as wk_load_* (wasmkiln-gen.h). */
+#define wk_v128_load(...) ({ wk_u64x2 wk_loaded_; memcpy(&wk_loaded_, (__VA_ARGS__), 16); WK_KEEP_VECTOR(wk_loaded_); WK_V(wk_loaded_); })
+#define wk_v128_store(p, ...) ({ wk_v128 wk_stored_ = (__VA_ARGS__); memcpy((p), &wk_stored_, 16); })
 
 #define WK_LOAD_EXTEND(name, half, wide)                                               \
     WK_INLINE wk_v128 wk_v128_##name(const uint8_t *p) {                               \

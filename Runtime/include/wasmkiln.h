@@ -264,10 +264,22 @@ typedef struct wk_trap_site {
 } wk_trap_site;
 /* wk_trap from generated code, naming where. */
 WK_TRAP_ATTRIBUTES void wk_trap_at(wk_trap_code code, const wk_trap_site *site);
-/* The site of the calling thread's last trap if generated code named it (wk_trap_at),
- * else NULL (a guard-page fault, a host trap). A module's `function_at` uses it for the
- * trap's address: the code there may be a function the C compiler inlined into another. */
+/* The site of the calling thread's last trap if generated code named it (wk_trap_at) or
+ * a fault's was looked up (wk_fault_site, which a module's `function_at` calls), else
+ * NULL (a host trap, a fault not looked up or in code without line tables). A module's
+ * `function_at` uses it for the trap's address: the code there may be a function the C
+ * compiler inlined into another. */
 const wk_trap_site *wk_last_trap_site(void);
+/* For a module's `function_at`: when the calling thread's last trap was a fault (an
+ * access into a guard page) in code built with line tables (-g1 or -g, as `wasmkiln
+ * build` builds), its site from the row of the native line table at wk_trap_address(),
+ * which wk_last_trap_site gives from then on; else NULL. The module describes itself:
+ * its table of functions; `module_file`, the file its offset directives name (function
+ * N's lines are in "MODULE_FILE#N"); `sources`, the original source files its line
+ * directives name (NULL-terminated, or NULL); `containing`, the function whose code
+ * holds the address, named for a row in the original sources. */
+const wk_trap_site *wk_fault_site(const wk_function_info *functions, uint32_t count, const char *module_file,
+                                  const char *const *sources, const wk_function_info *containing);
 /* "FILE:LINE" or "offset 0xOFFSET" (in the module file) of a site, in `buffer`. */
 const char *wk_trap_site_text(const wk_trap_site *site, char *buffer, size_t size);
 #if defined(__GNUC__)

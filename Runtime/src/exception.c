@@ -48,5 +48,6 @@ WK_HIDDEN wk_trap_code wkrt_exceptions_leave(wk_exception *outer, wk_trap_code c
     uncaught = left;
     wkrt_thread_state.trap_address = NULL;
     wkrt_thread_state.trap_site = NULL;
+    wkrt_thread_state.trap_faulted = false;
     return WK_TRAP_EXCEPTION;
 }

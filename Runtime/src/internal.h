@@ -41,6 +41,7 @@ typedef struct wkrt_thread {
     char *stack_low;      /* lowest usable address of this thread's stack, or NULL */
     bool stack_fenced;    /* stack_low lies WKRT_STACK_FENCE_GAP above our PROT_NONE fence */
     bool ready;           /* alternate signal stack and stack limit are set up */
+    bool trap_faulted;    /* the last trap was a fault whose site is not looked up yet */
     const void *trap_address; /* the code address of the last trap, for messages */
     const wk_trap_site *trap_site; /* and its site, or NULL (see wk_trap_at) */
 } wkrt_thread;
@@ -50,6 +51,13 @@ extern __thread wkrt_thread wkrt_thread_state
 
 /* Unwinds to the innermost protected call; that call must exist. */
 WK_HIDDEN __attribute__((noreturn)) void wkrt_unwind(wk_trap_code code);
+
+/* ---- line_table.c ---- */
+
+/* The row of the native line table (the object's .debug_line) covering the code at
+ * `code`: the file's name as the compiler recorded it, and the line. Not for signal
+ * handlers: it maps the object's file. */
+WK_HIDDEN bool wkrt_native_line(const void *code, char *file, size_t file_size, uint32_t *line);
 
 /* ---- exception.c ---- */
 

@@ -61,6 +61,7 @@ void wk_trap(wk_trap_code code) {
      * function), the call instruction's last byte does. */
     wkrt_thread_state.trap_address = (const char *)__builtin_return_address(0) - 1;
     wkrt_thread_state.trap_site = NULL;
+    wkrt_thread_state.trap_faulted = false;
     if (!wkrt_thread_state.frame) unhandled(code, NULL);
     wkrt_unwind(code);
 }
@@ -69,6 +70,7 @@ void wk_trap_at(wk_trap_code code, const wk_trap_site *site) {
     if (code == WK_TRAP_NONE) code = WK_TRAP_UNREACHABLE;
     wkrt_thread_state.trap_address = (const char *)__builtin_return_address(0) - 1;
     wkrt_thread_state.trap_site = site;
+    wkrt_thread_state.trap_faulted = false;
     if (!wkrt_thread_state.frame) unhandled(code, NULL);
     wkrt_unwind(code);
 }
@@ -77,6 +79,7 @@ void wk_trap_host(const char *message) {
     wkrt_frame *frame = wkrt_thread_state.frame;
     wkrt_thread_state.trap_address = NULL; /* host code: no module function to name */
     wkrt_thread_state.trap_site = NULL;
+    wkrt_thread_state.trap_faulted = false;
     if (!frame) unhandled(WK_TRAP_HOST, message);
     if (message) {
         snprintf(host_message_copy, sizeof host_message_copy, "%s", message);
@@ -131,6 +134,54 @@ const void *wk_trap_address(void) {
 
 const wk_trap_site *wk_last_trap_site(void) {
     return wkrt_thread_state.trap_site;
+}
+
+/* A fault's site, once looked up: the thread's last trap site from then on. */
+static __thread wk_trap_site fault_site;
+static __thread char fault_file[512];
+
+/* The function N of a row in "MODULE_FILE#N", the file a function's offset directives
+ * name; `count` when the row is not one. */
+static uint32_t offset_file_function(const char *row_file, const char *module_file, uint32_t count) {
+    const char *base = strrchr(row_file, '/');
+    base = base ? base + 1 : row_file;
+    size_t length = strlen(module_file);
+    if (strncmp(base, module_file, length) != 0 || base[length] != '#' || !base[length + 1]) return count;
+    uint64_t index = 0;
+    for (const char *digit = base + length + 1; *digit; digit++) {
+        if (*digit < '0' || *digit > '9' || index >= count) return count;
+        index = index * 10 + (uint64_t)(*digit - '0');
+    }
+    return index < count ? (uint32_t)index : count;
+}
+
+/* Whether a row's file is one of the module's original sources (the same name, or one
+ * ending in the other after a '/': debug information may split off a folder). */
+static bool is_source_file(const char *row_file, const char *const *sources) {
+    size_t row_length = strlen(row_file);
+    for (; sources && *sources; sources++) {
+        size_t length = strlen(*sources);
+        const char *longer = row_length >= length ? row_file : *sources;
+        const char *shorter = row_length >= length ? *sources : row_file;
+        size_t difference = row_length >= length ? row_length - length : length - row_length;
+        if (strcmp(longer + difference, shorter) == 0 && (difference == 0 || longer[difference - 1] == '/')) return true;
+    }
+    return false;
+}
+
+const wk_trap_site *wk_fault_site(const wk_function_info *functions, uint32_t count, const char *module_file,
+                                  const char *const *sources, const wk_function_info *containing) {
+    wkrt_thread *thread = &wkrt_thread_state;
+    if (!thread->trap_faulted) return NULL;
+    uint32_t line;
+    if (!wkrt_native_line(thread->trap_address, fault_file, sizeof fault_file, &line)) return NULL;
+    uint32_t index = offset_file_function(fault_file, module_file, count);
+    if (index < count) fault_site = (wk_trap_site){&functions[index], NULL, line};
+    else if (containing && is_source_file(fault_file, sources)) fault_site = (wk_trap_site){containing, fault_file, line};
+    else return NULL; /* a row of a runtime header or the system's: not the module's own */
+    thread->trap_faulted = false;
+    thread->trap_site = &fault_site;
+    return &fault_site;
 }
 
 const char *wk_trap_site_text(const wk_trap_site *site, char *buffer, size_t size) {

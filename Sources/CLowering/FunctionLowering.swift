@@ -259,7 +259,7 @@ struct FunctionLowering {
         let (line, file) = if let lineTable, let sourceLine {
             (Int(sourceLine.line), lineTable.files[Int(sourceLine.file)])
         } else {
-            (offsetLine(bodyInfo.offset), names.prefix + ".wasm")
+            (offsetLine(bodyInfo.offset), offsetFile)
         }
         let bodyDirected = body.first { !$0.isEmpty }?.hasPrefix("#line") ?? false
         text = Self.directed(text, line: line, file: file) + (bodyDirected ? "" : "#line \(line)\n") + body.joined() + "}\n\n"
@@ -404,6 +404,11 @@ struct FunctionLowering {
     func offsetLine(_ offset: Int) -> Int {
         1 + offset - module.codes[index - module.importedFunctionCount].offset
     }
+
+    /// The file a function's offset lines are in: "PREFIX.wasm#INDEX", one per function, so
+    /// that a native line-table row names the function as well as the instruction even
+    /// where the C compiler inlined it into another (wk_fault_site reads it back).
+    var offsetFile: String { names.prefix + ".wasm#\(index)" }
 
     /// `#line LINE "FILE"`.
     static func lineDirective(_ line: Int, _ file: String) -> String {

@@ -825,6 +825,9 @@ struct ModuleLowering {
         guard !module.codes.isEmpty else {
             return "const char *\(prefix)__function_at(WK_UNUSED const void *address) { return NULL; }\n\n"
         }
+        let sources = DWARFLineTable(module: module)?.files ?? []
+        let sourceList = sources.isEmpty ? "NULL"
+            : "(const char *const[]){" + (sources.map(Self.cString) + ["NULL"]).joined(separator: ", ") + "}"
         return """
             const char *\(prefix)__function_at(const void *address) {
                 /* A trap of generated code names its function (wk_trap_site): the code at
@@ -833,14 +836,20 @@ struct ModuleLowering {
                 uintptr_t entry = site ? (uintptr_t)site->function - (uintptr_t)\(prefix)__function_info : UINTPTR_MAX;
                 if (address && address == wk_trap_address() && entry < sizeof \(prefix)__function_info)
                     return site->function->name;
-                const char *name = NULL;
+                const wk_function_info *containing = NULL;
                 uintptr_t start = 0, at = (uintptr_t)address;
                 for (size_t k = 0; k < \(module.codes.count); k++) {
                     uintptr_t code = (uintptr_t)\(prefix)__functions[k].code;
-                    if (code <= at && code >= start) { start = code; name = \(prefix)__function_info[\(module.importedFunctionCount) + k].name; }
+                    if (code <= at && code >= start) { start = code; containing = &\(prefix)__function_info[\(module.importedFunctionCount) + k]; }
                 }
                 /* An address far past every function start is not in this module. */
-                return name && at - start < (1u << 20) ? name : NULL;
+                if (containing && at - start >= (1u << 20)) containing = NULL;
+                /* A fault has its site in the line table (the code may be inlined too). */
+                if (address && address == wk_trap_address() && !site &&
+                    (site = wk_fault_site(\(prefix)__function_info, \(module.functionTypes.count)u, \(Self.cString(names.prefix + ".wasm")),
+                                          \(sourceList), containing)))
+                    return site->function->name;
+                return containing ? containing->name : NULL;
             }
 
 

@@ -19,8 +19,15 @@ public struct Builder: Sendable {
     /// Sees every compiler, linker and archiver command line before it runs (`--verbose`).
     public var commandLog: (@Sendable (String) -> Void)?
     /// Compile with `-g` (before `$CFLAGS`, which may take it back): set for a module whose
-    /// C has `#line` directives into its original source (`forModule`).
+    /// C has `#line` directives into its original source (`forModule`). Otherwise units get
+    /// line tables (`lineTableFlags`).
     public var debugInfo = false
+
+    /// Line tables only: a fault in a guard page is then named by its wasm instruction
+    /// (the native row of the faulting code, through the C's `#line` directives: see
+    /// wk_fault_site), for no measurable compile time; executables grow (debug sections,
+    /// never loaded; `strip` takes them out) and `$CFLAGS=-g0` takes them back.
+    public static let lineTableFlags = ["-g1", "-gno-column-info"]
 
     public init(compiler: CCompiler, cache: BuildCache, optimization: OptimizationLevel = .default,
                 extraFlags: [String] = [], jobs: Int = ProcessInfo.processInfo.activeProcessorCount)
@@ -51,7 +58,7 @@ public struct Builder: Sendable {
     public var compileFlags: [String] { compileFlags(optimization) }
 
     func compileFlags(_ level: OptimizationLevel) -> [String] {
-        [level.flag, "-fPIC"] + (debugInfo ? ["-g"] : []) + extraFlags + CLowering.requiredCFlags
+        [level.flag, "-fPIC"] + (debugInfo ? ["-g"] : Self.lineTableFlags) + extraFlags + CLowering.requiredCFlags
     }
 
     /// The flags for one unit, at the level for the kind of functions it holds.

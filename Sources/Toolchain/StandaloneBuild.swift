@@ -24,7 +24,9 @@ extension Builder {
             #   make                 lib\(prefix).a: the module, its typed C API (\(prefix).h) and the runtime\(command ? "\n#                        and \(prefix), the WASI command as an executable" : "")
             #   make CC=clang CFLAGS=-O3
             # WK_CFLAGS are needed for Wasm's semantics (exact floats): keep them.
-            CFLAGS ?= -O2\(debugInfo ? "\n# The module's C has #line directives into its original sources: debug information.\nDEBUG_CFLAGS = -g" : "")
+            CFLAGS ?= -O2
+            # Debug information for the module's #line directives: \(debugInfo ? "into its original sources" : "line tables, which name a fault's wasm instruction")
+            DEBUG_CFLAGS = \(debugInfo ? "-g" : Builder.lineTableFlags.joined(separator: " "))
             WK_CFLAGS = \(CLowering.requiredCFlags.joined(separator: " "))
             MODULE = \(list(moduleSources))
             RUNTIME = \(list(runtimeSources))
@@ -36,7 +38,7 @@ extension Builder {
             \t$(AR) rcs $@ $(OBJECTS)
             \(command ? "\n\(prefix): \(prefix)-main.o lib\(prefix).a\n\t$(CC) $(LDFLAGS) -o $@ \(prefix)-main.o lib\(prefix).a -lm -lpthread\n" : "")
             %.o: %.c $(wildcard *.h runtime/src/*.h)
-            \t$(CC) \(debugInfo ? "$(DEBUG_CFLAGS) " : "")$(CFLAGS) $(WK_CFLAGS) -I. -Iruntime/src -c $< -o $@
+            \t$(CC) $(DEBUG_CFLAGS) $(CFLAGS) $(WK_CFLAGS) -I. -Iruntime/src -c $< -o $@
 
             clean:
             \trm -f $(OBJECTS)\(command ? " \(prefix)-main.o \(prefix)" : "") lib\(prefix).a

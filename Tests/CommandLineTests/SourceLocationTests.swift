@@ -109,14 +109,14 @@ import WasmValidator
         #expect(c.contains("#line 15\nWK_FUNCTION uint32_t m__f3_sum("))
         #expect(c.contains("#line \(Self.divideLine)\n    s1i = wk_i32_div_s("))
         #expect(c.contains("#line \(Self.sumLine)\n"))
-        // Without DWARF: the offsets, in a file named after the module.
+        // Without DWARF: the offsets, in a file named after the module and the function.
         let bytes = try wat2wasm("(module (func (export \"f\") (result i32) (i32.div_s (i32.const 1) (i32.const 0))))")
         let plain = try ModuleDecoder.decode(bytes)
         #expect(!CLowering.hasSourceLines(plain))
         let divide = try #require(bytes.lastIndex(of: 0x6D))  // i32.div_s, before the body's `end`
         #expect(bytes[divide + 1] == 0x0B)
         let plainC = try Self.lowered(plain)
-        #expect(plainC.contains(#/#line \d+ "m.wasm"\n#undef WK_SITE\n#line \d+\n#define WK_SITE WK_SITE_OFFSET\(/#))
+        #expect(plainC.contains(#/#line \d+ "m.wasm#0"\n#undef WK_SITE\n#line \d+\n#define WK_SITE WK_SITE_OFFSET\(/#))
         #expect(plainC.contains("#line \(1 + divide - plain.codes[0].offset)\n    s0i = wk_i32_div_s("), "\(plainC)")
     }
 
@@ -202,14 +202,66 @@ import WasmValidator
         }
     }
 
-    /// The typed C API's `wk_result.function` names the inlined function too.
+    /// Accesses into a guard page and a recursion into the stack's guard, each in a small
+    /// function the C compiler may inline into `_start`.
+    static let faulting = """
+        (module
+          (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (func $peek (param i32) (result i32) (i32.load offset=4 (local.get 0)))
+          (func $poke (param i32) (i64.store16 (local.get 0) (i64.const 7)))
+          (func $recurse (param i32) (result i32) (i32.add (call $recurse (i32.add (local.get 0) (i32.const 1))) (local.get 0)))
+          (func (export "_start") (local $argc i32)
+            (drop (call $sizes (i32.const 0) (i32.const 4)))
+            (local.set $argc (i32.load (i32.const 0)))
+            (if (i32.eq (local.get $argc) (i32.const 1)) (then (drop (call $peek (i32.const 65534)))))
+            (if (i32.eq (local.get $argc) (i32.const 2)) (then (call $poke (i32.const -1))))
+            (drop (call $recurse (i32.const 0)))))
+        """
+
+    /// A fault names its wasm function and instruction as an explicit check does: the
+    /// executable's line table (its C's offset directives, compiled with -g1) has the
+    /// faulting instruction's row, in a file per function, so that a function the C
+    /// compiler inlined is named too. A stack overflow faults in the recursing function's
+    /// entry or at its call, by level.
+    @Test(.enabled(if: ExecutableTesting.haveWASIRuntime, "needs the WASI runtime embedded"),
+          arguments: ["-O0", "-O2", "-O3"], ["guard", "explicit"])
+    func faultsNameTheirInstruction(level: String, boundsChecks: String) throws {
+        let scratch = try ScratchFolder()
+        let app = try ExecutableTesting.build(Self.faulting, in: scratch, options: [level, "--bounds-checks", boundsChecks])
+        // wasm-tools print --print-offsets: i32.load at 0x70, i64.store16 at 0x7a.
+        for (arguments, expected) in [([], "out of bounds memory access\n  in func 1 (peek) at offset 0x70\n"),
+                                      (["x"], "out of bounds memory access\n  in func 2 (poke) at offset 0x7a\n")] {
+            let result = try ExecutableTesting.run(app, arguments)
+            #expect(result.status == 134)
+            #expect(result.stderr == "trap: \(expected)", "\(level) \(boundsChecks) \(arguments)")
+        }
+        let overflow = try ExecutableTesting.run(app, ["x", "y"])
+        #expect(overflow.status == 134)
+        // The body starts at 0x7e (the function's own line), its call is at 0x85.
+        #expect(overflow.stderr.wholeMatch(of: #/trap: call stack exhausted\n  in func 3 \(recurse\) at offset 0x(7e|85)\n/#) != nil,
+                "\(level) \(boundsChecks): \(overflow.stderr)")
+        // Without line tables, a fault is named by its address alone.
+        if boundsChecks == "guard" && level == "-O0" {
+            let stripped = scratch.url.appendingPathComponent("stripped").path
+            try #require(CommandRunner.run(["strip", "-o", stripped, app], executable: URL(fileURLWithPath: "/usr/bin/env")).status == 0)
+            let result = try ExecutableTesting.run(stripped, ["x"])
+            #expect(result.stderr == "trap: out of bounds memory access\n  in func 2 (poke)\n")
+        }
+    }
+
+    /// The typed C API's `wk_result.function` names the inlined function too, also for a
+    /// fault (through the line table of the program the library is linked into).
     @Test(.enabled(if: ExecutableTesting.haveWASIRuntime, "needs the WASI runtime embedded"))
     func libraryTrapsNameTheInlinedFunction() throws {
         let scratch = try ScratchFolder()
         let source = try scratch.write("inl.wat", text: """
             (module
+              (memory 1)
               (func $divide (param i32) (result i32) (i32.div_u (i32.const 7) (local.get 0)))
-              (func (export "run") (param i32) (result i32) (i32.add (call $divide (local.get 0)) (i32.const 1))))
+              (func $peek (param i32) (result i32) (i32.load (local.get 0)))
+              (func (export "run") (param i32) (result i32) (i32.add (call $divide (local.get 0)) (i32.const 1)))
+              (func (export "load") (param i32) (result i32) (i32.add (call $peek (local.get 0)) (i32.const 1))))
             """)
         let folder = scratch.url.appendingPathComponent("lib").path
         let build = try ToolchainTesting.wasmkiln(["build", "--lib", source, "--name", "inl", "-o", folder, "-O2"])
@@ -223,6 +275,8 @@ import WasmValidator
                 wk_result result = inl_try_run(inst, 0, &value);
                 char where[64];
                 printf("%s in %s at %s\\n", result.message, result.function, wk_trap_site_text(result.site, where, sizeof where));
+                result = inl_try_load(inst, 65535, &value);
+                printf("%s in %s at %s\\n", result.message, result.function, wk_trap_site_text(result.site, where, sizeof where));
                 inl_free(inst);
                 return 0;
             }
@@ -231,6 +285,8 @@ import WasmValidator
         let compile = try LibraryTests.shell("$CC -O2 \(program) -I\(folder) -L\(folder) -linl -lwasmkiln-rt -lm -lpthread -o \(executable)")
         try #require(compile.status == 0, "\(compile.stderr)")
         let run = try CommandRunner.run(program: executable, arguments: [])
-        #expect(run.stdout == "integer divide by zero in func 0 (divide) at offset 0x27\n", "\(run.stderr)")  // wasm-tools print --print-offsets
+        // wasm-tools print --print-offsets
+        #expect(run.stdout == "integer divide by zero in func 0 (divide) at offset 0x35\n"
+                    + "out of bounds memory access in func 1 (peek) at offset 0x3b\n", "\(run.stderr)")
     }
 }

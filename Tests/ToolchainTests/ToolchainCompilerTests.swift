@@ -75,7 +75,7 @@ import Testing
         let project = try await Project()
         project.builder.extraFlags = ["-ffast-math", "-O3"]
         let flags = project.builder.compileFlags
-        #expect(flags.starts(with: ["-O2", "-fPIC", "-ffast-math", "-O3"]))
+        #expect(flags.starts(with: ["-O2", "-fPIC", "-g1", "-gno-column-info", "-ffast-math", "-O3"]))
         #expect(Array(flags.suffix(4)) == ["-std=gnu11", "-ffp-contract=off", "-fno-fast-math", "-fstack-clash-protection"])
     }
 
