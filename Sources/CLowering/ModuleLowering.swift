@@ -738,7 +738,9 @@ struct ModuleLowering {
             } else {
                 text += "    inst->memories[\(index)] = wk_memory_new(\(memory.limits.min)u, \(declared)u, \(boundsMode));\n"
             }
-            text += "    if (!inst->memories[\(index)]) return \(prefix)__fail(inst, error, WK_ERROR_RESOURCE, \"cannot reserve address space for memory \(index)\");\n"
+            let failure = options.freestanding ? "memory \(index) does not fit the buffer given (wk_freestanding_memory)"
+                : "cannot reserve address space for memory \(index)"
+            text += "    if (!inst->memories[\(index)]) return \(prefix)__fail(inst, error, WK_ERROR_RESOURCE, \"\(failure)\");\n"
             text += "    inst->owns_memory[\(index)] = true;\n"
             text += "    wk_memory_set_cap(inst->memories[\(index)], \(bytePages ? "cap >= 65536u ? UINT32_MAX : cap << 16" : "cap"));\n"
             text += "    if (options && options->grow_policy) wk_memory_set_policy(inst->memories[\(index)], options->grow_policy, options->grow_policy_context, inst);\n"
