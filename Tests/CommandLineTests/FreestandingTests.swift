@@ -45,7 +45,7 @@ import Toolchain
 
     @Test("Examples/freestanding links with -nostdlib, no undefined symbols, and prints the right results",
           .enabled(if: x86_64Linux))
-    func example() throws {
+    func freestandingExample() throws {
         let scratch = try ScratchFolder()
         let wasmkiln = try CommandRunner.executable().path
         let out = scratch.url.appendingPathComponent("build").path
@@ -57,6 +57,8 @@ import Toolchain
         let undefined = try LibraryTests.shell("nm -u \(out)/numeric-freestanding")
         #expect(undefined.status == 0, "\(undefined.stderr)")
         #expect(undefined.stdout.isEmpty, "undefined symbols: \(undefined.stdout)")
+        let dynamic = try LibraryTests.shell("readelf -d \(out)/numeric-freestanding")
+        #expect(dynamic.stdout.contains("There is no dynamic section in this file."), "\(dynamic.stdout)")
         // The module's own files include no angle-bracket header at all (build.sh's
         // -nostdinc also proves that the runtime headers they include need none from libc).
         let includes = try LibraryTests.shell("grep -n '#include <' \(out)/numeric/numeric*")
