@@ -262,22 +262,19 @@ bool wk_memory_write(wk_memory *memory, uint64_t address, const void *data, size
     return true;
 }
 
-/* ---- Tables, from the arena: a table reserves its maximum up front (or its initial
- * size when it has none) so that growing never moves it. ---- */
-
-#define WK_TABLE_LIMIT 65536u /* elements a table without a maximum may grow to */
+/* ---- Tables, from the arena. Generated code reaches the elements through the
+ * wk_table, so a grow may move them: it takes a new array (the old one stays in the
+ * arena, which gives nothing back). ---- */
 
 wk_table *wk_table_new(uint8_t type, uint32_t size, uint32_t max, void *init) {
-    uint32_t room = max < WK_TABLE_LIMIT ? max : WK_TABLE_LIMIT;
-    if (size > room) room = size;
     if (size > max) return NULL;
     wk_table *table = wk_freestanding_calloc(1, sizeof *table);
-    void **elements = wk_freestanding_calloc(room ? room : 1, sizeof(void *));
+    void **elements = wk_freestanding_calloc(size ? size : 1, sizeof(void *));
     if (!table || !elements) return NULL;
     for (uint32_t i = 0; i < size; i++) elements[i] = init;
     table->elements = elements;
     table->size = size;
-    table->max = room; /* table.grow stops at what was reserved */
+    table->max = max;
     table->type = type;
     return table;
 }
@@ -288,9 +285,15 @@ void wk_table_free(wk_table *table) {
 
 uint32_t wk_table_grow(wk_table *table, uint32_t delta, void *init) {
     uint32_t old_size = table->size;
+    if (delta == 0) return old_size;
     if (delta > table->max - old_size) return UINT32_MAX;
-    for (uint32_t i = old_size; i < old_size + delta; i++) table->elements[i] = init;
-    table->size = old_size + delta;
+    uint32_t new_size = old_size + delta;
+    void **elements = wk_freestanding_calloc(new_size, sizeof(void *));
+    if (!elements) return UINT32_MAX;
+    memcpy(elements, table->elements, (size_t)old_size * sizeof(void *));
+    for (uint32_t i = old_size; i < new_size; i++) elements[i] = init;
+    table->elements = elements;
+    table->size = new_size;
     return old_size;
 }
 

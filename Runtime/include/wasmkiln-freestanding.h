@@ -4,7 +4,8 @@
  *
  * The embedder gives it all the memory it uses, before instantiating:
  *   - an arena, from which instances, tables and element lists are allocated (a bump
- *     allocator: freeing returns nothing; wk_freestanding_arena resets it);
+ *     allocator: freeing returns nothing, and table.grow takes a new array for the
+ *     table; wk_freestanding_arena resets it);
  *   - a buffer for the module's linear memory. The memory starts at the buffer's start
  *     and memory.grow succeeds only while it fits (and within the module's maximum).
  *     Generated code checks every access explicitly: there are no guard pages.

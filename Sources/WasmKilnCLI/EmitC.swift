@@ -63,6 +63,7 @@ struct EmitC: ParsableCommand {
             if freestanding {
                 options.boundsChecks = .explicit
                 options.freestanding = true
+                options.importsMayThrow = false // the freestanding runtime has no wk_throw
             }
             let lowered = try Builder.lower(module, options: options)
             let standalone = freestanding
