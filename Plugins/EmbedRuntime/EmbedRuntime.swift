@@ -1,7 +1,7 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds Runtime/include/*.h and Runtime/src/*.{c,h} in the target it is applied to, as
+/// Embeds Runtime/include/*.h, Runtime/src/*.{c,h} and Runtime/freestanding/*.c in the target it is applied to, as
 /// `RuntimeSources.files`: the runtime has one copy, in Runtime/, and nothing generated
 /// is kept in git.
 ///
@@ -13,7 +13,7 @@ struct EmbedRuntime: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let runtime = context.package.directoryURL.appending(path: "Runtime")
         var paths: [String] = []
-        for (folder, extensions) in [("include", ["h"]), ("src", ["c", "h"])] {
+        for (folder, extensions) in [("include", ["h"]), ("src", ["c", "h"]), ("freestanding", ["c"])] {
             let names = try FileManager.default.contentsOfDirectory(atPath: runtime.appending(path: folder).path)
             paths += names.filter { extensions.contains(($0 as NSString).pathExtension) }.map { "\(folder)/\($0)" }
         }
@@ -23,7 +23,7 @@ struct EmbedRuntime: BuildToolPlugin {
             displayName: "Embedding the C runtime",
             executable: try context.tool(named: "RuntimeEmbedder").url,
             arguments: [output.path, runtime.path],
-            inputFiles: [runtime.appending(path: "include"), runtime.appending(path: "src")]
+            inputFiles: [runtime.appending(path: "include"), runtime.appending(path: "src"), runtime.appending(path: "freestanding")]
                 + paths.map { runtime.appending(path: $0) },
             outputFiles: [output]
         )]

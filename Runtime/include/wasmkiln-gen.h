@@ -7,9 +7,26 @@
 #define WASMKILN_GEN_H
 
 #include "wasmkiln.h"
+#ifdef WK_FREESTANDING
+/* No C library: the compiler's own forms of the few functions generated code uses.
+ * Where it still emits a call (a large or variable-length copy), the freestanding
+ * runtime defines memcpy, memmove, memset and memcmp; the instance setup's
+ * allocations and messages go to the runtime's arena and formatter. */
+#define memcpy __builtin_memcpy
+#define memmove __builtin_memmove
+#define memset __builtin_memset
+#define memcmp __builtin_memcmp
+void *wk_freestanding_calloc(size_t count, size_t size);
+void wk_freestanding_free(void *pointer);
+int wk_freestanding_snprintf(char *buffer, size_t size, const char *format, ...);
+#define calloc wk_freestanding_calloc
+#define free wk_freestanding_free
+#define snprintf wk_freestanding_snprintf
+#else
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#endif
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "WasmKiln's generated code assumes a little-endian host"
@@ -337,6 +354,7 @@ WK_INLINE const wk_table_entry *wk_fixed_indirect_at(const wk_table_entry *entri
 }
 #define wk_fixed_indirect(...) wk_fixed_indirect_at(__VA_ARGS__, WK_SITE)
 
+#ifndef WK_FREESTANDING /* the freestanding runtime has no tail calls or exceptions */
 /* ---- Tail calls ----
  * A function that makes tail calls (return_call, return_call_indirect) to other functions
  * is generated twice: its body as NAME_tail(instance, state), and NAME, the entry every
@@ -411,6 +429,7 @@ static inline void *wk_exception_retain(wk_exception *exception) {
     exception->retained = true;
     return exception;
 }
+#endif
 
 /* ---- Integers ---- */
 
@@ -506,6 +525,59 @@ static inline double wk_f64_max(double a, double b) {
     return a > b ? a : b;
 }
 
+#ifdef WK_FREESTANDING
+/* Rounding and square roots without libm (the compiler would call floor, ceil, trunc
+ * and nearbyint without SSE4.1, and sqrt to set errno for a negative operand). Wasm's
+ * rounding mode is always to nearest, ties to even.
+ *   trunc    clears the fraction bits; |x| < 1 gives a zero of x's sign, and |x| of
+ *            2^(mantissa bits) or more (infinities too) is already an integer
+ *   floor    trunc, less one for a negative non-integer (floor(-0) is -0: no change)
+ *   ceil     trunc, plus one for a positive non-integer (ceil(-0.5) is trunc's -0)
+ *   nearest  adding and subtracting 2^(mantissa bits) rounds |x| to nearest even
+ *            (exact arithmetic, which -ffp-contract=off and no fast-math keep);
+ *            then x's sign, so -0.4 gives -0
+ * A NaN gives x + x: quiet. */
+#define WK_ROUNDING(f, type, bits, uint, mantissa, exponent_mask)                     \
+    static inline type wk_##f##_trunc(type x) {                                       \
+        if (x != x) return x + x;                                                     \
+        uint b = wk_##f##_bits(x);                                                    \
+        int exponent = (int)((b >> mantissa) & exponent_mask) - (int)(exponent_mask >> 1); \
+        if (exponent >= mantissa) return x;                                           \
+        if (exponent < 0) return wk_##f##_from(b & ((uint)1 << (bits - 1)));          \
+        return wk_##f##_from(b & ~((((uint)1 << mantissa) - 1) >> exponent));         \
+    }                                                                                 \
+    static inline type wk_##f##_floor(type x) {                                       \
+        type t = wk_##f##_trunc(x);                                                   \
+        return x < t ? t - 1 : t;                                                     \
+    }                                                                                 \
+    static inline type wk_##f##_ceil(type x) {                                        \
+        type t = wk_##f##_trunc(x);                                                   \
+        return x > t ? t + 1 : t;                                                     \
+    }                                                                                 \
+    static inline type wk_##f##_nearest(type x) {                                     \
+        if (x != x) return x + x;                                                     \
+        type a = wk_##f##_abs(x);                                                     \
+        const type two_m = (type)((uint)1 << mantissa);                               \
+        if (!(a < two_m)) return x;                                                   \
+        type r = a + two_m;                                                           \
+        WK_OPAQUE_FLOAT(r); /* keep (a + 2^m) - 2^m from folding to a */              \
+        return wk_##f##_copysign(r - two_m, x);                                       \
+    }
+WK_ROUNDING(f32, float, 32, uint32_t, 23, 0xFF)
+WK_ROUNDING(f64, double, 64, uint64_t, 52, 0x7FF)
+#undef WK_ROUNDING
+#if defined(__x86_64__)
+static inline float wk_f32_sqrt(float x) { __asm__("sqrtss %1, %0" : "=x"(x) : "x"(x)); return x; }
+static inline double wk_f64_sqrt(double x) { __asm__("sqrtsd %1, %0" : "=x"(x) : "x"(x)); return x; }
+#elif defined(__aarch64__)
+static inline float wk_f32_sqrt(float x) { __asm__("fsqrt %s0, %s1" : "=w"(x) : "w"(x)); return x; }
+static inline double wk_f64_sqrt(double x) { __asm__("fsqrt %d0, %d1" : "=w"(x) : "w"(x)); return x; }
+#else
+/* Elsewhere the builtin: compile with -fno-math-errno so it needs no sqrt function. */
+static inline float wk_f32_sqrt(float x) { return __builtin_sqrtf(x); }
+static inline double wk_f64_sqrt(double x) { return __builtin_sqrt(x); }
+#endif
+#else
 /* Rounding. A NaN result must be quiet, and the C library's floor, ceil and trunc can
  * return a signaling NaN unchanged: x + x quiets it. nearbyint rounds half to even in
  * the default rounding mode, which Wasm code never changes. */
@@ -519,6 +591,7 @@ static inline double wk_f64_floor(double x) { return x != x ? x + x : __builtin_
 static inline double wk_f64_trunc(double x) { return x != x ? x + x : __builtin_trunc(x); }
 static inline double wk_f64_nearest(double x) { return x != x ? x + x : __builtin_nearbyint(x); }
 static inline double wk_f64_sqrt(double x) { return __builtin_sqrt(x); }
+#endif
 
 /* f32.demote_f64. gcc folds (float)(double)x to x even with -fsignaling-nans, which
  * would return a signaling NaN unquieted: the empty asm hides where the double came from. */

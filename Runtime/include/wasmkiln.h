@@ -11,7 +11,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+/* WK_FREESTANDING: the freestanding runtime (see wasmkiln-freestanding.h), for a
+ * kernel or a microcontroller: no C library, one thread. */
+#ifndef WK_FREESTANDING
 #include <stdio.h>
+#endif
+/* Per-thread state; with the freestanding runtime (one thread, perhaps no TLS set up)
+ * a plain global. */
+#ifdef WK_FREESTANDING
+#define WK_THREAD_LOCAL
+#else
+#define WK_THREAD_LOCAL __thread
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -330,8 +341,8 @@ wk_trap_code wk_call_protected(void (*body)(void *), void *context, const char *
  * Details: it is computed only while NULL, so an embedder may set its own limit; it
  * is the stack's lowest usable address plus min(128 KiB, a quarter of the stack left
  * at the first protected call); it stays set for the thread's lifetime. */
-extern __thread char *wk_stack_limit
-#if defined(__GNUC__)
+extern WK_THREAD_LOCAL char *wk_stack_limit
+#if defined(__GNUC__) && !defined(WK_FREESTANDING)
     __attribute__((tls_model("initial-exec")))
 #endif
     ;
@@ -447,9 +458,11 @@ typedef enum wk_report_format {
     WK_REPORT_SVG,      /* size over time, as a plot */
 } wk_report_format;
 
+#ifndef WK_FREESTANDING
 /* Writes a report on `memory`; `module` (may be NULL) names the grow sites. False when
  * writing failed. */
 bool wk_memory_report(FILE *out, wk_memory *memory, const wk_module *module, wk_report_format format);
+#endif
 
 #ifdef __cplusplus
 }

@@ -28,6 +28,11 @@ public struct LoweringOptions: Sendable {
     /// Relaxed SIMD: one documented result per instruction everywhere (deterministic), or
     /// whatever the host does fastest among the results the proposal allows (native).
     public var relaxedSIMD: RelaxedSIMD = .deterministic
+    /// For the freestanding runtime (`wasmkiln-freestanding.h`): the C includes no C
+    /// library header, only the compiler's own (`stdint.h`, `stddef.h`, `stdbool.h`,
+    /// `stdarg.h`), and sets `WK_FREESTANDING` for the runtime's headers. Needs explicit
+    /// bounds checks; see `FreestandingCheck` for the modules it can take.
+    public var freestanding = false
 
     public init(prefix: String, boundsChecks: BoundsChecks = .guardPages, unitSize: Int = 192 * 1024, minimumUnits: Int = 8,
                 largeFunctionSize: Int? = nil, importsMayThrow: Bool = true)

@@ -5,7 +5,8 @@ import Foundation
 ///
 ///     RuntimeEmbedder OUTPUT.swift RUNTIME-FOLDER
 ///
-/// It takes RUNTIME-FOLDER's `include/*.h` and `src/*.{c,h}`, by paths relative to it.
+/// It takes RUNTIME-FOLDER's `include/*.h`, `src/*.{c,h}` and `freestanding/*.c` (the
+/// freestanding runtime, built only by `emit-c --freestanding`), by paths relative to it.
 let arguments = CommandLine.arguments
 guard arguments.count == 3 else {
     FileHandle.standardError.write(Data("usage: RuntimeEmbedder OUTPUT RUNTIME-FOLDER\n".utf8))
@@ -39,7 +40,7 @@ var text = """
     """
 do {
     var paths: [String] = []
-    for (folder, extensions) in [("include", ["h"]), ("src", ["c", "h"])] {
+    for (folder, extensions) in [("include", ["h"]), ("src", ["c", "h"]), ("freestanding", ["c"])] {
         let names = try FileManager.default.contentsOfDirectory(atPath: runtime.appendingPathComponent(folder).path)
         paths += names.filter { extensions.contains(URL(fileURLWithPath: $0).pathExtension) }.map { "\(folder)/\($0)" }
     }

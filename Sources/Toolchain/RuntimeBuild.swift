@@ -41,7 +41,8 @@ extension Builder {
     /// The runtime's objects (position-independent), compiled with this builder's flags.
     public func runtimeObjects() async throws -> Objects {
         try writeRuntimeSources()
-        let sources = RuntimeSources.files.map(\.path).filter { $0.hasSuffix(".c") }
+        // Not freestanding/: that runtime replaces this one (emit-c --freestanding).
+        let sources = RuntimeSources.files.map(\.path).filter { $0.hasPrefix("src/") && $0.hasSuffix(".c") }
             .map { runtimeFolder.appendingPathComponent($0) }
         let includes = ["include", "src"].map { runtimeFolder.appendingPathComponent($0, isDirectory: true) }
         return try await compile(sources, includes: includes, headersKey: Self.runtimeSourcesKey)

@@ -136,8 +136,9 @@ struct LoweringArguments: ParsableArguments {
     @Option(name: .customLong("name"), help: "The C name prefix (default: from the file name).")
     var prefix: String?
 
-    @Option(help: "How compiled code checks memory accesses: guard (guard pages) or explicit.")
-    var boundsChecks: BoundsChecks = .guardPages
+    /// nil when not given: guard pages, except for emit-c --freestanding (explicit).
+    @Option(help: "How compiled code checks memory accesses: guard (guard pages; the default) or explicit (the default with emit-c --freestanding, which needs it).")
+    var boundsChecks: BoundsChecks?
 
     @Option(help: ArgumentHelp("""
         Relaxed SIMD: deterministic (one documented result per instruction, the same on \
@@ -153,7 +154,7 @@ struct LoweringArguments: ParsableArguments {
 
     func options(for file: String) -> LoweringOptions {
         let stem = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        var options = LoweringOptions(prefix: prefix ?? Builder.prefix(from: stem), boundsChecks: boundsChecks)
+        var options = LoweringOptions(prefix: prefix ?? Builder.prefix(from: stem), boundsChecks: boundsChecks ?? .guardPages)
         options.relaxedSIMD = relaxedSIMD
         return options
     }
