@@ -8,10 +8,11 @@ import Toolchain
 @Suite struct ToolchainRuntimeSourcesTests {
     static let runtime = CommandRunner.fixtures.deletingLastPathComponent().appendingPathComponent("Runtime")
 
-    /// Runtime/include/*.h and Runtime/src/*.{c,h}, as the EmbedRuntime plugin takes them.
+    /// Runtime/include/*.h, Runtime/src/*.{c,h} and Runtime/freestanding/*.c, as the
+    /// EmbedRuntime plugin takes them.
     static func repositoryFiles() throws -> [String: String] {
         var files: [String: String] = [:]
-        for (folder, extensions) in [("include", ["h"]), ("src", ["c", "h"])] {
+        for (folder, extensions) in [("include", ["h"]), ("src", ["c", "h"]), ("freestanding", ["c"])] {
             let url = runtime.appendingPathComponent(folder)
             for name in try FileManager.default.contentsOfDirectory(atPath: url.path)
             where extensions.contains(URL(fileURLWithPath: name).pathExtension) {
