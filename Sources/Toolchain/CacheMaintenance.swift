@@ -89,6 +89,17 @@ extension BuildCache {
         return (removed, freed)
     }
 
+    /// `prune`, unless one ran in the last `interval` seconds (by the stamp file
+    /// `last-prune`): a prune reads every file of the cache, which takes a minute for one
+    /// of 800k files (a spec-suite run leaves that many), and entries used within
+    /// `recent` stay anyway. So a run of builds prunes once in ten minutes, not each time.
+    public func pruneIfDue(maxBytes: UInt64, interval: TimeInterval = 600, now: Date = Date()) {
+        let stamp = root.appendingPathComponent("last-prune")
+        if now.timeIntervalSince(Self.modified(stamp)) < interval { return }
+        if !Self.reuse(stamp) { _ = FileManager.default.createFile(atPath: stamp.path, contents: nil) }
+        prune(maxBytes: maxBytes)
+    }
+
     /// The bound a build applies when it ends: `$WASMKILN_CACHE_MAX_SIZE`, or nil when set
     /// to `off`; an unreadable value is an error.
     public static func bound(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ToolchainError) -> UInt64? {

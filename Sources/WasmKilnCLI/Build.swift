@@ -61,6 +61,11 @@ struct Build: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The executable or shared library to write, or the folder for --lib.")
     var output: String
 
+    @Option(help: ArgumentHelp(
+        "Cross-compile for another machine, such as aarch64-linux-gnu: the compiler is <triple>-gcc and the archiver <triple>-ar, unless $CC and $AR name others.",
+        valueName: "triple"))
+    var target: String?
+
     @OptionGroup var grants: GrantArguments
     @OptionGroup var lowering: LoweringArguments
     @OptionGroup var compiling: CompilerArguments
@@ -79,10 +84,12 @@ struct Build: AsyncParsableCommand {
             throw ExitCode.failure
         }
         do {
-            let builder = try await compiling.builder()
+            let environment = Self.environment(target: target)
+            let builder = try await compiling.builder(environment: environment)
             let options = lowering.options(for: file)
             if lib {
-                try await builder.staticLibrary(module, options: options, folder: URL(fileURLWithPath: output, isDirectory: true))
+                try await builder.staticLibrary(module, options: options, folder: URL(fileURLWithPath: output, isDirectory: true),
+                                                environment: environment)
             } else if shared {
                 try await builder.sharedLibrary(module, options: options, output: URL(fileURLWithPath: output))
             } else {
@@ -94,6 +101,18 @@ struct Build: AsyncParsableCommand {
             printError("\(file): \(error)")
             throw ExitCode.failure
         }
+    }
+}
+
+extension Build {
+    /// Ours, with `$CC` and `$AR` defaulting to the cross tools of `--target` (the GNU
+    /// names: Debian's gcc-aarch64-linux-gnu gives aarch64-linux-gnu-gcc and -ar).
+    static func environment(target: String?) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        guard let target else { return environment }
+        if (environment["CC"] ?? "").isEmpty { environment["CC"] = "\(target)-gcc" }
+        if (environment["AR"] ?? "").isEmpty { environment["AR"] = "\(target)-ar" }
+        return environment
     }
 }
 
@@ -189,8 +208,9 @@ struct CompilerArguments: ParsableArguments {
 
     /// `terminalOnly`: progress only on a terminal (`run`, whose standard error becomes the
     /// program's, which scripts read).
-    func builder(progressOnTerminalOnly terminalOnly: Bool = false) async throws -> Builder {
-        var builder = try await Builder.fromEnvironment(optimization: optimization, jobs: jobs)
+    func builder(progressOnTerminalOnly terminalOnly: Bool = false,
+                 environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Builder {
+        var builder = try await Builder.fromEnvironment(optimization: optimization, jobs: jobs, environment: environment)
         builder.largeFunctions = largeFunctionsLevel.map { (largeFunctionSize, $0) }
         let terminal = isatty(STDERR_FILENO) != 0
         builder.progress = quiet || (terminalOnly && !terminal) ? nil : BuildProgress.reporter(terminal: terminal)

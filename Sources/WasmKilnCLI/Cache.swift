@@ -73,7 +73,7 @@ struct Cache: ParsableCommand {
 /// reported, and the build still counts.
 func keepCacheBounded(_ cache: BuildCache) {
     do {
-        if let bound = try BuildCache.bound() { cache.prune(maxBytes: bound) }
+        if let bound = try BuildCache.bound() { cache.pruneIfDue(maxBytes: bound) }
     } catch {
         printError("wasmkiln: warning: \(error); the cache was not pruned")
     }

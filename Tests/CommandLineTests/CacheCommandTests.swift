@@ -64,9 +64,10 @@ import Testing
         #expect(count(objects) == 0)
     }
 
-    /// Every build ends by pruning to the bound, and marks what it reused as used: with
-    /// everything aged a day and a bound of one byte, a build of another module leaves its
-    /// own entries and the runtime it shares, all used just now, and drops the rest.
+    /// Every build ends by pruning to the bound (at most once in ten minutes), and marks
+    /// what it reused as used: with everything aged a day and a bound of one byte, a build
+    /// of another module leaves its own entries and the runtime it shares, all used just
+    /// now, and drops the rest. A build within ten minutes of a prune does not prune.
     @Test func everyBuildAppliesTheBound() throws {
         let scratch = try ScratchFolder()
         let cache = scratch.url.appendingPathComponent("cache")
@@ -81,6 +82,12 @@ import Testing
             }
         }
         let before = BuildCache(root: cache).entries()
+        let stamp = cache.appendingPathComponent("last-prune").path
+        #expect(manager.fileExists(atPath: stamp), "the first build did not prune")
+        let early = try wasmkiln(["run", add, "--invoke", "add 1 2"], cache: cache, environment: ["WASMKILN_CACHE_MAX_SIZE": "1"])
+        #expect(early.stdout == "i32 3\n", "\(early.stderr)")
+        #expect(Set(before.map(\.url.path)).isSubset(of: BuildCache(root: cache).entries().map(\.url.path)), "pruned too soon")
+        try manager.setAttributes([.modificationDate: yesterday], ofItemAtPath: stamp)
         let result = try wasmkiln(["run", add, "--invoke", "add 1 2"], cache: cache, environment: ["WASMKILN_CACHE_MAX_SIZE": "1"])
         #expect(result.stdout == "i32 3\n", "\(result.stderr)")
         let after = BuildCache(root: cache).entries()

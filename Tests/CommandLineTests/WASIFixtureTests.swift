@@ -58,4 +58,30 @@ import Testing
         let expected = try String(contentsOf: Self.folder.appendingPathComponent("expected/\(fixture.name).txt"), encoding: .utf8)
         #expect(result.stdout + "exit: \(result.status)\n" == expected, "stderr: \(result.stderr)")
     }
+
+    static let haveAarch64 = CommandRunner.succeeds(["aarch64-linux-gnu-gcc", "--version"])
+        && CommandRunner.succeeds(["qemu-aarch64", "--version"])
+
+    /// `build --target aarch64-linux-gnu` (Debian's cross gcc), run under qemu-user: the
+    /// same output as natively. Not the Go fixture: 3 MB of C, too slow to cross-compile here.
+    @Test(.enabled(if: haveAarch64 || ProcessInfo.processInfo.environment["CI"] != nil,
+                   "needs gcc-aarch64-linux-gnu and qemu-user (apt-get install gcc-aarch64-linux-gnu qemu-user)"),
+          arguments: fixtures.filter { $0.name != "gowasi" })
+    func runsOnAarch64UnderQemu(_ fixture: Fixture) throws {
+        let scratch = try ScratchFolder()
+        let sandbox = scratch.url.appendingPathComponent("sandbox")
+        try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
+        let program = scratch.url.appendingPathComponent(fixture.name).path
+        var build = ["build", Self.folder.appendingPathComponent("\(fixture.name).wasm").path, "-o", program,
+                     "--target", "aarch64-linux-gnu"]
+        if fixture.sandbox { build += ["--dir", "\(sandbox.path)::/sandbox"] }
+        for entry in fixture.environment { build += ["--env", entry] }
+        let built = try CommandRunner.run(build)
+        try #require(built.status == 0, "wasmkiln build failed: \(built.stderr)")
+
+        let result = try CommandRunner.run(["qemu-aarch64", "-0", fixture.name, "-L", "/usr/aarch64-linux-gnu", program]
+                                           + fixture.arguments, executable: URL(fileURLWithPath: "/usr/bin/env"))
+        let expected = try String(contentsOf: Self.folder.appendingPathComponent("expected/\(fixture.name).txt"), encoding: .utf8)
+        #expect(result.stdout + "exit: \(result.status)\n" == expected, "stderr: \(result.stderr)")
+    }
 }
