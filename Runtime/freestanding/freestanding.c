@@ -392,14 +392,6 @@ const wk_trap_site *wk_fault_site(const wk_function_info *functions, uint32_t co
     return NULL;
 }
 
-const char *wk_trap_site_text(const wk_trap_site *site, char *buffer, size_t size) {
-    if (size == 0) return buffer;
-    if (!site) buffer[0] = 0;
-    else if (site->file) wk_freestanding_snprintf(buffer, size, "%s:%u", site->file, (unsigned)site->line);
-    else wk_freestanding_snprintf(buffer, size, "offset 0x%x", (unsigned)(site->function->offset + site->line - 1));
-    return buffer;
-}
-
 /* No exceptions here (emit-c --freestanding refuses modules with them). */
 const wk_exception *wk_uncaught_exception(void) {
     return NULL;

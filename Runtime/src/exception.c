@@ -46,8 +46,6 @@ WK_HIDDEN wk_trap_code wkrt_exceptions_leave(wk_exception *outer, wk_trap_code c
     }
     if (uncaught && uncaught != left) wk_exception_done(uncaught);
     uncaught = left;
-    wkrt_thread_state.trap_address = NULL;
-    wkrt_thread_state.trap_site = NULL;
-    wkrt_thread_state.trap_faulted = false;
+    wkrt_record_trap(&wkrt_thread_state, NULL, NULL, false);
     return WK_TRAP_EXCEPTION;
 }

@@ -49,6 +49,15 @@ typedef struct wkrt_thread {
 extern __thread wkrt_thread wkrt_thread_state
     __attribute__((tls_model("initial-exec"), visibility("hidden")));
 
+/* Records what the message of the trap being raised names: the code address it happened
+ * at (NULL: host code, no module function), its site if known, and whether it is a fault
+ * whose site wk_fault_site looks up later. Safe in a signal handler. */
+static inline void wkrt_record_trap(wkrt_thread *thread, const void *address, const wk_trap_site *site, bool faulted) {
+    thread->trap_address = address;
+    thread->trap_site = site;
+    thread->trap_faulted = faulted;
+}
+
 /* Unwinds to the innermost protected call; that call must exist. */
 WK_HIDDEN __attribute__((noreturn)) void wkrt_unwind(wk_trap_code code);
 

@@ -63,9 +63,8 @@ static void on_fault(int signo, siginfo_t *info, void *context) {
     wkrt_thread *thread = &wkrt_thread_state;
     /* si_code > 0: raised by the kernel for this access, not sent with kill. */
     if (thread->frame && info->si_code > 0) {
-        thread->trap_address = fault_address(context);
-        thread->trap_site = NULL; /* looked up later, in the line table (wk_fault_site) */
-        thread->trap_faulted = true;
+        /* The site is looked up later, in the line table (wk_fault_site). */
+        wkrt_record_trap(thread, fault_address(context), NULL, true);
         if (wkrt_reservation_contains(info->si_addr)) wkrt_unwind(WK_TRAP_MEMORY_OUT_OF_BOUNDS);
         if (in_stack_guard(thread, info->si_addr)) wkrt_unwind(WK_TRAP_CALL_STACK_EXHAUSTED);
     }

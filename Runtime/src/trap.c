@@ -36,27 +36,21 @@ void wk_trap(wk_trap_code code) {
     /* Generated code calls this from inline checks, so the call lies in the trapping
      * function. The return address may not (after a noreturn call comes the next
      * function), the call instruction's last byte does. */
-    wkrt_thread_state.trap_address = (const char *)__builtin_return_address(0) - 1;
-    wkrt_thread_state.trap_site = NULL;
-    wkrt_thread_state.trap_faulted = false;
+    wkrt_record_trap(&wkrt_thread_state, (const char *)__builtin_return_address(0) - 1, NULL, false);
     if (!wkrt_thread_state.frame) unhandled(code, NULL);
     wkrt_unwind(code);
 }
 
 void wk_trap_at(wk_trap_code code, const wk_trap_site *site) {
     if (code == WK_TRAP_NONE) code = WK_TRAP_UNREACHABLE;
-    wkrt_thread_state.trap_address = (const char *)__builtin_return_address(0) - 1;
-    wkrt_thread_state.trap_site = site;
-    wkrt_thread_state.trap_faulted = false;
+    wkrt_record_trap(&wkrt_thread_state, (const char *)__builtin_return_address(0) - 1, site, false);
     if (!wkrt_thread_state.frame) unhandled(code, NULL);
     wkrt_unwind(code);
 }
 
 void wk_trap_host(const char *message) {
     wkrt_frame *frame = wkrt_thread_state.frame;
-    wkrt_thread_state.trap_address = NULL; /* host code: no module function to name */
-    wkrt_thread_state.trap_site = NULL;
-    wkrt_thread_state.trap_faulted = false;
+    wkrt_record_trap(&wkrt_thread_state, NULL, NULL, false); /* host code: no module function to name */
     if (!frame) unhandled(WK_TRAP_HOST, message);
     if (message) {
         snprintf(host_message_copy, sizeof host_message_copy, "%s", message);
@@ -159,12 +153,4 @@ const wk_trap_site *wk_fault_site(const wk_function_info *functions, uint32_t co
     thread->trap_faulted = false;
     thread->trap_site = &fault_site;
     return &fault_site;
-}
-
-const char *wk_trap_site_text(const wk_trap_site *site, char *buffer, size_t size) {
-    if (size == 0) return buffer;
-    if (!site) buffer[0] = 0;
-    else if (site->file) snprintf(buffer, size, "%s:%u", site->file, (unsigned)site->line);
-    else snprintf(buffer, size, "offset 0x%x", (unsigned)(site->function->offset + site->line - 1));
-    return buffer;
 }

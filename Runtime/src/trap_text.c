@@ -1,5 +1,12 @@
-/* The spec's text of each trap: its own file, shared with the freestanding runtime. */
+/* The texts of traps and their sites: their own file, shared with the freestanding runtime. */
 #include "wasmkiln.h"
+
+#ifdef WK_FREESTANDING
+int wk_freestanding_snprintf(char *buffer, size_t size, const char *format, ...);
+#define format_text wk_freestanding_snprintf
+#else
+#define format_text snprintf
+#endif
 
 const char *wk_trap_text(wk_trap_code code) {
     switch (code) {
@@ -22,4 +29,12 @@ const char *wk_trap_text(wk_trap_code code) {
     case WK_TRAP_EXPECTED_SHARED_MEMORY: return "expected shared memory";
     }
     return "unknown trap";
+}
+
+const char *wk_trap_site_text(const wk_trap_site *site, char *buffer, size_t size) {
+    if (size == 0) return buffer;
+    if (!site) buffer[0] = 0;
+    else if (site->file) format_text(buffer, size, "%s:%u", site->file, (unsigned)site->line);
+    else format_text(buffer, size, "offset 0x%x", (unsigned)(site->function->offset + site->line - 1));
+    return buffer;
 }

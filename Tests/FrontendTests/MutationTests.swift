@@ -69,7 +69,9 @@ import CLowering
 
     struct SuiteMissing: Error, CustomStringConvertible { var description: String }
 
-    @Test(.timeLimit(.minutes(5)))
+    // The limit catches a hang, not slowness: alone this takes seconds, but a CI machine
+    // shared with the spec suite's compiles once starved it past 5 minutes.
+    @Test(.timeLimit(.minutes(20)))
     func mutatedModulesAreRejectedCleanly() async throws {
         let seeds = try Self.seeds()
         #expect(seeds.count > 500, "expected the spec scripts to give hundreds of modules")
