@@ -69,7 +69,7 @@ let package = Package(
         // The C runtime's own tests (Tests/RuntimeTests/C), compiled and run.
         .testTarget(name: "RuntimeTests", exclude: ["C"]),
         .testTarget(name: "ConformanceTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "Toolchain",
-            .product(name: "WAT", package: "WasmKit")], exclude: ["Scripts"]),
+            .product(name: "WAT", package: "WasmKit")], exclude: ["Scripts", "C"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -28,6 +28,13 @@ public struct ExternDescriptor: Hashable, Sendable, CustomStringConvertible {
 
     public var functionType: FuncType? { signature.flatMap(Signature.functionType) }
 
+    public init(module: String?, name: String, kind: ExternKind, signature: String?, min: UInt32 = 0, max: UInt32? = nil,
+                elementType: ValueType? = nil)
+    {
+        (self.module, self.name, self.kind, self.signature) = (module, name, kind, signature)
+        (self.min, self.max, self.elementType) = (min, max, elementType)
+    }
+
     public var description: String {
         let name = module.map { "\"\($0)\" \"\(self.name)\"" } ?? "\"\(self.name)\""
         return "\(kind) \(name)"

@@ -130,4 +130,9 @@ public struct Trap: Error, Hashable, Sendable, CustomStringConvertible {
     /// The runtime's `wk_trap_code` (`WK_TRAP_DIVIDE_BY_ZERO`, …).
     public var code: wk_trap_code { wk_trap_code(rawValue: rawCode) }
     public var description: String { message }
+
+    public init(rawCode: UInt32, message: String) {
+        self.rawCode = rawCode
+        self.message = message
+    }
 }

@@ -3,8 +3,8 @@ import Toolchain
 import WasmValidator
 
 /// A script's module compiled and loaded, or why it could not be.
-enum PreparedModule: Sendable {
-    case library(ModuleLibrary)
+enum PreparedModule<Module: Sendable>: Sendable {
+    case library(Module)
     /// The lowering does not support something the module uses: its directives are skipped.
     case notLowered(reason: String)
     /// Invalid, or the generated C did not compile: a failure.
@@ -14,8 +14,8 @@ enum PreparedModule: Sendable {
 /// Compiles the modules of a script before it runs, concurrently, at most as many at
 /// a time as the gate lets through across all scripts.
 enum ModuleBuilds {
-    static func prepare(_ commands: [ScriptCommand], boundsChecks: BoundsChecks, builder: Builder, gate: Gate)
-        async -> [[UInt8]: PreparedModule]
+    static func prepare<Engine: ScriptEngine>(_ commands: [ScriptCommand], for engine: Engine.Type, boundsChecks: BoundsChecks,
+                                              builder: Builder, gate: Gate) async -> [[UInt8]: PreparedModule<Engine.Module>]
     {
         var modules: Set<[UInt8]> = []
         for command in commands {
@@ -25,17 +25,19 @@ enum ModuleBuilds {
             default: break
             }
         }
-        return await withTaskGroup(of: ([UInt8], PreparedModule).self) { group in
+        return await withTaskGroup(of: ([UInt8], PreparedModule<Engine.Module>).self) { group in
             for bytes in modules {
                 group.addTask {
-                    (bytes, await gate.run { await prepare(bytes, boundsChecks: boundsChecks, builder: builder) })
+                    (bytes, await gate.run { await prepare(bytes, for: engine, boundsChecks: boundsChecks, builder: builder) })
                 }
             }
             return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
         }
     }
 
-    static func prepare(_ bytes: [UInt8], boundsChecks: BoundsChecks, builder: Builder) async -> PreparedModule {
+    static func prepare<Engine: ScriptEngine>(_ bytes: [UInt8], for engine: Engine.Type, boundsChecks: BoundsChecks,
+                                              builder: Builder) async -> PreparedModule<Engine.Module>
+    {
         let module: ValidatedModule
         do {
             module = try decodeAndValidate(bytes, parallel: false)
@@ -45,7 +47,7 @@ enum ModuleBuilds {
             return .broken("invalid module: \(error.message)")
         }
         do {
-            return .library(try await ModuleLibrary.load(module, boundsChecks: boundsChecks, builder: builder))
+            return .library(try await Engine.build(module, boundsChecks: boundsChecks, builder: builder))
         } catch {
             // Builder.lower wraps a LoweringError in this text; group skips by feature,
             // not by the function that used it.

@@ -4,14 +4,21 @@ import Toolchain
 /// The totals over all scripts, and the text printed for them.
 struct Report {
     let files: [FileResult]
-    let plan: ExecutionPlan
+    /// The configurations' labels, and whether explicit checks ran only for `ExecutionPlan.explicitSubset`.
+    let configurations: [String]
+    let explicitForAll: Bool
 
     /// How many wording mismatches to list; the rest are only counted.
     static let listedMismatches = 20
 
-    init(_ files: [FileResult], plan: ExecutionPlan) {
+    init(_ files: [FileResult], configurations: [String], explicitForAll: Bool = true) {
         self.files = files.sorted { $0.path < $1.path }
-        self.plan = plan
+        self.configurations = configurations
+        self.explicitForAll = explicitForAll
+    }
+
+    init(_ files: [FileResult], plan: ExecutionPlan) {
+        self.init(files, configurations: plan.configurations.map(\.label), explicitForAll: plan.explicitForAll)
     }
 
     var passed: Int { files.reduce(0) { $0 + $1.passed } }
@@ -28,8 +35,8 @@ struct Report {
         let executed = files.filter { !$0.configurations.isEmpty }
         lines.append("")
         lines.append("Executed: \(executed.count) scripts, each in "
-            + plan.configurations.map(\.label).joined(separator: ", ")
-            + (plan.explicitForAll ? "" : " (explicit bounds checks only for the subset \(ExecutionPlan.explicitSubset.sorted().joined(separator: ", ")))"))
+            + configurations.joined(separator: ", ")
+            + (explicitForAll ? "" : " (explicit bounds checks only for the subset \(ExecutionPlan.explicitSubset.sorted().joined(separator: ", ")))"))
 
         let converted = files.filter(\.byWast2json).map(\.path)
         lines.append("")

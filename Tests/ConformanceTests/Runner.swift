@@ -65,20 +65,32 @@ enum Runner {
     static func execute(_ commands: [ScriptCommand], path: String, configuration: ExecutionPlan.Configuration,
                         plan: ExecutionPlan) async -> FileResult
     {
-        let boundsChecks = configuration.boundsChecks
-        let modules = await ModuleBuilds.prepare(commands, boundsChecks: boundsChecks, builder: configuration.builder,
-                                                 gate: plan.gate)
         let runtime = plan.runtime
+        return await execute(commands, path: path, configuration: configuration, gate: plan.gate) {
+            LocalEngine(runtime: runtime)
+        }
+    }
+
+    /// As above, with modules run by the engine `makeEngine` gives, on the thread.
+    static func execute<Engine: ScriptEngine>(_ commands: [ScriptCommand], path: String,
+                                              configuration: ExecutionPlan.Configuration, gate: Gate,
+                                              makeEngine: @escaping @Sendable () throws -> Engine) async -> FileResult
+    {
+        let boundsChecks = configuration.boundsChecks
+        let modules = await ModuleBuilds.prepare(commands, for: Engine.self, boundsChecks: boundsChecks,
+                                                 builder: configuration.builder, gate: gate)
         return await StackThread.run {
-            let spectest: [String: Extern]
+            let engine: Engine
+            let spectest: [String: Engine.Extern]
             do {
-                spectest = try SpecTestHost.exports(runtime: runtime, boundsChecks: boundsChecks)
+                engine = try makeEngine()
+                spectest = try engine.spectest(boundsChecks: boundsChecks)
             } catch {
                 var result = FileResult(path: path)
                 result.fail(line: .number(1), kind: "spectest", error: "cannot create the spectest module: \(error)")
                 return result
             }
-            let executor = ScriptExecutor(path: path, modules: modules, spectest: spectest,
+            let executor = ScriptExecutor(path: path, engine: engine, modules: modules, spectest: spectest,
                                           label: " [\(configuration.label)]")
             executor.run(commands)
             return executor.result

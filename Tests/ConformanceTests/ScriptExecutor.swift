@@ -3,10 +3,10 @@ import Toolchain
 /// Runs a script's execution directives in order against compiled modules, in one
 /// bounds-check mode. Lives on one thread: instances are not for concurrent use. Its
 /// instances are freed when it is.
-final class ScriptExecutor {
+final class ScriptExecutor<Engine: ScriptEngine> {
     /// What an action or module name refers to.
     private enum Target {
-        case instance(Instance)
+        case instance(Engine.Instance)
         /// Not instantiated; directives using it are skipped for this reason.
         case unavailable(String)
     }
@@ -28,10 +28,11 @@ final class ScriptExecutor {
         case error(String)
     }
 
-    static let failedDependency = "depends on a module that failed to build or instantiate"
+    static var failedDependency: String { "depends on a module that failed to build or instantiate" }
 
-    private let modules: [[UInt8]: PreparedModule]
-    private let linker: Linker
+    private let engine: Engine
+    private let modules: [[UInt8]: PreparedModule<Engine.Module>]
+    private let linker: Linker<Engine>
     /// Appended to failures' directive names, to tell the modes apart.
     private let label: String
     private var latest: Target?
@@ -41,12 +42,15 @@ final class ScriptExecutor {
     private var latestDefinition: [UInt8]?
     /// Every instance made, kept to the end of the script: one no longer named or latest
     /// may still have its functions in another instance's table.
-    private var instances: [Instance] = []
+    private var instances: [Engine.Instance] = []
     private(set) var result: FileResult
 
-    init(path: String, modules: [[UInt8]: PreparedModule], spectest: [String: Extern], label: String) {
+    init(path: String, engine: Engine, modules: [[UInt8]: PreparedModule<Engine.Module>], spectest: [String: Engine.Extern],
+         label: String)
+    {
+        self.engine = engine
         self.modules = modules
-        self.linker = Linker(spectest: spectest)
+        self.linker = Linker(engine: engine, spectest: spectest)
         self.label = label
         result = FileResult(path: path)
     }
@@ -160,22 +164,28 @@ final class ScriptExecutor {
     }
 
     /// A new instance of the module, its imports resolved by the linker.
-    private func instantiate(_ bytes: [UInt8]) -> Result<Instance, Problem> {
-        let library: ModuleLibrary
+    private func instantiate(_ bytes: [UInt8]) -> Result<Engine.Instance, Problem> {
+        let module: Engine.Module
         switch modules[bytes] {
-        case .library(let loaded)?: library = loaded
+        case .library(let loaded)?: module = loaded
         case .notLowered(let reason)?: return .failure(.skip(reason))
         case .broken(let message)?: return .failure(.broken(message))
         case nil: return .failure(.broken("module was not prepared"))
         }
-        let imports: [Extern]
-        switch linker.imports(for: library) {
+        let wanted: [ExternDescriptor]
+        do {
+            wanted = try engine.imports(of: module)
+        } catch {
+            return .failure(.broken("\(error)"))
+        }
+        let imports: [Engine.Extern]
+        switch linker.imports(wanted) {
         case .success(let externs): imports = externs
         case .failure(.unavailable(let reason)): return .failure(.skip(reason))
         case .failure(.unlinkable(let message)): return .failure(.unlinkable(message))
         }
         do {
-            let instance = try library.instantiate(imports)
+            let instance = try engine.instantiate(module, imports)
             instances.append(instance)
             return .success(instance)
         } catch {
@@ -188,7 +198,7 @@ final class ScriptExecutor {
     }
 
     /// The instance named `name`, or the latest one.
-    private func lookUp(_ name: String?) -> Result<Instance, ActionProblem> {
+    private func lookUp(_ name: String?) -> Result<Engine.Instance, ActionProblem> {
         let target: Target?
         if let name {
             target = named[name]
@@ -204,28 +214,24 @@ final class ScriptExecutor {
     }
 
     private func perform(_ action: Action) -> Result<[Value], ActionProblem> {
-        let instance: Instance
+        let instance: Engine.Instance
         switch lookUp(action.module) {
         case .success(let found): instance = found
         case .failure(let problem): return .failure(problem)
         }
         switch action.kind {
         case .invoke(let arguments):
-            guard let function = instance.function(action.name) else {
-                return .failure(.error("no function export \"\(action.name.printable)\""))
-            }
-            do {
-                return .success(try function.call(arguments))
-            } catch .trap(let trap) {
-                return .failure(.trap(trap))
-            } catch {
-                return .failure(.error("\"\(action.name.printable)\": \(error)"))
+            switch engine.call(action.name, of: instance, arguments) {
+            case .success(let values)?: return .success(values)
+            case .failure(.trap(let trap))?: return .failure(.trap(trap))
+            case .failure(let error)?: return .failure(.error("\"\(action.name.printable)\": \(error)"))
+            case nil: return .failure(.error("no function export \"\(action.name.printable)\""))
             }
         case .get:
-            guard case .global(let global)? = instance.export(action.name) else {
+            guard let value = engine.global(action.name, of: instance) else {
                 return .failure(.error("no global export \"\(action.name.printable)\""))
             }
-            return .success([global.value])
+            return .success([value])
         }
     }
 
