@@ -68,6 +68,8 @@ public struct Edition: Sendable, Equatable {
     public static let wasm2 = Edition(multipleMemories: false, definedGlobalsInConstants: false, wideLimits: false)
     public static let multiMemory = Edition(multipleMemories: true, definedGlobalsInConstants: false, wideLimits: false)
     public static let wasm3 = Edition(multipleMemories: true, definedGlobalsInConstants: true, wideLimits: true)
+    /// The GC proposal as its scripts test it: 2.0 with constant expressions that read defined globals.
+    public static let gc = Edition(multipleMemories: false, definedGlobalsInConstants: true, wideLimits: false)
 }
 
 public enum Validator {

@@ -34,9 +34,11 @@ struct FileResult: Sendable {
     /// (and Wasm 3.0) accept (several memories, long memory-index zeros, defined globals in
     /// constant expressions, u64 limits); so do the proposals written as deltas over 2.0.
     /// Multi-memory adds only several memories to 2.0; custom page sizes (which uses several
-    /// memories and memory64) and Wasm 3.0 test the later rules.
+    /// memories and memory64) and Wasm 3.0 test the later rules; GC only its constant
+    /// expressions, which may read defined globals.
     var edition: Edition {
         if path.hasPrefix("proposals/multi-memory/") { return .multiMemory }
+        if path.hasPrefix("proposals/gc/") { return .gc }
         return ["proposals/custom-page-sizes/", "proposals/wasm-3.0/", "wasmkiln/"]
             .contains { path.hasPrefix($0) } ? .wasm3 : .wasm2
     }

@@ -12,6 +12,7 @@ enum TestSuite {
     static let directories = [
         "core", "proposals/exception-handling", "proposals/tail-call", "proposals/relaxed-simd", "proposals/extended-const",
         "proposals/multi-memory", "proposals/threads", "proposals/custom-page-sizes", "proposals/wasm-3.0",
+        "proposals/function-references", "proposals/gc",
     ]
     /// One `.wast` file of the suite.
     struct Script: Sendable {

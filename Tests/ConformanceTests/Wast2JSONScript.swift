@@ -51,13 +51,13 @@ enum Wast2JSONScript {
         }
     }
 
-    /// The proposals a script needs beyond wabt's defaults. Wasm 3.0's scripts mix in
-    /// typed references and GC, which wabt reads but does not validate by 3.0's rules
-    /// (`global.get` of a defined global in a constant expression), so they are converted
-    /// unchecked: our validator is the one under test.
+    /// The proposals a script needs beyond wabt's defaults. The scripts of Wasm 3.0,
+    /// function references and GC mix in typed references and GC, which wabt reads but
+    /// does not validate by their rules (`global.get` of a defined global in a constant
+    /// expression), so they are converted unchecked: our validator is the one under test.
     static func features(for path: String) -> [String] {
         if path.contains("/custom-page-sizes/") { return ["--enable-custom-page-sizes"] }
-        if path.contains("/wasm-3.0/") { return ["--enable-function-references", "--enable-gc", "--no-check"] }
+        if ["/wasm-3.0/", "/function-references/", "/gc/"].contains(where: path.contains) { return ["--enable-function-references", "--enable-gc", "--no-check"] }
         return []
     }
 
