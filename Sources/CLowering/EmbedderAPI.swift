@@ -332,7 +332,7 @@ struct EmbedderAPI {
             switch entry.kind {
             case .function(let typeIndex):
                 let signature = ModuleLowering.cString(module.types[Int(typeIndex)].signature)
-                text += "    inst->host_functions[\(functionIndex)] = (wk_func){(void *)\(prefix)__host_\(functionIndex), wk_type_id(\(signature)), inst};\n"
+                text += "    inst->host_functions[\(functionIndex)] = (wk_func){(void *)\(prefix)__host_\(functionIndex), wk_type_id(\(signature)), inst, NULL};\n"
                 if wasi.contains(position) {
                     // Still use_wasi's adapter: the module calls the context's function
                     // directly. Without a context the adapter has nothing to call.
