@@ -45,6 +45,7 @@ static const char *trap_kind(wk_trap_code code) {
     case WK_TRAP_NULL_REFERENCE: return "null-reference";
     case WK_TRAP_UNALIGNED_ATOMIC: return "misaligned";
     case WK_TRAP_EXPECTED_SHARED_MEMORY: return "unshared-wait";
+    case WK_TRAP_GC_HEAP_EXHAUSTED: return "gc-heap";
     default: return "other";
     }
 }

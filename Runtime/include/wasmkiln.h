@@ -236,6 +236,7 @@ typedef enum wk_trap_code {
     WK_TRAP_NULL_REFERENCE, /* throw_ref of a null exnref */
     WK_TRAP_UNALIGNED_ATOMIC, /* an atomic access at an address not a multiple of its size */
     WK_TRAP_EXPECTED_SHARED_MEMORY, /* memory.atomic.wait on a memory that is not shared */
+    WK_TRAP_GC_HEAP_EXHAUSTED, /* a GC allocation past the heap's cap, or the system's memory */
 } wk_trap_code;
 
 const char *wk_trap_text(wk_trap_code code);

@@ -2,6 +2,7 @@
  * chain; a trap, from generated code, a host function or the fault handler, jumps to
  * the innermost one. (Wasm exceptions return instead: see wasmkiln-gen.h.) */
 #include "internal.h"
+#include "wasmkiln-gc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +86,8 @@ wk_trap_code wk_call_protected(void (*body)(void *), void *context, const char *
     if (!wk_stack_limit) set_stack_limit(thread);
 
     wk_exception *pending = wkrt_exceptions_enter();
+    /* A trap unwinds generated code without its epilogues: its GC frames go with it. */
+    wk_gc_frame *gc_frames = wk_gc_frames;
     wkrt_frame frame;
     frame.previous = thread->frame;
     frame.code = WK_TRAP_NONE;
@@ -94,6 +97,7 @@ wk_trap_code wk_call_protected(void (*body)(void *), void *context, const char *
         body(context);
     }
     thread->frame = frame.previous;
+    wk_gc_frames = gc_frames;
     wk_trap_code code = wkrt_exceptions_leave(pending, (wk_trap_code)frame.code);
     if (host_message) *host_message = code == WK_TRAP_HOST ? frame.message : NULL;
     return code;

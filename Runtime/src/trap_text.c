@@ -27,6 +27,7 @@ const char *wk_trap_text(wk_trap_code code) {
     case WK_TRAP_NULL_REFERENCE: return "null exception reference";
     case WK_TRAP_UNALIGNED_ATOMIC: return "unaligned atomic";
     case WK_TRAP_EXPECTED_SHARED_MEMORY: return "expected shared memory";
+    case WK_TRAP_GC_HEAP_EXHAUSTED: return "GC heap exhausted";
     }
     return "unknown trap";
 }

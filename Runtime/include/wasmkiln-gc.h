@@ -1,0 +1,141 @@
+/* WasmKiln runtime: the heap of Wasm GC objects (structs and arrays), apart from linear
+ * memory, and its collector.
+ *
+ * Design. Objects never move: a reference is the object's address, which C code may
+ * keep in any variable. The collector is a precise, non-moving mark-sweep over
+ * size-classed cells (large objects apart), so it reclaims cycles. Its roots are
+ *   - the shadow stack: each generated function that keeps references across an
+ *     allocation or a call puts them in a frame of slots (WK_GC_FRAME) linked from a
+ *     per-thread list, which wk_call_protected restores when a trap unwinds past it;
+ *   - root sources registered by instances (their globals and tables of references);
+ *   - handles the embedder holds (wk_gc_handle_new), rooted until released.
+ * A function that keeps no reference live across a call or an allocation needs no frame,
+ * and a module without GC types never touches any of this: it costs them nothing.
+ * Each thread has its own heap (Wasm GC references cannot cross threads); it collects
+ * when the bytes allocated since the last collection reach the bytes live after it (at
+ * least 1 MiB), so the heap stays within about twice the live data, and before a cap set
+ * with wk_gc_set_cap would be passed; an allocation past the cap traps
+ * WK_TRAP_GC_HEAP_EXHAUSTED.
+ *
+ * i31 references are not objects: (value << 1) | 1, which marking skips. */
+#ifndef WASMKILN_GC_H
+#define WASMKILN_GC_H
+
+#include "wasmkiln.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { WK_GC_STRUCT = 1, WK_GC_ARRAY = 2 };
+
+/* A struct or array type as the generated code describes it (one static constant per
+ * defined type). */
+typedef struct wk_gc_type {
+    uint8_t kind;       /* WK_GC_STRUCT or WK_GC_ARRAY */
+    bool ref_elements;  /* arrays: the elements are references */
+    uint32_t size;      /* structs: bytes of the fields; arrays: bytes of one element */
+    /* Structs: the byte offsets (from the object's fields) of the reference fields. */
+    uint32_t ref_count;
+    const uint32_t *ref_offsets;
+    /* ref.test and ref.cast in constant time: the chain of declared supertypes from the
+     * root, this type last (supertypes[depth] is this type). */
+    uint32_t depth;
+    const struct wk_gc_type *const *supertypes;
+} wk_gc_type;
+
+/* Every object starts with this header; a struct's fields follow it, an array's length
+ * then its elements (both 8-byte aligned). */
+typedef struct wk_gc_header {
+    const wk_gc_type *type;
+    uint32_t mark;  /* the collection that last found it live */
+    uint32_t cell;  /* its cell's size class, or UINT32_MAX for a large object */
+} wk_gc_header;
+
+typedef struct wk_gc_array {
+    wk_gc_header header;
+    uint32_t length;
+    uint32_t reserved;
+    uint8_t elements[];
+} wk_gc_array;
+
+static inline void *wk_gc_fields(void *object) { return (wk_gc_header *)object + 1; }
+
+/* Whether `object` (not NULL, not i31) is of `type` or a subtype of it. */
+static inline bool wk_gc_is_subtype(const void *object, const wk_gc_type *type) {
+    const wk_gc_type *actual = ((const wk_gc_header *)object)->type;
+    return actual == type || (actual->depth > type->depth && actual->supertypes[type->depth] == type);
+}
+
+static inline bool wk_gc_is_i31(const void *reference) { return ((uintptr_t)reference & 1) != 0; }
+
+/* ---- The shadow stack ---- */
+
+typedef struct wk_gc_frame {
+    struct wk_gc_frame *previous;
+    uint32_t count;
+    void **slots;
+} wk_gc_frame;
+
+/* The innermost frame of the calling thread (initial-exec TLS: one load). */
+extern WK_THREAD_LOCAL wk_gc_frame *wk_gc_frames
+#if defined(__GNUC__)
+    __attribute__((tls_model("initial-exec")))
+#endif
+    ;
+
+/* Declares `count` reference slots named NAME, all NULL, and links them as a frame;
+ * WK_GC_FRAME_END(NAME) unlinks it before the function returns. */
+#define WK_GC_FRAME(name, count)                                 \
+    void *name[count] = {0};                                      \
+    wk_gc_frame name##_frame = {wk_gc_frames, (count), name};     \
+    wk_gc_frames = &name##_frame
+#define WK_GC_FRAME_END(name) (wk_gc_frames = name##_frame.previous)
+
+/* ---- Allocation ---- */
+
+/* A new struct of `type`, its fields zero (null references); may collect first, and
+ * traps WK_TRAP_GC_HEAP_EXHAUSTED past the cap. */
+void *wk_gc_struct_new(const wk_gc_type *type);
+/* A new array of `type` with `length` elements, all zero. */
+wk_gc_array *wk_gc_array_new(const wk_gc_type *type, uint32_t length);
+
+/* ---- Roots ---- */
+
+/* Calls wk_gc_mark on each reference the source holds. */
+typedef void (*wk_gc_scan)(void *context);
+void wk_gc_mark(void *reference);
+/* Registers a root source on the calling thread's heap; removing takes the same pair. */
+void wk_gc_add_roots(wk_gc_scan scan, void *context);
+void wk_gc_remove_roots(wk_gc_scan scan, void *context);
+
+/* An embedder's hold on an object: rooted until released. */
+typedef struct wk_gc_handle wk_gc_handle;
+wk_gc_handle *wk_gc_handle_new(void *reference);
+void *wk_gc_handle_get(const wk_gc_handle *handle);
+void wk_gc_handle_release(wk_gc_handle *handle);
+
+/* ---- Collection, statistics, limits ---- */
+
+void wk_gc_collect(void);
+
+typedef struct wk_gc_stats {
+    uint64_t heap_bytes;      /* bytes the heap holds from the system now */
+    uint64_t peak_heap_bytes; /* the most it ever held */
+    uint64_t live_bytes;      /* bytes of objects found live by the last collection */
+    uint64_t allocated_bytes; /* bytes of objects ever allocated */
+    uint64_t allocations;
+    uint64_t collections;
+    uint64_t pause_total_ns, pause_max_ns;
+    uint64_t cap_bytes;       /* 0: no cap */
+} wk_gc_stats;
+
+void wk_gc_stats_get(wk_gc_stats *out);
+/* Caps the calling thread's heap at `bytes` (0: no cap). */
+void wk_gc_set_cap(uint64_t bytes);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

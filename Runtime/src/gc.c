@@ -1,0 +1,387 @@
+/* The heap of Wasm GC objects and its collector: a precise, non-moving mark-sweep
+ * (see wasmkiln-gc.h for the design). One heap per thread.
+ *
+ * Small objects live in cells of a size class, carved from 64 KiB chunks; a free cell
+ * has a NULL type and links to the next free cell of its class. Objects above
+ * LARGE_BYTES are allocated alone. Marks are collection numbers, so no pass clears them. */
+#include "internal.h"
+#include "wasmkiln-gc.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+__thread wk_gc_frame *wk_gc_frames = NULL;
+
+#define CHUNK_BYTES ((size_t)64 << 10)
+#define LARGE_BYTES ((size_t)4096)
+#define MIN_THRESHOLD ((uint64_t)1 << 20)
+/* Cells: 32 to 512 bytes in steps of 16, then to 4096 in steps of 128. */
+#define SMALL_STEP 16
+#define SMALL_LIMIT 512
+#define LARGE_STEP 128
+#define CLASSES ((SMALL_LIMIT / SMALL_STEP) + (LARGE_BYTES - SMALL_LIMIT) / LARGE_STEP)
+
+typedef struct chunk {
+    struct chunk *next;
+    uint32_t cell_bytes;
+    uint32_t cells;
+    _Alignas(16) uint8_t memory[];
+} chunk;
+
+typedef struct large_object {
+    struct large_object *next;
+    size_t bytes;
+    _Alignas(16) wk_gc_header header;
+} large_object;
+
+/* A free cell: a header whose type is NULL, then the link. */
+typedef struct free_cell {
+    wk_gc_header header;
+    struct free_cell *next;
+} free_cell;
+
+struct wk_gc_handle {
+    void *reference;
+    struct wk_gc_handle *previous, *next;
+};
+
+typedef struct root_source {
+    wk_gc_scan scan;
+    void *context;
+} root_source;
+
+typedef struct heap {
+    free_cell *free[CLASSES];
+    chunk *chunks[CLASSES];
+    large_object *large;
+    root_source *roots;
+    size_t root_count, root_capacity;
+    wk_gc_handle handles; /* the list's head */
+    void **marking;
+    size_t marking_count, marking_capacity;
+    uint32_t epoch;
+    uint64_t since_collection, threshold;
+    wk_gc_stats stats;
+} heap;
+
+static __thread heap *thread_heap;
+static pthread_key_t heap_key;
+static pthread_once_t heap_key_once = PTHREAD_ONCE_INIT;
+
+static void free_heap(void *data) {
+    heap *h = data;
+    for (size_t c = 0; c < CLASSES; c++) {
+        for (chunk *k = h->chunks[c], *next; k; k = next) {
+            next = k->next;
+            free(k);
+        }
+    }
+    for (large_object *o = h->large, *next; o; o = next) {
+        next = o->next;
+        free(o);
+    }
+    for (wk_gc_handle *handle = h->handles.next, *next; handle && handle != &h->handles; handle = next) {
+        next = handle->next;
+        free(handle);
+    }
+    free(h->roots);
+    free(h->marking);
+    free(h);
+    thread_heap = NULL; /* a later destructor of the thread's may still allocate: anew */
+}
+
+static void make_key(void) { pthread_key_create(&heap_key, free_heap); }
+
+static __attribute__((noreturn)) void out_of_memory(void) {
+    wk_trap(WK_TRAP_GC_HEAP_EXHAUSTED);
+    __builtin_unreachable();
+}
+
+static heap *this_heap(void) {
+    if (thread_heap) return thread_heap;
+    heap *h = calloc(1, sizeof *h);
+    if (!h) out_of_memory();
+    h->handles.next = h->handles.previous = &h->handles;
+    h->epoch = 1;
+    h->threshold = MIN_THRESHOLD;
+    pthread_once(&heap_key_once, make_key);
+    pthread_setspecific(heap_key, h);
+    return thread_heap = h;
+}
+
+static size_t class_of(size_t bytes) {
+    if (bytes <= SMALL_LIMIT) return bytes <= 32 ? 1 : (bytes + SMALL_STEP - 1) / SMALL_STEP - 1;
+    return SMALL_LIMIT / SMALL_STEP - 1 + (bytes - SMALL_LIMIT + LARGE_STEP - 1) / LARGE_STEP;
+}
+
+static size_t cell_bytes(size_t class) {
+    if (class < SMALL_LIMIT / SMALL_STEP) return (class + 1) * SMALL_STEP;
+    return SMALL_LIMIT + (class - (SMALL_LIMIT / SMALL_STEP - 1)) * LARGE_STEP;
+}
+
+static void note_heap_growth(heap *h, size_t bytes) {
+    h->stats.heap_bytes += bytes;
+    if (h->stats.heap_bytes > h->stats.peak_heap_bytes) h->stats.peak_heap_bytes = h->stats.heap_bytes;
+}
+
+/* ---- Marking ---- */
+
+void wk_gc_mark(void *reference) {
+    if (!reference || wk_gc_is_i31(reference)) return;
+    heap *h = thread_heap;
+    wk_gc_header *object = reference;
+    if (object->mark == h->epoch) return;
+    object->mark = h->epoch;
+    if (h->marking_count == h->marking_capacity) {
+        size_t capacity = h->marking_capacity ? 2 * h->marking_capacity : 1024;
+        void **grown = realloc(h->marking, capacity * sizeof *grown);
+        if (!grown) abort(); /* no memory to finish a collection: nothing sound is left */
+        h->marking = grown;
+        h->marking_capacity = capacity;
+    }
+    h->marking[h->marking_count++] = reference;
+}
+
+static void trace(heap *h) {
+    while (h->marking_count > 0) {
+        wk_gc_header *object = h->marking[--h->marking_count];
+        const wk_gc_type *type = object->type;
+        if (type->kind == WK_GC_STRUCT) {
+            uint8_t *fields = wk_gc_fields(object);
+            for (uint32_t i = 0; i < type->ref_count; i++) wk_gc_mark(*(void **)(fields + type->ref_offsets[i]));
+        } else if (type->ref_elements) {
+            wk_gc_array *array = (wk_gc_array *)object;
+            void **elements = (void **)array->elements;
+            for (uint32_t i = 0; i < array->length; i++) wk_gc_mark(elements[i]);
+        }
+    }
+}
+
+/* Sweeps class `c`: rebuilds its free list and gives back chunks left empty. */
+static uint64_t sweep_class(heap *h, size_t c) {
+    uint64_t live = 0;
+    h->free[c] = NULL;
+    for (chunk **link = &h->chunks[c]; *link;) {
+        chunk *k = *link;
+        free_cell *free_list = h->free[c];
+        uint32_t used = 0;
+        for (uint32_t i = 0; i < k->cells; i++) {
+            free_cell *cell = (free_cell *)(k->memory + (size_t)i * k->cell_bytes);
+            if (cell->header.type && cell->header.mark == h->epoch) {
+                used++;
+                continue;
+            }
+            cell->header.type = NULL;
+            cell->next = free_list;
+            free_list = cell;
+        }
+        if (used == 0) {
+            *link = k->next;
+            h->stats.heap_bytes -= sizeof(chunk) + (size_t)k->cells * k->cell_bytes;
+            free(k);
+            continue;
+        }
+        h->free[c] = free_list;
+        live += (uint64_t)used * k->cell_bytes;
+        link = &k->next;
+    }
+    return live;
+}
+
+static uint64_t now_ns(void) {
+    struct timespec time;
+    clock_gettime(CLOCK_MONOTONIC, &time);
+    return (uint64_t)time.tv_sec * 1000000000u + (uint64_t)time.tv_nsec;
+}
+
+/* Clears every mark: before the collection numbers wrap, so that no old mark can equal a new one. */
+static void clear_marks(heap *h) {
+    for (size_t c = 0; c < CLASSES; c++) {
+        for (chunk *k = h->chunks[c]; k; k = k->next) {
+            for (uint32_t i = 0; i < k->cells; i++) ((wk_gc_header *)(k->memory + (size_t)i * k->cell_bytes))->mark = 0;
+        }
+    }
+    for (large_object *object = h->large; object; object = object->next) object->header.mark = 0;
+}
+
+static void collect(heap *h) {
+    uint64_t start = now_ns();
+    if (h->epoch == UINT32_MAX) {
+        clear_marks(h);
+        h->epoch = 0;
+    }
+    h->epoch++;
+    for (wk_gc_frame *frame = wk_gc_frames; frame; frame = frame->previous) {
+        for (uint32_t i = 0; i < frame->count; i++) wk_gc_mark(frame->slots[i]);
+    }
+    for (size_t i = 0; i < h->root_count; i++) h->roots[i].scan(h->roots[i].context);
+    for (wk_gc_handle *handle = h->handles.next; handle != &h->handles; handle = handle->next) wk_gc_mark(handle->reference);
+    trace(h);
+
+    uint64_t live = 0;
+    for (size_t c = 0; c < CLASSES; c++) live += sweep_class(h, c);
+    for (large_object **link = &h->large; *link;) {
+        large_object *object = *link;
+        if (object->header.mark == h->epoch) {
+            live += object->bytes;
+            link = &object->next;
+        } else {
+            *link = object->next;
+            h->stats.heap_bytes -= object->bytes;
+            free(object);
+        }
+    }
+
+    h->stats.live_bytes = live;
+    h->stats.collections++;
+    h->since_collection = 0;
+    h->threshold = live > MIN_THRESHOLD ? live : MIN_THRESHOLD;
+    uint64_t pause = now_ns() - start;
+    h->stats.pause_total_ns += pause;
+    if (pause > h->stats.pause_max_ns) h->stats.pause_max_ns = pause;
+}
+
+void wk_gc_collect(void) { collect(this_heap()); }
+
+/* ---- Allocation ---- */
+
+/* Whether taking `bytes` more from the system keeps within the cap, collecting first if
+ * that may help; traps when it cannot. `collected` says whether this allocation already did. */
+static void reserve(heap *h, size_t bytes, bool *collected) {
+    if (!h->stats.cap_bytes || h->stats.heap_bytes + bytes <= h->stats.cap_bytes) return;
+    if (!*collected) {
+        collect(h);
+        *collected = true;
+        if (h->stats.heap_bytes + bytes <= h->stats.cap_bytes) return;
+    }
+    out_of_memory();
+}
+
+static free_cell *new_chunk(heap *h, size_t class) {
+    size_t bytes = cell_bytes(class);
+    uint32_t cells = (uint32_t)(CHUNK_BYTES / bytes);
+    chunk *k = malloc(sizeof(chunk) + (size_t)cells * bytes);
+    if (!k) out_of_memory();
+    note_heap_growth(h, sizeof(chunk) + (size_t)cells * bytes);
+    k->cell_bytes = (uint32_t)bytes;
+    k->cells = cells;
+    k->next = h->chunks[class];
+    h->chunks[class] = k;
+    free_cell *list = NULL;
+    for (uint32_t i = cells; i-- > 0;) {
+        free_cell *cell = (free_cell *)(k->memory + (size_t)i * bytes);
+        cell->header.type = NULL;
+        cell->next = list;
+        list = cell;
+    }
+    return list;
+}
+
+static wk_gc_header *allocate(const wk_gc_type *type, size_t bytes) {
+    heap *h = this_heap();
+    bool collected = false;
+    if (h->since_collection >= h->threshold) {
+        collect(h);
+        collected = true;
+    }
+    wk_gc_header *object;
+    uint32_t cell;
+    if (bytes <= LARGE_BYTES) {
+        size_t class = class_of(bytes);
+        free_cell *free_list = h->free[class];
+        if (!free_list) {
+            reserve(h, CHUNK_BYTES, &collected);
+            free_list = h->free[class];
+            if (!free_list) free_list = new_chunk(h, class);
+        }
+        h->free[class] = free_list->next;
+        object = &free_list->header;
+        memset(object, 0, cell_bytes(class));
+        cell = (uint32_t)class;
+        bytes = cell_bytes(class);
+    } else {
+        size_t total = offsetof(large_object, header) + bytes;
+        reserve(h, total, &collected);
+        large_object *large = calloc(1, total);
+        if (!large) out_of_memory();
+        large->bytes = total;
+        large->next = h->large;
+        h->large = large;
+        note_heap_growth(h, total);
+        object = &large->header;
+        cell = UINT32_MAX;
+        bytes = total;
+    }
+    object->type = type;
+    object->cell = cell;
+    h->since_collection += bytes;
+    h->stats.allocated_bytes += bytes;
+    h->stats.allocations++;
+    return object;
+}
+
+void *wk_gc_struct_new(const wk_gc_type *type) {
+    return allocate(type, sizeof(wk_gc_header) + type->size);
+}
+
+wk_gc_array *wk_gc_array_new(const wk_gc_type *type, uint32_t length) {
+    uint64_t bytes = sizeof(wk_gc_array) + (uint64_t)length * type->size;
+    /* More than the address space can hold is an allocation that fails, not a wrap. */
+    if (bytes > ((uint64_t)1 << 40)) out_of_memory();
+    wk_gc_array *array = (wk_gc_array *)allocate(type, (size_t)bytes);
+    array->length = length;
+    return array;
+}
+
+/* ---- Roots and handles ---- */
+
+void wk_gc_add_roots(wk_gc_scan scan, void *context) {
+    heap *h = this_heap();
+    if (h->root_count == h->root_capacity) {
+        size_t capacity = h->root_capacity ? 2 * h->root_capacity : 16;
+        root_source *grown = realloc(h->roots, capacity * sizeof *grown);
+        if (!grown) out_of_memory();
+        h->roots = grown;
+        h->root_capacity = capacity;
+    }
+    h->roots[h->root_count++] = (root_source){scan, context};
+}
+
+void wk_gc_remove_roots(wk_gc_scan scan, void *context) {
+    heap *h = this_heap();
+    for (size_t i = 0; i < h->root_count; i++) {
+        if (h->roots[i].scan == scan && h->roots[i].context == context) {
+            h->roots[i] = h->roots[--h->root_count];
+            return;
+        }
+    }
+}
+
+wk_gc_handle *wk_gc_handle_new(void *reference) {
+    heap *h = this_heap();
+    wk_gc_handle *handle = malloc(sizeof *handle);
+    if (!handle) return NULL;
+    handle->reference = reference;
+    handle->next = h->handles.next;
+    handle->previous = &h->handles;
+    h->handles.next->previous = handle;
+    h->handles.next = handle;
+    return handle;
+}
+
+void *wk_gc_handle_get(const wk_gc_handle *handle) { return handle ? handle->reference : NULL; }
+
+void wk_gc_handle_release(wk_gc_handle *handle) {
+    if (!handle) return;
+    handle->previous->next = handle->next;
+    handle->next->previous = handle->previous;
+    free(handle);
+}
+
+/* ---- Statistics and limits ---- */
+
+void wk_gc_stats_get(wk_gc_stats *out) { *out = this_heap()->stats; }
+
+void wk_gc_set_cap(uint64_t bytes) { this_heap()->stats.cap_bytes = bytes; }
