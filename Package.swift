@@ -68,7 +68,7 @@ let package = Package(
             "WasmKilnCLI", "TestSupport", .product(name: "WAT", package: "WasmKit")], exclude: ["C"]),
         // The C runtime's own tests (Tests/RuntimeTests/C), compiled and run.
         .testTarget(name: "RuntimeTests", exclude: ["C"]),
-        .testTarget(name: "ConformanceTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "Toolchain",
+        .testTarget(name: "ConformanceTests", dependencies: ["WasmDecoder", "WasmValidator", "CLowering", "Toolchain", "TestSupport",
             .product(name: "WAT", package: "WasmKit")], exclude: ["Scripts", "C"]),
     ],
     swiftLanguageModes: [.v6]

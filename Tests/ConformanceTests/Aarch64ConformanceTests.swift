@@ -1,6 +1,7 @@
 import CLowering
 import Foundation
 import Testing
+@testable import TestSupport
 import Toolchain
 
 /// The spec suite's execution directives on aarch64: the modules, the runtime and a spec
@@ -24,18 +25,7 @@ import Toolchain
     static let crossCompiler = "aarch64-linux-gnu-gcc"
     static let emulator = ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"]
 
-    static var available: Bool {
-        [[crossCompiler, "--version"], [emulator[0], "--version"]].allSatisfy { command in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = command
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            guard (try? process.run()) != nil else { return false }
-            process.waitUntilExit()
-            return process.terminationStatus == 0
-        }
-    }
+    static let available = CommandRunner.succeeds([crossCompiler, "--version"]) && CommandRunner.succeeds([emulator[0], "--version"])
 
     @Test(.enabled(if: available || ProcessInfo.processInfo.environment["CI"] != nil,
                    "needs gcc-aarch64-linux-gnu and qemu-user (apt-get install gcc-aarch64-linux-gnu qemu-user)"))

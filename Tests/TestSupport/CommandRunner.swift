@@ -19,8 +19,6 @@ struct CommandRunner {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures")
 
-    /// SwiftPM puts the executable beside the test product: in the bundle's folder on Linux,
-    /// next to the `.xctest` bundle on macOS.
     /// Whether `arguments` (a command found on the PATH through `env`) runs and exits 0:
     /// for tests that need a peer tool.
     static func succeeds(_ arguments: [String]) -> Bool {
@@ -34,6 +32,8 @@ struct CommandRunner {
         return check.terminationStatus == 0
     }
 
+    /// SwiftPM puts the executable beside the test product: in the bundle's folder on Linux,
+    /// next to the `.xctest` bundle on macOS.
     static func executable() throws -> URL {
         let bundles = [Bundle.main] + Bundle.allBundles.filter { $0.bundlePath.hasSuffix(".xctest") }
         let folders = bundles.flatMap { [$0.bundleURL, $0.bundleURL.deletingLastPathComponent()] }
