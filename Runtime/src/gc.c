@@ -297,10 +297,10 @@ static wk_gc_header *allocate(const wk_gc_type *type, size_t bytes) {
             if (!free_list) free_list = new_chunk(h, class);
         }
         h->free[class] = free_list->next;
-        object = &free_list->header;
-        memset(object, 0, cell_bytes(class));
-        cell = (uint32_t)class;
         bytes = cell_bytes(class);
+        object = &free_list->header;
+        memset(object, 0, bytes);
+        cell = (uint32_t)class;
     } else {
         size_t total = offsetof(large_object, header) + bytes;
         reserve(h, total, &collected);

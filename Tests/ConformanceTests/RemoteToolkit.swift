@@ -1,4 +1,5 @@
 import Foundation
+@testable import TestSupport
 import Toolchain
 
 #if canImport(Glibc)
@@ -92,16 +93,9 @@ struct RemoteToolkit: Sendable {
     private func compile(_ arguments: [String], to output: URL) throws {
         guard !FileManager.default.fileExists(atPath: output.path) else { return }
         let temporary = output.path + "-\(UUID())"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = compiler + arguments + ["-o", temporary]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw BuildFailure(description: "\((compiler + arguments).joined(separator: " ")): \(String(decoding: message, as: UTF8.self))")
+        let compiled = try CommandRunner.run(compiler + arguments + ["-o", temporary], executable: URL(fileURLWithPath: "/usr/bin/env"))
+        guard compiled.status == 0, compiled.exited else {
+            throw BuildFailure(description: "\((compiler + arguments).joined(separator: " ")): \(compiled.stderr)")
         }
         guard rename(temporary, output.path) == 0 else { throw BuildFailure(description: "cannot rename \(temporary)") }
     }
