@@ -46,6 +46,8 @@ static const char *trap_kind(wk_trap_code code) {
     case WK_TRAP_UNALIGNED_ATOMIC: return "misaligned";
     case WK_TRAP_EXPECTED_SHARED_MEMORY: return "unshared-wait";
     case WK_TRAP_GC_HEAP_EXHAUSTED: return "gc-heap";
+    case WK_TRAP_NULL_FUNCTION_REFERENCE: return "null-function";
+    case WK_TRAP_NULL_DEREFERENCE: return "null-reference";
     default: return "other";
     }
 }

@@ -354,6 +354,20 @@ WK_INLINE const wk_table_entry *wk_fixed_indirect_at(const wk_table_entry *entri
 }
 #define wk_fixed_indirect(...) wk_fixed_indirect_at(__VA_ARGS__, WK_SITE)
 
+/* Typed function references. call_ref's operand: the function, trapping on null (its type
+ * is the instruction's, as validation proved). */
+WK_INLINE const wk_func *wk_ref_func_at(const void *ref, const wk_trap_site *site) {
+    if (WK_UNLIKELY(!ref)) wk_trap_at(WK_TRAP_NULL_FUNCTION_REFERENCE, site);
+    return (const wk_func *)ref;
+}
+#define wk_ref_func(ref) wk_ref_func_at(ref, WK_SITE)
+/* ref.as_non_null. */
+WK_INLINE void *wk_ref_as_non_null_at(void *ref, const wk_trap_site *site) {
+    if (WK_UNLIKELY(!ref)) wk_trap_at(WK_TRAP_NULL_DEREFERENCE, site);
+    return ref;
+}
+#define wk_ref_as_non_null(ref) wk_ref_as_non_null_at(ref, WK_SITE)
+
 #ifndef WK_FREESTANDING /* the freestanding runtime has no tail calls or exceptions */
 /* ---- Tail calls ----
  * A function that makes tail calls (return_call, return_call_indirect) to other functions

@@ -204,6 +204,10 @@ typedef struct wk_table {
     uint32_t max;    /* declared maximum, or UINT32_MAX */
     uint8_t type;    /* WK_FUNCREF or WK_EXTERNREF */
     bool index64;    /* table64: indexed by i64 (its size is a uint32_t all the same) */
+    /* Typed function references: elements are never null; all are functions of the type
+     * whose wk_type_id is heap_type (0: any function, or any host pointer). */
+    bool non_null;
+    uint32_t heap_type;
 } wk_table;
 
 wk_table *wk_table_new(uint8_t type, uint32_t size, uint32_t max, void *init);
@@ -215,6 +219,9 @@ typedef struct wk_global {
     wk_value value;
     uint8_t type;
     bool is_mutable;
+    /* For a reference, as wk_table's. */
+    bool non_null;
+    uint32_t heap_type;
 } wk_global;
 
 /* Traps, with the spec's texts. */
@@ -237,6 +244,8 @@ typedef enum wk_trap_code {
     WK_TRAP_UNALIGNED_ATOMIC, /* an atomic access at an address not a multiple of its size */
     WK_TRAP_EXPECTED_SHARED_MEMORY, /* memory.atomic.wait on a memory that is not shared */
     WK_TRAP_GC_HEAP_EXHAUSTED, /* a GC allocation past the heap's cap, or the system's memory */
+    WK_TRAP_NULL_FUNCTION_REFERENCE, /* call_ref or return_call_ref of a null reference */
+    WK_TRAP_NULL_DEREFERENCE, /* ref.as_non_null of a null reference */
 } wk_trap_code;
 
 const char *wk_trap_text(wk_trap_code code);

@@ -28,6 +28,8 @@ const char *wk_trap_text(wk_trap_code code) {
     case WK_TRAP_UNALIGNED_ATOMIC: return "unaligned atomic";
     case WK_TRAP_EXPECTED_SHARED_MEMORY: return "expected shared memory";
     case WK_TRAP_GC_HEAP_EXHAUSTED: return "GC heap exhausted";
+    case WK_TRAP_NULL_FUNCTION_REFERENCE: return "null function reference";
+    case WK_TRAP_NULL_DEREFERENCE: return "null reference";
     }
     return "unknown trap";
 }

@@ -3,7 +3,7 @@ import WasmDecoder
 extension ValueType {
     /// The C type of a value of this type.
     var cType: String {
-        switch self {
+        switch kind {
         case .i32: "uint32_t"
         case .i64: "uint64_t"
         case .f32: "float"
@@ -15,7 +15,7 @@ extension ValueType {
 
     /// The suffix of an operand stack slot's C variable holding this type.
     var slotSuffix: String {
-        switch self {
+        switch kind {
         case .i32: "i"
         case .i64: "j"
         case .f32: "f"
@@ -25,23 +25,9 @@ extension ValueType {
         }
     }
 
-    /// This type's letter in a `wk_type_id` signature string.
-    var signatureLetter: String {
-        switch self {
-        case .i32: "i"
-        case .i64: "I"
-        case .f32: "f"
-        case .f64: "F"
-        case .v128: "v"
-        case .funcref: "r"
-        case .externref: "e"
-        case .exnref: "x"
-        }
-    }
-
     /// The `wk_value` field for this type.
     var valueField: String {
-        switch self {
+        switch kind {
         case .i32: "i32"
         case .i64: "i64"
         case .f32: "f32"
@@ -49,13 +35,6 @@ extension ValueType {
         case .v128: "v128"
         case .funcref, .externref, .exnref: "ref"
         }
-    }
-}
-
-extension FuncType {
-    /// The `wk_type_id` string: parameter letters, ':', result letters.
-    var signature: String {
-        params.map(\.signatureLetter).joined() + ":" + results.map(\.signatureLetter).joined()
     }
 }
 
@@ -92,7 +71,8 @@ struct CNames {
         switch results.count {
         case 0: "void"
         case 1: results[0].cType
-        default: "\(prefix)_results_" + results.map(\.description).joined(separator: "_")
+        // By kind: result lists that differ only in their references' types share a struct.
+        default: "\(prefix)_results_" + results.map { ValueType($0.kind).description }.joined(separator: "_")
         }
     }
 

@@ -331,7 +331,7 @@ struct EmbedderAPI {
             text += "    if (!\(field)) return \(prefix)__missing(inst, error, \(what));\n"
             switch entry.kind {
             case .function(let typeIndex):
-                let signature = ModuleLowering.cString(module.types[Int(typeIndex)].signature)
+                let signature = ModuleLowering.cString(module.typeCanon.signatures[Int(typeIndex)])
                 text += "    inst->host_functions[\(functionIndex)] = (wk_func){(void *)\(prefix)__host_\(functionIndex), wk_type_id(\(signature)), inst, NULL};\n"
                 if wasi.contains(position) {
                     // Still use_wasi's adapter: the module calls the context's function
@@ -462,7 +462,7 @@ struct EmbedderAPI {
         let rows = positions.map { position -> String in
             guard case .function(let typeIndex) = module.imports[position].kind else { return "" }
             let name = module.imports[position].name
-            let signature = ModuleLowering.cString(module.types[Int(typeIndex)].signature)
+            let signature = ModuleLowering.cString(module.typeCanon.signatures[Int(typeIndex)])
             return "    {\(ModuleLowering.cString(name)), \(name.utf8.count), \(signature)},\n"
         }
         text += """

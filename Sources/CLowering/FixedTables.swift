@@ -12,8 +12,8 @@ import WasmValidator
 struct FixedTables {
     /// The slots of each fixed table, by table index: a defined function's index, or nil.
     let slots: [Int: [Int?]]
-    /// The id of each type in the entries: the first type index with the same signature
-    /// (types with equal signatures are interchangeable in `call_indirect`).
+    /// The id of each type in the entries: the first type index of an equal type
+    /// (`TypeCanon`; equal types are interchangeable in `call_indirect`).
     let typeIDs: [Int]
 
     /// Tables with more slots than this keep the general path (their array would be big
@@ -27,6 +27,9 @@ struct FixedTables {
         for table in importedTables..<module.tables.count {
             let type = module.tables[table]
             guard type.elementType == .funcref, type.limits.min <= Self.largestTable else { continue }
+            // Elements that start as a function (a table's initializer) are not tracked here.
+            if let initializer = module.definedTableInitializers[table - importedTables],
+               initializer.instructions != [.refNull(.funcref)] { continue }
             candidates[table] = Array(repeating: nil, count: Int(type.limits.min))
         }
         for export in module.exports where export.kind == .table { candidates[Int(export.index)] = nil }
@@ -45,12 +48,7 @@ struct FixedTables {
             candidates[Int(tableIndex)]!.replaceSubrange(Int(offset)..<Int(offset) + functions.count, with: functions)
         }
         slots = candidates
-        var first: [FuncType: Int] = [:]
-        typeIDs = module.types.indices.map { k in
-            if let id = first[module.types[k]] { return id }
-            first[module.types[k]] = k
-            return k
-        }
+        typeIDs = module.typeCanon.canonical.map(Int.init)
     }
 
     /// A segment's functions, or nil when one is an import (its code and instance are the

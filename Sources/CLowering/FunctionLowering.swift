@@ -459,6 +459,17 @@ struct FunctionLowering {
         return code
     }
 
+    /// `if (condition)` a branch to the frame `depth` levels out.
+    mutating func emitConditionalBranch(_ condition: String, to depth: Int) {
+        let code = branch(depth)
+        // Braces only around moves: each C block costs gcc's front end (see LoweringLimits).
+        if code.hasPrefix("goto ") || code.hasPrefix("return") {
+            emit("if (\(condition)) \(code)", scopes: 2)
+        } else {
+            emit("if (\(condition)) { \(code) }", scopes: 3)
+        }
+    }
+
     /// The code of a branch to the frame `depth` levels out.
     mutating func branch(_ depth: Int) -> String {
         let target = frames.count - 1 - depth
@@ -493,9 +504,8 @@ struct FunctionLowering {
             reader.position += 1
             return ([], [])
         }
-        if let type = ValueType(rawValue: byte) {
-            reader.position += 1
-            return ([], [type])
+        if byte & 0xC0 == 0x40 || byte == 0x63 || byte == 0x64 {
+            return ([], [try reader.readValueType(typeCount: module.types.count)])
         }
         let type = module.types[Int(try reader.readSigned(bits: 33))]
         return (type.params, type.results)
@@ -645,13 +655,7 @@ struct FunctionLowering {
                 let condition = top()
                 stack.removeLast()
                 materialize()
-                let code = branch(depth)
-                // Braces only around moves: each C block costs gcc's front end (see LoweringLimits).
-                if code.hasPrefix("goto ") || code.hasPrefix("return") {
-                    emit("if (\(condition)) \(code)", scopes: 2)
-                } else {
-                    emit("if (\(condition)) { \(code) }", scopes: 3)
-                }
+                emitConditionalBranch(condition, to: depth)
             case .brTable:
                 let count = try reader.readCount()
                 if count > LoweringLimits.branchTableTargets {
@@ -784,7 +788,7 @@ struct FunctionLowering {
                 emit("\(push(limits.addressType)) = \(limits.address64 ? "wk_memory_grow64_at" : "wk_memory_grow_at")(inst->memories[\(memory)], \(delta), \(index)u);")
                 markSizeChange()
             case .refNull:
-                let type: ValueType = try reader.readByte() == 0x70 ? .funcref : .externref
+                let type = try reader.readHeapType(typeCount: module.types.count, nullable: true)
                 emit("\(push(type)) = NULL;")
             case .refIsNull:
                 let value = top()
@@ -792,7 +796,43 @@ struct FunctionLowering {
                 emit("\(push(.i32)) = \(value) == NULL;")
             case .refFunc:
                 let function = Int(try reader.readU32())
-                emit("\(push(.funcref)) = (void *)\(ModuleLowering.functionReference(function, module: module));")
+                let type = ValueType.reference(toType: module.functionTypes[function], nullable: false)
+                emit("\(push(type)) = (void *)\(ModuleLowering.functionReference(function, module: module));")
+            case .refAsNonNull:
+                let value = top()
+                let type = stack.removeLast()
+                emit("\(push(type.asNonNullable)) = wk_ref_as_non_null(\(value));")
+            case .brOnNull:
+                let depth = Int(try reader.readU32())
+                let value = top()
+                let wasPending = pending[stack.count - 1] != nil
+                let type = stack.removeLast()
+                materialize()
+                emitConditionalBranch("\(value) == NULL", to: depth)
+                // Not taken, the reference is still in its slot (or still the expression).
+                if wasPending { pushPending(type.asNonNullable, value) } else { stack.append(type.asNonNullable) }
+            case .brOnNonNull:
+                let depth = Int(try reader.readU32())
+                let value = top()
+                materialize()
+                emitConditionalBranch("\(value) != NULL", to: depth)
+                stack.removeLast()
+            case .callRef:
+                let type = module.types[Int(try reader.readU32())]
+                let reference = top()
+                stack.removeLast()
+                callsThroughPointer = true
+                emitCall(type: type, target: "f_ = wk_ref_func(\(reference)); ",
+                         function: "((\(names.pointerType(type)))f_->code)", instance: "f_->instance")
+                if indirectCallsMayThrow { checkThrown() }
+            case .returnCallRef:
+                let type = module.types[Int(try reader.readU32())]
+                let reference = top()
+                stack.removeLast()
+                callsThroughPointer = true
+                emit("f_ = wk_ref_func(\(reference));")
+                tailCallThroughPointer(type: type)
+                markUnreachable()
             case .memoryInit, .dataDrop, .memoryCopy, .memoryFill, .tableInit, .elementDrop, .tableCopy, .tableGrow, .tableSize, .tableFill:
                 try bulk(rule)
             case .unsupported:
@@ -932,7 +972,7 @@ struct FunctionLowering {
         stack.removeLast(count)
         let value = Self.fill(template, operands: operands, lanes: lanes)
         if signature.result == 0 { return emit(value + ";") }
-        emit("\(push(ValueType(rawValue: signature.result)!)) = \(value);")
+        emit("\(push(ValueType(code: signature.result)!)) = \(value);")
     }
 
     /// The lane index (for `$L`) or the shuffle's lanes (for `$S`) read from the code, if
@@ -1076,7 +1116,7 @@ struct FunctionLowering {
         if signature.result != 0 {
             // A checked access traps at its check: its load need not be kept (wk_read_*).
             if checksAccesses(to: argument.memory) { access = access.replacing("wk_load_", with: "wk_read_") }
-            emit("\(push(ValueType(rawValue: signature.result)!)) = \(access);")
+            emit("\(push(ValueType(code: signature.result)!)) = \(access);")
         } else {
             emit(access + ";")
             // Only a store whose trap is a fault needs the barrier (see WK_AFTER_STORE).

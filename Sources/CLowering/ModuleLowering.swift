@@ -319,7 +319,32 @@ struct ModuleLowering {
     }
 
     func globalSignature(_ type: GlobalType) -> String {
-        (type.isMutable ? "m" : "") + type.valueType.signatureLetter
+        (type.isMutable ? "m" : "") + module.typeCanon.letter(type.valueType)
+    }
+
+    /// The `wk_type_id` of the function type a typed reference names, or 0 (any).
+    func heapTypeID(_ type: ValueType) -> String {
+        type.typeIndex.map { "inst->type_ids[\($0)]" } ?? "0"
+    }
+
+    /// The C condition that an imported table's or global's `object`, whose kind is
+    /// checked, does not hold references of `type`: exactly (tables, mutable globals) or
+    /// any subtype of it (immutable globals).
+    func referenceMismatch(_ object: String, _ type: ValueType, exact: Bool) -> String {
+        let heapType = heapTypeID(type)
+        if exact { return "\(object)->non_null != \(!type.isNullable) || \(object)->heap_type != \(heapType)" }
+        var conditions: [String] = []
+        if !type.isNullable { conditions.append("!\(object)->non_null") }
+        if type.typeIndex != nil { conditions.append("\(object)->heap_type != \(heapType)") }
+        return conditions.isEmpty ? "0" : conditions.joined(separator: " || ")
+    }
+
+    /// Statements that record a typed reference type in a table or global the instance makes.
+    func setReferenceType(_ object: String, _ type: ValueType, member: String = "->") -> String {
+        var text = ""
+        if !type.isNullable { text += "    \(object)\(member)non_null = true;\n" }
+        if type.typeIndex != nil { text += "    \(object)\(member)heap_type = \(heapTypeID(type));\n" }
+        return text
     }
 
     /// A limit as a uint32_t constant: UINT32_MAX for those of memory64 and table64 past it.
@@ -335,10 +360,10 @@ struct ModuleLowering {
     func describe(kind: ExternalKind, index: Int) -> (signature: String, min: String, max: String, elementType: String) {
         switch kind {
         case .function:
-            return (cString(module.functionType(UInt32(index))!.signature), "0", "0", "0")
+            return (cString(module.typeCanon.signatures[Int(module.functionTypes[index])]), "0", "0", "0")
         case .table:
             let table = module.tables[index]
-            return ("NULL", Self.u32(table.limits.min), table.limits.max.map(Self.u32) ?? "UINT32_MAX", "\(table.elementType.rawValue)")
+            return ("NULL", Self.u32(table.limits.min), table.limits.max.map(Self.u32) ?? "UINT32_MAX", "\(table.elementType.code)")
         case .memory:
             let memory = module.memories[index]
             let flags = (memory.shared ? 1 : 0) | (memory.address64 ? 2 : 0)
@@ -346,7 +371,7 @@ struct ModuleLowering {
         case .global:
             return (cString(globalSignature(module.globals[index])), "0", "0", "0")
         case .tag:
-            return (cString(module.types[Int(module.tags[index])].signature), "0", "0", "0")
+            return (cString(module.typeCanon.signatures[Int(module.tags[index])]), "0", "0", "0")
         }
     }
 
@@ -364,7 +389,7 @@ struct ModuleLowering {
         text += dataBlob() + segmentTable() + functionTable() + elementTables()
         text += fixedTables.definitions(module: module, names: names, prefix: prefix)
         text += "\nstatic const char *const \(prefix)__signatures[\(size(module.types.count))] = {"
-        text += module.types.map { cString($0.signature) }.joined(separator: ", ") + "};\n"
+        text += module.typeCanon.signatures.map(cString).joined(separator: ", ") + "};\n"
 
         // Import and export descriptions.
         var indexByKind: [ExternalKind: Int] = [:]
@@ -535,7 +560,7 @@ struct ModuleLowering {
                 stack.append("inst->globals[\(index)]->value.\(module.globals[Int(index)].valueType.valueField)")
             case .numeric(let id):
                 // Operands as the C form's types: the wrapping arithmetic of uint32_t/uint64_t.
-                let type = InstructionSet.all[id].signature!.result == ValueType.i32.rawValue ? "uint32_t" : "uint64_t"
+                let type = InstructionSet.all[id].signature!.result == ValueType.i32.code ? "uint32_t" : "uint64_t"
                 let operands = stack.suffix(2).map { "(\(type))(\($0))" }
                 stack.removeLast(2)
                 stack.append("(" + FunctionLowering.fill(InstructionSet.all[id].c!, operands: operands) + ")")
@@ -569,6 +594,13 @@ struct ModuleLowering {
         for (k, global) in module.definedGlobals.enumerated() {
             let index = module.importedGlobalCount + k
             text += "    inst->globals[\(index)]->value.\(global.type.valueType.valueField) = \(constant(global.initializer));\n"
+        }
+        // Tables with an initializer, which may read the globals.
+        let importedTables = module.tables.count - module.definedTables.count
+        for (k, initializer) in module.definedTableInitializers.enumerated() {
+            guard let initializer, initializer.instructions != [.refNull(module.definedTables[k].elementType.asNullable)] else { continue }
+            let table = "inst->tables[\(importedTables + k)]"
+            text += "    for (uint64_t k = 0; k < \(table)->size; k++) \(table)->elements[k] = \(constant(initializer));\n"
         }
         for (index, segment) in module.elements.enumerated() {
             let count = segment.items.count
@@ -700,13 +732,18 @@ struct ModuleLowering {
                 text += "    if (\(condition)) \(failure);\n"
             case .table(let table):
                 text += "    inst->tables[\(index)] = \(object);\n"
-                var condition = "inst->tables[\(index)]->type != \(table.elementType.rawValue) || inst->tables[\(index)]->index64 != \(table.limits.address64)"
+                var condition = "inst->tables[\(index)]->type != \(table.elementType.code) || inst->tables[\(index)]->index64 != \(table.limits.address64)"
+                condition += " || " + referenceMismatch("inst->tables[\(index)]", table.elementType, exact: true)
                 if table.limits.min > 0 { condition += " || inst->tables[\(index)]->size < \(Self.u64(table.limits.min))" }
                 if let max = table.limits.max { condition += " || inst->tables[\(index)]->max > \(Self.u64(max))" }
                 text += "    if (\(condition)) \(failure);\n"
             case .global(let global):
                 text += "    inst->globals[\(index)] = \(object);\n"
-                text += "    if (inst->globals[\(index)]->type != \(global.valueType.rawValue) || inst->globals[\(index)]->is_mutable != \(global.isMutable ? "true" : "false")) \(failure);\n"
+                var condition = "inst->globals[\(index)]->type != \(global.valueType.code) || inst->globals[\(index)]->is_mutable != \(global.isMutable ? "true" : "false")"
+                if global.valueType.isReference {
+                    condition += " || " + referenceMismatch("inst->globals[\(index)]", global.valueType, exact: global.isMutable)
+                }
+                text += "    if (\(condition)) \(failure);\n"
             case .tag(let typeIndex):
                 text += "    inst->tags[\(index)] = \(object);\n"
                 text += "    if (inst->tags[\(index)]->type_id != inst->type_ids[\(typeIndex)]) \(failure);\n"
@@ -755,16 +792,18 @@ struct ModuleLowering {
             let declared = table.limits.max.map(Self.u32) ?? "UINT32_MAX"
             if table.limits.min > 0 { text += "    if (\(Self.u64(table.limits.min)) > table_cap) return \(prefix)__fail(inst, error, WK_ERROR_RESOURCE, \"the table's initial size exceeds the cap (wk_options.max_table_elements)\");\n" }
             let max = table.limits.max == 0 ? "0u" : "table_cap < \(declared) ? table_cap : \(declared)"
-            text += "    inst->tables[\(index)] = wk_table_new(\(table.elementType.rawValue), \(Self.u32(table.limits.min)), \(max), NULL);\n"
+            text += "    inst->tables[\(index)] = wk_table_new(\(table.elementType.code), \(Self.u32(table.limits.min)), \(max), NULL);\n"
             text += "    if (!inst->tables[\(index)]) return \(prefix)__fail(inst, error, WK_ERROR_RESOURCE, \"cannot allocate table \(index)\");\n"
             if table.limits.address64 { text += "    inst->tables[\(index)]->index64 = true;\n" }
+            text += setReferenceType("inst->tables[\(index)]", table.elementType)
             text += "    inst->owns_table[\(index)] = true;\n"
         }
         for (k, global) in module.definedGlobals.enumerated() {
             let index = module.importedGlobalCount + k
             text += "    inst->globals[\(index)] = &inst->global_storage[\(k)];\n"
-            text += "    inst->global_storage[\(k)].type = \(global.type.valueType.rawValue);\n"
+            text += "    inst->global_storage[\(k)].type = \(global.type.valueType.code);\n"
             text += "    inst->global_storage[\(k)].is_mutable = \(global.type.isMutable ? "true" : "false");\n"
+            text += setReferenceType("inst->global_storage[\(k)]", global.type.valueType, member: ".")
         }
         text += """
                 const char *message = NULL;

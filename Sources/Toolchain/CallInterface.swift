@@ -90,7 +90,7 @@ enum FFITypes {
     nonisolated(unsafe) static let v128 = try! structure([uint64, uint64])
 
     static func of(_ type: ValueType) throws(LoadError) -> UnsafeMutablePointer<ffi_type> {
-        switch type {
+        switch type.kind {
         case .i32: uint32
         case .i64: uint64
         case .f32: float

@@ -58,7 +58,7 @@ public struct ExternDescriptor: Hashable, Sendable, CustomStringConvertible {
             min: pointer.load(fromByteOffset: CLayout.ExternDesc.min, as: UInt32.self),
             max: max == UInt32.max ? nil : max,
             elementType: kind == .table
-                ? ValueType(rawValue: pointer.load(fromByteOffset: CLayout.ExternDesc.elemType, as: UInt8.self)) : nil)
+                ? ValueType(code: pointer.load(fromByteOffset: CLayout.ExternDesc.elemType, as: UInt8.self)) : nil)
     }
 }
 
@@ -153,14 +153,14 @@ public struct Table {
 
     public var size: UInt32 { address.load(fromByteOffset: CLayout.Table.size, as: UInt32.self) }
     public var elementType: ValueType? {
-        ValueType(rawValue: address.load(fromByteOffset: CLayout.Table.type, as: UInt8.self))
+        ValueType(code: address.load(fromByteOffset: CLayout.Table.type, as: UInt8.self))
     }
 
     /// A host table of null elements to import (`wk_table_new`); `index64` for table64.
     public static func create(runtime: RuntimeLibrary, elementType: ValueType, size: UInt32,
                               max: UInt32? = nil, index64: Bool = false) throws(LoadError) -> Table
     {
-        guard let table = runtime.tableNew(elementType.rawValue, size, max ?? UInt32.max, nil) else {
+        guard let table = runtime.tableNew(elementType.code, size, max ?? UInt32.max, nil) else {
             throw LoadError("cannot create a table of \(size) elements")
         }
         table.storeBytes(of: index64, toByteOffset: CLayout.Table.index64, as: Bool.self)
@@ -174,7 +174,7 @@ public struct Global {
     let owner: AnyObject?
 
     public var type: ValueType? {
-        ValueType(rawValue: address.load(fromByteOffset: CLayout.Global.type, as: UInt8.self))
+        ValueType(code: address.load(fromByteOffset: CLayout.Global.type, as: UInt8.self))
     }
 
     public var isMutable: Bool { address.load(fromByteOffset: CLayout.Global.isMutable, as: Bool.self) }
@@ -189,7 +189,7 @@ public struct Global {
         let global = UnsafeMutableRawPointer.allocate(byteCount: CLayout.Global.size, alignment: 16)
         global.initializeMemory(as: UInt8.self, repeating: 0, count: CLayout.Global.size)
         value.store(to: global + CLayout.Global.value)
-        global.storeBytes(of: value.type.rawValue, toByteOffset: CLayout.Global.type, as: UInt8.self)
+        global.storeBytes(of: value.type.code, toByteOffset: CLayout.Global.type, as: UInt8.self)
         global.storeBytes(of: mutable, toByteOffset: CLayout.Global.isMutable, as: Bool.self)
         return Global(address: global, owner: HostObject(global) { $0?.deallocate() })
     }

@@ -30,7 +30,7 @@ public enum Value: Hashable, Sendable {
 
     /// Reads a value of `type` stored as its C type at `pointer`.
     static func load(_ type: ValueType, from pointer: UnsafeRawPointer) -> Value {
-        switch type {
+        switch type.kind {
         case .i32: .i32(pointer.loadUnaligned(as: UInt32.self))
         case .i64: .i64(pointer.loadUnaligned(as: UInt64.self))
         case .f32: .f32(bits: pointer.loadUnaligned(as: UInt32.self))
@@ -78,12 +78,42 @@ public enum Signature {
         return String(params) + ":" + String(results)
     }
 
+    /// The function type a signature string describes. A typed reference (`![i:]`, see
+    /// `TypeCanon`) reads as a funcref, its representation: calls need no more.
     public static func functionType(_ text: String) -> FuncType? {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return nil }
-        let params = parts[0].compactMap(type), results = parts[1].compactMap(type)
-        guard params.count == parts[0].count, results.count == parts[1].count else { return nil }
-        return FuncType(params: params, results: results)
+        var params: [ValueType] = [], results: [ValueType] = []
+        var inResults = false
+        var characters = Substring(text)
+        while let character = characters.first {
+            characters = characters.dropFirst()
+            switch character {
+            case ":":
+                guard !inResults else { return nil }
+                inResults = true
+                continue
+            case "!":
+                guard let next = characters.first, next == "[" || type(next)?.isReference == true else { return nil }
+                continue  // the reference that follows is not nullable
+            case "[":
+                guard skipBracket(&characters) else { return nil }
+                if inResults { results.append(.funcref) } else { params.append(.funcref) }
+            default:
+                guard let type = type(character) else { return nil }
+                if inResults { results.append(type) } else { params.append(type) }
+            }
+        }
+        return inResults ? FuncType(params: params, results: results) : nil
+    }
+
+    /// Drops the rest of a bracket whose '[' was read, and its ']'.
+    static func skipBracket(_ characters: inout Substring) -> Bool {
+        var depth = 1
+        while let character = characters.first {
+            characters = characters.dropFirst()
+            if character == "[" { depth += 1 }
+            if character == "]" { depth -= 1; if depth == 0 { return true } }
+        }
+        return false
     }
 
     public static func globalType(_ text: String) -> (type: ValueType, mutable: Bool)? {

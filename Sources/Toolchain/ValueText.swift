@@ -25,7 +25,7 @@ public enum ValueText {
             default: throw fail
             }
         }
-        switch type {
+        switch type.kind {
         case .i32:
             guard let value = integer(text, bits: 32) else { throw fail }
             return .i32(UInt32(truncatingIfNeeded: value))

@@ -58,9 +58,9 @@ public struct Signature: Sendable, Equatable {
 
     public init(_ operands: [ValueType], _ result: ValueType?) {
         precondition(operands.count <= 3)
-        let codes = operands.map(\.rawValue) + [0, 0, 0]
+        let codes = operands.map(\.code) + [0, 0, 0]
         (first, second, third) = (codes[0], codes[1], codes[2])
-        self.result = result?.rawValue ?? 0
+        self.result = result?.code ?? 0
     }
 
     /// From type codes (0: none).
@@ -74,7 +74,7 @@ public struct Signature: Sendable, Equatable {
 /// The feature set (proposal) an instruction belongs to.
 public enum Feature: Int, Sendable, CaseIterable, CustomStringConvertible {
     case core, signExtension, saturatingConversions, bulkMemory, referenceTypes, simd, relaxedSIMD
-    case exceptions, legacyExceptions, tailCalls, threads, functionReferences
+    case exceptions, legacyExceptions, tailCalls, threads, functionReferences, gc
 
     public var description: String {
         switch self {
@@ -90,6 +90,7 @@ public enum Feature: Int, Sendable, CaseIterable, CustomStringConvertible {
         case .tailCalls: "tail calls"
         case .threads: "threads"
         case .functionReferences: "typed function references"
+        case .gc: "garbage collection"
         }
     }
 
@@ -133,6 +134,9 @@ public enum Immediates: UInt8, Sendable {
     case shuffle
     /// A reserved zero byte (`atomic.fence`).
     case zeroByte
+    /// `br_on_cast`: a flags byte (bit 0: the source is nullable, bit 1: the target), a
+    /// label and two heap types.
+    case castBranch
 }
 
 /// The rule that validates and lowers an instruction. The first four are the table's
@@ -155,6 +159,8 @@ public enum Rule: UInt8, Sendable {
     case tableGet, tableSet, tableInit, elementDrop, tableCopy, tableGrow, tableSize, tableFill
     case memorySize, memoryGrow, memoryInit, dataDrop, memoryCopy, memoryFill
     case refNull, refIsNull, refFunc
+    /// Typed function references.
+    case callRef, returnCallRef, refAsNonNull, brOnNull, brOnNonNull
     /// Known, but WasmKiln reads no further: the module is refused, naming it.
     case unsupported
 
@@ -169,6 +175,7 @@ public enum InstructionSet {
     static let miscellaneous = index(prefix: 0xFC, count: 32)
     static let vector = index(prefix: 0xFD, count: 0x114)
     static let atomic = index(prefix: 0xFE, count: 0x4F)
+    static let gc = index(prefix: 0xFB, count: 31)
     /// The fields `InstructionLookup` hands to hot loops, made once (a lookup is made per
     /// function lowered).
     static let featureBits = all.map(\.feature.bit)
@@ -196,6 +203,7 @@ public enum InstructionSet {
         case 0xFC: table = miscellaneous
         case 0xFD: table = vector
         case 0xFE: table = atomic
+        case 0xFB: table = gc
         default: return nil
         }
         guard code < table.count, table[Int(code)] >= 0 else { return nil }
@@ -218,11 +226,16 @@ extension ByteReader {
     @usableFromInline
     mutating func readPrefixedInstruction(after byte: UInt8, in table: borrowing InstructionLookup) throws(WasmError) -> Int {
         let start = position - 1
-        guard byte == 0xFC || byte == 0xFD || byte == 0xFE else {
+        guard byte == 0xFC || byte == 0xFD || byte == 0xFE || byte == 0xFB else {
             throw error("illegal opcode 0x\(String(byte, radix: 16))", at: start)
         }
         let code = try readU32()
-        let codes = byte == 0xFC ? table.miscellaneous : byte == 0xFD ? table.vector : table.atomic
+        let codes = switch byte {
+        case 0xFC: table.miscellaneous
+        case 0xFD: table.vector
+        case 0xFE: table.atomic
+        default: table.gc
+        }
         guard code < codes.count, codes[Int(code)] >= 0 else {
             throw error("illegal opcode 0x\(String(byte, radix: 16)) \(code)", at: start)
         }
@@ -240,12 +253,18 @@ extension ByteReader {
         return (flags & ~0x40, memory, try readU64())
     }
 
+    /// Skips a block type: empty, a value type or a type index.
+    mutating func skipBlockType() throws(WasmError) {
+        let byte = try peekByte()
+        if byte == 0x63 || byte == 0x64 { try skipValueType() } else { _ = try readSigned(bits: 33) }
+    }
+
     public mutating func skip(_ immediates: Immediates) throws(WasmError) {
         switch immediates {
         case .none: break
-        case .blockType: _ = try readSigned(bits: 33)
+        case .blockType: try skipBlockType()
         case .tryTable:
-            _ = try readSigned(bits: 33)
+            try skipBlockType()
             let count = try readCount(minimumElementSize: 2)
             for _ in 0..<count {
                 if try readByte() <= 1 { _ = try readU32() }
@@ -257,10 +276,17 @@ extension ByteReader {
         case .branchTable:
             let count = try readCount()
             for _ in 0...count { _ = try readU32() }
-        case .valueTypes: try skip(try readCount())
+        case .valueTypes:
+            for _ in 0..<(try readCount()) { try skipValueType() }
         case .memoryLane: _ = try readMemoryArgument(); try skip(1)
         case .memoryIndex: _ = try readU32()
-        case .heapType, .lane, .zeroByte: try skip(1)
+        case .heapType: _ = try readSigned(bits: 33)
+        case .castBranch:
+            try skip(1)
+            _ = try readU32()
+            _ = try readSigned(bits: 33)
+            _ = try readSigned(bits: 33)
+        case .lane, .zeroByte: try skip(1)
         case .twoMemoryIndices, .dataAndMemory: _ = try readU32(); _ = try readU32()
         case .i32: _ = try readS32()
         case .i64: _ = try readS64()
@@ -278,6 +304,7 @@ public struct InstructionLookup: Sendable {
     public let miscellaneous = InstructionSet.miscellaneous
     public let vector = InstructionSet.vector
     public let atomic = InstructionSet.atomic
+    public let gc = InstructionSet.gc
     /// Per instruction, by index into `InstructionSet.all`: the fields hot loops read, in
     /// arrays of plain values (reading them from `Instruction`, which holds strings, cost
     /// the validator a third of its time).

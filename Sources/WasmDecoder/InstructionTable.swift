@@ -75,7 +75,7 @@ private func vectorStoreLane(_ name: String, _ code: UInt32, alignment: UInt8, l
 /// Every entry, in groups. In the C forms integers are unsigned, so signed operations
 /// cast; float operations that C would get wrong for NaN or rounding call helpers.
 let instructionTable: [Instruction] = controlInstructions + memoryInstructions + numericInstructions
-    + bulkInstructions + vectorInstructions + atomicInstructions
+    + bulkInstructions + vectorInstructions + atomicInstructions + gcInstructions
 
 private let controlInstructions: [Instruction] = [
     special("unreachable", 0x00, .unreachable),
@@ -114,12 +114,12 @@ private let controlInstructions: [Instruction] = [
     special("ref.null", 0xD0, .refNull, .heapType, .referenceTypes),
     special("ref.is_null", 0xD1, .refIsNull, .none, .referenceTypes),
     special("ref.func", 0xD2, .refFunc, .index, .referenceTypes),
-    // Typed function references: known, not lowered yet.
-    special("call_ref", 0x14, .unsupported, .index, .functionReferences),
-    special("return_call_ref", 0x15, .unsupported, .index, .functionReferences),
-    special("ref.as_non_null", 0xD4, .unsupported, .none, .functionReferences),
-    special("br_on_null", 0xD5, .unsupported, .index, .functionReferences),
-    special("br_on_non_null", 0xD6, .unsupported, .index, .functionReferences),
+    // Typed function references.
+    special("call_ref", 0x14, .callRef, .index, .functionReferences),
+    special("return_call_ref", 0x15, .returnCallRef, .index, .functionReferences),
+    special("ref.as_non_null", 0xD4, .refAsNonNull, .none, .functionReferences),
+    special("br_on_null", 0xD5, .brOnNull, .index, .functionReferences),
+    special("br_on_non_null", 0xD6, .brOnNonNull, .index, .functionReferences),
 ]
 
 private let memoryInstructions: [Instruction] = [
@@ -611,4 +611,27 @@ private let atomicInstructions: [Instruction] = {
         }
     }
     return all
+}()
+
+/// Garbage collection (`ref.eq`, and prefix 0xFB): known, so that a module using them is
+/// refused by name, but not compiled yet.
+private let gcInstructions: [Instruction] = {
+    func gc(_ name: String, _ code: UInt32, _ immediates: Immediates) -> Instruction {
+        Instruction(name, prefix: 0xFB, code: code, immediates: immediates, rule: .unsupported, feature: .gc)
+    }
+    return [
+        Instruction("ref.eq", code: 0xD3, rule: .unsupported, feature: .gc),
+        gc("struct.new", 0, .index), gc("struct.new_default", 1, .index),
+        gc("struct.get", 2, .twoIndices), gc("struct.get_s", 3, .twoIndices), gc("struct.get_u", 4, .twoIndices),
+        gc("struct.set", 5, .twoIndices),
+        gc("array.new", 6, .index), gc("array.new_default", 7, .index), gc("array.new_fixed", 8, .twoIndices),
+        gc("array.new_data", 9, .twoIndices), gc("array.new_elem", 10, .twoIndices),
+        gc("array.get", 11, .index), gc("array.get_s", 12, .index), gc("array.get_u", 13, .index), gc("array.set", 14, .index),
+        gc("array.len", 15, .none), gc("array.fill", 16, .index), gc("array.copy", 17, .twoIndices),
+        gc("array.init_data", 18, .twoIndices), gc("array.init_elem", 19, .twoIndices),
+        gc("ref.test", 20, .heapType), gc("ref.test", 21, .heapType), gc("ref.cast", 22, .heapType), gc("ref.cast", 23, .heapType),
+        gc("br_on_cast", 24, .castBranch), gc("br_on_cast_fail", 25, .castBranch),
+        gc("any.convert_extern", 26, .none), gc("extern.convert_any", 27, .none),
+        gc("ref.i31", 28, .none), gc("i31.get_s", 29, .none), gc("i31.get_u", 30, .none),
+    ]
 }()

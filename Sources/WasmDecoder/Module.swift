@@ -7,10 +7,15 @@ public struct Module: Sendable {
     public let bytes: [UInt8]
 
     public var types: [FuncType] = []
+    /// The types' signatures and which are equal.
+    public var typeCanon = TypeCanon()
     public var imports: [Import] = []
     /// Type indices of the functions this module defines (the function section).
     public var definedFunctionTypes: [UInt32] = []
     public var definedTables: [TableType] = []
+    /// For each defined table, the expression its elements start as (function
+    /// references' `(table T expr)`); nil for null.
+    public var definedTableInitializers: [ConstExpr?] = []
     public var definedMemories: [MemoryType] = []
     /// Type indices of the tags this module defines (exception handling).
     public var definedTags: [UInt32] = []

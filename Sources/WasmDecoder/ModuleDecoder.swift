@@ -73,7 +73,7 @@ struct SectionDecoder {
             case 1: try typeSection(&module)
             case 2: try importSection(&module)
             case 3: sawFunctionSection = true; try functionSection(&module)
-            case 4: module.definedTables = try vector { (r: inout Self) throws(WasmError) in try r.definedTable() }
+            case 4: try tableSection(&module)
             case 5: module.definedMemories = try vector { (r: inout Self) throws(WasmError) in try r.memoryType() }
             case 13: module.definedTags = try vector { (r: inout Self) throws(WasmError) in try r.tagType() }
             case 6: try globalSection(&module)
@@ -111,31 +111,19 @@ struct SectionDecoder {
 
     // MARK: Types
 
-    /// Value types of the function-references and GC proposals: `(ref null? T)` and the
-    /// abstract heap types' short forms (anyref, eqref, i31ref, structref, arrayref, the
-    /// bottom types).
-    static let typedReferenceBytes: Set<UInt8> = [0x63, 0x64, 0x6E, 0x6D, 0x6C, 0x6B, 0x6A, 0x71, 0x72, 0x73, 0x74]
     /// Type section entries of the GC proposal: rec, sub, sub final, struct, array.
     static let gcTypeBytes: Set<UInt8> = [0x4E, 0x50, 0x4F, 0x5F, 0x5E]
 
+    /// Type indices below which value types may refer: the module's types, or while
+    /// reading the type section, those up to the one being read.
+    var typeCount = 0
+
     mutating func valueType() throws(WasmError) -> ValueType {
-        let start = reader.position
-        let byte = try reader.readByte()
-        guard let type = ValueType(rawValue: byte) else {
-            if Self.typedReferenceBytes.contains(byte) { throw .unsupported("typed references (function references, GC) are", at: start) }
-            throw reader.error("malformed value type", at: start)
-        }
-        return type
+        try reader.readValueType(typeCount: typeCount)
     }
 
     mutating func referenceType() throws(WasmError) -> ValueType {
-        let start = reader.position
-        let byte = try reader.readByte()
-        guard let type = ValueType(rawValue: byte), type.isReference else {
-            if Self.typedReferenceBytes.contains(byte) { throw .unsupported("typed references (function references, GC) are", at: start) }
-            throw reader.error("malformed reference type", at: start)
-        }
-        return type
+        try reader.readReferenceType(typeCount: typeCount)
     }
 
     /// A table's limits.
@@ -161,13 +149,22 @@ struct SectionDecoder {
         return flags
     }
 
-    /// A table of the table section: since function references it may start with 0x40 0x00
-    /// and give an initializer expression after its type.
-    mutating func definedTable() throws(WasmError) -> TableType {
-        if reader.position < reader.end, reader.base[reader.position] == 0x40 {
-            throw .unsupported("tables with initializer expressions (function references) are", at: reader.position)
+    /// The table section: since function references a table may start with 0x40 0x00 and
+    /// give an initializer expression after its type.
+    mutating func tableSection(_ module: inout Module) throws(WasmError) {
+        let count = try reader.readCount()
+        for _ in 0..<count {
+            if try reader.peekByte() == 0x40 {
+                reader.position += 1
+                let start = reader.position
+                guard try reader.readByte() == 0 else { throw reader.error("malformed table", at: start) }
+                module.definedTables.append(try tableType())
+                module.definedTableInitializers.append(try constExpr())
+            } else {
+                module.definedTables.append(try tableType())
+                module.definedTableInitializers.append(nil)
+            }
         }
-        return try tableType()
     }
 
     mutating func tableType() throws(WasmError) -> TableType {
@@ -208,7 +205,11 @@ struct SectionDecoder {
     // MARK: Sections
 
     mutating func typeSection(_ module: inout Module) throws(WasmError) {
+        var index = 0
         module.types = try vector { (r: inout Self) throws(WasmError) in
+            // Each type is a recursive group of its own: it may refer to itself and those before.
+            index += 1
+            r.typeCount = index
             let start = r.reader.position
             let form = try r.reader.readByte()
             guard form == 0x60 else {
@@ -223,6 +224,7 @@ struct SectionDecoder {
             guard results.count <= Self.maxArity else { throw r.reader.error("too many results", at: resultsStart) }
             return FuncType(params: params, results: results)
         }
+        typeCount = module.types.count
     }
 
     mutating func importSection(_ module: inout Module) throws(WasmError) {
@@ -283,8 +285,9 @@ struct SectionDecoder {
         } else {
             mode = flags & 2 != 0 ? .declarative : .passive
         }
-        // Forms 0 and 4 have an implicit funcref type; the others state it.
-        var type = ValueType.funcref
+        // Forms 0 and 4 have an implicit type: function indices are `(ref func)`, expressions
+        // funcref. The others state it.
+        var type = usesExpressions ? ValueType.funcref : .reference(to: .funcref, nullable: false)
         if flags & 3 != 0 {
             if usesExpressions {
                 type = try referenceType()
@@ -400,7 +403,7 @@ struct SectionDecoder {
                 }
             case .globalGet: instruction = .globalGet(try reader.readU32())
             case .refFunc: instruction = .refFunc(try reader.readU32())
-            case .refNull: instruction = .refNull(try heapType())
+            case .refNull: instruction = .refNull(try reader.readHeapType(typeCount: typeCount, nullable: true))
             default:
                 guard InstructionSet.extendedConstants.contains(id) else {
                     throw reader.error("constant expression required", at: start)
@@ -412,18 +415,8 @@ struct SectionDecoder {
         }
     }
 
-    /// The heap type of `ref.null`, as the reference type it makes.
-    mutating func heapType() throws(WasmError) -> ValueType {
-        let start = reader.position
-        switch try reader.readByte() {
-        case 0x70: return .funcref
-        case 0x6F: return .externref
-        case 0x69: return .exnref
-        default: throw reader.error("malformed reference type", at: start)
-        }
-    }
-
     func finishIndexSpaces(_ module: inout Module) {
+        module.typeCanon = TypeCanon(types: module.types)
         for entry in module.imports {
             switch entry.kind {
             case .function(let type): module.functionTypes.append(type)

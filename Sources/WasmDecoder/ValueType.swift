@@ -1,5 +1,7 @@
-/// A WebAssembly value type, with its binary encoding as the raw value.
-public enum ValueType: UInt8, Sendable, Hashable, CustomStringConvertible {
+/// The C-level kind of a value: what representation it has. Every reference type is a
+/// pointer; its kind is the abstract heap type it belongs to (funcref for any function
+/// reference, typed or not).
+public enum ValueKind: UInt8, Sendable, Hashable {
     case i32 = 0x7F
     case i64 = 0x7E
     case f32 = 0x7D
@@ -9,21 +11,80 @@ public enum ValueType: UInt8, Sendable, Hashable, CustomStringConvertible {
     case externref = 0x6F
     /// Exception references (exception-handling proposal).
     case exnref = 0x69
+}
 
-    public var isReference: Bool { self == .funcref || self == .externref || self == .exnref }
-    public var isNumeric: Bool { !isReference && self != .v128 }
+/// A WebAssembly value type as one 32-bit word, so that the validator compares types as
+/// integers:
+/// - bits 0-7: the kind's binary code (`ValueKind`), so `funcref` is 0x70 as in 2.0;
+/// - bit 8: a non-nullable reference (function references' `(ref T)`);
+/// - bits 9-31: for a reference to a defined type `(ref null? $t)`, the module's type
+///   index + 1; 0 for the abstract heap types.
+public struct ValueType: Sendable, Hashable, CustomStringConvertible {
+    public let bits: UInt32
+
+    public init(bits: UInt32) { self.bits = bits }
+
+    public init(_ kind: ValueKind) { bits = UInt32(kind.rawValue) }
+
+    /// A type from its one-byte binary form (numbers, vectors and the abstract reference
+    /// short forms); nil for other bytes.
+    public init?(code: UInt8) {
+        guard let kind = ValueKind(rawValue: code) else { return nil }
+        self.init(kind)
+    }
+
+    /// `(ref null? $index)` for a function type.
+    public static func reference(toType index: UInt32, nullable: Bool) -> ValueType {
+        ValueType(bits: (index + 1) << 9 | (nullable ? 0 : nonNullBit) | UInt32(ValueKind.funcref.rawValue))
+    }
+
+    /// `(ref null? func|extern|exn)`.
+    public static func reference(to kind: ValueKind, nullable: Bool) -> ValueType {
+        ValueType(bits: (nullable ? 0 : nonNullBit) | UInt32(kind.rawValue))
+    }
+
+    public static let nonNullBit: UInt32 = 0x100
+
+    public static let i32 = ValueType(.i32)
+    public static let i64 = ValueType(.i64)
+    public static let f32 = ValueType(.f32)
+    public static let f64 = ValueType(.f64)
+    public static let v128 = ValueType(.v128)
+    public static let funcref = ValueType(.funcref)
+    public static let externref = ValueType(.externref)
+    public static let exnref = ValueType(.exnref)
+
+    /// The binary code of its kind; for references, of the abstract heap type.
+    public var code: UInt8 { UInt8(truncatingIfNeeded: bits) }
+    public var kind: ValueKind { ValueKind(rawValue: code)! }
+    public var isReference: Bool { kind == .funcref || kind == .externref || kind == .exnref }
+    public var isNumeric: Bool { !isReference && kind != .v128 }
+    /// A reference that may be null (all of Wasm 2.0's are).
+    public var isNullable: Bool { bits & Self.nonNullBit == 0 }
+    /// For `(ref null? $t)`, t.
+    public var typeIndex: UInt32? { bits >> 9 == 0 ? nil : (bits >> 9) - 1 }
+    /// Whether it is one of Wasm 2.0's types (or exnref), which a byte encodes.
+    public var isSimple: Bool { bits <= 0xFF }
+    /// A local of this type starts as zero or null; a non-nullable reference has no default.
+    public var isDefaultable: Bool { isNullable }
+    /// The nullable type of the same heap type.
+    public var asNullable: ValueType { ValueType(bits: bits & ~Self.nonNullBit) }
+    public var asNonNullable: ValueType { ValueType(bits: bits | Self.nonNullBit) }
 
     public var description: String {
-        switch self {
-        case .i32: "i32"
-        case .i64: "i64"
-        case .f32: "f32"
-        case .f64: "f64"
-        case .v128: "v128"
-        case .funcref: "funcref"
-        case .externref: "externref"
-        case .exnref: "exnref"
+        let heap: String
+        switch kind {
+        case .i32: return "i32"
+        case .i64: return "i64"
+        case .f32: return "f32"
+        case .f64: return "f64"
+        case .v128: return "v128"
+        case .funcref: heap = "func"
+        case .externref: heap = "extern"
+        case .exnref: heap = "exn"
         }
+        if let typeIndex { return isNullable ? "(ref null \(typeIndex))" : "(ref \(typeIndex))" }
+        return isNullable ? heap + "ref" : "(ref \(heap))"
     }
 }
 
@@ -88,4 +149,51 @@ public struct MemoryType: Hashable, Sendable {
 public struct GlobalType: Hashable, Sendable {
     public var valueType: ValueType
     public var isMutable: Bool
+}
+
+extension ByteReader {
+    /// Abstract heap types of the GC proposal (any, eq, i31, struct, array and the bottom
+    /// types), which WasmKiln does not support yet.
+    static let gcHeapTypeBytes: Set<UInt8> = [0x6E, 0x6D, 0x6C, 0x6B, 0x6A, 0x71, 0x72, 0x73, 0x74]
+
+    /// A value type: a byte, or 0x63 (nullable) / 0x64 (non-nullable) and a heap type.
+    /// Type indices must be below `typeCount`.
+    public mutating func readValueType(typeCount: Int) throws(WasmError) -> ValueType {
+        let start = position
+        let byte = try readByte()
+        if let type = ValueType(code: byte) { return type }
+        if byte == 0x63 || byte == 0x64 { return try readHeapType(typeCount: typeCount, nullable: byte == 0x63) }
+        if Self.gcHeapTypeBytes.contains(byte) { throw .unsupported("garbage collection reference types are", at: start) }
+        throw error("malformed value type", at: start)
+    }
+
+    /// A reference type (of a table or element segment).
+    public mutating func readReferenceType(typeCount: Int) throws(WasmError) -> ValueType {
+        let start = position
+        let type = try readValueType(typeCount: typeCount)
+        guard type.isReference else { throw error("malformed reference type", at: start) }
+        return type
+    }
+
+    /// A heap type (s33): an abstract one as a negative byte, else a type index; gives the
+    /// reference type to it.
+    public mutating func readHeapType(typeCount: Int, nullable: Bool) throws(WasmError) -> ValueType {
+        let start = position
+        let byte = try peekByte()
+        if let kind = ValueKind(rawValue: byte), ValueType(kind).isReference {
+            position += 1
+            return .reference(to: kind, nullable: nullable)
+        }
+        if Self.gcHeapTypeBytes.contains(byte) { throw .unsupported("garbage collection reference types are", at: start) }
+        let index = try readSigned(bits: 33)
+        guard index >= 0 else { throw error("malformed heap type", at: start) }
+        guard index < typeCount else { throw error("unknown type \(index)", at: start) }
+        return .reference(toType: UInt32(index), nullable: nullable)
+    }
+
+    /// Skips a value type.
+    public mutating func skipValueType() throws(WasmError) {
+        let byte = try readByte()
+        if byte == 0x63 || byte == 0x64 { _ = try readSigned(bits: 33) }
+    }
 }

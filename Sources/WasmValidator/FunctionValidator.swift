@@ -9,21 +9,29 @@ struct Frame {
     var kind: FrameKind
     var unreachable: Bool
     var height: Int
-    var params: UnsafePointer<UInt8>
+    var params: UnsafePointer<UInt32>
     var paramCount: Int
-    var results: UnsafePointer<UInt8>
+    var results: UnsafePointer<UInt32>
     var resultCount: Int
+    /// How many locals were initialized when it began (`FunctionValidator.initialized`).
+    var initializedCount = 0
 
-    var labelTypes: UnsafePointer<UInt8> { kind == .loop ? params : results }
+    var labelTypes: UnsafePointer<UInt32> { kind == .loop ? params : results }
     var labelCount: Int { kind == .loop ? paramCount : resultCount }
 }
 
-/// A stack type code for "any type" after `unreachable` (bottom in the spec).
-let unknown: UInt8 = 0
-let i32: UInt8 = 0x7F, i64: UInt8 = 0x7E, f32: UInt8 = 0x7D, f64: UInt8 = 0x7C, v128: UInt8 = 0x7B
-let funcref: UInt8 = 0x70, externref: UInt8 = 0x6F, exnref: UInt8 = 0x69
+/// Operand types are `ValueType.bits` words. `unknown` is "any type" after `unreachable`
+/// (the spec's bottom); `bottomReference` is a reference of no heap type, which
+/// `ref.as_non_null` and the null branches make of an unknown operand.
+let unknown: UInt32 = 0
+let bottomReference: UInt32 = 0x1FF
+let i32: UInt32 = 0x7F, i64: UInt32 = 0x7E, f32: UInt32 = 0x7D, f64: UInt32 = 0x7C, v128: UInt32 = 0x7B
+let funcref: UInt32 = 0x70, externref: UInt32 = 0x6F, exnref: UInt32 = 0x69
 
-@inline(__always) func isReference(_ code: UInt8) -> Bool { code == funcref || code == externref || code == exnref }
+@inline(__always) func isReference(_ type: UInt32) -> Bool {
+    let code = type & 0xFF
+    return code == funcref || code == externref || code == exnref || type == bottomReference
+}
 
 /// Validates function bodies one at a time, following the algorithm of the
 /// spec's validation appendix. One instance per thread; buffers are reused.
@@ -32,8 +40,8 @@ final class FunctionValidator {
     var reader: ByteReader
     var instructionStart = 0
 
-    // Operand stack of type codes, and per slot the set of types it ever held.
-    var stack: UnsafeMutablePointer<UInt8>
+    // Operand stack of types, and per slot the set of types it ever held.
+    var stack: UnsafeMutablePointer<UInt32>
     var slotMasks: UnsafeMutablePointer<UInt8>
     var capacity = 1024
     var height = 0
@@ -44,7 +52,15 @@ final class FunctionValidator {
     var floor = 0
     var unreachable = false
 
-    var locals: [UInt8] = []
+    var locals: [UInt32] = []
+    /// Locals without a default value (non-nullable references) that are set, in the order
+    /// set; a block forgets those it set when it ends. Params count as set.
+    var initialized: [UInt32] = []
+    var isInitialized: [Bool] = []
+    /// Whether the function has such locals: only then is `initialized` kept.
+    var tracksInitialization = false
+    /// Single-type block results that are not simple types, as one-element lists.
+    var singleTypes: [UInt32: UnsafeMutablePointer<UInt32>] = [:]
     /// The function being validated (in the whole index space) and its tail calls.
     var functionIndex = 0
     var tailCalls = FunctionInfo.TailCalls.none
@@ -58,7 +74,7 @@ final class FunctionValidator {
     static let slotBits: [UInt8] = {
         var bits = [UInt8](repeating: 0, count: 256)
         for type in [ValueType.i32, .i64, .f32, .f64, .v128, .funcref, .externref, .exnref] {
-            bits[Int(type.rawValue)] = type.slotBit
+            bits[Int(type.code)] = type.slotBit
         }
         return bits
     }()
@@ -80,6 +96,7 @@ final class FunctionValidator {
     deinit {
         stack.deallocate()
         slotMasks.deallocate()
+        for list in singleTypes.values { list.deallocate() }
     }
 
     // MARK: Errors
@@ -88,13 +105,13 @@ final class FunctionValidator {
         WasmError(offset: instructionStart, message: message)
     }
 
-    func mismatch(expected: UInt8, got: UInt8?) -> WasmError {
+    func mismatch(expected: UInt32, got: UInt32?) -> WasmError {
         error("type mismatch: instruction requires [\(typeName(expected))] but stack has [\(got.map(typeName) ?? "")]")
     }
 
     /// The spec's wording for a sequence that does not match: what is needed
     /// and what the top of the current block's stack holds.
-    func mismatch(_ what: String, requires types: UnsafePointer<UInt8>, count: Int, wholeBlock: Bool = false) -> WasmError {
+    func mismatch(_ what: String, requires types: UnsafePointer<UInt32>, count: Int, wholeBlock: Bool = false) -> WasmError {
         let required = (0..<count).map { typeName(types[$0]) }.joined(separator: " ")
         let shown = wholeBlock ? floor : max(floor, height - max(count, 1))
         let present = (shown..<height).map { typeName(stack[$0]) }.joined(separator: " ")
@@ -104,17 +121,17 @@ final class FunctionValidator {
     // MARK: Operand stack
 
     @inline(__always)
-    func push(_ type: UInt8) {
+    func push(_ type: UInt32) {
         if height == capacity { grow() }
         stack[height] = type
-        slotMasks[height] |= slotBits[Int(type)]
+        slotMasks[height] |= slotBits[Int(type & 0xFF)]
         height += 1
         if height > maxHeight { maxHeight = height }
     }
 
     func grow() {
         let newCapacity = capacity * 2
-        let newStack = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        let newStack = UnsafeMutablePointer<UInt32>.allocate(capacity: newCapacity)
         newStack.update(from: stack, count: capacity)
         stack.deallocate()
         stack = newStack
@@ -127,7 +144,7 @@ final class FunctionValidator {
     }
 
     @inline(__always)
-    func pop() throws(WasmError) -> UInt8 {
+    func pop() throws(WasmError) -> UInt32 {
         if height == floor {
             if unreachable { return unknown }
             throw error("type mismatch: operand stack is empty")
@@ -137,19 +154,28 @@ final class FunctionValidator {
     }
 
     @inline(__always)
-    func pop(_ expected: UInt8) throws(WasmError) {
+    func pop(_ expected: UInt32) throws(WasmError) {
         if height == floor {
             if unreachable { return }
             throw mismatch(expected: expected, got: nil)
         }
         height -= 1
         let actual = stack[height]
-        if actual != expected && actual != unknown && expected != unknown {
+        if actual != expected && actual != unknown && expected != unknown && !context.isSubtype(actual, of: expected) {
             throw mismatch(expected: expected, got: actual)
         }
     }
 
-    func pop(_ types: UnsafePointer<UInt8>, count: Int, what: String = "instruction") throws(WasmError) {
+    /// Pops a reference of any type; gives its type (`unknown` when the stack is polymorphic).
+    func popReference() throws(WasmError) -> UInt32 {
+        let type = try pop()
+        guard type == unknown || isReference(type) else {
+            throw error("type mismatch: instruction requires a reference but stack has [\(typeName(type))]")
+        }
+        return type
+    }
+
+    func pop(_ types: UnsafePointer<UInt32>, count: Int, what: String = "instruction") throws(WasmError) {
         let saved = height
         var index = count
         do throws(WasmError) {
@@ -163,14 +189,15 @@ final class FunctionValidator {
         }
     }
 
-    func push(_ types: UnsafePointer<UInt8>, count: Int) {
+    func push(_ types: UnsafePointer<UInt32>, count: Int) {
         for index in 0..<count { push(types[index]) }
     }
 
     // MARK: Control stack
 
-    func pushFrame(_ kind: FrameKind, params: UnsafePointer<UInt8>, paramCount: Int, results: UnsafePointer<UInt8>, resultCount: Int) {
-        frames.append(Frame(kind: kind, unreachable: false, height: height, params: params, paramCount: paramCount, results: results, resultCount: resultCount))
+    func pushFrame(_ kind: FrameKind, params: UnsafePointer<UInt32>, paramCount: Int, results: UnsafePointer<UInt32>, resultCount: Int) {
+        frames.append(Frame(kind: kind, unreachable: false, height: height, params: params, paramCount: paramCount, results: results,
+                            resultCount: resultCount, initializedCount: initialized.count))
         floor = height
         unreachable = false
         push(params, count: paramCount)
@@ -185,6 +212,7 @@ final class FunctionValidator {
             throw mismatch("block", requires: frame.results, count: frame.resultCount, wholeBlock: true)
         }
         frames.removeLast()
+        if tracksInitialization { forgetInitialized(since: frame.initializedCount) }
         if let outer = frames.last {
             floor = outer.height
             unreachable = outer.unreachable
@@ -198,6 +226,11 @@ final class FunctionValidator {
         frames[frames.count - 1].unreachable = true
     }
 
+    /// A block's end: the locals it set are unset again.
+    func forgetInitialized(since count: Int) {
+        while initialized.count > count { isInitialized[Int(initialized.removeLast())] = false }
+    }
+
     func label(_ depth: UInt32) throws(WasmError) -> Frame {
         guard Int(depth) < frames.count else { throw error("unknown label") }
         return frames[frames.count - 1 - Int(depth)]
@@ -206,23 +239,36 @@ final class FunctionValidator {
     // MARK: Immediates
 
     /// A block type: the params and results it gives the new frame.
-    func blockType() throws(WasmError) -> (UnsafePointer<UInt8>, Int, UnsafePointer<UInt8>, Int) {
+    func blockType() throws(WasmError) -> (UnsafePointer<UInt32>, Int, UnsafePointer<UInt32>, Int) {
         let empty = UnsafePointer(context.signatureTypes)
         let byte = try reader.peekByte()
         if byte == 0x40 {
             reader.position += 1
             return (empty, 0, empty, 0)
         }
-        if byte & 0xC0 == 0x40 {
-            reader.position += 1
-            guard ValueType(rawValue: byte) != nil else { throw error("malformed value type") }
-            return (empty, 0, context.single(byte), 1)
+        if byte & 0xC0 == 0x40 || byte == 0x63 || byte == 0x64 {
+            let type = try valueType()
+            return (empty, 0, single(type), 1)
         }
         let index = try reader.readSigned(bits: 33)
         guard index >= 0, index < context.module.types.count else { throw error("unknown type") }
         let (params, paramCount) = context.params(ofType: Int(index))
         let (results, resultCount) = context.results(ofType: Int(index))
         return (params, paramCount, results, resultCount)
+    }
+
+    func valueType() throws(WasmError) -> UInt32 {
+        try reader.readValueType(typeCount: context.module.types.count).bits
+    }
+
+    /// A one-element type list holding `type`.
+    func single(_ type: UInt32) -> UnsafePointer<UInt32> {
+        if type <= 0xFF { return context.single(type) }
+        if let list = singleTypes[type] { return UnsafePointer(list) }
+        let list = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+        list.initialize(to: type)
+        singleTypes[type] = list
+        return UnsafePointer(list)
     }
 
     /// A memory instruction's alignment, memory and offset; checks the memory exists.
@@ -239,7 +285,7 @@ final class FunctionValidator {
         guard memory < context.module.memories.count else { throw error("unknown memory \(memory)") }
         guard alignment <= naturalAlignment else { throw error("alignment must not be larger than natural") }
         // A 32-bit memory's offsets are below 4 GiB (memory64 reads them as u64 for all).
-        if offset > UInt32.max, context.memoryAddressTypes[Int(memory)] == i32 { throw error("offset out of range") }
+        if offset > UInt32.max, context.memoryAddressTypes[Int(memory)] == ValueKind.i32.rawValue { throw error("offset out of range") }
         memories.0 = memory
         // An atomic access states its natural alignment, no less.
         if exact, alignment != naturalAlignment { throw error("atomic alignment must be natural") }
@@ -263,7 +309,7 @@ final class FunctionValidator {
     }
 
     @inline(__always)
-    func localType(_ index: UInt32) throws(WasmError) -> UInt8 {
+    func localType(_ index: UInt32) throws(WasmError) -> UInt32 {
         guard Int(index) < locals.count else { throw error("unknown local \(index)") }
         return locals.withUnsafeBufferPointer { $0[Int(index)] }
     }
@@ -273,17 +319,17 @@ final class FunctionValidator {
         return Int(index)
     }
 
-    func tableType(_ index: UInt32) throws(WasmError) -> UInt8 {
+    func tableType(_ index: UInt32) throws(WasmError) -> UInt32 {
         guard Int(index) < context.tableTypes.count else { throw error("unknown table \(index)") }
         return context.tableTypes[Int(index)]
     }
 
     /// The type of a table's indices: i64 for table64, else i32. (Checked to exist first.)
-    func tableAddress(_ index: UInt32) -> UInt8 {
+    func tableAddress(_ index: UInt32) -> UInt32 {
         context.tableAddressTypes[Int(index)]
     }
 
-    func elementType(_ index: UInt32) throws(WasmError) -> UInt8 {
+    func elementType(_ index: UInt32) throws(WasmError) -> UInt32 {
         guard Int(index) < context.elementTypes.count else { throw error("unknown elem segment \(index)") }
         return context.elementTypes[Int(index)]
     }
@@ -326,7 +372,7 @@ final class FunctionValidator {
     func returnCall(type: Int) throws(WasmError) {
         let (results, resultCount) = context.results(ofType: type)
         let caller = frames[0]
-        guard sameTypes(results, resultCount, caller.results, caller.resultCount) else {
+        guard areSubtypes(results, resultCount, of: caller.results, caller.resultCount) else {
             throw error("type mismatch: tail call results differ from the function's")
         }
         let (params, paramCount) = context.params(ofType: type)
@@ -356,8 +402,14 @@ final class FunctionValidator {
         guard typeIndex < module.types.count else { throw error("unknown type \(typeIndex)") }
 
         locals.removeAll(keepingCapacity: true)
-        locals += module.types[typeIndex].params.map(\.rawValue)
-        for run in body.locals { locals += repeatElement(run.type.rawValue, count: Int(run.count)) }
+        locals += module.types[typeIndex].params.map(\.bits)
+        let paramCount = locals.count
+        for run in body.locals { locals += repeatElement(run.type.bits, count: Int(run.count)) }
+        initialized.removeAll(keepingCapacity: true)
+        tracksInitialization = body.locals.contains { !$0.type.isDefaultable }
+        if tracksInitialization {
+            isInitialized = locals.indices.map { $0 < paramCount || ValueType(bits: locals[$0]).isDefaultable }
+        }
 
         slotMasks.update(repeating: 0, count: min(maxHeight, capacity))
         height = 0
@@ -389,12 +441,12 @@ final class FunctionValidator {
                 if lookup.immediates[id] != .none { try immediates(of: id) }
                 if context.hasAddress64 { signature = addressTyped(signature, rule: lookup.rules[id], immediates: lookup.immediates[id]) }
                 switch signature.operandCount {
-                case 3: try pop(signature.third); fallthrough
-                case 2: try pop(signature.second); fallthrough
-                case 1: try pop(signature.first)
+                case 3: try pop(UInt32(signature.third)); fallthrough
+                case 2: try pop(UInt32(signature.second)); fallthrough
+                case 1: try pop(UInt32(signature.first))
                 default: break
                 }
-                if signature.result != 0 { push(signature.result) }
+                if signature.result != 0 { push(UInt32(signature.result)) }
                 continue
             }
             switch lookup.rules[id] {
@@ -456,7 +508,7 @@ final class FunctionValidator {
                 try tryTable()
             case .end:
                 let frame = try popFrame()
-                if frame.kind == .if && !sameTypes(frame.params, frame.paramCount, frame.results, frame.resultCount) {
+                if frame.kind == .if && !areSubtypes(frame.params, frame.paramCount, of: frame.results, frame.resultCount) {
                     throw error("type mismatch: if without else must leave its parameters as results")
                 }
                 if frames.isEmpty { return }
@@ -485,7 +537,7 @@ final class FunctionValidator {
                 let type = try typeIndex(try reader.readU32())
                 let tableIndex = try reader.readU32()
                 let table = try tableType(tableIndex)
-                guard table == funcref else { throw error("type mismatch: call_indirect needs a funcref table") }
+                guard context.isSubtype(table, of: funcref) else { throw error("type mismatch: call_indirect needs a funcref table") }
                 try pop(tableAddress(tableIndex))
                 try call(type: type)
             case .returnCall:
@@ -497,7 +549,7 @@ final class FunctionValidator {
                 let type = try typeIndex(try reader.readU32())
                 let tableIndex = try reader.readU32()
                 let table = try tableType(tableIndex)
-                guard table == funcref else { throw error("type mismatch: call_indirect needs a funcref table") }
+                guard context.isSubtype(table, of: funcref) else { throw error("type mismatch: call_indirect needs a funcref table") }
                 try pop(tableAddress(tableIndex))
                 try returnCall(type: type)
                 tailCalls = .toOthers
@@ -519,22 +571,30 @@ final class FunctionValidator {
                 let count = try reader.readU32()
                 guard count == 1 else { throw error("invalid result arity") }
                 let typeOffset = reader.position
-                guard let type = ValueType(rawValue: try reader.readByte()) else {
+                let type: UInt32
+                do throws(WasmError) { type = try valueType() } catch {
                     instructionStart = typeOffset
-                    throw error("malformed value type")
+                    throw error
                 }
                 try pop(i32)
-                try pop(type.rawValue)
-                try pop(type.rawValue)
-                push(type.rawValue)
-            case .localGet:
-                push(try localType(try reader.readU32()))
-            case .localSet:
-                try pop(try localType(try reader.readU32()))
-            case .localTee:
-                let type = try localType(try reader.readU32())
+                try pop(type)
                 try pop(type)
                 push(type)
+            case .localGet:
+                let index = try reader.readU32()
+                let type = try localType(index)
+                if tracksInitialization, !isInitialized[Int(index)] { throw error("uninitialized local \(index)") }
+                push(type)
+            case .localSet:
+                let index = try reader.readU32()
+                try pop(try localType(index))
+                if tracksInitialization { initialize(index) }
+            case .localTee:
+                let index = try reader.readU32()
+                let type = try localType(index)
+                try pop(type)
+                push(type)
+                if tracksInitialization { initialize(index) }
             case .globalGet:
                 push(context.globalTypes[try globalIndex(try reader.readU32())])
             case .globalSet:
@@ -553,32 +613,49 @@ final class FunctionValidator {
                 try pop(type)
                 try pop(tableAddress(table))
             case .refNull:
-                let type: UInt8
-                switch try reader.readByte() {
-                case 0x70: type = funcref
-                case 0x6F: type = externref
-                case 0x69: type = exnref
-                default: throw error("malformed reference type")
-                }
-                push(type)
+                push(try reader.readHeapType(typeCount: context.module.types.count, nullable: true).bits)
             case .refIsNull:
-                let type = try pop()
-                guard type == unknown || isReference(type) else {
-                    throw error("type mismatch: ref.is_null needs a reference, got \(typeName(type))")
-                }
+                _ = try popReference()
                 push(i32)
             case .refFunc:
                 let index = try reader.readU32()
-                _ = try functionType(index)
+                let type = try functionType(index)
                 guard context.declaredReferences.contains(index) else { throw error("undeclared function reference") }
-                push(funcref)
+                push(ValueType.reference(toType: UInt32(type), nullable: false).bits)
+            case .refAsNonNull:
+                push(nonNullable(try popReference()))
+            case .brOnNull:
+                let frame = try label(try reader.readU32())
+                let reference = try popReference()
+                try pop(frame.labelTypes, count: frame.labelCount)
+                push(frame.labelTypes, count: frame.labelCount)
+                push(nonNullable(reference))
+            case .brOnNonNull:
+                let frame = try label(try reader.readU32())
+                guard frame.labelCount > 0, isReference(frame.labelTypes[frame.labelCount - 1]) else {
+                    throw error("type mismatch: br_on_non_null needs a label whose last type is a reference")
+                }
+                let reference = try popReference()
+                push(nonNullable(reference))
+                try pop(frame.labelTypes, count: frame.labelCount)
+                push(frame.labelTypes, count: frame.labelCount - 1)
+            case .callRef, .returnCallRef:
+                let type = try typeIndex(try reader.readU32())
+                try pop(ValueType.reference(toType: UInt32(type), nullable: true).bits)
+                if lookup.rules[id] == .callRef {
+                    try call(type: type)
+                } else {
+                    try returnCall(type: type)
+                    tailCalls = .toOthers
+                }
+                callsIndirectly = true
             case .tableInit:
                 let elementIndex = try reader.readU32()
                 let tableIndex = try reader.readU32()
                 tablesWritten.insert(tableIndex)
                 let table = try tableType(tableIndex)
                 let element = try elementType(elementIndex)
-                guard element == table else { throw error("type mismatch: element segment and table types differ") }
+                guard context.isSubtype(element, of: table) else { throw error("type mismatch: element segment and table types differ") }
                 try pop(i32); try pop(i32); try pop(tableAddress(tableIndex))
             case .elementDrop:
                 _ = try elementType(try reader.readU32())
@@ -587,7 +664,7 @@ final class FunctionValidator {
                 tablesWritten.insert(destinationIndex)
                 let destination = try tableType(destinationIndex)
                 let source = try tableType(sourceIndex)
-                guard destination == source else { throw error("type mismatch: table types differ") }
+                guard context.isSubtype(source, of: destination) else { throw error("type mismatch: table types differ") }
                 // The length is i64 only when both tables' indices are.
                 let (to, from) = (tableAddress(destinationIndex), tableAddress(sourceIndex))
                 try pop(to == i64 && from == i64 ? i64 : i32); try pop(from); try pop(to)
@@ -632,14 +709,15 @@ final class FunctionValidator {
             switch rule {
             case .memorySize: return Signature(codes: 0, 0, 0, result: address)
             case .memoryGrow: return Signature(codes: address, 0, 0, result: address)
-            case .memoryFill: return Signature(codes: address, i32, address, result: 0)
+            case .memoryFill: return Signature(codes: address, ValueKind.i32.rawValue, address, result: 0)
             default: return signature
             }
         case .twoMemoryIndices:  // memory.copy: destination, source, length
             let (destination, source) = (types[Int(memories.0)], types[Int(memories.1)])
+            let (i32, i64) = (ValueKind.i32.rawValue, ValueKind.i64.rawValue)
             return Signature(codes: destination, source, destination == i64 && source == i64 ? i64 : i32, result: 0)
         case .dataAndMemory:  // memory.init: the destination is an address, the rest in the segment
-            return Signature(codes: types[Int(memories.0)], i32, i32, result: 0)
+            return Signature(codes: types[Int(memories.0)], ValueKind.i32.rawValue, ValueKind.i32.rawValue, result: 0)
         default:
             return signature
         }
@@ -675,14 +753,28 @@ final class FunctionValidator {
             try laneIndex(below: instructions[id].lanes)
         case .shuffle:
             for _ in 0..<16 { try laneIndex(below: 32) }
-        case .blockType, .tryTable, .index, .twoIndices, .branchTable, .valueTypes, .heapType:
+        case .blockType, .tryTable, .index, .twoIndices, .branchTable, .valueTypes, .heapType, .castBranch:
             throw error("internal error: \(instructions[id].name) has a signature and its own immediates")
         }
     }
 
-    func sameTypes(_ a: UnsafePointer<UInt8>, _ aCount: Int, _ b: UnsafePointer<UInt8>, _ bCount: Int) -> Bool {
+    /// A set local without a default value.
+    func initialize(_ index: UInt32) {
+        if !isInitialized[Int(index)] {
+            isInitialized[Int(index)] = true
+            initialized.append(index)
+        }
+    }
+
+    /// The non-nullable type of a reference operand's heap type.
+    func nonNullable(_ type: UInt32) -> UInt32 {
+        type == unknown ? bottomReference : type | ValueType.nonNullBit
+    }
+
+    /// Whether the lists are as long and each type of `a` is a subtype of `b`'s at its place.
+    func areSubtypes(_ a: UnsafePointer<UInt32>, _ aCount: Int, of b: UnsafePointer<UInt32>, _ bCount: Int) -> Bool {
         guard aCount == bCount else { return false }
-        for index in 0..<aCount where a[index] != b[index] { return false }
+        for index in 0..<aCount where !context.isSubtype(a[index], of: b[index]) { return false }
         return true
     }
 
@@ -712,15 +804,16 @@ final class FunctionValidator {
         for _ in 0..<count {
             let kind = try reader.readByte()
             guard kind <= 3 else { throw error("malformed catch clause") }
-            var caught: [UInt8] = []
+            var caught: [UInt32] = []
             if kind <= 1 {
                 let tag = try tagType(try reader.readU32())
                 let (tagParams, tagCount) = context.params(ofType: tag)
                 caught = Array(UnsafeBufferPointer(start: tagParams, count: tagCount))
             }
-            if kind == 1 || kind == 3 { caught.append(exnref) }
+            if kind == 1 || kind == 3 { caught.append(exnref | ValueType.nonNullBit) }  // (ref exn)
             let frame = try label(try reader.readU32())
-            guard caught.elementsEqual(UnsafeBufferPointer(start: frame.labelTypes, count: frame.labelCount)) else {
+            let matches = caught.withUnsafeBufferPointer { areSubtypes($0.baseAddress ?? frame.labelTypes, $0.count, of: frame.labelTypes, frame.labelCount) }
+            guard matches else {
                 throw error("type mismatch: catch clause does not match its label's types")
             }
         }

@@ -12,6 +12,7 @@ struct ModuleChecker {
     }
 
     mutating func check() -> [WasmError] {
+        if !context.edition.recursiveTypes { checkTypesReferBackward() }
         for entry in module.imports {
             switch entry.kind {
             case .function(let type): checkType(type, at: entry.offset)
@@ -24,7 +25,15 @@ struct ModuleChecker {
         let functionSection = sectionOffset(3)
         for type in module.definedFunctionTypes { checkType(type, at: functionSection) }
         let tableSection = sectionOffset(4)
-        for table in module.definedTables { checkTable(table, at: tableSection) }
+        for (table, initializer) in zip(module.definedTables, module.definedTableInitializers) {
+            checkTable(table, at: tableSection)
+            if let initializer {
+                // The table section comes before the global section: only imports are visible.
+                checkConstant(initializer, type: table.elementType.bits, visibleGlobals: module.importedGlobalCount)
+            } else if !table.elementType.isNullable {
+                fail("type mismatch: a table of \(table.elementType) needs an initializer", at: tableSection)
+            }
+        }
         let memorySection = sectionOffset(5)
         for memory in module.definedMemories { checkMemory(memory, at: memorySection) }
         if module.memories.count > 1, !context.edition.multipleMemories { fail("multiple memories", at: memorySection) }
@@ -34,7 +43,7 @@ struct ModuleChecker {
         for (k, global) in module.definedGlobals.enumerated() {
             // Since Wasm 3.0 an initializer may read the globals defined before it.
             let visible = context.edition.definedGlobalsInConstants ? module.importedGlobalCount + k : module.importedGlobalCount
-            checkConstant(global.initializer, type: global.type.valueType.rawValue, visibleGlobals: visible)
+            checkConstant(global.initializer, type: global.type.valueType.bits, visibleGlobals: visible)
         }
         checkExports()
         if let start = module.start {
@@ -48,10 +57,19 @@ struct ModuleChecker {
         for segment in module.data {
             if case .active(let memory, let offset) = segment.mode {
                 guard Int(memory) < module.memories.count else { fail("unknown memory \(memory)", at: segment.offset); continue }
-                checkConstant(offset, type: module.memories[Int(memory)].limits.addressType.rawValue, visibleGlobals: segmentGlobals)
+                checkConstant(offset, type: module.memories[Int(memory)].limits.addressType.bits, visibleGlobals: segmentGlobals)
             }
         }
         return errors
+    }
+
+    /// Before the GC proposal's recursive types, a type may refer only to types before it.
+    mutating func checkTypesReferBackward() {
+        for (index, type) in module.types.enumerated() {
+            for value in type.params + type.results {
+                if let target = value.typeIndex, target >= index { fail("unknown type \(target)", at: sectionOffset(1)) }
+            }
+        }
     }
 
     /// Where section `id` starts, for errors about its entries.
@@ -117,10 +135,10 @@ struct ModuleChecker {
             if Int(table) >= module.tables.count {
                 fail("unknown table \(table)", at: segment.offset)
             } else {
-                if module.tables[Int(table)].elementType != segment.type {
+                if !context.isSubtype(segment.type.bits, of: module.tables[Int(table)].elementType.bits) {
                     fail("type mismatch: element segment of \(segment.type) for a table of \(module.tables[Int(table)].elementType)", at: segment.offset)
                 }
-                checkConstant(offset, type: module.tables[Int(table)].limits.addressType.rawValue, visibleGlobals: segmentGlobals)
+                checkConstant(offset, type: module.tables[Int(table)].limits.addressType.bits, visibleGlobals: segmentGlobals)
             }
         }
         switch segment.items {
@@ -129,7 +147,7 @@ struct ModuleChecker {
                 fail("unknown function \(index)", at: segment.offset)
             }
         case .expressions(let expressions):
-            for expression in expressions { checkConstant(expression, type: segment.type.rawValue, visibleGlobals: segmentGlobals) }
+            for expression in expressions { checkConstant(expression, type: segment.type.bits, visibleGlobals: segmentGlobals) }
         }
     }
 
@@ -139,8 +157,8 @@ struct ModuleChecker {
 
     /// A constant expression must produce exactly one value of `type`, reading only
     /// immutable globals below `visibleGlobals`.
-    mutating func checkConstant(_ expression: ConstExpr, type: UInt8, visibleGlobals: Int) {
-        var stack: [UInt8] = []
+    mutating func checkConstant(_ expression: ConstExpr, type: UInt32, visibleGlobals: Int) {
+        var stack: [UInt32] = []
         for (instruction, offset) in zip(expression.instructions, expression.offsets) {
             switch instruction {
             case .i32Const: stack.append(i32)
@@ -148,25 +166,27 @@ struct ModuleChecker {
             case .f32Const: stack.append(f32)
             case .f64Const: stack.append(f64)
             case .v128Const: stack.append(v128)
-            case .refNull(let type): stack.append(type.rawValue)
+            case .refNull(let type): stack.append(type.bits)
             case .refFunc(let index):
                 guard Int(index) < module.functionTypes.count else { return fail("unknown function \(index)", at: offset) }
-                stack.append(funcref)
+                let typeIndex = module.functionTypes[Int(index)]
+                stack.append(Int(typeIndex) < module.types.count ? ValueType.reference(toType: typeIndex, nullable: false).bits : funcref)
             case .globalGet(let index):
                 guard Int(index) < visibleGlobals else { return fail("unknown global \(index)", at: offset) }
                 guard !module.globals[Int(index)].isMutable else { return fail("constant expression required", at: offset) }
-                stack.append(module.globals[Int(index)].valueType.rawValue)
+                stack.append(module.globals[Int(index)].valueType.bits)
             case .numeric(let id):
                 let signature = InstructionSet.all[id].signature!
-                guard stack.count >= 2, stack.suffix(2) == [signature.first, signature.second] else {
+                let (first, second) = (UInt32(signature.first), UInt32(signature.second))
+                guard stack.count >= 2, stack.suffix(2) == [first, second] else {
                     let got = stack.map(typeName).joined(separator: " ")
-                    return fail("type mismatch: \(InstructionSet.all[id].name) needs [\(typeName(signature.first)) \(typeName(signature.second))] but the stack has [\(got)]", at: offset)
+                    return fail("type mismatch: \(InstructionSet.all[id].name) needs [\(typeName(first)) \(typeName(second))] but the stack has [\(got)]", at: offset)
                 }
                 stack.removeLast(2)
-                stack.append(signature.result)
+                stack.append(UInt32(signature.result))
             }
         }
-        guard stack == [type] else {
+        guard stack.count == 1, context.isSubtype(stack[0], of: type) else {
             let got = stack.map(typeName).joined(separator: " ")
             return fail("type mismatch: constant expression must be [\(typeName(type))] but is [\(got)]", at: expression.offset)
         }

@@ -7,22 +7,24 @@ final class ValidationContext: @unchecked Sendable {
     let edition: Edition
     /// All signatures' value types, back to back; `signatureTypes[0..<8]` holds
     /// each value type once, so a single-result block type can point into it.
-    let signatureTypes: UnsafeMutablePointer<UInt8>
+    let signatureTypes: UnsafeMutablePointer<UInt32>
     /// For type `i`: params at `paramStart[i]`, results right after them.
     let paramStart: [Int]
-    let globalTypes: [UInt8]
+    let globalTypes: [UInt32]
     let globalMutable: [Bool]
-    let tableTypes: [UInt8]
+    let tableTypes: [UInt32]
     /// Each table's and memory's address type (i64 under memory64, else i32), and whether
     /// any is i64: only then do memory instructions need more than their signatures.
-    let tableAddressTypes: [UInt8]
+    let tableAddressTypes: [UInt32]
     let memoryAddressTypes: [UInt8]
     let hasAddress64: Bool
-    let elementTypes: [UInt8]
+    let elementTypes: [UInt32]
+    /// Which types are equal (`TypeCanon.canonical`).
+    let canonicalTypes: [UInt32]
     /// Function indices that `ref.func` may name (the spec's C.refs).
     let declaredReferences: Set<UInt32>
 
-    static let valueTypeCodes: [UInt8] = [0x7F, 0x7E, 0x7D, 0x7C, 0x7B, 0x70, 0x6F, 0x69]
+    static let valueTypeCodes: [UInt32] = [0x7F, 0x7E, 0x7D, 0x7C, 0x7B, 0x70, 0x6F, 0x69]
 
     init(module: Module, edition: Edition = .wasm3) {
         self.module = module
@@ -39,18 +41,19 @@ final class ValidationContext: @unchecked Sendable {
         for type in module.types {
             starts.append(cursor)
             for value in type.params + type.results {
-                signatureTypes[cursor] = value.rawValue
+                signatureTypes[cursor] = value.bits
                 cursor += 1
             }
         }
         paramStart = starts
-        globalTypes = module.globals.map(\.valueType.rawValue)
+        globalTypes = module.globals.map(\.valueType.bits)
         globalMutable = module.globals.map(\.isMutable)
-        tableTypes = module.tables.map(\.elementType.rawValue)
-        tableAddressTypes = module.tables.map(\.limits.addressType.rawValue)
-        memoryAddressTypes = module.memories.map(\.limits.addressType.rawValue)
+        tableTypes = module.tables.map(\.elementType.bits)
+        tableAddressTypes = module.tables.map(\.limits.addressType.bits)
+        memoryAddressTypes = module.memories.map(\.limits.addressType.code)
         hasAddress64 = module.tables.contains(where: \.limits.address64) || module.memories.contains(where: \.address64)
-        elementTypes = module.elements.map(\.type.rawValue)
+        elementTypes = module.elements.map(\.type.bits)
+        canonicalTypes = module.typeCanon.canonical
 
         var references = Set<UInt32>()
         for export in module.exports where export.kind == .function { references.insert(export.index) }
@@ -71,22 +74,41 @@ final class ValidationContext: @unchecked Sendable {
 
     deinit { signatureTypes.deallocate() }
 
-    /// Pointer to the one-element type list holding `code`.
-    func single(_ code: UInt8) -> UnsafePointer<UInt8> {
+    /// Pointer to the one-element type list holding `code`, a simple type.
+    func single(_ code: UInt32) -> UnsafePointer<UInt32> {
         let index = Self.valueTypeCodes.firstIndex(of: code)!
         return UnsafePointer(signatureTypes + index)
     }
 
-    func params(ofType index: Int) -> (UnsafePointer<UInt8>, Int) {
+    func params(ofType index: Int) -> (UnsafePointer<UInt32>, Int) {
         (UnsafePointer(signatureTypes + paramStart[index]), module.types[index].params.count)
     }
 
-    func results(ofType index: Int) -> (UnsafePointer<UInt8>, Int) {
+    func results(ofType index: Int) -> (UnsafePointer<UInt32>, Int) {
         let type = module.types[index]
         return (UnsafePointer(signatureTypes + paramStart[index] + type.params.count), type.results.count)
     }
 }
 
-func typeName(_ code: UInt8) -> String {
-    code == 0 ? "unknown" : ValueType(rawValue: code)?.description ?? "?"
+extension ValidationContext {
+    /// Whether a value of type `a` may stand where `b` is expected (both `ValueType.bits`;
+    /// equal words are handled by the callers' fast paths, but give true here too).
+    func isSubtype(_ a: UInt32, of b: UInt32) -> Bool {
+        if a == b || a == unknown { return true }
+        if a == bottomReference { return isReference(b) }
+        let (x, y) = (ValueType(bits: a), ValueType(bits: b))
+        guard x.isReference, y.isReference, x.code == y.code else { return false }
+        if x.isNullable && !y.isNullable { return false }
+        guard let target = y.typeIndex else { return true }  // any heap type of its kind
+        guard let source = x.typeIndex else { return false }
+        return canonicalTypes[Int(source)] == canonicalTypes[Int(target)]
+    }
+}
+
+func typeName(_ type: UInt32) -> String {
+    switch type {
+    case unknown: "unknown"
+    case bottomReference: "(ref none)"
+    default: ValueKind(rawValue: UInt8(truncatingIfNeeded: type)) != nil ? ValueType(bits: type).description : "?"
+    }
 }

@@ -39,7 +39,7 @@ public struct ValidatedModule: Sendable {
 extension ValueType {
     /// This type's bit in `FunctionInfo.slotTypes`.
     public var slotBit: UInt8 {
-        switch self {
+        switch kind {
         case .i32: 1 << 0
         case .i64: 1 << 1
         case .f32: 1 << 2
@@ -64,12 +64,15 @@ public struct Edition: Sendable, Equatable {
     public var definedGlobalsInConstants: Bool
     /// Limits are u64 numbers (memory64), not u32.
     public var wideLimits: Bool
+    /// A type may refer to itself (a recursive group of one, GC); before, only to earlier types.
+    public var recursiveTypes: Bool
 
-    public static let wasm2 = Edition(multipleMemories: false, definedGlobalsInConstants: false, wideLimits: false)
-    public static let multiMemory = Edition(multipleMemories: true, definedGlobalsInConstants: false, wideLimits: false)
-    public static let wasm3 = Edition(multipleMemories: true, definedGlobalsInConstants: true, wideLimits: true)
-    /// The GC proposal as its scripts test it: 2.0 with constant expressions that read defined globals.
-    public static let gc = Edition(multipleMemories: false, definedGlobalsInConstants: true, wideLimits: false)
+    public static let wasm2 = Edition(multipleMemories: false, definedGlobalsInConstants: false, wideLimits: false, recursiveTypes: false)
+    public static let multiMemory = Edition(multipleMemories: true, definedGlobalsInConstants: false, wideLimits: false, recursiveTypes: false)
+    public static let wasm3 = Edition(multipleMemories: true, definedGlobalsInConstants: true, wideLimits: true, recursiveTypes: true)
+    /// The GC proposal as its scripts test it: 2.0 with constant expressions that read
+    /// defined globals, and recursive types.
+    public static let gc = Edition(multipleMemories: false, definedGlobalsInConstants: true, wideLimits: false, recursiveTypes: true)
 }
 
 public enum Validator {

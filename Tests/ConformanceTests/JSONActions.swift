@@ -99,7 +99,9 @@ enum JSONActions {
         case ("f64", "nan:canonical"): return .canonicalNaN(.f64)
         case ("f64", "nan:arithmetic"): return .arithmeticNaN(.f64)
         case ("funcref", "null"): return .null(.funcref)
+        // `(ref.func)`: a function reference, not null; wast2json may add an index.
         case ("funcref", nil): return .funcref
+        case ("funcref", let text?) where text != "null": return .funcref
         case ("externref", "null"): return .null(.externref)
         case ("externref", nil): return .externref(nil)
         case ("externref", let text?): return UInt32(text).map { .externref($0) } ?? .unsupported("expected \(json): not supported")
