@@ -153,6 +153,18 @@ uint32_t wk_type_id(const char *signature) {
     return ++signature_count;
 }
 
+/* GC's declared supertypes, by id (see types.c). */
+static uint32_t supertypes[WK_SIGNATURES + 1];
+
+void wk_type_declare_supertype(uint32_t type_id, uint32_t supertype_id) {
+    if (type_id <= WK_SIGNATURES) supertypes[type_id] = supertype_id;
+}
+
+bool wk_type_is_subtype(uint32_t type_id, uint32_t of) {
+    for (int depth = 0; depth < 64 && type_id != of && type_id <= WK_SIGNATURES; depth++) type_id = supertypes[type_id];
+    return type_id == of && of != 0;
+}
+
 /* ---- Memories, in the embedder's buffer ---- */
 
 static uint8_t *memory_buffer;

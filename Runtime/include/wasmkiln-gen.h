@@ -333,7 +333,8 @@ WK_INLINE const wk_func *wk_indirect_at(const wk_table *t, uint64_t i, uint32_t 
     if (WK_UNLIKELY(i >= t->size)) wk_trap_at(WK_TRAP_UNDEFINED_ELEMENT, site);
     const wk_func *f = (const wk_func *)t->elements[i];
     if (WK_UNLIKELY(!f)) wk_trap_at(WK_TRAP_UNINITIALIZED_ELEMENT, site);
-    if (WK_UNLIKELY(f->type_id != type_id)) wk_trap_at(WK_TRAP_INDIRECT_CALL_TYPE_MISMATCH, site);
+    if (WK_UNLIKELY(f->type_id != type_id) && !wk_type_is_subtype(f->type_id, type_id))
+        wk_trap_at(WK_TRAP_INDIRECT_CALL_TYPE_MISMATCH, site);
     return f;
 }
 #define wk_indirect(...) wk_indirect_at(__VA_ARGS__, WK_SITE)

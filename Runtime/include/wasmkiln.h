@@ -69,6 +69,10 @@ typedef struct wk_func {
  * value type: i=i32 I=i64 f=f32 F=f64 v=v128 r=funcref e=externref ("iI:f").
  * Ids are process-wide and thread-safe, so call_indirect checks hold across modules. */
 uint32_t wk_type_id(const char *signature);
+/* GC: function type `type_id` is declared a subtype of `supertype_id` (instantiation
+ * says so for each type with a supertype), and whether one type is another or below it. */
+void wk_type_declare_supertype(uint32_t type_id, uint32_t supertype_id);
+bool wk_type_is_subtype(uint32_t type_id, uint32_t of);
 
 /* Linear memory: grows, never shrinks, never moves. */
 typedef struct wk_memory {

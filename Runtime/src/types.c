@@ -17,6 +17,10 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static entry *slots;
 static size_t capacity; /* a power of two, or 0 */
 static uint32_t count;
+/* GC's declared supertypes: supertypes[id] is the id of the function type's supertype,
+ * or 0. A type's signature names its supertype, so every module declares the same one. */
+static uint32_t *supertypes;
+static uint32_t supertypes_capacity;
 
 static uint64_t hash(const char *text) {
     uint64_t h = 14695981039346656037u; /* FNV-1a */
@@ -65,4 +69,28 @@ uint32_t wk_type_id(const char *signature) {
     uint32_t id = slot->id;
     pthread_mutex_unlock(&lock);
     return id;
+}
+
+void wk_type_declare_supertype(uint32_t type_id, uint32_t supertype_id) {
+    pthread_mutex_lock(&lock);
+    if (type_id >= supertypes_capacity) {
+        uint32_t grown_capacity = supertypes_capacity ? supertypes_capacity : 64;
+        while (grown_capacity <= type_id) grown_capacity *= 2;
+        uint32_t *grown = realloc(supertypes, grown_capacity * sizeof *grown);
+        if (!grown) out_of_memory();
+        memset(grown + supertypes_capacity, 0, (grown_capacity - supertypes_capacity) * sizeof *grown);
+        supertypes = grown;
+        supertypes_capacity = grown_capacity;
+    }
+    supertypes[type_id] = supertype_id;
+    pthread_mutex_unlock(&lock);
+}
+
+bool wk_type_is_subtype(uint32_t type_id, uint32_t of) {
+    pthread_mutex_lock(&lock);
+    /* The spec bounds a chain of supertypes at 63; the bound also stops a cycle, which
+     * signatures cannot make. */
+    for (int depth = 0; depth < 64 && type_id != of && type_id < supertypes_capacity; depth++) type_id = supertypes[type_id];
+    pthread_mutex_unlock(&lock);
+    return type_id == of && of != 0;
 }

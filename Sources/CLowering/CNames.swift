@@ -9,7 +9,7 @@ extension ValueType {
         case .f32: "float"
         case .f64: "double"
         case .v128: "wk_v128"
-        case .funcref, .externref, .exnref: "void *"
+        default: "void *"  // references
         }
     }
 
@@ -21,7 +21,7 @@ extension ValueType {
         case .f32: "f"
         case .f64: "d"
         case .v128: "v"
-        case .funcref, .externref, .exnref: "r"
+        default: "r"  // references
         }
     }
 
@@ -33,7 +33,7 @@ extension ValueType {
         case .f32: "f32"
         case .f64: "f64"
         case .v128: "v128"
-        case .funcref, .externref, .exnref: "ref"
+        default: "ref"  // references
         }
     }
 }

@@ -24,7 +24,10 @@ struct FixedTables {
         let module = validated.module
         let importedTables = module.tables.count - module.definedTables.count
         var candidates: [Int: [Int?]] = [:]
-        for table in importedTables..<module.tables.count {
+        // Entries are checked by equal types: a module whose function types have declared
+        // supertypes (GC) keeps the general path, which knows subtyping.
+        let subtyping = module.typeDefinitions.contains { $0.supertype != nil && $0.composite.kind == .funcref }
+        for table in importedTables..<module.tables.count where !subtyping {
             let type = module.tables[table]
             guard type.elementType == .funcref, type.limits.min <= Self.largestTable else { continue }
             // Elements that start as a function (a table's initializer) are not tracked here.

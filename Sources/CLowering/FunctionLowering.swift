@@ -15,6 +15,8 @@ public struct LoweringError: Error, CustomStringConvertible, Sendable {
 
     public var kind: Kind
     public var description: String
+    /// For an unsupported instruction, its feature set.
+    public var feature: Feature?
 }
 
 /// Lowers one function body to C. Operand stack slots become C locals named by
@@ -318,11 +320,8 @@ struct FunctionLowering {
     }
 
     static func zero(_ type: ValueType, assigned: Bool = false) -> String {
-        switch type {
-        case .v128: assigned ? "(wk_v128){0, 0}" : "{0, 0}"
-        case .funcref, .externref, .exnref: "NULL"
-        default: "0"
-        }
+        if type.isReference { return "NULL" }
+        return type == .v128 ? (assigned ? "(wk_v128){0, 0}" : "{0, 0}") : "0"
     }
 
 
@@ -505,7 +504,7 @@ struct FunctionLowering {
             return ([], [])
         }
         if byte & 0xC0 == 0x40 || byte == 0x63 || byte == 0x64 {
-            return ([], [try reader.readValueType(typeCount: module.types.count)])
+            return ([], [try reader.readValueType(typeKinds: module.typeKinds)])
         }
         let type = module.types[Int(try reader.readSigned(bits: 33))]
         return (type.params, type.results)
@@ -788,7 +787,7 @@ struct FunctionLowering {
                 emit("\(push(limits.addressType)) = \(limits.address64 ? "wk_memory_grow64_at" : "wk_memory_grow_at")(inst->memories[\(memory)], \(delta), \(index)u);")
                 markSizeChange()
             case .refNull:
-                let type = try reader.readHeapType(typeCount: module.types.count, nullable: true)
+                let type = try reader.readHeapType(typeKinds: module.typeKinds, nullable: true)
                 emit("\(push(type)) = NULL;")
             case .refIsNull:
                 let value = top()
@@ -837,6 +836,11 @@ struct FunctionLowering {
                 try bulk(rule)
             case .unsupported:
                 throw unsupported(id, at: offset)  // validation refuses these first
+            case .structNew, .structNewDefault, .structGet, .structSet, .arrayNew, .arrayNewDefault, .arrayNewFixed,
+                 .arrayNewData, .arrayNewElem, .arrayGet, .arraySet, .arrayLen, .arrayFill, .arrayCopy, .arrayInitData,
+                 .arrayInitElem, .refTest, .refCast, .brOnCast, .brOnCastFail, .anyConvertExtern, .externConvertAny, .refI31,
+                 .i31Get, .refEq:
+                throw unsupported(id, at: offset)  // GC: validated, not compiled yet
             }
         }
     }
@@ -868,7 +872,9 @@ struct FunctionLowering {
     /// The error for an instruction the table describes but the lowering has no C for yet.
     func unsupported(_ id: Int, at offset: Int) -> LoweringError {
         let instruction = instructionSet[id]
-        return failure(.unsupported, "\(instruction.name) (\(instruction.encoding)) is not supported yet", at: offset)
+        var error = failure(.unsupported, "\(instruction.name) (\(instruction.encoding), \(instruction.feature)) is not supported yet", at: offset)
+        error.feature = instruction.feature
+        return error
     }
 
     mutating func call(callee: Int) throws {

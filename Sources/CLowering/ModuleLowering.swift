@@ -30,6 +30,7 @@ struct ModuleLowering {
     func reference(_ index: Int) -> String { Self.functionReference(index, module: module) }
 
     func files() throws(LoweringError) -> [GeneratedFile] {
+        try refuseGC()
         let api = EmbedderAPI(module: module, names: names, freestanding: options.freestanding)
         // The module's own DWARF line table, if any: read once, for the functions' line
         // directives and the source files a fault may be named in.
@@ -42,6 +43,21 @@ struct ModuleLowering {
         ]
         files += try functionSources(lineTable: lineTable)
         return files
+    }
+
+    /// GC is validated but not compiled yet: a module with struct or array types, or GC
+    /// instructions in its constant expressions, is refused here (a function body names
+    /// its first GC instruction when lowered).
+    func refuseGC() throws(LoweringError) {
+        let gcTypes = module.typeKinds.contains { $0 != .funcref }
+        let expressions = module.definedGlobals.map(\.initializer) + module.definedTableInitializers.compactMap { $0 }
+            + module.elements.flatMap { segment -> [ConstExpr] in
+                if case .expressions(let list) = segment.items { return list } else { return [] }
+            }
+        let gcConstants = expressions.contains { $0.instructions.contains { if case .gc = $0 { true } else { false } } }
+        if gcTypes || gcConstants {
+            throw LoweringError(kind: .unsupported, description: "garbage collection (\(gcTypes ? "struct and array types" : "GC instructions in constant expressions")) is not supported yet")
+        }
     }
 
     // MARK: Headers
@@ -167,6 +183,12 @@ struct ModuleLowering {
                 }
                 return .success(())
             } catch {
+                var error = error
+                // A refused feature: say how widely the module uses it.
+                if let feature = error.feature {
+                    let users = validated.functions.filter { $0.features & feature.bit != 0 }.count
+                    if users > 1 { error.description += " (\(users) functions use \(feature) instructions)" }
+                }
                 return .failure(error)
             }
         }
@@ -333,10 +355,15 @@ struct ModuleLowering {
     func referenceMismatch(_ object: String, _ type: ValueType, exact: Bool) -> String {
         let heapType = heapTypeID(type)
         if exact { return "\(object)->non_null != \(!type.isNullable) || \(object)->heap_type != \(heapType)" }
-        var conditions: [String] = []
+        // Its kind must be below ours; a defined type's, of our type or a declared subtype.
+        let kinds = type.typeIndex == nil ? ValueKind.allCases.filter { $0.isReference && $0.isBelow(type.kind) }
+            : [type.kind, ValueKind.allCases.first { $0.isBottom && $0.top == type.kind.top }!]
+        var conditions = ["(" + kinds.map { "\(object)->type != \($0.rawValue)" }.joined(separator: " && ") + ")"]
         if !type.isNullable { conditions.append("!\(object)->non_null") }
-        if type.typeIndex != nil { conditions.append("\(object)->heap_type != \(heapType)") }
-        return conditions.isEmpty ? "0" : conditions.joined(separator: " || ")
+        if type.typeIndex != nil {
+            conditions.append("(\(object)->type == \(type.kind.rawValue) && \(object)->heap_type != \(heapType) && !wk_type_is_subtype(\(object)->heap_type, \(heapType)))")
+        }
+        return conditions.joined(separator: " || ")
     }
 
     /// Statements that record a typed reference type in a table or global the instance makes.
@@ -554,6 +581,7 @@ struct ModuleLowering {
             case .f32Const(let bits): stack.append("wk_f32_from(0x\(String(bits, radix: 16))u)")
             case .f64Const(let bits): stack.append("wk_f64_from(0x\(String(bits, radix: 16))ull)")
             case .v128Const(let low, let high): stack.append("(wk_v128){\(low)ull, \(high)ull}")
+            case .gc: preconditionFailure("GC constant expressions are refused before lowering (refuseGC)")
             case .refNull: stack.append("NULL")
             case .refFunc(let index): stack.append("(void *)\(reference(Int(index)))")
             case .globalGet(let index):
@@ -703,6 +731,12 @@ struct ModuleLowering {
                 for (int k = 0; k < \(module.types.count); k++) inst->type_ids[k] = wk_type_id(\(prefix)__signatures[k]);
 
             """
+        // GC: the runtime learns each function type's declared supertype.
+        for (index, definition) in module.typeDefinitions.enumerated() where definition.composite.kind == .funcref {
+            if let supertype = definition.supertype {
+                text += "    wk_type_declare_supertype(inst->type_ids[\(index)], inst->type_ids[\(supertype)]);\n"
+            }
+        }
         // Imports, checked against what the module declares.
         var counts: [ExternalKind: Int] = [:]
         for (position, entry) in module.imports.enumerated() {
@@ -717,7 +751,9 @@ struct ModuleLowering {
             switch entry.kind {
             case .function(let typeIndex):
                 text += "    inst->imports[\(index)] = \(object);\n"
-                text += "    if (inst->imports[\(index)]->type_id != inst->type_ids[\(typeIndex)]) \(failure);\n"
+                // A function of a subtype (GC) will do.
+                let id = "inst->type_ids[\(typeIndex)]"
+                text += "    if (inst->imports[\(index)]->type_id != \(id) && !wk_type_is_subtype(inst->imports[\(index)]->type_id, \(id))) \(failure);\n"
             case .memory(let memory):
                 text += "    inst->memories[\(index)] = \(object);\n"
                 var conditions: [String] = []
@@ -739,9 +775,13 @@ struct ModuleLowering {
                 text += "    if (\(condition)) \(failure);\n"
             case .global(let global):
                 text += "    inst->globals[\(index)] = \(object);\n"
-                var condition = "inst->globals[\(index)]->type != \(global.valueType.code) || inst->globals[\(index)]->is_mutable != \(global.isMutable ? "true" : "false")"
-                if global.valueType.isReference {
-                    condition += " || " + referenceMismatch("inst->globals[\(index)]", global.valueType, exact: global.isMutable)
+                let object = "inst->globals[\(index)]"
+                var condition = "\(object)->is_mutable != \(global.isMutable ? "true" : "false")"
+                if global.valueType.isReference && !global.isMutable {
+                    condition += " || " + referenceMismatch(object, global.valueType, exact: false)
+                } else {
+                    condition += " || \(object)->type != \(global.valueType.code)"
+                    if global.valueType.isReference { condition += " || " + referenceMismatch(object, global.valueType, exact: true) }
                 }
                 text += "    if (\(condition)) \(failure);\n"
             case .tag(let typeIndex):

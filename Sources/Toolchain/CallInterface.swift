@@ -96,8 +96,7 @@ enum FFITypes {
         case .f32: float
         case .f64: double
         case .v128: v128
-        case .funcref, .externref: pointer
-        case .exnref: throw LoadError("exnref values cannot cross into or out of compiled code")
+        default: pointer  // references, exnref too: to the host an opaque pointer
         }
     }
 

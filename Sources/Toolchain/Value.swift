@@ -36,8 +36,8 @@ public enum Value: Hashable, Sendable {
         case .f32: .f32(bits: pointer.loadUnaligned(as: UInt32.self))
         case .f64: .f64(bits: pointer.loadUnaligned(as: UInt64.self))
         case .v128: .v128(lo: pointer.loadUnaligned(as: UInt64.self), hi: pointer.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-        case .funcref: .funcref(pointer.loadUnaligned(as: UInt.self))
-        case .externref, .exnref: .externref(pointer.loadUnaligned(as: UInt.self))
+        case .funcref, .nullfuncref: .funcref(pointer.loadUnaligned(as: UInt.self))
+        default: .externref(pointer.loadUnaligned(as: UInt.self))  // other references
         }
     }
 
@@ -78,42 +78,87 @@ public enum Signature {
         return String(params) + ":" + String(results)
     }
 
-    /// The function type a signature string describes. A typed reference (`![i:]`, see
-    /// `TypeCanon`) reads as a funcref, its representation: calls need no more.
+    /// The function type a signature string describes (see `TypeCanon`): a reference to
+    /// a defined type (`![i:]`) reads as a funcref and a GC reference as its abstract type,
+    /// which are what calls need; nil for a struct or array type.
     public static func functionType(_ text: String) -> FuncType? {
-        var params: [ValueType] = [], results: [ValueType] = []
-        var inResults = false
-        var characters = Substring(text)
-        while let character = characters.first {
-            characters = characters.dropFirst()
-            switch character {
-            case ":":
-                guard !inResults else { return nil }
-                inResults = true
-                continue
-            case "!":
-                guard let next = characters.first, next == "[" || type(next)?.isReference == true else { return nil }
-                continue  // the reference that follows is not nullable
-            case "[":
-                guard skipBracket(&characters) else { return nil }
-                if inResults { results.append(.funcref) } else { params.append(.funcref) }
-            default:
-                guard let type = type(character) else { return nil }
-                if inResults { results.append(type) } else { params.append(type) }
-            }
+        var body = Substring(text)
+        if body.first == "{" {
+            // A recursive group, "{BODY,BODY}.k": body k.
+            guard let close = matching(body), let k = Int(body[body.index(after: close)...].dropFirst()) else { return nil }
+            let bodies = topLevelParts(body[body.index(after: body.startIndex)..<close], separator: ",")
+            guard k < bodies.count else { return nil }
+            body = bodies[k]
         }
-        return inResults ? FuncType(params: params, results: results) : nil
+        if body.first == "~" { body = body.dropFirst() }
+        if body.first == "<" {
+            guard let close = matching(body) else { return nil }
+            body = body[body.index(after: close)...]
+        }
+        let parts = topLevelParts(body, separator: ":")
+        guard parts.count == 2, let params = valueTypes(parts[0]), let results = valueTypes(parts[1]) else { return nil }
+        return FuncType(params: params, results: results)
     }
 
-    /// Drops the rest of a bracket whose '[' was read, and its ']'.
-    static func skipBracket(_ characters: inout Substring) -> Bool {
-        var depth = 1
-        while let character = characters.first {
-            characters = characters.dropFirst()
-            if character == "[" { depth += 1 }
-            if character == "]" { depth -= 1; if depth == 0 { return true } }
+    /// Letters of references that `letters` leaves out (they cross into no host function).
+    static let referenceLetters: [Character: ValueKind] = [
+        "A": .anyref, "Q": .eqref, "J": .i31ref, "S": .structref, "Y": .arrayref,
+        "N": .nullref, "E": .nullexternref, "R": .nullfuncref, "X": .nullexnref, "x": .exnref,
+    ]
+
+    /// The value types of a parameter or result list.
+    static func valueTypes(_ text: Substring) -> [ValueType]? {
+        var types: [ValueType] = []
+        var rest = text
+        while let character = rest.first {
+            if character == "!" {
+                rest = rest.dropFirst()
+                continue
+            }
+            if character == "[" {
+                guard let close = matching(rest) else { return nil }
+                types.append(.funcref)
+                rest = rest[rest.index(after: close)...]
+                continue
+            }
+            guard let type = type(character) ?? referenceLetters[character].map(ValueType.init) else { return nil }
+            types.append(type)
+            rest = rest.dropFirst()
         }
-        return false
+        return types
+    }
+
+    /// The index of the bracket that closes the one `text` starts with.
+    static func matching(_ text: Substring) -> Substring.Index? {
+        var depth = 0
+        for index in text.indices {
+            switch text[index] {
+            case "[", "{", "<", "(": depth += 1
+            case "]", "}", ">", ")":
+                depth -= 1
+                if depth == 0 { return index }
+            default: break
+            }
+        }
+        return nil
+    }
+
+    /// `text` split at `separator`s outside brackets.
+    static func topLevelParts(_ text: Substring, separator: Character) -> [Substring] {
+        var parts: [Substring] = []
+        var depth = 0, start = text.startIndex
+        for index in text.indices {
+            switch text[index] {
+            case "[", "{", "<", "(": depth += 1
+            case "]", "}", ">", ")": depth -= 1
+            case separator where depth == 0:
+                parts.append(text[start..<index])
+                start = text.index(after: index)
+            default: break
+            }
+        }
+        parts.append(text[start...])
+        return parts
     }
 
     public static func globalType(_ text: String) -> (type: ValueType, mutable: Bool)? {

@@ -50,7 +50,7 @@ public enum ValueText {
             if text == "null" { return .externref(0) }
             guard let value = integer(text, bits: 64) else { throw fail }
             return .externref(UInt(value))
-        case .exnref:
+        default:  // exnref and GC references: no text for them
             throw fail
         }
     }

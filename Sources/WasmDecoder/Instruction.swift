@@ -161,6 +161,12 @@ public enum Rule: UInt8, Sendable {
     case refNull, refIsNull, refFunc
     /// Typed function references.
     case callRef, returnCallRef, refAsNonNull, brOnNull, brOnNonNull
+    /// Garbage collection. `structGet`, `arrayGet` and `i31Get` cover the signed and
+    /// unsigned forms, `refTest` and `refCast` the nullable ones (told apart by code).
+    case structNew, structNewDefault, structGet, structSet
+    case arrayNew, arrayNewDefault, arrayNewFixed, arrayNewData, arrayNewElem, arrayGet, arraySet, arrayLen
+    case arrayFill, arrayCopy, arrayInitData, arrayInitElem
+    case refTest, refCast, brOnCast, brOnCastFail, anyConvertExtern, externConvertAny, refI31, i31Get, refEq
     /// Known, but WasmKiln reads no further: the module is refused, naming it.
     case unsupported
 

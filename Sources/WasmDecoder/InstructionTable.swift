@@ -613,25 +613,27 @@ private let atomicInstructions: [Instruction] = {
     return all
 }()
 
-/// Garbage collection (`ref.eq`, and prefix 0xFB): known, so that a module using them is
-/// refused by name, but not compiled yet.
+/// Garbage collection: `ref.eq`, and prefix 0xFB. Validated, not compiled yet.
 private let gcInstructions: [Instruction] = {
-    func gc(_ name: String, _ code: UInt32, _ immediates: Immediates) -> Instruction {
-        Instruction(name, prefix: 0xFB, code: code, immediates: immediates, rule: .unsupported, feature: .gc)
+    func gc(_ name: String, _ code: UInt32, _ rule: Rule, _ immediates: Immediates) -> Instruction {
+        Instruction(name, prefix: 0xFB, code: code, immediates: immediates, rule: rule, feature: .gc)
     }
     return [
-        Instruction("ref.eq", code: 0xD3, rule: .unsupported, feature: .gc),
-        gc("struct.new", 0, .index), gc("struct.new_default", 1, .index),
-        gc("struct.get", 2, .twoIndices), gc("struct.get_s", 3, .twoIndices), gc("struct.get_u", 4, .twoIndices),
-        gc("struct.set", 5, .twoIndices),
-        gc("array.new", 6, .index), gc("array.new_default", 7, .index), gc("array.new_fixed", 8, .twoIndices),
-        gc("array.new_data", 9, .twoIndices), gc("array.new_elem", 10, .twoIndices),
-        gc("array.get", 11, .index), gc("array.get_s", 12, .index), gc("array.get_u", 13, .index), gc("array.set", 14, .index),
-        gc("array.len", 15, .none), gc("array.fill", 16, .index), gc("array.copy", 17, .twoIndices),
-        gc("array.init_data", 18, .twoIndices), gc("array.init_elem", 19, .twoIndices),
-        gc("ref.test", 20, .heapType), gc("ref.test", 21, .heapType), gc("ref.cast", 22, .heapType), gc("ref.cast", 23, .heapType),
-        gc("br_on_cast", 24, .castBranch), gc("br_on_cast_fail", 25, .castBranch),
-        gc("any.convert_extern", 26, .none), gc("extern.convert_any", 27, .none),
-        gc("ref.i31", 28, .none), gc("i31.get_s", 29, .none), gc("i31.get_u", 30, .none),
+        Instruction("ref.eq", code: 0xD3, rule: .refEq, feature: .gc),
+        gc("struct.new", 0, .structNew, .index), gc("struct.new_default", 1, .structNewDefault, .index),
+        gc("struct.get", 2, .structGet, .twoIndices), gc("struct.get_s", 3, .structGet, .twoIndices),
+        gc("struct.get_u", 4, .structGet, .twoIndices), gc("struct.set", 5, .structSet, .twoIndices),
+        gc("array.new", 6, .arrayNew, .index), gc("array.new_default", 7, .arrayNewDefault, .index),
+        gc("array.new_fixed", 8, .arrayNewFixed, .twoIndices), gc("array.new_data", 9, .arrayNewData, .twoIndices),
+        gc("array.new_elem", 10, .arrayNewElem, .twoIndices),
+        gc("array.get", 11, .arrayGet, .index), gc("array.get_s", 12, .arrayGet, .index), gc("array.get_u", 13, .arrayGet, .index),
+        gc("array.set", 14, .arraySet, .index), gc("array.len", 15, .arrayLen, .none), gc("array.fill", 16, .arrayFill, .index),
+        gc("array.copy", 17, .arrayCopy, .twoIndices), gc("array.init_data", 18, .arrayInitData, .twoIndices),
+        gc("array.init_elem", 19, .arrayInitElem, .twoIndices),
+        gc("ref.test", 20, .refTest, .heapType), gc("ref.test", 21, .refTest, .heapType),
+        gc("ref.cast", 22, .refCast, .heapType), gc("ref.cast", 23, .refCast, .heapType),
+        gc("br_on_cast", 24, .brOnCast, .castBranch), gc("br_on_cast_fail", 25, .brOnCastFail, .castBranch),
+        gc("any.convert_extern", 26, .anyConvertExtern, .none), gc("extern.convert_any", 27, .externConvertAny, .none),
+        gc("ref.i31", 28, .refI31, .none), gc("i31.get_s", 29, .i31Get, .none), gc("i31.get_u", 30, .i31Get, .none),
     ]
 }()

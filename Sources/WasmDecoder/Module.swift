@@ -6,7 +6,13 @@ public struct Module: Sendable {
     /// The whole binary, as read.
     public let bytes: [UInt8]
 
+    /// The type section's types. A struct or array type has an empty function type here;
+    /// validation refuses it where a function type is needed.
     public var types: [FuncType] = []
+    /// The same types in full (GC: structs, arrays, subtyping, recursive groups).
+    public var typeDefinitions: [TypeDefinition] = []
+    /// Each type's kind: what references to it are (funcref, structref or arrayref).
+    public var typeKinds: [ValueKind] = []
     /// The types' signatures and which are equal.
     public var typeCanon = TypeCanon()
     public var imports: [Import] = []
@@ -127,6 +133,10 @@ public enum ConstInstruction: Sendable, Hashable {
     /// i32/i64 add, sub or mul (extended constant expressions): the instruction's index
     /// in `InstructionSet.all`, whose signature and C form apply.
     case numeric(Int)
+    /// A GC instruction allowed in constant expressions (struct.new, struct.new_default,
+    /// array.new, array.new_default, array.new_fixed, ref.i31, any.convert_extern,
+    /// extern.convert_any): its index in `InstructionSet.all` and its immediates.
+    case gc(Int, [UInt32])
 }
 
 public struct ConstExpr: Sendable {

@@ -111,19 +111,17 @@ struct SectionDecoder {
 
     // MARK: Types
 
-    /// Type section entries of the GC proposal: rec, sub, sub final, struct, array.
-    static let gcTypeBytes: Set<UInt8> = [0x4E, 0x50, 0x4F, 0x5F, 0x5E]
-
-    /// Type indices below which value types may refer: the module's types, or while
-    /// reading the type section, those up to the one being read.
-    var typeCount = 0
+    /// Each type's kind (funcref, structref, arrayref) for the value types that refer to
+    /// it: the module's types, or while reading the type section, those up to the end of
+    /// the recursive group being read (whose own kinds are fixed once it is read).
+    var typeKinds: [ValueKind] = []
 
     mutating func valueType() throws(WasmError) -> ValueType {
-        try reader.readValueType(typeCount: typeCount)
+        try reader.readValueType(typeKinds: typeKinds)
     }
 
     mutating func referenceType() throws(WasmError) -> ValueType {
-        try reader.readReferenceType(typeCount: typeCount)
+        try reader.readReferenceType(typeKinds: typeKinds)
     }
 
     /// A table's limits.
@@ -204,27 +202,106 @@ struct SectionDecoder {
 
     // MARK: Sections
 
+    /// The type section: recursive groups (GC) of subtypes, each a function, struct or
+    /// array type; a type outside `rec` is a group of its own.
     mutating func typeSection(_ module: inout Module) throws(WasmError) {
-        var index = 0
-        module.types = try vector { (r: inout Self) throws(WasmError) in
-            // Each type is a recursive group of its own: it may refer to itself and those before.
-            index += 1
-            r.typeCount = index
-            let start = r.reader.position
-            let form = try r.reader.readByte()
-            guard form == 0x60 else {
-                if Self.gcTypeBytes.contains(form) { throw .unsupported("garbage collection types (rec, sub, struct, array) are", at: start) }
-                throw r.reader.error("malformed function type", at: start)
+        let groupCount = try reader.readCount()
+        for _ in 0..<groupCount {
+            var size = 1
+            if try reader.peekByte() == 0x4E {
+                reader.position += 1
+                size = try reader.readCount()
             }
-            let paramsStart = r.reader.position
-            let params = try r.vector { (r: inout Self) throws(WasmError) in try r.valueType() }
-            guard params.count <= Self.maxArity else { throw r.reader.error("too many parameters", at: paramsStart) }
-            let resultsStart = r.reader.position
-            let results = try r.vector { (r: inout Self) throws(WasmError) in try r.valueType() }
-            guard results.count <= Self.maxArity else { throw r.reader.error("too many results", at: resultsStart) }
-            return FuncType(params: params, results: results)
+            let group = module.typeDefinitions.count..<(module.typeDefinitions.count + size)
+            guard group.upperBound <= Self.maxTypes else { throw reader.error("too many types") }
+            // The group's types may refer to each other: their kinds are known once read.
+            typeKinds = module.typeKinds + repeatElement(.funcref, count: size)
+            var definitions: [TypeDefinition] = []
+            for _ in 0..<size { definitions.append(try subtype(group: group)) }
+            for definition in definitions { module.typeKinds.append(definition.composite.kind) }
+            for definition in definitions {
+                var fixed = definition
+                fixed.composite = Self.withKinds(definition.composite, module.typeKinds)
+                module.typeDefinitions.append(fixed)
+                if case .function(let type) = fixed.composite {
+                    module.types.append(type)
+                } else {
+                    module.types.append(FuncType(params: [], results: []))
+                }
+            }
         }
-        typeCount = module.types.count
+        typeKinds = module.typeKinds
+    }
+
+    /// Implementation limit on types, as in the major engines.
+    static let maxTypes = 1_000_000
+
+    /// One subtype: `sub`, `sub final` or a bare composite type (final).
+    mutating func subtype(group: Range<Int>) throws(WasmError) -> TypeDefinition {
+        let byte = try reader.peekByte()
+        guard byte == 0x50 || byte == 0x4F else { return TypeDefinition(composite: try compositeType(), group: group) }
+        reader.position += 1
+        let countStart = reader.position
+        let supertypes = try vector { (r: inout Self) throws(WasmError) in try r.reader.readU32() }
+        guard supertypes.count <= 1 else { throw reader.error("multiple supertypes", at: countStart) }
+        return TypeDefinition(composite: try compositeType(), isFinal: byte == 0x4F, supertype: supertypes.first, group: group)
+    }
+
+    mutating func compositeType() throws(WasmError) -> CompositeType {
+        let start = reader.position
+        switch try reader.readByte() {
+        case 0x60:
+            let paramsStart = reader.position
+            let params = try vector { (r: inout Self) throws(WasmError) in try r.valueType() }
+            guard params.count <= Self.maxArity else { throw reader.error("too many parameters", at: paramsStart) }
+            let resultsStart = reader.position
+            let results = try vector { (r: inout Self) throws(WasmError) in try r.valueType() }
+            guard results.count <= Self.maxArity else { throw reader.error("too many results", at: resultsStart) }
+            return .function(FuncType(params: params, results: results))
+        case 0x5F:
+            let countStart = reader.position
+            let fields = try vector { (r: inout Self) throws(WasmError) in try r.fieldType() }
+            guard fields.count <= Self.maxFields else { throw reader.error("too many fields", at: countStart) }
+            return .structure(fields)
+        case 0x5E:
+            return .array(try fieldType())
+        default:
+            throw reader.error("malformed function type", at: start)
+        }
+    }
+
+    /// Implementation limit on a struct's fields, the JS API's.
+    static let maxFields = 10_000
+
+    mutating func fieldType() throws(WasmError) -> FieldType {
+        let storage: StorageType
+        switch try reader.peekByte() {
+        case 0x78: reader.position += 1; storage = .i8
+        case 0x77: reader.position += 1; storage = .i16
+        default: storage = .value(try valueType())
+        }
+        let start = reader.position
+        let mutability = try reader.readByte()
+        guard mutability <= 1 else { throw reader.error("malformed mutability", at: start) }
+        return FieldType(storage: storage, isMutable: mutability == 1)
+    }
+
+    /// A composite type with each reference to a type given that type's kind (references
+    /// within a group were read before the group's kinds were known).
+    static func withKinds(_ composite: CompositeType, _ kinds: [ValueKind]) -> CompositeType {
+        func fix(_ type: ValueType) -> ValueType {
+            guard let index = type.typeIndex else { return type }
+            return .reference(toType: index, kind: kinds[Int(index)], nullable: type.isNullable)
+        }
+        func fix(_ field: FieldType) -> FieldType {
+            guard case .value(let type) = field.storage else { return field }
+            return FieldType(storage: .value(fix(type)), isMutable: field.isMutable)
+        }
+        switch composite {
+        case .function(let type): return .function(FuncType(params: type.params.map(fix), results: type.results.map(fix)))
+        case .structure(let fields): return .structure(fields.map(fix))
+        case .array(let field): return .array(fix(field))
+        }
     }
 
     mutating func importSection(_ module: inout Module) throws(WasmError) {
@@ -403,7 +480,12 @@ struct SectionDecoder {
                 }
             case .globalGet: instruction = .globalGet(try reader.readU32())
             case .refFunc: instruction = .refFunc(try reader.readU32())
-            case .refNull: instruction = .refNull(try reader.readHeapType(typeCount: typeCount, nullable: true))
+            case .refNull: instruction = .refNull(try reader.readHeapType(typeKinds: typeKinds, nullable: true))
+            case .structNew, .structNewDefault, .arrayNew, .arrayNewDefault, .refI31, .anyConvertExtern, .externConvertAny:
+                instruction = .gc(id, InstructionSet.all[id].immediates == .index ? [try reader.readU32()] : [])
+            case .arrayNewFixed:
+                let type = try reader.readU32()
+                instruction = .gc(id, [type, try reader.readU32()])
             default:
                 guard InstructionSet.extendedConstants.contains(id) else {
                     throw reader.error("constant expression required", at: start)
@@ -416,7 +498,7 @@ struct SectionDecoder {
     }
 
     func finishIndexSpaces(_ module: inout Module) {
-        module.typeCanon = TypeCanon(types: module.types)
+        module.typeCanon = TypeCanon(definitions: module.typeDefinitions)
         for entry in module.imports {
             switch entry.kind {
             case .function(let type): module.functionTypes.append(type)

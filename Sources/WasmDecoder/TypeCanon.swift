@@ -2,55 +2,85 @@
 /// give the same type: a function's type is checked by it when imported, and
 /// `call_indirect` compares it at run time (through `wk_type_id`).
 ///
-/// The name is the `wk_type_id` signature: a letter per parameter, ':', a letter per
-/// result ("iI:f"). A reference to a defined type is that type's own signature in
-/// brackets, after '!' when not nullable: `(ref $t)` with `$t` = `[i32] -> []` is "![i:]".
-/// A type that refers to itself writes "[@]", which names the type whose signature
-/// encloses the bracket: each type is a recursive group of its own, and two such types
-/// are equal when their signatures are (iso-recursive equality).
+/// The name of a plain function type is the `wk_type_id` signature of wasmkiln.h: a letter
+/// per parameter, ':', a letter per result ("iI:f"). A reference to a defined type is that
+/// type's name in brackets, after '!' when not nullable: `(ref $t)` with `$t` = `[i32] ->
+/// []` is "![i:]". GC adds a prefix for a type that is not final ('~') or has a supertype
+/// (`<NAME>`), struct ("s(FIELDS)") and array ("a(FIELD)") shapes, a field's mutability
+/// ('m') and packing ('8', '6'), and letters for the abstract heap types. A recursive group
+/// is named whole, its types by position: "{BODY,BODY}.1", where a reference inside the
+/// group is "#k". Two types are equal when their names are: iso-recursive equality.
 public struct TypeCanon: Sendable {
-    /// For each type index, its signature.
+    /// For each type index, its name.
     public let signatures: [String]
     /// For each type index, the first index whose type is equal to it.
     public let canonical: [UInt32]
 
     public init() { (signatures, canonical) = ([], []) }
 
-    public init(types: [FuncType]) {
+    public init(definitions: [TypeDefinition]) {
         var signatures: [String] = []
         var canonical: [UInt32] = []
         var first: [String: UInt32] = [:]
-        signatures.reserveCapacity(types.count)
-        for (index, type) in types.enumerated() {
-            func letters(_ values: [ValueType]) -> String {
-                values.map { Self.letter($0, own: UInt32(index), signatures: signatures) }.joined()
+        signatures.reserveCapacity(definitions.count)
+        var start = 0
+        while start < definitions.count {
+            let group = definitions[start].group
+            let bodies = group.map { Self.body(definitions[$0], group: group, signatures: signatures) }
+            let recursive = group.count > 1 || bodies[0].contains("#")
+            for (offset, index) in group.enumerated() {
+                let name = recursive ? "{" + bodies.joined(separator: ",") + "}.\(offset)" : bodies[0]
+                signatures.append(name)
+                if let existing = first[name] {
+                    canonical.append(existing)
+                } else {
+                    first[name] = UInt32(index)
+                    canonical.append(UInt32(index))
+                }
             }
-            let signature = letters(type.params) + ":" + letters(type.results)
-            signatures.append(signature)
-            if let existing = first[signature] {
-                canonical.append(existing)
-            } else {
-                first[signature] = UInt32(index)
-                canonical.append(UInt32(index))
-            }
+            start = group.upperBound
         }
         self.signatures = signatures
         self.canonical = canonical
     }
 
-    /// A value type's part of a signature, outside the type section (a global's type).
+    /// A value type's part of a name, outside the type section (a global's type).
     public func letter(_ type: ValueType) -> String {
-        Self.letter(type, own: UInt32.max, signatures: signatures)
+        Self.letter(type, group: 0..<0, signatures: signatures)
     }
 
-    /// A value type's part of a signature; `own` is the index of the type being named.
-    static func letter(_ type: ValueType, own: UInt32, signatures: [String]) -> String {
-        let nonNull = type.isNullable ? "" : "!"
-        if let index = type.typeIndex {
-            // Indices are below the type's own (validation holds them there, the decoder to
-            // the type's own at most).
-            return nonNull + "[" + (index >= own ? "@" : signatures[Int(index)]) + "]"
+    static func body(_ definition: TypeDefinition, group: Range<Int>, signatures: [String]) -> String {
+        func letters(_ types: [ValueType]) -> String {
+            types.map { letter($0, group: group, signatures: signatures) }.joined()
         }
+        func field(_ field: FieldType) -> String {
+            let storage = switch field.storage {
+            case .i8: "8"
+            case .i16: "6"
+            case .value(let type): letter(type, group: group, signatures: signatures)
+            }
+            return (field.isMutable ? "m" : "") + storage
+        }
+        var text = definition.isFinal ? "" : "~"
+        if let supertype = definition.supertype { text += "<" + reference(supertype, group: group, signatures: signatures) + ">" }
+        switch definition.composite {
+        case .function(let type): text += letters(type.params) + ":" + letters(type.results)
+        case .structure(let fields): text += "s(" + fields.map(field).joined() + ")"
+        case .array(let element): text += "a(" + field(element) + ")"
+        }
+        return text
+    }
+
+    /// A type index's part of a name: its position if in `group`, else its name.
+    static func reference(_ index: UInt32, group: Range<Int>, signatures: [String]) -> String {
+        if group.contains(Int(index)) { return "#\(Int(index) - group.lowerBound)" }
+        // Validation holds indices below the group; an invalid module may name a later one.
+        return Int(index) < signatures.count ? signatures[Int(index)] : "?\(index)"
+    }
+
+    static func letter(_ type: ValueType, group: Range<Int>, signatures: [String]) -> String {
+        let nonNull = type.isNullable ? "" : "!"
+        if let index = type.typeIndex { return nonNull + "[" + reference(index, group: group, signatures: signatures) + "]" }
         let letter = switch type.kind {
         case .i32: "i"
         case .i64: "I"
@@ -60,6 +90,15 @@ public struct TypeCanon: Sendable {
         case .funcref: "r"
         case .externref: "e"
         case .exnref: "x"
+        case .anyref: "A"
+        case .eqref: "Q"
+        case .i31ref: "J"
+        case .structref: "S"
+        case .arrayref: "Y"
+        case .nullref: "N"
+        case .nullexternref: "E"
+        case .nullfuncref: "R"
+        case .nullexnref: "X"
         }
         return nonNull + letter
     }

@@ -1,7 +1,7 @@
-/// The C-level kind of a value: what representation it has. Every reference type is a
-/// pointer; its kind is the abstract heap type it belongs to (funcref for any function
-/// reference, typed or not).
-public enum ValueKind: UInt8, Sendable, Hashable {
+/// The kind of a value, as its binary code: a number, a vector, or a reference of an
+/// abstract heap type. Every reference is a pointer in C; a reference to a defined type
+/// has the kind of the abstract type above it (funcref, structref or arrayref).
+public enum ValueKind: UInt8, Sendable, Hashable, CaseIterable {
     case i32 = 0x7F
     case i64 = 0x7E
     case f32 = 0x7D
@@ -11,6 +11,59 @@ public enum ValueKind: UInt8, Sendable, Hashable {
     case externref = 0x6F
     /// Exception references (exception-handling proposal).
     case exnref = 0x69
+    // Garbage collection: the internal hierarchy any ⊒ eq ⊒ {i31, struct, array} ⊒ none,
+    // and the bottom types of the others.
+    case anyref = 0x6E
+    case eqref = 0x6D
+    case i31ref = 0x6C
+    case structref = 0x6B
+    case arrayref = 0x6A
+    case nullref = 0x71
+    case nullexternref = 0x72
+    case nullfuncref = 0x73
+    case nullexnref = 0x74
+
+    public var isReference: Bool { rawValue <= 0x74 }
+
+    /// The heap type's name in the text format.
+    public var heapName: String {
+        switch self {
+        case .i32, .i64, .f32, .f64, .v128: ""
+        case .funcref: "func"
+        case .externref: "extern"
+        case .exnref: "exn"
+        case .anyref: "any"
+        case .eqref: "eq"
+        case .i31ref: "i31"
+        case .structref: "struct"
+        case .arrayref: "array"
+        case .nullref: "none"
+        case .nullexternref: "noextern"
+        case .nullfuncref: "nofunc"
+        case .nullexnref: "noexn"
+        }
+    }
+
+    /// The top of its hierarchy: any, func, extern or exn.
+    public var top: ValueKind {
+        switch self {
+        case .funcref, .nullfuncref: .funcref
+        case .externref, .nullexternref: .externref
+        case .exnref, .nullexnref: .exnref
+        case .anyref, .eqref, .i31ref, .structref, .arrayref, .nullref: .anyref
+        case .i32, .i64, .f32, .f64, .v128: self
+        }
+    }
+
+    /// The bottom of its hierarchy.
+    public var isBottom: Bool { self == .nullref || self == .nullexternref || self == .nullfuncref || self == .nullexnref }
+
+    /// Whether an abstract heap type is below another (both references).
+    public func isBelow(_ other: ValueKind) -> Bool {
+        if self == other || other == top { return top == other.top }
+        if isBottom { return top == other.top }
+        return other == .eqref && (self == .i31ref || self == .structref || self == .arrayref)
+    }
 }
 
 /// A WebAssembly value type as one 32-bit word, so that the validator compares types as
@@ -33,12 +86,13 @@ public struct ValueType: Sendable, Hashable, CustomStringConvertible {
         self.init(kind)
     }
 
-    /// `(ref null? $index)` for a function type.
-    public static func reference(toType index: UInt32, nullable: Bool) -> ValueType {
-        ValueType(bits: (index + 1) << 9 | (nullable ? 0 : nonNullBit) | UInt32(ValueKind.funcref.rawValue))
+    /// `(ref null? $index)`, for a type of the abstract kind `kind` (a function type's is
+    /// funcref, a struct's structref, an array's arrayref).
+    public static func reference(toType index: UInt32, kind: ValueKind = .funcref, nullable: Bool) -> ValueType {
+        ValueType(bits: (index + 1) << 9 | (nullable ? 0 : nonNullBit) | UInt32(kind.rawValue))
     }
 
-    /// `(ref null? func|extern|exn)`.
+    /// `(ref null? HEAPTYPE)` for an abstract heap type.
     public static func reference(to kind: ValueKind, nullable: Bool) -> ValueType {
         ValueType(bits: (nullable ? 0 : nonNullBit) | UInt32(kind.rawValue))
     }
@@ -57,7 +111,7 @@ public struct ValueType: Sendable, Hashable, CustomStringConvertible {
     /// The binary code of its kind; for references, of the abstract heap type.
     public var code: UInt8 { UInt8(truncatingIfNeeded: bits) }
     public var kind: ValueKind { ValueKind(rawValue: code)! }
-    public var isReference: Bool { kind == .funcref || kind == .externref || kind == .exnref }
+    public var isReference: Bool { code <= 0x74 }
     public var isNumeric: Bool { !isReference && kind != .v128 }
     /// A reference that may be null (all of Wasm 2.0's are).
     public var isNullable: Bool { bits & Self.nonNullBit == 0 }
@@ -72,19 +126,17 @@ public struct ValueType: Sendable, Hashable, CustomStringConvertible {
     public var asNonNullable: ValueType { ValueType(bits: bits | Self.nonNullBit) }
 
     public var description: String {
-        let heap: String
         switch kind {
         case .i32: return "i32"
         case .i64: return "i64"
         case .f32: return "f32"
         case .f64: return "f64"
         case .v128: return "v128"
-        case .funcref: heap = "func"
-        case .externref: heap = "extern"
-        case .exnref: heap = "exn"
+        default: break
         }
-        if let typeIndex { return isNullable ? "(ref null \(typeIndex))" : "(ref \(typeIndex))" }
-        return isNullable ? heap + "ref" : "(ref \(heap))"
+        if typeIndex == nil && isNullable { return "\(kind)" }  // the short form: funcref, anyref, nullref…
+        let heap = typeIndex.map(String.init) ?? kind.heapName
+        return isNullable ? "(ref null \(heap))" : "(ref \(heap))"
     }
 }
 
@@ -152,43 +204,38 @@ public struct GlobalType: Hashable, Sendable {
 }
 
 extension ByteReader {
-    /// Abstract heap types of the GC proposal (any, eq, i31, struct, array and the bottom
-    /// types), which WasmKiln does not support yet.
-    static let gcHeapTypeBytes: Set<UInt8> = [0x6E, 0x6D, 0x6C, 0x6B, 0x6A, 0x71, 0x72, 0x73, 0x74]
-
     /// A value type: a byte, or 0x63 (nullable) / 0x64 (non-nullable) and a heap type.
-    /// Type indices must be below `typeCount`.
-    public mutating func readValueType(typeCount: Int) throws(WasmError) -> ValueType {
+    /// `typeKinds` holds each type's kind (funcref, structref or arrayref); type indices
+    /// must be below its count.
+    public mutating func readValueType(typeKinds: [ValueKind]) throws(WasmError) -> ValueType {
         let start = position
         let byte = try readByte()
         if let type = ValueType(code: byte) { return type }
-        if byte == 0x63 || byte == 0x64 { return try readHeapType(typeCount: typeCount, nullable: byte == 0x63) }
-        if Self.gcHeapTypeBytes.contains(byte) { throw .unsupported("garbage collection reference types are", at: start) }
+        if byte == 0x63 || byte == 0x64 { return try readHeapType(typeKinds: typeKinds, nullable: byte == 0x63) }
         throw error("malformed value type", at: start)
     }
 
     /// A reference type (of a table or element segment).
-    public mutating func readReferenceType(typeCount: Int) throws(WasmError) -> ValueType {
+    public mutating func readReferenceType(typeKinds: [ValueKind]) throws(WasmError) -> ValueType {
         let start = position
-        let type = try readValueType(typeCount: typeCount)
+        let type = try readValueType(typeKinds: typeKinds)
         guard type.isReference else { throw error("malformed reference type", at: start) }
         return type
     }
 
     /// A heap type (s33): an abstract one as a negative byte, else a type index; gives the
     /// reference type to it.
-    public mutating func readHeapType(typeCount: Int, nullable: Bool) throws(WasmError) -> ValueType {
+    public mutating func readHeapType(typeKinds: [ValueKind], nullable: Bool) throws(WasmError) -> ValueType {
         let start = position
         let byte = try peekByte()
-        if let kind = ValueKind(rawValue: byte), ValueType(kind).isReference {
+        if let kind = ValueKind(rawValue: byte), kind.isReference {
             position += 1
             return .reference(to: kind, nullable: nullable)
         }
-        if Self.gcHeapTypeBytes.contains(byte) { throw .unsupported("garbage collection reference types are", at: start) }
         let index = try readSigned(bits: 33)
         guard index >= 0 else { throw error("malformed heap type", at: start) }
-        guard index < typeCount else { throw error("unknown type \(index)", at: start) }
-        return .reference(toType: UInt32(index), nullable: nullable)
+        guard index < typeKinds.count else { throw error("unknown type \(index)", at: start) }
+        return .reference(toType: UInt32(index), kind: typeKinds[Int(index)], nullable: nullable)
     }
 
     /// Skips a value type.

@@ -29,8 +29,8 @@ let i32: UInt32 = 0x7F, i64: UInt32 = 0x7E, f32: UInt32 = 0x7D, f64: UInt32 = 0x
 let funcref: UInt32 = 0x70, externref: UInt32 = 0x6F, exnref: UInt32 = 0x69
 
 @inline(__always) func isReference(_ type: UInt32) -> Bool {
-    let code = type & 0xFF
-    return code == funcref || code == externref || code == exnref || type == bottomReference
+    let code = type & 0xFF  // references are 0x69 (exnref) through 0x74 (nullexnref)
+    return (code >= 0x69 && code <= 0x74) || type == bottomReference
 }
 
 /// Validates function bodies one at a time, following the algorithm of the
@@ -73,9 +73,7 @@ final class FunctionValidator {
     var memories: (UInt32, UInt32) = (0, 0)
     static let slotBits: [UInt8] = {
         var bits = [UInt8](repeating: 0, count: 256)
-        for type in [ValueType.i32, .i64, .f32, .f64, .v128, .funcref, .externref, .exnref] {
-            bits[Int(type.code)] = type.slotBit
-        }
+        for kind in ValueKind.allCases { bits[Int(kind.rawValue)] = ValueType(kind).slotBit }
         return bits
     }()
     // Instance copies of the global tables: a global is reached through a lazy
@@ -252,13 +250,14 @@ final class FunctionValidator {
         }
         let index = try reader.readSigned(bits: 33)
         guard index >= 0, index < context.module.types.count else { throw error("unknown type") }
+        guard context.typeKinds[Int(index)] == .funcref else { throw error("type mismatch: block type \(index) is not a function type") }
         let (params, paramCount) = context.params(ofType: Int(index))
         let (results, resultCount) = context.results(ofType: Int(index))
         return (params, paramCount, results, resultCount)
     }
 
     func valueType() throws(WasmError) -> UInt32 {
-        try reader.readValueType(typeCount: context.module.types.count).bits
+        try reader.readValueType(typeKinds: context.typeKinds).bits
     }
 
     /// A one-element type list holding `type`.
@@ -345,15 +344,22 @@ final class FunctionValidator {
         return Int(index)
     }
 
+    /// A type index that must name a function type.
+    func functionTypeIndex(_ index: UInt32) throws(WasmError) -> Int {
+        let type = try typeIndex(index)
+        guard context.typeKinds[type] == .funcref else { throw error("type mismatch: type \(index) is not a function type") }
+        return type
+    }
+
     func tagType(_ index: UInt32) throws(WasmError) -> Int {
         guard Int(index) < context.module.tags.count else { throw error("unknown tag \(index)") }
         // The tag's own type index is checked at module level; this body must not trust it.
-        return try typeIndex(context.module.tags[Int(index)])
+        return try functionTypeIndex(context.module.tags[Int(index)])
     }
 
     func functionType(_ index: UInt32) throws(WasmError) -> Int {
         guard Int(index) < context.module.functionTypes.count else { throw error("unknown function \(index)") }
-        return try typeIndex(context.module.functionTypes[Int(index)])
+        return try functionTypeIndex(context.module.functionTypes[Int(index)])
     }
 
     func call(type: Int) throws(WasmError) {
@@ -534,7 +540,7 @@ final class FunctionValidator {
                 calls(callee)
             case .callIndirect:
                 callsIndirectly = true
-                let type = try typeIndex(try reader.readU32())
+                let type = try functionTypeIndex(try reader.readU32())
                 let tableIndex = try reader.readU32()
                 let table = try tableType(tableIndex)
                 guard context.isSubtype(table, of: funcref) else { throw error("type mismatch: call_indirect needs a funcref table") }
@@ -546,7 +552,7 @@ final class FunctionValidator {
                 calls(callee)
                 if Int(callee) != functionIndex { tailCalls = .toOthers } else if tailCalls == .none { tailCalls = .toItself }
             case .returnCallIndirect:
-                let type = try typeIndex(try reader.readU32())
+                let type = try functionTypeIndex(try reader.readU32())
                 let tableIndex = try reader.readU32()
                 let table = try tableType(tableIndex)
                 guard context.isSubtype(table, of: funcref) else { throw error("type mismatch: call_indirect needs a funcref table") }
@@ -613,7 +619,7 @@ final class FunctionValidator {
                 try pop(type)
                 try pop(tableAddress(table))
             case .refNull:
-                push(try reader.readHeapType(typeCount: context.module.types.count, nullable: true).bits)
+                push(try reader.readHeapType(typeKinds: context.typeKinds, nullable: true).bits)
             case .refIsNull:
                 _ = try popReference()
                 push(i32)
@@ -640,7 +646,7 @@ final class FunctionValidator {
                 try pop(frame.labelTypes, count: frame.labelCount)
                 push(frame.labelTypes, count: frame.labelCount - 1)
             case .callRef, .returnCallRef:
-                let type = try typeIndex(try reader.readU32())
+                let type = try functionTypeIndex(try reader.readU32())
                 try pop(ValueType.reference(toType: UInt32(type), nullable: true).bits)
                 if lookup.rules[id] == .callRef {
                     try call(type: type)
@@ -686,6 +692,11 @@ final class FunctionValidator {
                 try pop(tableAddress(table))
                 try pop(type)
                 try pop(tableAddress(table))
+            case .structNew, .structNewDefault, .structGet, .structSet, .arrayNew, .arrayNewDefault, .arrayNewFixed,
+                 .arrayNewData, .arrayNewElem, .arrayGet, .arraySet, .arrayLen, .arrayFill, .arrayCopy, .arrayInitData,
+                 .arrayInitElem, .refTest, .refCast, .brOnCast, .brOnCastFail, .anyConvertExtern, .externConvertAny, .refI31,
+                 .i31Get, .refEq:
+                try validateGC(lookup.rules[id], code: instructions[id].code)
             case .unsupported:
                 let instruction = instructions[id]
                 throw WasmError.unsupported("\(instruction.name) (\(instruction.encoding), \(instruction.feature)) is",

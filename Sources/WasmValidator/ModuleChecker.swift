@@ -13,6 +13,7 @@ struct ModuleChecker {
 
     mutating func check() -> [WasmError] {
         if !context.edition.recursiveTypes { checkTypesReferBackward() }
+        checkSupertypes()
         for entry in module.imports {
             switch entry.kind {
             case .function(let type): checkType(type, at: entry.offset)
@@ -65,10 +66,52 @@ struct ModuleChecker {
 
     /// Before the GC proposal's recursive types, a type may refer only to types before it.
     mutating func checkTypesReferBackward() {
-        for (index, type) in module.types.enumerated() {
-            for value in type.params + type.results {
+        for (index, definition) in module.typeDefinitions.enumerated() {
+            for value in definition.valueTypes {
                 if let target = value.typeIndex, target >= index { fail("unknown type \(target)", at: sectionOffset(1)) }
             }
+        }
+    }
+
+    /// A declared supertype comes before its subtype, is not final, and has a composite
+    /// type its subtype's matches (GC).
+    mutating func checkSupertypes() {
+        for (index, definition) in module.typeDefinitions.enumerated() {
+            guard let supertype = definition.supertype else { continue }
+            guard supertype < index else { fail("unknown type \(supertype)", at: sectionOffset(1)); continue }
+            let parent = module.typeDefinitions[Int(supertype)]
+            if parent.isFinal || !matches(definition.composite, parent.composite) {
+                fail("sub type \(index) does not match super type \(supertype)", at: sectionOffset(1))
+            }
+        }
+    }
+
+    func isSubtype(_ a: ValueType, of b: ValueType) -> Bool { context.isSubtype(a.bits, of: b.bits) }
+
+    /// Whether a composite type may be declared a subtype of another: parameters
+    /// contravariant, results covariant, a struct's fields a prefix, fields alike.
+    func matches(_ sub: CompositeType, _ parent: CompositeType) -> Bool {
+        switch (sub, parent) {
+        case (.function(let a), .function(let b)):
+            return a.params.count == b.params.count && a.results.count == b.results.count
+                && zip(b.params, a.params).allSatisfy(isSubtype) && zip(a.results, b.results).allSatisfy(isSubtype)
+        case (.structure(let a), .structure(let b)):
+            return a.count >= b.count && zip(a, b).allSatisfy(fieldMatches)
+        case (.array(let a), .array(let b)):
+            return fieldMatches(a, b)
+        default:
+            return false
+        }
+    }
+
+    /// A field of a subtype against its supertype's: as mutable, and of a subtype when
+    /// immutable, of the same type when mutable.
+    func fieldMatches(_ sub: FieldType, _ parent: FieldType) -> Bool {
+        guard sub.isMutable == parent.isMutable else { return false }
+        switch (sub.storage, parent.storage) {
+        case (.i8, .i8), (.i16, .i16): return true
+        case (.value(let a), .value(let b)): return isSubtype(a, of: b) && (!sub.isMutable || isSubtype(b, of: a))
+        default: return false
         }
     }
 
@@ -81,8 +124,10 @@ struct ModuleChecker {
         errors.append(WasmError(offset: offset, message: message))
     }
 
+    /// A function's type: it must exist and be a function type.
     mutating func checkType(_ index: UInt32, at offset: Int) {
-        if Int(index) >= module.types.count { fail("unknown type \(index)", at: offset) }
+        guard Int(index) < module.types.count else { return fail("unknown type \(index)", at: offset) }
+        if module.typeKinds[Int(index)] != .funcref { fail("type mismatch: type \(index) is not a function type", at: offset) }
     }
 
     mutating func checkMinimumBelowMaximum(_ limits: Limits, at offset: Int) {
@@ -109,6 +154,7 @@ struct ModuleChecker {
 
     mutating func checkTag(_ type: UInt32, at offset: Int) {
         guard Int(type) < module.types.count else { return fail("unknown type \(type)", at: offset) }
+        guard module.typeKinds[Int(type)] == .funcref else { return fail("type mismatch: type \(type) is not a function type", at: offset) }
         if !module.types[Int(type)].results.isEmpty { fail("non-empty tag result type", at: offset) }
     }
 
@@ -175,6 +221,12 @@ struct ModuleChecker {
                 guard Int(index) < visibleGlobals else { return fail("unknown global \(index)", at: offset) }
                 guard !module.globals[Int(index)].isMutable else { return fail("constant expression required", at: offset) }
                 stack.append(module.globals[Int(index)].valueType.bits)
+            case .gc(let id, let immediates):
+                do throws(WasmError) {
+                    try constantGC(id, immediates, stack: &stack)
+                } catch {
+                    return fail(error.message, at: offset)
+                }
             case .numeric(let id):
                 let signature = InstructionSet.all[id].signature!
                 let (first, second) = (UInt32(signature.first), UInt32(signature.second))
@@ -189,6 +241,68 @@ struct ModuleChecker {
         guard stack.count == 1, context.isSubtype(stack[0], of: type) else {
             let got = stack.map(typeName).joined(separator: " ")
             return fail("type mismatch: constant expression must be [\(typeName(type))] but is [\(got)]", at: expression.offset)
+        }
+    }
+}
+
+extension ModuleChecker {
+    /// Types a GC instruction of a constant expression on `stack`.
+    func constantGC(_ id: Int, _ immediates: [UInt32], stack: inout [UInt32]) throws(WasmError) {
+        func pop(_ type: UInt32) throws(WasmError) {
+            guard let top = stack.popLast(), context.isSubtype(top, of: type) else {
+                throw WasmError(offset: 0, message: "type mismatch: \(InstructionSet.all[id].name) needs [\(typeName(type))]")
+            }
+        }
+        func composite() throws(WasmError) -> (Int, CompositeType) {
+            let type = Int(immediates[0])
+            guard type < module.typeDefinitions.count else { throw WasmError(offset: 0, message: "unknown type \(type)") }
+            return (type, module.typeDefinitions[type].composite)
+        }
+        func reference(_ type: Int) -> UInt32 {
+            ValueType.reference(toType: UInt32(type), kind: module.typeKinds[type], nullable: false).bits
+        }
+        let notStruct = WasmError(offset: 0, message: "type mismatch: not a struct type")
+        let notArray = WasmError(offset: 0, message: "type mismatch: not an array type")
+        switch InstructionSet.all[id].rule {
+        case .structNew:
+            let (type, shape) = try composite()
+            guard case .structure(let fields) = shape else { throw notStruct }
+            for field in fields.reversed() { try pop(field.storage.unpacked.bits) }
+            stack.append(reference(type))
+        case .structNewDefault:
+            let (type, shape) = try composite()
+            guard case .structure(let fields) = shape else { throw notStruct }
+            guard fields.allSatisfy({ $0.storage.isPacked || $0.storage.unpacked.isDefaultable }) else {
+                throw WasmError(offset: 0, message: "type mismatch: a field has no default value")
+            }
+            stack.append(reference(type))
+        case .arrayNew, .arrayNewDefault, .arrayNewFixed:
+            let (type, shape) = try composite()
+            guard case .array(let element) = shape else { throw notArray }
+            switch InstructionSet.all[id].rule {
+            case .arrayNew:
+                try pop(i32)
+                try pop(element.storage.unpacked.bits)
+            case .arrayNewDefault:
+                guard element.storage.isPacked || element.storage.unpacked.isDefaultable else {
+                    throw WasmError(offset: 0, message: "type mismatch: the element has no default value")
+                }
+                try pop(i32)
+            default:
+                for _ in 0..<immediates[1] { try pop(element.storage.unpacked.bits) }
+            }
+            stack.append(reference(type))
+        case .refI31:
+            try pop(i32)
+            stack.append(ValueType.reference(to: .i31ref, nullable: false).bits)
+        case .anyConvertExtern, .externConvertAny:
+            let toAny = InstructionSet.all[id].rule == .anyConvertExtern
+            let operand = stack.last ?? 0
+            try pop(ValueType.reference(to: toAny ? .externref : .anyref, nullable: true).bits)
+            let nullable = ValueType(bits: operand).isNullable
+            stack.append(ValueType.reference(to: toAny ? .anyref : .externref, nullable: nullable).bits)
+        default:
+            throw WasmError(offset: 0, message: "constant expression required")
         }
     }
 }

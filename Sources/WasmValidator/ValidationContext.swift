@@ -5,8 +5,8 @@ import WasmDecoder
 final class ValidationContext: @unchecked Sendable {
     let module: Module
     let edition: Edition
-    /// All signatures' value types, back to back; `signatureTypes[0..<8]` holds
-    /// each value type once, so a single-result block type can point into it.
+    /// All signatures' value types, back to back, after each one-byte value type once, so
+    /// that a single-result block type can point into it.
     let signatureTypes: UnsafeMutablePointer<UInt32>
     /// For type `i`: params at `paramStart[i]`, results right after them.
     let paramStart: [Int]
@@ -19,12 +19,15 @@ final class ValidationContext: @unchecked Sendable {
     let memoryAddressTypes: [UInt8]
     let hasAddress64: Bool
     let elementTypes: [UInt32]
-    /// Which types are equal (`TypeCanon.canonical`).
+    /// Which types are equal (`TypeCanon.canonical`), each type's kind, and its declared
+    /// supertype (GC).
     let canonicalTypes: [UInt32]
+    let typeKinds: [ValueKind]
+    let supertypes: [UInt32?]
     /// Function indices that `ref.func` may name (the spec's C.refs).
     let declaredReferences: Set<UInt32>
 
-    static let valueTypeCodes: [UInt32] = [0x7F, 0x7E, 0x7D, 0x7C, 0x7B, 0x70, 0x6F, 0x69]
+    static let valueTypeCodes: [UInt32] = ValueKind.allCases.map { UInt32($0.rawValue) }
 
     init(module: Module, edition: Edition = .wasm3) {
         self.module = module
@@ -54,6 +57,8 @@ final class ValidationContext: @unchecked Sendable {
         hasAddress64 = module.tables.contains(where: \.limits.address64) || module.memories.contains(where: \.address64)
         elementTypes = module.elements.map(\.type.bits)
         canonicalTypes = module.typeCanon.canonical
+        typeKinds = module.typeKinds
+        supertypes = module.typeDefinitions.map(\.supertype)
 
         var references = Set<UInt32>()
         for export in module.exports where export.kind == .function { references.insert(export.index) }
@@ -97,11 +102,24 @@ extension ValidationContext {
         if a == b || a == unknown { return true }
         if a == bottomReference { return isReference(b) }
         let (x, y) = (ValueType(bits: a), ValueType(bits: b))
-        guard x.isReference, y.isReference, x.code == y.code else { return false }
+        guard x.isReference, y.isReference else { return false }
         if x.isNullable && !y.isNullable { return false }
-        guard let target = y.typeIndex else { return true }  // any heap type of its kind
-        guard let source = x.typeIndex else { return false }
-        return canonicalTypes[Int(source)] == canonicalTypes[Int(target)]
+        if let target = y.typeIndex {
+            if let source = x.typeIndex { return isTypeSubtype(source, of: target) }
+            return x.kind.isBottom && x.kind.top == y.kind.top  // none, nofunc: below every type
+        }
+        return x.kind.isBelow(y.kind)
+    }
+
+    /// Whether defined type `a` is `b` or declares it among its supertypes (GC).
+    func isTypeSubtype(_ a: UInt32, of b: UInt32) -> Bool {
+        var type = a
+        while true {
+            if canonicalTypes[Int(type)] == canonicalTypes[Int(b)] { return true }
+            // Validation holds supertypes below their subtypes; a loop cannot form.
+            guard let supertype = supertypes[Int(type)], supertype < type else { return false }
+            type = supertype
+        }
     }
 }
 

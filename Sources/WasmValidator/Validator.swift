@@ -48,6 +48,8 @@ extension ValueType {
         case .funcref: 1 << 5
         case .externref: 1 << 6
         case .exnref: 1 << 7
+        // GC references: pointers too, in the slots of externref's bit.
+        case .anyref, .eqref, .i31ref, .structref, .arrayref, .nullref, .nullexternref, .nullfuncref, .nullexnref: 1 << 6
         }
     }
 }

@@ -103,6 +103,8 @@ enum JSONActions {
         case ("funcref", nil): return .funcref
         case ("funcref", let text?) where text != "null": return .funcref
         case ("externref", "null"): return .null(.externref)
+        // The other hierarchies' nulls (GC's, exceptions'): the host sees a null pointer.
+        case (let type, "null") where type.hasSuffix("ref"): return .null(nil)
         case ("externref", nil): return .externref(nil)
         case ("externref", let text?): return UInt32(text).map { .externref($0) } ?? .unsupported("expected \(json): not supported")
         default: return value(json).map { .value($0) } ?? .unsupported("expected \(json): not supported")

@@ -50,7 +50,10 @@ enum WATActions {
         case .f64ArithmeticNaN: .arithmeticNaN(.f64)
         case .refNull(nil): .null(nil)
         case .refNull(.abstract(.funcRef)?): .null(.funcref)
-        case .refNull(.abstract(.externRef)?): .null(.externref)
+        case .refNull(.abstract(.externRef)?), .refNull(.abstract(.noExtern)?): .null(.externref)
+        case .refNull(.abstract(.noFunc)?): .null(.funcref)
+        // The other hierarchies' nulls (GC's, exceptions'): the host sees a null pointer.
+        case .refNull(.abstract?): .null(nil)
         case .refExtern(let number): .externref(number)
         case .refFunc: .funcref
         case .either(let choices): .either(choices.map(expected))
