@@ -79,7 +79,7 @@ typedef struct wk_gc_frame {
 
 /* The innermost frame of the calling thread (initial-exec TLS: one load). */
 extern WK_THREAD_LOCAL wk_gc_frame *wk_gc_frames
-#if defined(__GNUC__)
+#if defined(__GNUC__) && !defined(WK_FREESTANDING)
     __attribute__((tls_model("initial-exec")))
 #endif
     ;

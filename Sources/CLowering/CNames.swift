@@ -21,9 +21,13 @@ extension ValueType {
         case .f32: "f"
         case .f64: "d"
         case .v128: "v"
-        default: "r"  // references
+        default: isGCReference ? "g" : "r"  // references
         }
     }
+
+    /// A reference of GC's internal hierarchy (any): it may point to a GC object, which the
+    /// collector must find.
+    var isGCReference: Bool { isReference && kind.top == .anyref }
 
     /// The `wk_value` field for this type.
     var valueField: String {

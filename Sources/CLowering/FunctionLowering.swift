@@ -60,6 +60,9 @@ struct FunctionLowering {
     var otherMemories: Set<UInt32> = []
     /// Whether the body needs wasmkiln-simd.h.
     var usesSIMD = false
+    /// Whether the body calls or allocates GC objects, either of which may collect: then
+    /// the GC references it holds live in a shadow-stack frame (see `gcRoots`).
+    var mayCollect = false
     /// Whether a call goes through a table or an import (through `f_`).
     var callsThroughPointer = false
     /// The unshared memories whose size the function holds in a local, `msN`, for its
@@ -216,8 +219,9 @@ struct FunctionLowering {
         // grow with the declared count (50,000 a function), not with the wasm's size.
         // A function that restarts itself zeroes them after `T_` instead.
         let ownLocals = usedLocals.sorted().filter { $0 >= type.params.count }
+        let roots = gcRoots(locals: locals)
         var localsByType: [(cType: String, declarators: [String])] = []
-        for n in ownLocals {
+        for n in ownLocals where roots.locals[n] == nil {
             let declarator = restarts ? "l\(n)" : "l\(n) = \(Self.zero(locals[n]))"
             let cType = locals[n].cType
             if let k = localsByType.firstIndex(where: { $0.cType == cType }) {
@@ -227,15 +231,14 @@ struct FunctionLowering {
             }
         }
         var slotsByType: [(cType: String, declarators: [String])] = []
-        let references = ValueType.funcref.slotBit | ValueType.externref.slotBit | ValueType.exnref.slotBit
-        for (type, bits) in [(ValueType.i32, ValueType.i32.slotBit), (.i64, ValueType.i64.slotBit), (.f32, ValueType.f32.slotBit),
-                             (.f64, ValueType.f64.slotBit), (.v128, ValueType.v128.slotBit), (.funcref, references)] {
-            let names = slotTypes.indices.filter { slotTypes[$0] & bits != 0 }.map { "s\($0)\(type.slotSuffix)" }
-            if !names.isEmpty { slotsByType.append((type.cType, names)) }
+        for type in [ValueType.i32, .i64, .f32, .f64, .v128, .funcref, ValueType(.anyref)] {
+            let names = slotTypes.indices.filter { slotTypes[$0] & type.slotBit != 0 }.map { "s\($0)\(type.slotSuffix)" }
+            if !names.isEmpty && !(type.isGCReference && !roots.isEmpty) { slotsByType.append((type.cType, names)) }
         }
         for (cType, declarators) in localsByType + slotsByType {
             text += "    WK_UNUSED \(declaration(cType, declarators))\n"
         }
+        text += roots.declarations
         if callsThroughPointer { text += "    const wk_func *f_;\n" }
         if callsThroughFixedTable { text += "    const wk_table_entry *e_;\n" }
         text += exceptionDeclarations()
@@ -264,7 +267,8 @@ struct FunctionLowering {
             (offsetLine(bodyInfo.offset), offsetFile)
         }
         let bodyDirected = body.first { !$0.isEmpty }?.hasPrefix("#line") ?? false
-        text = Self.directed(text, line: line, file: file) + (bodyDirected ? "" : "#line \(line)\n") + body.joined() + "}\n\n"
+        text = Self.directed(text, line: line, file: file) + (bodyDirected ? "" : "#line \(line)\n") + body.joined() + "}\n"
+        text += roots.undefinitions + "\n"
         return trampolined ? text + Self.directed(trampoline(), line: line, file: file) : text
     }
 
@@ -932,6 +936,7 @@ struct FunctionLowering {
     /// A tail call made as an ordinary call, its results left for `wk_tail_run` (the
     /// validator gives them no stack slots: after a tail call nothing is pushed).
     mutating func ordinaryTailCall(type calleeType: FuncType, function: String, instance: String) {
+        mayCollect = true
         let from = stack.count - calleeType.params.count
         let arguments = ([instance] + (from..<stack.count).map { operand($0) }).joined(separator: ", ")
         stack.removeLast(calleeType.params.count)
@@ -951,6 +956,7 @@ struct FunctionLowering {
     /// A call; `prefix` first sets `f_` (one variable for the function: a declaration per
     /// call would need a C block each, which gcc's front end pays for, see LoweringLimits).
     mutating func emitCall(type: FuncType, target prefix: String, function: String, instance: String) {
+        mayCollect = true
         let base = stack.count - type.params.count
         let arguments = ([instance] + (base..<stack.count).map { operand($0) }).joined(separator: ", ")
         stack.removeLast(type.params.count)

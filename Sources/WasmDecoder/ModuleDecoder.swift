@@ -215,13 +215,13 @@ struct SectionDecoder {
             let group = module.typeDefinitions.count..<(module.typeDefinitions.count + size)
             guard group.upperBound <= Self.maxTypes else { throw reader.error("too many types") }
             // The group's types may refer to each other: their kinds are known once read.
-            typeKinds = module.typeKinds + repeatElement(.funcref, count: size)
+            typeKinds.append(contentsOf: repeatElement(.funcref, count: size))
             var definitions: [TypeDefinition] = []
             for _ in 0..<size { definitions.append(try subtype(group: group)) }
-            for definition in definitions { module.typeKinds.append(definition.composite.kind) }
+            for (index, definition) in zip(group, definitions) { typeKinds[index] = definition.composite.kind }
             for definition in definitions {
                 var fixed = definition
-                fixed.composite = Self.withKinds(definition.composite, module.typeKinds)
+                fixed.composite = Self.withKinds(definition.composite, typeKinds)
                 module.typeDefinitions.append(fixed)
                 if case .function(let type) = fixed.composite {
                     module.types.append(type)
@@ -230,7 +230,7 @@ struct SectionDecoder {
                 }
             }
         }
-        typeKinds = module.typeKinds
+        module.typeKinds = typeKinds
     }
 
     /// Implementation limit on types, as in the major engines.

@@ -60,7 +60,7 @@ public enum ValueKind: UInt8, Sendable, Hashable, CaseIterable {
 
     /// Whether an abstract heap type is below another (both references).
     public func isBelow(_ other: ValueKind) -> Bool {
-        if self == other || other == top { return top == other.top }
+        if self == other || other == top { return true }
         if isBottom { return top == other.top }
         return other == .eqref && (self == .i31ref || self == .structref || self == .arrayref)
     }

@@ -45,11 +45,10 @@ extension ValueType {
         case .f32: 1 << 2
         case .f64: 1 << 3
         case .v128: 1 << 4
-        case .funcref: 1 << 5
-        case .externref: 1 << 6
-        case .exnref: 1 << 7
-        // GC references: pointers too, in the slots of externref's bit.
-        case .anyref, .eqref, .i31ref, .structref, .arrayref, .nullref, .nullexternref, .nullfuncref, .nullexnref: 1 << 6
+        // References are all pointers; those of GC's internal hierarchy apart, since the
+        // collector must find them.
+        case .funcref, .externref, .exnref, .nullfuncref, .nullexternref, .nullexnref: 1 << 5
+        case .anyref, .eqref, .i31ref, .structref, .arrayref, .nullref: 1 << 6
         }
     }
 }
