@@ -92,6 +92,22 @@ extern WK_THREAD_LOCAL wk_gc_frame *wk_gc_frames
     wk_gc_frames = &name##_frame
 #define WK_GC_FRAME_END(name) (wk_gc_frames = name##_frame.previous)
 
+/* Generated code's frame: as WK_GC_FRAME, unlinked when its scope is left however it is
+ * left (a return, a tail call's), and by wk_call_protected when a trap unwinds past it. */
+static inline void wk_gc_frame_leave(wk_gc_frame *frame) { wk_gc_frames = frame->previous; }
+#define WK_GC_ROOTS(name, count)                                                          \
+    void *name[count] = {0};                                                               \
+    __attribute__((cleanup(wk_gc_frame_leave))) wk_gc_frame name##_frame = {wk_gc_frames, (count), name}; \
+    wk_gc_frames = &name##_frame
+
+/* ---- Types ---- */
+
+/* The process-wide descriptor of the type named `name` (its canonical name, equal in every
+ * module that has the type): made from `local`, with `supertype` (interned before it, or
+ * NULL) as its declared supertype, when first asked; the same descriptor afterwards. Casts
+ * compare descriptors, so an object made by one module casts in another. */
+const wk_gc_type *wk_gc_type_intern(const char *name, const wk_gc_type *local, const wk_gc_type *supertype);
+
 /* ---- Allocation ---- */
 
 /* A new struct of `type`, its fields zero (null references); may collect first, and

@@ -661,4 +661,8 @@ WK_TRUNC_SAT(i64_trunc_sat_f64_s, double, uint64_t, int64_t, -922337203685477785
 WK_TRUNC_SAT(i64_trunc_sat_f64_u, double, uint64_t, uint64_t, -1.0, 18446744073709551616.0, 0, ~0ull)
 #undef WK_TRUNC_SAT
 
+#ifndef WK_FREESTANDING
+#include "wasmkiln-gc-gen.h"
+#endif
+
 #endif

@@ -250,6 +250,11 @@ typedef enum wk_trap_code {
     WK_TRAP_GC_HEAP_EXHAUSTED, /* a GC allocation past the heap's cap, or the system's memory */
     WK_TRAP_NULL_FUNCTION_REFERENCE, /* call_ref or return_call_ref of a null reference */
     WK_TRAP_NULL_DEREFERENCE, /* ref.as_non_null of a null reference */
+    WK_TRAP_NULL_STRUCT_REFERENCE, /* a struct access through null */
+    WK_TRAP_NULL_ARRAY_REFERENCE,  /* an array access through null */
+    WK_TRAP_NULL_I31_REFERENCE,    /* i31.get of null */
+    WK_TRAP_ARRAY_OUT_OF_BOUNDS,   /* an array index or range past its length */
+    WK_TRAP_CAST_FAILURE,          /* ref.cast of a reference not of the type */
 } wk_trap_code;
 
 const char *wk_trap_text(wk_trap_code code);

@@ -385,3 +385,50 @@ void wk_gc_handle_release(wk_gc_handle *handle) {
 void wk_gc_stats_get(wk_gc_stats *out) { *out = this_heap()->stats; }
 
 void wk_gc_set_cap(uint64_t bytes) { this_heap()->stats.cap_bytes = bytes; }
+
+/* ---- Canonical type descriptors ----
+ * A list searched by name under a lock: instantiation asks once per type, and modules
+ * have few GC types next to the calls and casts that then use them. Descriptors live as
+ * long as the process, as type ids do. */
+
+typedef struct interned_type {
+    struct interned_type *next;
+    char *name;
+    wk_gc_type type;
+} interned_type;
+
+static pthread_mutex_t types_lock = PTHREAD_MUTEX_INITIALIZER;
+static interned_type *interned_types;
+
+const wk_gc_type *wk_gc_type_intern(const char *name, const wk_gc_type *local, const wk_gc_type *supertype) {
+    pthread_mutex_lock(&types_lock);
+    for (interned_type *t = interned_types; t; t = t->next) {
+        if (strcmp(t->name, name) == 0) {
+            pthread_mutex_unlock(&types_lock);
+            return &t->type;
+        }
+    }
+    interned_type *t = calloc(1, sizeof *t);
+    size_t depth = supertype ? supertype->depth + 1 : 0;
+    const wk_gc_type **display = calloc(depth + 1, sizeof *display);
+    uint32_t *offsets = calloc(local->ref_count ? local->ref_count : 1, sizeof *offsets);
+    char *copy = strdup(name);
+    if (!t || !display || !offsets || !copy) {
+        free(t), free(display), free(offsets), free(copy);
+        pthread_mutex_unlock(&types_lock);
+        out_of_memory();
+    }
+    t->type = *local;
+    if (local->ref_count) memcpy(offsets, local->ref_offsets, local->ref_count * sizeof *offsets);
+    t->type.ref_offsets = offsets;
+    /* The display: the supertype's chain, then this type. */
+    for (size_t i = 0; i < depth; i++) display[i] = supertype->supertypes[i];
+    display[depth] = &t->type;
+    t->type.depth = (uint32_t)depth;
+    t->type.supertypes = display;
+    t->name = copy;
+    t->next = interned_types;
+    interned_types = t;
+    pthread_mutex_unlock(&types_lock);
+    return &t->type;
+}

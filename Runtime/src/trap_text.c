@@ -30,6 +30,11 @@ const char *wk_trap_text(wk_trap_code code) {
     case WK_TRAP_GC_HEAP_EXHAUSTED: return "GC heap exhausted";
     case WK_TRAP_NULL_FUNCTION_REFERENCE: return "null function reference";
     case WK_TRAP_NULL_DEREFERENCE: return "null reference";
+    case WK_TRAP_NULL_STRUCT_REFERENCE: return "null structure reference";
+    case WK_TRAP_NULL_ARRAY_REFERENCE: return "null array reference";
+    case WK_TRAP_NULL_I31_REFERENCE: return "null i31 reference";
+    case WK_TRAP_ARRAY_OUT_OF_BOUNDS: return "out of bounds array access";
+    case WK_TRAP_CAST_FAILURE: return "cast failure";
     }
     return "unknown trap";
 }

@@ -841,9 +841,10 @@ struct FunctionLowering {
             case .unsupported:
                 throw unsupported(id, at: offset)  // validation refuses these first
             case .structNew, .structNewDefault, .structGet, .structSet, .arrayNew, .arrayNewDefault, .arrayNewFixed,
-                 .arrayNewData, .arrayNewElem, .arrayGet, .arraySet, .arrayLen, .arrayFill, .arrayCopy, .arrayInitData,
-                 .arrayInitElem, .refTest, .refCast, .brOnCast, .brOnCastFail, .anyConvertExtern, .externConvertAny, .refI31,
-                 .i31Get, .refEq:
+                 .arrayGet, .arraySet, .arrayLen, .arrayFill, .arrayCopy, .refTest, .refCast, .brOnCast, .brOnCastFail,
+                 .refI31, .i31Get, .refEq:
+                try gcInstruction(rule, code: instructionSet[id].code)
+            case .arrayNewData, .arrayNewElem, .arrayInitData, .arrayInitElem, .anyConvertExtern, .externConvertAny:
                 throw unsupported(id, at: offset)  // GC: validated, not compiled yet
             }
         }

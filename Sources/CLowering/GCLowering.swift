@@ -78,3 +78,246 @@ extension FunctionLowering {
         return roots
     }
 }
+
+extension ModuleLowering {
+    /// Whether the module defines struct or array types, whose objects the collector manages.
+    var hasGCTypes: Bool { module.typeKinds.contains { $0 != .funcref } }
+
+    /// The instance's fields for GC: each type's process-wide descriptor.
+    var gcInstanceFields: String {
+        hasGCTypes ? "    const wk_gc_type *gc_types[\(module.types.count)]; /* interned descriptors, by type index */\n" : ""
+    }
+
+    /// Each struct and array type's descriptor as the module declares it, interned at
+    /// instantiation (`wk_gc_type_intern`); and the function that marks the GC references
+    /// the instance holds (its globals, tables and element segments of GC's internal types).
+    func gcDefinitions() -> String {
+        guard hasGCTypes else { return "" }
+        var text = ""
+        for (index, definition) in module.typeDefinitions.enumerated() {
+            switch definition.composite {
+            case .function: continue
+            case .structure(let fields):
+                let (offsets, size) = GCLayout.fields(fields)
+                let references = zip(fields, offsets).filter { GCLayout.isGCReference($0.0.storage) }.map { "\($0.1)u" }
+                if !references.isEmpty {
+                    text += "static const uint32_t \(prefix)__gc_refs_\(index)[] = {\(references.joined(separator: ", "))};\n"
+                }
+                let list = references.isEmpty ? "NULL" : "\(prefix)__gc_refs_\(index)"
+                text += "static const wk_gc_type \(prefix)__gc_type_\(index) = {WK_GC_STRUCT, false, \(size)u, \(references.count)u, \(list), 0, NULL};\n"
+            case .array(let element):
+                let references = GCLayout.isGCReference(element.storage)
+                text += "static const wk_gc_type \(prefix)__gc_type_\(index) = {WK_GC_ARRAY, \(references), \(element.storage.size)u, 0, NULL, 0, NULL};\n"
+            }
+        }
+        text += "\nstatic void \(prefix)__gc_scan(void *context) {\n"
+        text += "    WK_UNUSED \(names.instanceType) *inst = context;\n"
+        for (k, global) in module.definedGlobals.enumerated() where global.type.valueType.isGCReference {
+            text += "    wk_gc_mark(inst->global_storage[\(k)].value.ref);\n"
+        }
+        let importedTables = module.tables.count - module.definedTables.count
+        for (k, table) in module.definedTables.enumerated() where table.elementType.isGCReference {
+            let object = "inst->tables[\(importedTables + k)]"
+            text += "    if (\(object)) for (uint32_t k = 0; k < \(object)->size; k++) wk_gc_mark(\(object)->elements[k]);\n"
+        }
+        for (index, segment) in module.elements.enumerated() where segment.type.isGCReference {
+            text += "    if (inst->element_items[\(index)]) for (uint32_t k = 0; k < inst->element_length[\(index)]; k++) wk_gc_mark(inst->element_items[\(index)][k]);\n"
+        }
+        return text + "}\n\n"
+    }
+
+    /// Instantiation's GC steps: the types' descriptors, in index order so that a
+    /// supertype is interned before its subtypes, and the instance as a root source.
+    func gcInstantiation() -> String {
+        guard hasGCTypes else { return "" }
+        var text = ""
+        for (index, definition) in module.typeDefinitions.enumerated() where definition.composite.kind != .funcref {
+            let supertype = definition.supertype.map { "inst->gc_types[\($0)]" } ?? "NULL"
+            text += "    inst->gc_types[\(index)] = wk_gc_type_intern(\(prefix)__signatures[\(index)], &\(prefix)__gc_type_\(index), \(supertype));\n"
+        }
+        return text
+    }
+
+    /// Registers the instance's references as roots, before anything can allocate.
+    var gcRootRegistration: String {
+        hasGCTypes ? "    wk_gc_add_roots(\(prefix)__gc_scan, inst);\n" : ""
+    }
+
+    var gcRootRemoval: String {
+        hasGCTypes ? "    wk_gc_remove_roots(\(prefix)__gc_scan, inst);\n" : ""
+    }
+}
+
+extension FunctionLowering {
+    /// The struct type `index`'s fields, with their offsets.
+    func structFields(_ index: Int) -> [(field: FieldType, offset: Int)] {
+        guard case .structure(let fields) = module.typeDefinitions[index].composite else { return [] }
+        return Array(zip(fields, GCLayout.fields(fields).offsets))
+    }
+
+    func arrayElement(_ index: Int) -> FieldType {
+        guard case .array(let element) = module.typeDefinitions[index].composite else {
+            return FieldType(storage: .i8, isMutable: false)  // validation holds it an array type
+        }
+        return element
+    }
+
+    /// `(ref $index)`, a new object's type.
+    func objectType(_ index: Int) -> ValueType {
+        .reference(toType: UInt32(index), kind: module.typeKinds[index], nullable: false)
+    }
+
+    /// C that stores `value` in a field or element at `address`.
+    static func store(_ storage: StorageType, at address: String, _ value: String) -> String {
+        switch storage {
+        case .i8: "wk_gc_set_u8(\(address), (uint8_t)(\(value)));"
+        case .i16: "wk_gc_set_u16(\(address), (uint16_t)(\(value)));"
+        case .value: "wk_gc_set_\(GCLayout.accessor(storage))(\(address), \(value));"
+        }
+    }
+
+    /// Pops `count` operands: their C expressions, first pushed first.
+    mutating func popOperands(_ count: Int) -> [String] {
+        let operands = (0..<count).map { top(count - 1 - $0) }
+        stack.removeLast(count)
+        return operands
+    }
+
+    /// GC instructions (those `refuseGC` and the lowering's switch let through).
+    mutating func gcInstruction(_ rule: Rule, code: UInt32) throws {
+        switch rule {
+        case .structNew, .structNewDefault:
+            let index = Int(try reader.readU32())
+            let fields = structFields(index)
+            mayCollect = true
+            let operands = rule == .structNew ? popOperands(fields.count) : []
+            var text = "{ void *o_ = wk_gc_struct_new(inst->gc_types[\(index)]);"
+            if !operands.isEmpty { text += " uint8_t *p_ = wk_gc_fields(o_);" }
+            for (k, value) in operands.enumerated() {
+                text += " " + Self.store(fields[k].field.storage, at: "p_ + \(fields[k].offset)", value)
+            }
+            emit(text + " \(push(objectType(index))) = o_; }", scopes: 1)
+        case .structGet:
+            let index = Int(try reader.readU32())
+            let (field, offset) = structFields(index)[Int(try reader.readU32())]
+            let reference = top()
+            stack.removeLast()
+            let accessor = GCLayout.accessor(field.storage, signed: code == 3)
+            emit("\(push(field.storage.unpacked)) = wk_gc_get_\(accessor)(wk_struct(\(reference)) + \(offset));")
+        case .structSet:
+            let index = Int(try reader.readU32())
+            let (field, offset) = structFields(index)[Int(try reader.readU32())]
+            let operands = popOperands(2)
+            emit(Self.store(field.storage, at: "wk_struct(\(operands[0])) + \(offset)", operands[1]))
+        case .arrayNew, .arrayNewDefault:
+            let index = Int(try reader.readU32())
+            let element = arrayElement(index)
+            mayCollect = true
+            if rule == .arrayNewDefault {
+                let length = top()
+                stack.removeLast()
+                emit("\(push(objectType(index))) = wk_gc_array_new(inst->gc_types[\(index)], \(length));")
+            } else {
+                let operands = popOperands(2)
+                let size = element.storage.size
+                emit("{ wk_gc_array *a_ = wk_gc_array_new(inst->gc_types[\(index)], \(operands[1])); "
+                     + "for (uint32_t k_ = 0; k_ < a_->length; k_++) "
+                     + Self.store(element.storage, at: "a_->elements + (size_t)k_ * \(size)", operands[0])
+                     + " \(push(objectType(index))) = a_; }", scopes: 2)
+            }
+        case .arrayNewFixed:
+            let index = Int(try reader.readU32())
+            let count = Int(try reader.readU32())
+            let element = arrayElement(index)
+            mayCollect = true
+            let operands = popOperands(count)
+            var text = "{ wk_gc_array *a_ = wk_gc_array_new(inst->gc_types[\(index)], \(count)u);"
+            for (k, value) in operands.enumerated() {
+                text += " " + Self.store(element.storage, at: "a_->elements + \(k * element.storage.size)", value)
+            }
+            emit(text + " \(push(objectType(index))) = a_; }", scopes: 1)
+        case .arrayGet:
+            let element = arrayElement(Int(try reader.readU32()))
+            let operands = popOperands(2)
+            let accessor = GCLayout.accessor(element.storage, signed: code == 12)
+            emit("\(push(element.storage.unpacked)) = wk_gc_get_\(accessor)(wk_array_element(\(operands[0]), \(operands[1]), \(element.storage.size)));")
+        case .arraySet:
+            let element = arrayElement(Int(try reader.readU32()))
+            let operands = popOperands(3)
+            emit(Self.store(element.storage, at: "wk_array_element(\(operands[0]), \(operands[1]), \(element.storage.size))", operands[2]))
+        case .arrayLen:
+            let reference = top()
+            stack.removeLast()
+            emit("\(push(.i32)) = wk_array(\(reference))->length;")
+        case .arrayFill:
+            let element = arrayElement(Int(try reader.readU32()))
+            let size = element.storage.size
+            let operands = popOperands(4)  // array, offset, value, length
+            emit("{ uint8_t *p_ = wk_array_range(\(operands[0]), \(operands[1]), \(operands[3]), \(size)); "
+                 + "for (uint32_t k_ = 0; k_ < \(operands[3]); k_++) "
+                 + Self.store(element.storage, at: "p_ + (size_t)k_ * \(size)", operands[2]) + " }", scopes: 2)
+        case .arrayCopy:
+            let element = arrayElement(Int(try reader.readU32()))
+            _ = try reader.readU32()
+            let size = element.storage.size
+            let operands = popOperands(5)  // destination, its offset, source, its offset, length
+            // Both nulls are checked before either range.
+            emit("{ (void)wk_array(\(operands[0])); (void)wk_array(\(operands[2])); "
+                 + "uint8_t *d_ = wk_array_range(\(operands[0]), \(operands[1]), \(operands[4]), \(size)); "
+                 + "uint8_t *s_ = wk_array_range(\(operands[2]), \(operands[3]), \(operands[4]), \(size)); "
+                 + "memmove(d_, s_, (size_t)\(operands[4]) * \(size)); }", scopes: 1)
+        case .refI31:
+            let value = top()
+            stack.removeLast()
+            emit("\(push(.reference(to: .i31ref, nullable: false))) = wk_i31_new(\(value));")
+        case .i31Get:
+            let reference = top()
+            stack.removeLast()
+            emit("\(push(.i32)) = \(code == 29 ? "wk_i31_get_s" : "wk_i31_get_u")(\(reference));")
+        case .refEq:
+            let operands = popOperands(2)
+            emit("\(push(.i32)) = \(operands[0]) == \(operands[1]);")
+        case .refTest, .refCast:
+            let target = try reader.readHeapType(typeKinds: module.typeKinds, nullable: code == 21 || code == 23)
+            let reference = top()
+            stack.removeLast()
+            let test = castTest(reference, target)
+            emit(rule == .refTest ? "\(push(.i32)) = \(test);" : "\(push(target)) = wk_cast(\(reference), \(test));")
+        case .brOnCast, .brOnCastFail:
+            let flags = try reader.readByte()
+            let depth = Int(try reader.readU32())
+            let source = try reader.readHeapType(typeKinds: module.typeKinds, nullable: flags & 1 != 0)
+            let target = try reader.readHeapType(typeKinds: module.typeKinds, nullable: flags & 2 != 0)
+            let reference = top()
+            materialize()
+            let test = castTest(reference, target)
+            emitConditionalBranch(rule == .brOnCast ? test : "!\(test)", to: depth)
+            // Not taken: the operand's type narrows (its slot, of the same kind, stays).
+            let failed = source.isNullable && !target.isNullable ? source : source.asNonNullable
+            stack[stack.count - 1] = rule == .brOnCast ? failed : target
+        default:
+            throw LoweringError(kind: .internalError, description: "\(functionLabel): \(rule) is not a GC instruction lowered here")
+        }
+    }
+
+    /// The C condition that `reference` (an expression without side effects) is of `target`.
+    func castTest(_ reference: String, _ target: ValueType) -> String {
+        let nonNull: String
+        if let index = target.typeIndex {
+            nonNull = target.kind == .funcref ? "wk_func_is_type(\(reference), inst->type_ids[\(index)])"
+                : "wk_gc_is_type(\(reference), inst->gc_types[\(index)])"
+        } else {
+            switch target.kind {
+            case .i31ref: nonNull = "wk_gc_is_i31(\(reference))"
+            case .structref: nonNull = "wk_gc_is_kind(\(reference), WK_GC_STRUCT)"
+            case .arrayref: nonNull = "wk_gc_is_kind(\(reference), WK_GC_ARRAY)"
+            // The bottom types hold only null.
+            case .nullref, .nullfuncref, .nullexternref, .nullexnref: nonNull = "0"
+            // Any other reference of the hierarchy (eq: i31s, structs and arrays are all
+            // there is, since extern values do not enter it yet).
+            default: nonNull = "1"
+            }
+        }
+        return target.isNullable ? "(\(reference) == NULL || \(nonNull))" : "(\(reference) != NULL && \(nonNull))"
+    }
+}

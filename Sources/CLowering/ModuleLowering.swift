@@ -45,18 +45,19 @@ struct ModuleLowering {
         return files
     }
 
-    /// GC is validated but not compiled yet: a module with struct or array types, or GC
-    /// instructions in its constant expressions, is refused here (a function body names
-    /// its first GC instruction when lowered).
+    /// Constant expressions that allocate GC objects or convert between extern and any
+    /// are not compiled yet: such a module is refused here (a function body names the GC
+    /// instruction it cannot lower when lowered).
     func refuseGC() throws(LoweringError) {
-        let gcTypes = module.typeKinds.contains { $0 != .funcref }
         let expressions = module.definedGlobals.map(\.initializer) + module.definedTableInitializers.compactMap { $0 }
             + module.elements.flatMap { segment -> [ConstExpr] in
                 if case .expressions(let list) = segment.items { return list } else { return [] }
             }
-        let gcConstants = expressions.contains { $0.instructions.contains { if case .gc = $0 { true } else { false } } }
-        if gcTypes || gcConstants {
-            throw LoweringError(kind: .unsupported, description: "garbage collection (\(gcTypes ? "struct and array types" : "GC instructions in constant expressions")) is not supported yet")
+        for expression in expressions {
+            for case .gc(let id, _) in expression.instructions where InstructionSet.all[id].rule != .refI31 {
+                throw LoweringError(kind: .unsupported, description: "offset 0x\(String(expression.offset, radix: 16)): \(InstructionSet.all[id].name) in a constant expression is not supported yet",
+                                    feature: .gc)
+            }
         }
     }
 
@@ -88,7 +89,7 @@ struct ModuleLowering {
                 const wk_func *imports[\(size(module.importedFunctionCount))];
                 wk_func functions[\(size(module.codes.count))];
                 uint32_t type_ids[\(size(module.types.count))];
-                uint32_t data_length[\(size(module.data.count))];
+            \(gcInstanceFields)    uint32_t data_length[\(size(module.data.count))];
                 void **element_items[\(size(module.elements.count))];
                 uint32_t element_length[\(size(module.elements.count))];
                 wk_global global_storage[\(size(definedGlobals))];
@@ -417,6 +418,7 @@ struct ModuleLowering {
         text += fixedTables.definitions(module: module, names: names, prefix: prefix)
         text += "\nstatic const char *const \(prefix)__signatures[\(size(module.types.count))] = {"
         text += module.typeCanon.signatures.map(cString).joined(separator: ", ") + "};\n"
+        text += gcDefinitions()
 
         // Import and export descriptions.
         var indexByKind: [ExternalKind: Int] = [:]
@@ -462,7 +464,7 @@ struct ModuleLowering {
         void \(prefix)__free(wk_instance *instance) {
             \(names.instanceType) *inst = (\(names.instanceType) *)instance;
             if (!inst) return;
-            for (int k = 0; k < \(module.memories.count); k++) if (inst->owns_memory[k]) wk_memory_free(inst->memories[k]);
+        \(gcRootRemoval)    for (int k = 0; k < \(module.memories.count); k++) if (inst->owns_memory[k]) wk_memory_free(inst->memories[k]);
             for (int k = 0; k < \(module.tables.count); k++) if (inst->owns_table[k]) wk_table_free(inst->tables[k]);
             for (int k = 0; k < \(module.elements.count); k++) free(inst->element_items[k]);
             free(inst);
@@ -581,7 +583,11 @@ struct ModuleLowering {
             case .f32Const(let bits): stack.append("wk_f32_from(0x\(String(bits, radix: 16))u)")
             case .f64Const(let bits): stack.append("wk_f64_from(0x\(String(bits, radix: 16))ull)")
             case .v128Const(let low, let high): stack.append("(wk_v128){\(low)ull, \(high)ull}")
-            case .gc: preconditionFailure("GC constant expressions are refused before lowering (refuseGC)")
+            case .gc(let id, _):
+                // ref.i31; the others are refused before lowering (refuseGC).
+                precondition(InstructionSet.all[id].rule == .refI31, "refuseGC lets only ref.i31 through")
+                let value = stack.removeLast()
+                stack.append("wk_i31_new(\(value))")
             case .refNull: stack.append("NULL")
             case .refFunc(let index): stack.append("(void *)\(reference(Int(index)))")
             case .globalGet(let index):
@@ -731,6 +737,7 @@ struct ModuleLowering {
                 for (int k = 0; k < \(module.types.count); k++) inst->type_ids[k] = wk_type_id(\(prefix)__signatures[k]);
 
             """
+        text += gcInstantiation()
         // GC: the runtime learns each function type's declared supertype.
         for (index, definition) in module.typeDefinitions.enumerated() where definition.composite.kind == .funcref {
             if let supertype = definition.supertype {
@@ -845,6 +852,7 @@ struct ModuleLowering {
             text += "    inst->global_storage[\(k)].is_mutable = \(global.type.isMutable ? "true" : "false");\n"
             text += setReferenceType("inst->global_storage[\(k)]", global.type.valueType, member: ".")
         }
+        text += gcRootRegistration
         text += """
                 const char *message = NULL;
                 wk_trap_code trap = wk_call_protected(\(prefix)__initialize, inst, &message);
