@@ -56,6 +56,24 @@ WK_INLINE uint8_t *wk_array_range_at(void *ref, uint32_t start, uint32_t n, uint
 }
 #define wk_array_range(ref, start, n, size) wk_array_range_at(ref, start, n, size, WK_SITE)
 
+/* array.new_data and array.init_data's source: `n` elements of `size` bytes from `offset`
+ * in a data segment of `length` bytes, trapping past its end. */
+WK_INLINE const uint8_t *wk_segment_bytes_at(const uint8_t *data, uint32_t length, uint32_t offset, uint32_t n,
+                                             uint32_t size, const wk_trap_site *site) {
+    if (WK_UNLIKELY((uint64_t)offset + (uint64_t)n * size > length)) wk_trap_at(WK_TRAP_MEMORY_OUT_OF_BOUNDS, site);
+    return data + offset;
+}
+#define wk_segment_bytes(data, length, offset, n, size) wk_segment_bytes_at(data, length, offset, n, size, WK_SITE)
+
+/* array.new_elem and array.init_elem's source: `n` items from `offset` in an element
+ * segment of `length` items, trapping past its end. */
+WK_INLINE void *const *wk_segment_items_at(void *const *items, uint32_t length, uint32_t offset, uint32_t n,
+                                           const wk_trap_site *site) {
+    if (WK_UNLIKELY((uint64_t)offset + n > length)) wk_trap_at(WK_TRAP_TABLE_OUT_OF_BOUNDS, site);
+    return items + offset;
+}
+#define wk_segment_items(items, length, offset, n) wk_segment_items_at(items, length, offset, n, WK_SITE)
+
 /* ---- i31 ---- */
 
 WK_INLINE void *wk_i31_new(uint32_t value) { return (void *)(((uintptr_t)(value & 0x7FFFFFFFu) << 1) | 1); }

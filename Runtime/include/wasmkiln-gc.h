@@ -134,6 +134,10 @@ void wk_gc_handle_release(wk_gc_handle *handle);
 /* ---- Collection, statistics, limits ---- */
 
 void wk_gc_collect(void);
+/* While deferred, allocation does not collect (the cap still holds): instantiation
+ * evaluates constant expressions that allocate, whose intermediate objects no frame
+ * holds, this way. */
+void wk_gc_defer(bool defer);
 
 typedef struct wk_gc_stats {
     uint64_t heap_bytes;      /* bytes the heap holds from the system now */

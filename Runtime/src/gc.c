@@ -63,6 +63,7 @@ typedef struct heap {
     size_t marking_count, marking_capacity;
     uint32_t epoch;
     uint64_t since_collection, threshold;
+    bool deferred; /* wk_gc_defer: no collection for now */
     wk_gc_stats stats;
 } heap;
 
@@ -245,13 +246,15 @@ static void collect(heap *h) {
 
 void wk_gc_collect(void) { collect(this_heap()); }
 
+void wk_gc_defer(bool defer) { this_heap()->deferred = defer; }
+
 /* ---- Allocation ---- */
 
 /* Whether taking `bytes` more from the system keeps within the cap, collecting first if
  * that may help; traps when it cannot. `collected` says whether this allocation already did. */
 static void reserve(heap *h, size_t bytes, bool *collected) {
     if (!h->stats.cap_bytes || h->stats.heap_bytes + bytes <= h->stats.cap_bytes) return;
-    if (!*collected) {
+    if (!*collected && !h->deferred) {
         collect(h);
         *collected = true;
         if (h->stats.heap_bytes + bytes <= h->stats.cap_bytes) return;
@@ -282,7 +285,7 @@ static free_cell *new_chunk(heap *h, size_t class) {
 static wk_gc_header *allocate(const wk_gc_type *type, size_t bytes) {
     heap *h = this_heap();
     bool collected = false;
-    if (h->since_collection >= h->threshold) {
+    if (h->since_collection >= h->threshold && !h->deferred) {
         collect(h);
         collected = true;
     }

@@ -842,9 +842,9 @@ struct FunctionLowering {
                 throw unsupported(id, at: offset)  // validation refuses these first
             case .structNew, .structNewDefault, .structGet, .structSet, .arrayNew, .arrayNewDefault, .arrayNewFixed,
                  .arrayGet, .arraySet, .arrayLen, .arrayFill, .arrayCopy, .refTest, .refCast, .brOnCast, .brOnCastFail,
-                 .refI31, .i31Get, .refEq:
+                 .refI31, .i31Get, .refEq, .arrayNewData, .arrayNewElem, .arrayInitData, .arrayInitElem:
                 try gcInstruction(rule, code: instructionSet[id].code)
-            case .arrayNewData, .arrayNewElem, .arrayInitData, .arrayInitElem, .anyConvertExtern, .externConvertAny:
+            case .anyConvertExtern, .externConvertAny:
                 throw unsupported(id, at: offset)  // GC: validated, not compiled yet
             }
         }

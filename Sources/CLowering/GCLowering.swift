@@ -138,6 +138,59 @@ extension ModuleLowering {
         return text
     }
 
+    /// Whether a constant expression allocates (struct.new, array.new…): instantiation
+    /// then defers collection while it evaluates them (`wk_gc_defer`).
+    var allocatingConstants: Bool {
+        let expressions = module.definedGlobals.map(\.initializer) + module.definedTableInitializers.compactMap { $0 }
+            + module.elements.flatMap { segment -> [ConstExpr] in
+                if case .expressions(let list) = segment.items { return list } else { return [] }
+            }
+        return expressions.contains { expression in
+            expression.instructions.contains { if case .gc(let id, _) = $0 { InstructionSet.all[id].rule != .refI31 } else { false } }
+        }
+    }
+
+    /// A GC instruction of a constant expression as a C expression, its operands taken
+    /// from `stack`. Allocations are GNU statement expressions; instantiation defers
+    /// collection around them, so objects made for operands need no frame.
+    func gcConstant(_ rule: Rule, _ immediates: [UInt32], stack: inout [String]) -> String {
+        func pop(_ count: Int) -> [String] {
+            let operands = Array(stack.suffix(count))
+            stack.removeLast(count)
+            return operands
+        }
+        let index = immediates.first.map(Int.init) ?? 0
+        let type = "inst->gc_types[\(index)]"
+        switch rule {
+        case .refI31:
+            return "wk_i31_new(\(pop(1)[0]))"
+        case .structNew, .structNewDefault:
+            guard case .structure(let fields) = module.typeDefinitions[index].composite else { return "NULL" }
+            if rule == .structNewDefault { return "wk_gc_struct_new(\(type))" }
+            let offsets = GCLayout.fields(fields).offsets
+            let stores = zip(zip(fields, offsets), pop(fields.count)).map { pair, value in
+                FunctionLowering.store(pair.0.storage, at: "p_ + \(pair.1)", value)
+            }
+            return "({ void *o_ = wk_gc_struct_new(\(type)); WK_UNUSED uint8_t *p_ = wk_gc_fields(o_); \(stores.joined(separator: " ")) o_; })"
+        case .arrayNew, .arrayNewDefault, .arrayNewFixed:
+            guard case .array(let element) = module.typeDefinitions[index].composite else { return "NULL" }
+            let size = element.storage.size
+            if rule == .arrayNewDefault { return "(void *)wk_gc_array_new(\(type), \(pop(1)[0]))" }
+            if rule == .arrayNewFixed {
+                let values = pop(Int(immediates[1]))
+                let stores = values.enumerated().map { FunctionLowering.store(element.storage, at: "a_->elements + \($0.offset * size)", $0.element) }
+                return "({ wk_gc_array *a_ = wk_gc_array_new(\(type), \(values.count)u); \(stores.joined(separator: " ")) (void *)a_; })"
+            }
+            let operands = pop(2)  // value, length
+            // The value once, before the allocation: it may be an allocation itself.
+            let cType = element.storage.unpacked.cType
+            return "({ \(cType) v_ = \(operands[0]); wk_gc_array *a_ = wk_gc_array_new(\(type), \(operands[1])); "
+                + "for (uint32_t k_ = 0; k_ < a_->length; k_++) \(FunctionLowering.store(element.storage, at: "a_->elements + (size_t)k_ * \(size)", "v_")) (void *)a_; })"
+        default:
+            return "NULL"  // refused before lowering (refuseGC)
+        }
+    }
+
     /// Registers the instance's references as roots, before anything can allocate.
     var gcRootRegistration: String {
         hasGCTypes ? "    wk_gc_add_roots(\(prefix)__gc_scan, inst);\n" : ""
@@ -236,6 +289,28 @@ extension FunctionLowering {
                 text += " " + Self.store(element.storage, at: "a_->elements + \(k * element.storage.size)", value)
             }
             emit(text + " \(push(objectType(index))) = a_; }", scopes: 1)
+        case .arrayNewData, .arrayNewElem:
+            let index = Int(try reader.readU32())
+            let segment = Int(try reader.readU32())
+            let size = rule == .arrayNewData ? arrayElement(index).storage.size : 8
+            mayCollect = true
+            let operands = popOperands(2)  // offset, length
+            // The segment's range is checked before the allocation, as the spec orders it.
+            let source = rule == .arrayNewData
+                ? "const uint8_t *s_ = wk_segment_bytes(\(names.prefix)__data + \(module.dataStart(segment))u, inst->data_length[\(segment)], \(operands[0]), \(operands[1]), \(size));"
+                : "void *const *s_ = wk_segment_items(inst->element_items[\(segment)], inst->element_length[\(segment)], \(operands[0]), \(operands[1]));"
+            emit("{ \(source) wk_gc_array *a_ = wk_gc_array_new(inst->gc_types[\(index)], \(operands[1])); "
+                 + "if (a_->length) memcpy(a_->elements, s_, (size_t)a_->length * \(size)); \(push(objectType(index))) = a_; }", scopes: 2)
+        case .arrayInitData, .arrayInitElem:
+            let index = Int(try reader.readU32())
+            let segment = Int(try reader.readU32())
+            let size = rule == .arrayInitData ? arrayElement(index).storage.size : 8
+            let operands = popOperands(4)  // array, its offset, the segment's offset, length
+            let source = rule == .arrayInitData
+                ? "const uint8_t *s_ = wk_segment_bytes(\(names.prefix)__data + \(module.dataStart(segment))u, inst->data_length[\(segment)], \(operands[2]), \(operands[3]), \(size));"
+                : "void *const *s_ = wk_segment_items(inst->element_items[\(segment)], inst->element_length[\(segment)], \(operands[2]), \(operands[3]));"
+            emit("{ uint8_t *d_ = wk_array_range(\(operands[0]), \(operands[1]), \(operands[3]), \(size)); \(source) "
+                 + "if (\(operands[3])) memcpy(d_, s_, (size_t)\(operands[3]) * \(size)); }", scopes: 2)
         case .arrayGet:
             let element = arrayElement(Int(try reader.readU32()))
             let operands = popOperands(2)

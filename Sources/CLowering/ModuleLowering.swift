@@ -45,16 +45,17 @@ struct ModuleLowering {
         return files
     }
 
-    /// Constant expressions that allocate GC objects or convert between extern and any
-    /// are not compiled yet: such a module is refused here (a function body names the GC
-    /// instruction it cannot lower when lowered).
+    /// Constant expressions that convert between extern and any are not compiled yet:
+    /// such a module is refused here (a function body names the GC instruction it cannot
+    /// lower when lowered).
     func refuseGC() throws(LoweringError) {
         let expressions = module.definedGlobals.map(\.initializer) + module.definedTableInitializers.compactMap { $0 }
             + module.elements.flatMap { segment -> [ConstExpr] in
                 if case .expressions(let list) = segment.items { return list } else { return [] }
             }
         for expression in expressions {
-            for case .gc(let id, _) in expression.instructions where InstructionSet.all[id].rule != .refI31 {
+            for case .gc(let id, _) in expression.instructions
+            where [.anyConvertExtern, .externConvertAny].contains(InstructionSet.all[id].rule) {
                 throw LoweringError(kind: .unsupported, description: "offset 0x\(String(expression.offset, radix: 16)): \(InstructionSet.all[id].name) in a constant expression is not supported yet",
                                     feature: .gc)
             }
@@ -583,11 +584,8 @@ struct ModuleLowering {
             case .f32Const(let bits): stack.append("wk_f32_from(0x\(String(bits, radix: 16))u)")
             case .f64Const(let bits): stack.append("wk_f64_from(0x\(String(bits, radix: 16))ull)")
             case .v128Const(let low, let high): stack.append("(wk_v128){\(low)ull, \(high)ull}")
-            case .gc(let id, _):
-                // ref.i31; the others are refused before lowering (refuseGC).
-                precondition(InstructionSet.all[id].rule == .refI31, "refuseGC lets only ref.i31 through")
-                let value = stack.removeLast()
-                stack.append("wk_i31_new(\(value))")
+            case .gc(let id, let immediates):
+                stack.append(gcConstant(InstructionSet.all[id].rule, immediates, stack: &stack))
             case .refNull: stack.append("NULL")
             case .refFunc(let index): stack.append("(void *)\(reference(Int(index)))")
             case .globalGet(let index):
@@ -625,6 +623,10 @@ struct ModuleLowering {
         }
         text += "static void \(prefix)__initialize(void *context) {\n"
         text += "    WK_UNUSED \(names.instanceType) *inst = context;\n"
+        // Constant expressions that allocate hold their objects in no frame: no collection
+        // until they are all in globals, tables and segments, which are roots.
+        let allocates = allocatingConstants
+        if allocates { text += "    wk_gc_defer(true);\n" }
         for (k, global) in module.definedGlobals.enumerated() {
             let index = module.importedGlobalCount + k
             text += "    inst->globals[\(index)]->value.\(global.type.valueType.valueField) = \(constant(global.initializer));\n"
@@ -652,6 +654,7 @@ struct ModuleLowering {
             }
             text += "    inst->element_length[\(index)] = \(count);\n"
         }
+        if allocates { text += "    wk_gc_defer(false);\n" }
         for (index, segment) in module.elements.enumerated() {
             switch segment.mode {
             case .active(let table, let offset):
@@ -856,6 +859,7 @@ struct ModuleLowering {
         text += """
                 const char *message = NULL;
                 wk_trap_code trap = wk_call_protected(\(prefix)__initialize, inst, &message);
+                \(allocatingConstants ? "wk_gc_defer(false); /* when a constant expression trapped */" : "")
                 if (trap != WK_TRAP_NONE) {
                     /* Segments applied before the trap stay in imported tables and may point at
                      * this instance's functions, which use its memories and globals: the failed
