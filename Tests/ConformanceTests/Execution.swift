@@ -59,7 +59,13 @@ enum Expected: Sendable {
     /// A v128 of float lanes of `laneBytes` each: lanes whose bit is set in `nanLanes`
     /// hold an arithmetic NaN (which a canonical one also is), the others these bytes.
     case floatLanes(laneBytes: Int, bytes: [UInt8], nanLanes: UInt8)
-    /// A form we cannot check (GC references), named.
+    /// GC: a struct or an array (`ref.struct`, `ref.array`), an i31 (`ref.i31`), either
+    /// (`ref.eq`). Told apart by the pointer alone, as the objects may live in another
+    /// process (the aarch64 runner): an i31 is odd, an object's address even.
+    case gcObject
+    case i31
+    case eqReference
+    /// A form we cannot check (host references in GC's hierarchy), named.
     case unsupported(String)
 }
 

@@ -105,6 +105,9 @@ enum JSONActions {
         case ("externref", "null"): return .null(.externref)
         // The other hierarchies' nulls (GC's, exceptions'): the host sees a null pointer.
         case (let type, "null") where type.hasSuffix("ref"): return .null(nil)
+        case ("structref", nil), ("arrayref", nil): return .gcObject
+        case ("i31ref", nil): return .i31
+        case ("eqref", nil), ("anyref", nil): return .eqReference
         case ("externref", nil): return .externref(nil)
         case ("externref", let text?): return UInt32(text).map { .externref($0) } ?? .unsupported("expected \(json): not supported")
         default: return value(json).map { .value($0) } ?? .unsupported("expected \(json): not supported")

@@ -36,6 +36,10 @@ extension Expected: CustomStringConvertible {
         case (.externref(let number?), _): value == .extern(number)
         case (.externref(nil), .externref(let address)): address != 0
         case (.funcref, .funcref(let address)): address != 0
+        // A reference to a defined type comes back as a funcref (signatures name no kind).
+        case (.gcObject, .externref(let address)), (.gcObject, .funcref(let address)): address != 0 && address & 1 == 0
+        case (.i31, .externref(let address)), (.i31, .funcref(let address)): address & 1 == 1
+        case (.eqReference, .externref(let address)), (.eqReference, .funcref(let address)): address != 0
         case (.either(let choices), _): choices.contains { $0.matches(value) }
         case (.floatLanes(let laneBytes, let bytes, let nanLanes), .v128(let lo, let hi)):
             Self.lanesMatch(laneBytes: laneBytes, bytes: bytes, nanLanes: nanLanes, lo: lo, hi: hi)
@@ -78,6 +82,9 @@ extension Expected: CustomStringConvertible {
         case .externref(let number?): "ref.extern \(number)"
         case .externref(nil): "ref.extern"
         case .funcref: "ref.func"
+        case .gcObject: "ref.struct or ref.array"
+        case .i31: "ref.i31"
+        case .eqReference: "ref.eq"
         case .either(let choices): "either(" + choices.map(\.description).joined(separator: ", ") + ")"
         case .floatLanes(let laneBytes, let bytes, let nanLanes):
             "v128 " + (0..<(16 / laneBytes)).map { lane in

@@ -59,7 +59,10 @@ enum WATActions {
         case .either(let choices): .either(choices.map(expected))
         case .v128Pattern(let pattern): .floatLanes(laneBytes: pattern.shape == .f64x2 ? 8 : 4, bytes: pattern.bytes,
                                                     nanLanes: pattern.nanLaneMask)
-        case .refNull, .refI31, .refStruct, .refArray, .refEq, .refHost:
+        case .refStruct, .refArray: .gcObject
+        case .refI31: .i31
+        case .refEq: .eqReference
+        case .refNull, .refHost:
             .unsupported("expected \(expectation): not supported")
         }
     }
