@@ -141,11 +141,7 @@ extension ModuleLowering {
     /// Whether a constant expression allocates (struct.new, array.new…): instantiation
     /// then defers collection while it evaluates them (`wk_gc_defer`).
     var allocatingConstants: Bool {
-        let expressions = module.definedGlobals.map(\.initializer) + module.definedTableInitializers.compactMap { $0 }
-            + module.elements.flatMap { segment -> [ConstExpr] in
-                if case .expressions(let list) = segment.items { return list } else { return [] }
-            }
-        return expressions.contains { expression in
+        module.valueExpressions.contains { expression in
             expression.instructions.contains { if case .gc(let id, _) = $0 { InstructionSet.all[id].rule != .refI31 } else { false } }
         }
     }

@@ -49,11 +49,7 @@ struct ModuleLowering {
     /// such a module is refused here (a function body names the GC instruction it cannot
     /// lower when lowered).
     func refuseGC() throws(LoweringError) {
-        let expressions = module.definedGlobals.map(\.initializer) + module.definedTableInitializers.compactMap { $0 }
-            + module.elements.flatMap { segment -> [ConstExpr] in
-                if case .expressions(let list) = segment.items { return list } else { return [] }
-            }
-        for expression in expressions {
+        for expression in module.valueExpressions {
             for case .gc(let id, _) in expression.instructions
             where [.anyConvertExtern, .externConvertAny].contains(InstructionSet.all[id].rule) {
                 throw LoweringError(kind: .unsupported, description: "offset 0x\(String(expression.offset, radix: 16)): \(InstructionSet.all[id].name) in a constant expression is not supported yet",

@@ -54,6 +54,16 @@ public struct Module: Sendable {
     public var importedFunctionCount: Int { functionTypes.count - definedFunctionTypes.count }
     public var importedGlobalCount: Int { globals.count - definedGlobals.count }
 
+    /// The constant expressions that make values: global and table initializers and
+    /// element items (segment offsets, which make only addresses, are not among them).
+    public var valueExpressions: [ConstExpr] {
+        var expressions = definedGlobals.map(\.initializer) + definedTableInitializers.compactMap { $0 }
+        for segment in elements {
+            if case .expressions(let list) = segment.items { expressions += list }
+        }
+        return expressions
+    }
+
     /// The signature of function `index` (imports first), if it exists.
     public func functionType(_ index: UInt32) -> FuncType? {
         guard Int(index) < functionTypes.count else { return nil }

@@ -62,17 +62,11 @@ final class ValidationContext: @unchecked Sendable {
 
         var references = Set<UInt32>()
         for export in module.exports where export.kind == .function { references.insert(export.index) }
-        for global in module.definedGlobals {
-            for case .refFunc(let index) in global.initializer.instructions { references.insert(index) }
-        }
         for segment in module.elements {
-            switch segment.items {
-            case .functions(let list): references.formUnion(list)
-            case .expressions(let list):
-                for expression in list {
-                    for case .refFunc(let index) in expression.instructions { references.insert(index) }
-                }
-            }
+            if case .functions(let list) = segment.items { references.formUnion(list) }
+        }
+        for expression in module.valueExpressions {
+            for case .refFunc(let index) in expression.instructions { references.insert(index) }
         }
         declaredReferences = references
     }

@@ -139,3 +139,13 @@
     (call_indirect (type $unary) (local.get 0) (local.get 1))))
 (assert_return (invoke "call" (i32.const 5) (i32.const 1)) (i32.const 15))
 (assert_trap (invoke "call" (i32.const 5) (i32.const 2)) "undefined element")
+
+;; A table's initializer declares the function it names, as an element segment would:
+;; ref.func in a body may then take it.
+(module
+  (type $unary (func (param i32) (result i32)))
+  (func $double (type $unary) (i32.add (local.get 0) (local.get 0)))
+  (table 1 funcref (ref.func $double))
+  (func (export "through_ref") (param i32) (result i32)
+    (call_ref $unary (local.get 0) (ref.func $double))))
+(assert_return (invoke "through_ref" (i32.const 21)) (i32.const 42))
