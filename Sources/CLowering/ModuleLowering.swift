@@ -185,7 +185,7 @@ struct ModuleLowering {
                 // A refused feature: say how widely the module uses it.
                 if let feature = error.feature {
                     let users = validated.functions.filter { $0.features & feature.bit != 0 }.count
-                    if users > 1 { error.description += " (\(users) functions use \(feature) instructions)" }
+                    error.description += WasmError.featureUse(feature.description, functions: users)
                 }
                 return .failure(error)
             }

@@ -46,6 +46,9 @@ public struct FieldType: Hashable, Sendable {
         self.storage = storage
         self.isMutable = isMutable
     }
+
+    /// Whether `struct.new_default`/`array.new_default` can fill it: packed, numeric or nullable.
+    public var isDefaultable: Bool { storage.isPacked || storage.unpacked.isDefaultable }
 }
 
 /// The shape of a defined type.

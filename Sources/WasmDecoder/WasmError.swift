@@ -25,6 +25,11 @@ public struct WasmError: Error, Sendable, CustomStringConvertible {
         return error
     }
 
+    /// What a refusal adds to say how widely the module uses the refused feature.
+    public static func featureUse(_ feature: String, functions: Int) -> String {
+        functions > 1 ? " (\(functions) functions use \(feature) instructions)" : ""
+    }
+
     /// `offset 0x1a2: func 12 (foo): type mismatch: ...`
     public var description: String {
         var text = "offset 0x\(String(offset, radix: 16))"

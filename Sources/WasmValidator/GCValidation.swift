@@ -4,14 +4,13 @@ import WasmDecoder
 extension FunctionValidator {
     func validateGC(_ rule: Rule, code: UInt32) throws(WasmError) {
         switch rule {
-        case .structNew:
-            let (type, fields) = try structType()
-            for field in fields.reversed() { try pop(field.storage.unpacked.bits) }
-            push(reference(type, nullable: false))
-        case .structNewDefault:
-            let (type, fields) = try structType()
-            guard fields.allSatisfy(isDefaultable) else { throw error("type mismatch: struct.new_default of a field without a default value") }
-            push(reference(type, nullable: false))
+        case .structNew, .structNewDefault, .arrayNew, .arrayNewDefault, .arrayNewFixed, .refI31:
+            let type = rule == .refI31 ? 0 : try reader.readU32()
+            let count = rule == .arrayNewFixed ? try reader.readU32() : 0
+            let typing: (operands: [UInt32], result: UInt32)
+            do { typing = try context.allocation(rule, type: type, count: count) } catch { throw self.error(error.message) }
+            for operand in typing.operands.reversed() { try pop(operand) }
+            push(typing.result)
         case .structGet:
             let (type, fields) = try structType()
             let field = try field(of: fields)
@@ -24,22 +23,6 @@ extension FunctionValidator {
             guard field.isMutable else { throw error("field is immutable") }
             try pop(field.storage.unpacked.bits)
             try pop(reference(type, nullable: true))
-        case .arrayNew:
-            let (type, element) = try arrayType()
-            try pop(i32)
-            try pop(element.storage.unpacked.bits)
-            push(reference(type, nullable: false))
-        case .arrayNewDefault:
-            let (type, element) = try arrayType()
-            guard isDefaultable(element) else { throw error("type mismatch: array.new_default of an element without a default value") }
-            try pop(i32)
-            push(reference(type, nullable: false))
-        case .arrayNewFixed:
-            let (type, element) = try arrayType()
-            let count = try reader.readU32()
-            guard count <= Self.maxFixedArray else { throw error("array.new_fixed of \(count) elements, more than \(Self.maxFixedArray)") }
-            for _ in 0..<count { try pop(element.storage.unpacked.bits) }
-            push(reference(type, nullable: false))
         case .arrayNewData, .arrayInitData:
             let (type, element) = try arrayType()
             try dataSegment(try reader.readU32())
@@ -93,16 +76,8 @@ extension FunctionValidator {
         case .brOnCast, .brOnCastFail:
             try castBranch(failing: rule == .brOnCastFail)
         case .anyConvertExtern, .externConvertAny:
-            let (from, to): (ValueKind, ValueKind) = rule == .anyConvertExtern ? (.externref, .anyref) : (.anyref, .externref)
             let operand = try popReference()
-            guard context.isSubtype(operand, of: ValueType.reference(to: from, nullable: true).bits) else {
-                throw mismatch(expected: ValueType.reference(to: from, nullable: true).bits, got: operand)
-            }
-            let nullable = operand != unknown && operand != bottomReference && ValueType(bits: operand).isNullable
-            push(ValueType.reference(to: to, nullable: nullable).bits)
-        case .refI31:
-            try pop(i32)
-            push(ValueType.reference(to: .i31ref, nullable: false).bits)
+            do { push(try context.conversion(rule, of: operand)) } catch { throw self.error(error.message) }
         case .i31Get:
             try pop(ValueType.reference(to: .i31ref, nullable: true).bits)
             push(i32)
@@ -114,9 +89,6 @@ extension FunctionValidator {
             throw error("internal error: \(rule) is not a GC instruction")
         }
     }
-
-    /// Implementation limit on `array.new_fixed`'s operands, as in the major engines.
-    static let maxFixedArray: UInt32 = 10_000
 
     func reference(_ type: Int, nullable: Bool) -> UInt32 {
         ValueType.reference(toType: UInt32(type), kind: context.typeKinds[type], nullable: nullable).bits
@@ -149,10 +121,6 @@ extension FunctionValidator {
         if field.storage.isPacked != (signed != nil) {
             throw error(signed == nil ? "type mismatch: a packed field is read with _s or _u" : "type mismatch: only a packed field is read with _s or _u")
         }
-    }
-
-    func isDefaultable(_ field: FieldType) -> Bool {
-        field.storage.isPacked || field.storage.unpacked.isDefaultable
     }
 
     /// Whether elements of one array type may be copied into another's.
@@ -209,5 +177,52 @@ extension FunctionValidator {
         try pop(frame.labelTypes, count: frame.labelCount)
         push(frame.labelTypes, count: frame.labelCount - 1)
         push(continuing)
+    }
+}
+
+/// The GC instructions a constant expression may hold, typed once for function bodies
+/// and constant expressions. Errors carry no offset: the caller knows it.
+extension ValidationContext {
+    /// Implementation limit on `array.new_fixed`'s operands, as in the major engines.
+    static let maxFixedArray: UInt32 = 10_000
+
+    /// The operands (bottom first) and the result of struct.new(_default),
+    /// array.new(_default/_fixed) of type `type` (`count` elements) and ref.i31.
+    func allocation(_ rule: Rule, type: UInt32, count: UInt32) throws(WasmError) -> (operands: [UInt32], result: UInt32) {
+        func fail(_ message: String) -> WasmError { WasmError(offset: 0, message: message) }
+        if rule == .refI31 { return ([i32], ValueType.reference(to: .i31ref, nullable: false).bits) }
+        guard Int(type) < module.typeDefinitions.count else { throw fail("unknown type \(type)") }
+        let result = ValueType.reference(toType: type, kind: typeKinds[Int(type)], nullable: false).bits
+        switch (rule, module.typeDefinitions[Int(type)].composite) {
+        case (.structNew, .structure(let fields)):
+            return (fields.map(\.storage.unpacked.bits), result)
+        case (.structNewDefault, .structure(let fields)):
+            guard fields.allSatisfy(\.isDefaultable) else { throw fail("type mismatch: struct.new_default of a field without a default value") }
+            return ([], result)
+        case (.arrayNew, .array(let element)):
+            return ([element.storage.unpacked.bits, i32], result)
+        case (.arrayNewDefault, .array(let element)):
+            guard element.isDefaultable else { throw fail("type mismatch: array.new_default of an element without a default value") }
+            return ([i32], result)
+        case (.arrayNewFixed, .array(let element)):
+            guard count <= Self.maxFixedArray else { throw fail("array.new_fixed of \(count) elements, more than \(Self.maxFixedArray)") }
+            return (Array(repeating: element.storage.unpacked.bits, count: Int(count)), result)
+        case (.structNew, _), (.structNewDefault, _):
+            throw fail("type mismatch: type \(type) is not a struct type")
+        default:
+            throw fail("type mismatch: type \(type) is not an array type")
+        }
+    }
+
+    /// The result of any.convert_extern or extern.convert_any: the other hierarchy's top
+    /// type, nullable as the operand is.
+    func conversion(_ rule: Rule, of operand: UInt32) throws(WasmError) -> UInt32 {
+        let (from, to): (ValueKind, ValueKind) = rule == .anyConvertExtern ? (.externref, .anyref) : (.anyref, .externref)
+        let expected = ValueType.reference(to: from, nullable: true).bits
+        guard isSubtype(operand, of: expected) else {
+            throw WasmError(offset: 0, message: "type mismatch: instruction requires [\(typeName(expected))] but stack has [\(typeName(operand))]")
+        }
+        let nullable = operand != unknown && operand != bottomReference && ValueType(bits: operand).isNullable
+        return ValueType.reference(to: to, nullable: nullable).bits
     }
 }

@@ -246,61 +246,25 @@ struct ModuleChecker {
 }
 
 extension ModuleChecker {
-    /// Types a GC instruction of a constant expression on `stack`.
+    /// Types a GC instruction of a constant expression on `stack`, by the rules function
+    /// bodies use (`ValidationContext.allocation`, `conversion`).
     func constantGC(_ id: Int, _ immediates: [UInt32], stack: inout [UInt32]) throws(WasmError) {
-        func pop(_ type: UInt32) throws(WasmError) {
-            guard let top = stack.popLast(), context.isSubtype(top, of: type) else {
-                throw WasmError(offset: 0, message: "type mismatch: \(InstructionSet.all[id].name) needs [\(typeName(type))]")
+        let rule = InstructionSet.all[id].rule
+        switch rule {
+        case .structNew, .structNewDefault, .arrayNew, .arrayNewDefault, .arrayNewFixed, .refI31:
+            let typing = try context.allocation(rule, type: immediates.first ?? 0, count: immediates.count > 1 ? immediates[1] : 0)
+            guard stack.count >= typing.operands.count,
+                  zip(stack.suffix(typing.operands.count), typing.operands).allSatisfy({ context.isSubtype($0, of: $1) }) else {
+                let needed = typing.operands.map(typeName).joined(separator: " ")
+                throw WasmError(offset: 0, message: "type mismatch: \(InstructionSet.all[id].name) needs [\(needed)]")
             }
-        }
-        func composite() throws(WasmError) -> (Int, CompositeType) {
-            let type = Int(immediates[0])
-            guard type < module.typeDefinitions.count else { throw WasmError(offset: 0, message: "unknown type \(type)") }
-            return (type, module.typeDefinitions[type].composite)
-        }
-        func reference(_ type: Int) -> UInt32 {
-            ValueType.reference(toType: UInt32(type), kind: module.typeKinds[type], nullable: false).bits
-        }
-        let notStruct = WasmError(offset: 0, message: "type mismatch: not a struct type")
-        let notArray = WasmError(offset: 0, message: "type mismatch: not an array type")
-        switch InstructionSet.all[id].rule {
-        case .structNew:
-            let (type, shape) = try composite()
-            guard case .structure(let fields) = shape else { throw notStruct }
-            for field in fields.reversed() { try pop(field.storage.unpacked.bits) }
-            stack.append(reference(type))
-        case .structNewDefault:
-            let (type, shape) = try composite()
-            guard case .structure(let fields) = shape else { throw notStruct }
-            guard fields.allSatisfy({ $0.storage.isPacked || $0.storage.unpacked.isDefaultable }) else {
-                throw WasmError(offset: 0, message: "type mismatch: a field has no default value")
-            }
-            stack.append(reference(type))
-        case .arrayNew, .arrayNewDefault, .arrayNewFixed:
-            let (type, shape) = try composite()
-            guard case .array(let element) = shape else { throw notArray }
-            switch InstructionSet.all[id].rule {
-            case .arrayNew:
-                try pop(i32)
-                try pop(element.storage.unpacked.bits)
-            case .arrayNewDefault:
-                guard element.storage.isPacked || element.storage.unpacked.isDefaultable else {
-                    throw WasmError(offset: 0, message: "type mismatch: the element has no default value")
-                }
-                try pop(i32)
-            default:
-                for _ in 0..<immediates[1] { try pop(element.storage.unpacked.bits) }
-            }
-            stack.append(reference(type))
-        case .refI31:
-            try pop(i32)
-            stack.append(ValueType.reference(to: .i31ref, nullable: false).bits)
+            stack.removeLast(typing.operands.count)
+            stack.append(typing.result)
         case .anyConvertExtern, .externConvertAny:
-            let toAny = InstructionSet.all[id].rule == .anyConvertExtern
-            let operand = stack.last ?? 0
-            try pop(ValueType.reference(to: toAny ? .externref : .anyref, nullable: true).bits)
-            let nullable = ValueType(bits: operand).isNullable
-            stack.append(ValueType.reference(to: toAny ? .anyref : .externref, nullable: nullable).bits)
+            guard let operand = stack.popLast() else {
+                throw WasmError(offset: 0, message: "type mismatch: \(InstructionSet.all[id].name) needs an operand")
+            }
+            stack.append(try context.conversion(rule, of: operand))
         default:
             throw WasmError(offset: 0, message: "constant expression required")
         }

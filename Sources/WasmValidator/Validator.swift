@@ -84,7 +84,7 @@ public enum Validator {
             // A refused feature: say how widely the module uses it.
             if first.isUnsupported, let feature = first.feature {
                 let users = errors.filter { $0.feature == feature && $0.functionIndex != nil }.count
-                if users > 1 { first.message += " (\(users) functions use \(feature) instructions)" }
+                first.message += WasmError.featureUse(feature, functions: users)
             }
             throw first
         }
