@@ -59,19 +59,19 @@ public enum Value: Hashable, Sendable {
 /// The signature strings of wasmkiln.h: one letter per value type, parameters, ':',
 /// results ("iI:f"); a global's is its type letter, after an 'm' when mutable.
 public enum Signature {
-    static let letters: [(ValueType, Character)] = [
-        (.i32, "i"), (.i64, "I"), (.f32, "f"), (.f64, "F"), (.v128, "v"), (.funcref, "r"), (.externref, "e"),
-    ]
+    /// The kinds a host function's signature may hold (letters from `TypeCanon`).
+    static let hostKinds: Set<ValueKind> = [.i32, .i64, .f32, .f64, .v128, .funcref, .externref]
 
     public static func letter(_ type: ValueType) -> Character? {
-        letters.first { $0.0 == type }?.1
+        guard hostKinds.contains(type.kind), type == ValueType(type.kind) else { return nil }
+        return TypeCanon.letter(of: type.kind)
     }
 
     public static func type(_ letter: Character) -> ValueType? {
-        letters.first { $0.1 == letter }?.0
+        TypeCanon.kinds[letter].flatMap { hostKinds.contains($0) ? ValueType($0) : nil }
     }
 
-    /// nil when a type has no letter (exnref).
+    /// nil when a type has no letter here (exnref, GC references).
     public static func text(_ type: FuncType) -> String? {
         let params = type.params.compactMap(letter), results = type.results.compactMap(letter)
         guard params.count == type.params.count, results.count == type.results.count else { return nil }
@@ -100,12 +100,6 @@ public enum Signature {
         return FuncType(params: params, results: results)
     }
 
-    /// Letters of references that `letters` leaves out (they cross into no host function).
-    static let referenceLetters: [Character: ValueKind] = [
-        "A": .anyref, "Q": .eqref, "J": .i31ref, "S": .structref, "Y": .arrayref,
-        "N": .nullref, "E": .nullexternref, "R": .nullfuncref, "X": .nullexnref, "x": .exnref,
-    ]
-
     /// The value types of a parameter or result list.
     static func valueTypes(_ text: Substring) -> [ValueType]? {
         var types: [ValueType] = []
@@ -121,7 +115,7 @@ public enum Signature {
                 rest = rest[rest.index(after: close)...]
                 continue
             }
-            guard let type = type(character) ?? referenceLetters[character].map(ValueType.init) else { return nil }
+            guard let type = TypeCanon.kinds[character].map(ValueType.init) else { return nil }
             types.append(type)
             rest = rest.dropFirst()
         }

@@ -81,7 +81,12 @@ public struct TypeCanon: Sendable {
     static func letter(_ type: ValueType, group: Range<Int>, signatures: [String]) -> String {
         let nonNull = type.isNullable ? "" : "!"
         if let index = type.typeIndex { return nonNull + "[" + reference(index, group: group, signatures: signatures) + "]" }
-        let letter = switch type.kind {
+        return nonNull + String(letter(of: type.kind))
+    }
+
+    /// Each kind of value's letter in type names and `wk_type_id` signatures.
+    public static func letter(of kind: ValueKind) -> Character {
+        switch kind {
         case .i32: "i"
         case .i64: "I"
         case .f32: "f"
@@ -100,6 +105,8 @@ public struct TypeCanon: Sendable {
         case .nullfuncref: "R"
         case .nullexnref: "X"
         }
-        return nonNull + letter
     }
+
+    /// The kind each letter stands for.
+    public static let kinds = Dictionary(uniqueKeysWithValues: ValueKind.allCases.map { (letter(of: $0), $0) })
 }
