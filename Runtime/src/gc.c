@@ -67,7 +67,13 @@ typedef struct heap {
     wk_gc_stats stats;
 } heap;
 
-static __thread heap *thread_heap;
+/* Initial-exec, as wk_gc_frames: allocation reads it for every object, and the
+ * general-dynamic model of a shared runtime costs a __tls_get_addr call each time. */
+static __thread heap *thread_heap
+#if defined(__GNUC__)
+    __attribute__((tls_model("initial-exec")))
+#endif
+    ;
 static pthread_key_t heap_key;
 static pthread_once_t heap_key_once = PTHREAD_ONCE_INIT;
 
