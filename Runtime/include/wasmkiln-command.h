@@ -32,6 +32,7 @@ typedef struct wk_command_grants {
     const char *const *env;       /* NAME=VALUE */
     int inherit_env;              /* nonzero: the host's environment too */
     uint32_t max_memory_pages;    /* 0: no cap */
+    uint64_t max_gc_heap_bytes;   /* 0: no cap on the GC heap */
 } wk_command_grants;
 
 /* Runs the command `module` with the program's arguments; returns the exit status. */

@@ -139,20 +139,43 @@ void wk_gc_collect(void);
  * holds, this way. */
 void wk_gc_defer(bool defer);
 
+/* One collection: when it ended (since the heap was made), the heap's size when it
+ * started and when it ended, the bytes it found live and how long it took. */
+typedef struct wk_gc_event {
+    uint64_t time_ns;
+    uint64_t heap_before_bytes; /* the heap's size when the collection started */
+    uint64_t heap_bytes;
+    uint64_t live_bytes;
+    uint64_t pause_ns;
+} wk_gc_event;
+
+/* Collections recorded at most: past it, every other record is dropped and collections
+ * are recorded half as often (the curve keeps its shape, the counts stay exact). */
+#define WK_GC_MAX_EVENTS 16384
+
 typedef struct wk_gc_stats {
     uint64_t heap_bytes;      /* bytes the heap holds from the system now */
     uint64_t peak_heap_bytes; /* the most it ever held */
     uint64_t live_bytes;      /* bytes of objects found live by the last collection */
+    uint64_t peak_live_bytes; /* the most any collection found live */
     uint64_t allocated_bytes; /* bytes of objects ever allocated */
     uint64_t allocations;
     uint64_t collections;
     uint64_t pause_total_ns, pause_max_ns;
     uint64_t cap_bytes;       /* 0: no cap */
+    uint64_t elapsed_ns;      /* since the heap was made, when these were taken */
+    uint32_t event_count;     /* collections recorded, in order (see WK_GC_MAX_EVENTS): */
+    const wk_gc_event *events; /* valid until the next collection */
 } wk_gc_stats;
 
 void wk_gc_stats_get(wk_gc_stats *out);
 /* Caps the calling thread's heap at `bytes` (0: no cap). */
 void wk_gc_set_cap(uint64_t bytes);
+
+/* Reports on the calling thread's heap: text (sizes, collections, pauses, a sparkline
+ * of the heap), JSON (the same, events included), CSV (one line per recorded
+ * collection) or SVG (heap size and live bytes over time). False if writing failed. */
+bool wk_gc_report(FILE *out, wk_report_format format);
 
 #ifdef __cplusplus
 }

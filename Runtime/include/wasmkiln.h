@@ -466,6 +466,9 @@ typedef struct wk_module {
     uint32_t memory_count;
     wk_memory *(*memory_at)(wk_instance *instance, uint32_t index);
     const char *(*memory_name)(uint32_t index);
+    /* Whether the module has struct or array types: its instances allocate on the GC
+     * heap of the thread that runs them (wasmkiln-gc.h). */
+    bool uses_gc;
 } wk_module;
 
 /* ---- Reports ---- */

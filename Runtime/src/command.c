@@ -3,6 +3,7 @@
  * memory reports the environment asks for. */
 #include "internal.h"
 #include "wasmkiln-command.h"
+#include "wasmkiln-gc.h"
 #include "wasmkiln-wasi.h"
 #include <errno.h>
 #include <pthread.h>
@@ -20,13 +21,13 @@ typedef struct list {
     int count;
 } list;
 
-static void add(list *list, const char *item) {
-    list->items = realloc(list->items, (size_t)(list->count + 1) * sizeof *list->items);
-    if (!list->items) {
+static void add(list *to, const char *item) {
+    to->items = realloc(to->items, (size_t)(to->count + 1) * sizeof *to->items);
+    if (!to->items) {
         perror("wasmkiln");
         exit(1);
     }
-    list->items[list->count++] = item;
+    to->items[to->count++] = item;
 }
 
 /* NAME=VALUE, replacing an earlier entry with the same NAME: later grants win. */
@@ -57,8 +58,9 @@ static int starts_with(const char *text, const char *prefix) {
     return strncmp(text, prefix, strlen(prefix)) == 0;
 }
 
-/* SIZE as --max-memory takes it (256MiB, 1GiB, 512KiB, bytes) in whole pages. */
-static int parse_pages(const char *text, uint32_t *pages) {
+/* A size as the options take it (256MiB, 1GiB, 512KiB, bytes), up to 4 GiB (and at most
+ * 2^40 bytes). */
+static int parse_size(const char *text, unsigned long long *bytes) {
     char *end;
     errno = 0;
     unsigned long long number = strtoull(text, &end, 10);
@@ -68,8 +70,16 @@ static int parse_pages(const char *text, uint32_t *pages) {
     else if (strcmp(end, "MiB") == 0 || strcmp(end, "M") == 0) scale = 1ull << 20;
     else if (strcmp(end, "GiB") == 0 || strcmp(end, "G") == 0) scale = 1ull << 30;
     else if (*end && strcmp(end, "B") != 0) return 0;
-    if (number > (1ull << 32) / scale || number * scale < 65536 || number * scale % 65536) return 0;
-    *pages = (uint32_t)(number * scale / 65536);
+    if (number > (1ull << 40) / scale) return 0;
+    *bytes = number * scale;
+    return 1;
+}
+
+/* SIZE as --max-memory takes it, in whole pages. */
+static int parse_pages(const char *text, uint32_t *pages) {
+    unsigned long long bytes;
+    if (!parse_size(text, &bytes) || bytes > (1ull << 32) || bytes < 65536 || bytes % 65536) return 0;
+    *pages = (uint32_t)(bytes / 65536);
     return 1;
 }
 
@@ -105,6 +115,9 @@ static void write_stats(const wk_module *module, wk_instance *instance, const ch
     }
     uint32_t count = module->memory_count;
     int ok = 1;
+    /* A module with GC types: its memories' report, then the GC heap's (in JSON, an
+     * object {"memory": …, "gc": …}). */
+    if (module->uses_gc && format == WK_REPORT_JSON) fputs("{\"memory\":\n", file);
     if (count == 1) {
         ok = wk_memory_report(file, module->memory_at(instance, 0), module, format);
     } else {
@@ -124,26 +137,44 @@ static void write_stats(const wk_module *module, wk_instance *instance, const ch
         if (format == WK_REPORT_JSON) fputs("\n]\n", file);
         ok = ok && fflush(file) == 0 && !ferror(file);
     }
+    if (module->uses_gc && ok) {
+        fputs(format == WK_REPORT_JSON ? ", \"gc\":\n" : "\n", file);
+        ok = wk_gc_report(file, format);
+        if (format == WK_REPORT_JSON) fputs("}\n", file);
+        ok = ok && fflush(file) == 0 && !ferror(file);
+    }
     if (!ok) report_failed(path);
     if (file != stderr) fclose(file);
+}
+
+/* `path` with ".INFIX" before its extension: trace.csv -> trace.INFIX.csv. */
+static const char *sibling(const char *path, const char *infix, char *buffer, size_t size) {
+    const char *dot = strrchr(path, '.');
+    const char *slash = strrchr(path, '/');
+    size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
+    snprintf(buffer, size, "%.*s.%s%s", (int)stem, path, infix, path + stem);
+    return buffer;
 }
 
 /* A trace or plot per memory: memory 0 to `path`, memory N to path.memoryN.EXT. */
 static void write_per_memory(const wk_module *module, wk_instance *instance, const char *path, wk_report_format format) {
     for (uint32_t k = 0; k < module->memory_count; k++) {
-        char buffer[4096];
-        const char *target = path;
-        if (k > 0) {
-            const char *dot = strrchr(path, '.');
-            const char *slash = strrchr(path, '/');
-            size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
-            snprintf(buffer, sizeof buffer, "%.*s.memory%u%s", (int)stem, path, k, path + stem);
-            target = buffer;
-        }
+        char buffer[4096], infix[32];
+        snprintf(infix, sizeof infix, "memory%u", k);
+        const char *target = k > 0 ? sibling(path, infix, buffer, sizeof buffer) : path;
         FILE *file = fopen(target, "w");
         if (!file || !wk_memory_report(file, module->memory_at(instance, k), module, format)) report_failed(target);
         if (file) fclose(file);
     }
+}
+
+/* The GC heap's trace or plot: to path.gc.EXT. */
+static void write_gc(const char *path, wk_report_format format) {
+    char buffer[4096];
+    const char *target = sibling(path, "gc", buffer, sizeof buffer);
+    FILE *file = fopen(target, "w");
+    if (!file || !wk_gc_report(file, format)) report_failed(target);
+    if (file) fclose(file);
 }
 
 static void report_memory(const wk_module *module, wk_instance *instance) {
@@ -156,8 +187,10 @@ static void report_memory(const wk_module *module, wk_instance *instance) {
     }
     const char *trace = getenv("WASMKILN_MEMORY_TRACE");
     if (trace && *trace) write_per_memory(module, instance, trace, WK_REPORT_CSV);
+    if (trace && *trace && module->uses_gc) write_gc(trace, WK_REPORT_CSV);
     const char *plot = getenv("WASMKILN_MEMORY_PLOT");
     if (plot && *plot) write_per_memory(module, instance, plot, WK_REPORT_SVG);
+    if (plot && *plot && module->uses_gc) write_gc(plot, WK_REPORT_SVG);
 }
 
 static void call_start(void *start) {
@@ -176,6 +209,14 @@ static int exit_status(const wk_module *module, wk_wasi *wasi, wk_trap_code code
         return 134; /* as an uncaught C++ exception ends a native program: abort */
     }
     fprintf(stderr, "trap: %s\n", code == WK_TRAP_HOST && message ? message : wk_trap_text(code));
+    if (code == WK_TRAP_GC_HEAP_EXHAUSTED) {
+        wk_gc_stats gc;
+        wk_gc_stats_get(&gc);
+        if (gc.cap_bytes) {
+            fprintf(stderr, "  the GC heap holds %llu bytes, %llu live after the last collection: its cap (--max-gc-heap) is %llu bytes\n",
+                    (unsigned long long)gc.heap_bytes, (unsigned long long)gc.live_bytes, (unsigned long long)gc.cap_bytes);
+        }
+    }
     const char *where = code == WK_TRAP_HOST ? NULL : module->function_at(wk_trap_address());
     const wk_trap_site *site = wk_last_trap_site();
     char place[256];
@@ -262,6 +303,7 @@ int wk_command_main(const wk_module *module, const wk_command_grants *grants, in
     list args = {0}, env = {0}, hosts = {0}, guests = {0}, run_env = {0};
     int inherit_env = grants->inherit_env;
     uint32_t max_memory_pages = grants->max_memory_pages;
+    unsigned long long max_gc_heap = grants->max_gc_heap_bytes;
     int first = 1;
 
     /* Grants at run time: only as a leading block of options ended by "--", so that
@@ -280,9 +322,15 @@ int wk_command_main(const wk_module *module, const wk_command_grants *grants, in
                     fprintf(stderr, "%s: %s: expected a size in whole 64 KiB pages such as 256MiB or 1GiB, from 64KiB to 4GiB\n", program, option);
                     return 1;
                 }
+            } else if (starts_with(option, "--wasmkiln-max-gc-heap=")) {
+                if (!parse_size(option + strlen("--wasmkiln-max-gc-heap="), &max_gc_heap) || max_gc_heap == 0) {
+                    fprintf(stderr, "%s: %s: expected a size such as 64MiB or 1GiB\n", program, option);
+                    return 1;
+                }
             } else {
                 fprintf(stderr, "%s: unknown option '%s': the options before '--' are --wasmkiln-dir=HOST[::GUEST], "
-                        "--wasmkiln-env=NAME=VALUE, --wasmkiln-inherit-env and --wasmkiln-max-memory=SIZE\n", program, option);
+                        "--wasmkiln-env=NAME=VALUE, --wasmkiln-inherit-env, --wasmkiln-max-memory=SIZE and "
+                        "--wasmkiln-max-gc-heap=SIZE\n", program, option);
                 return 1;
             }
         }
@@ -352,6 +400,7 @@ int wk_command_main(const wk_module *module, const wk_command_grants *grants, in
         }
         imports[i] = (wk_extern){kind, (void *)object};
     }
+    if (module->uses_gc && max_gc_heap) wk_gc_set_cap(max_gc_heap);
     wk_instance *instance = module->instantiate_with(imports, &options, &error);
     if (!instance) {
         fprintf(stderr, "%s: cannot instantiate the module: %s\n", program, error.message);

@@ -65,6 +65,9 @@ typedef struct heap {
     uint64_t since_collection, threshold;
     bool deferred; /* wk_gc_defer: no collection for now */
     wk_gc_stats stats;
+    uint64_t created_ns;
+    wk_gc_event *events; /* stats.event_count of them */
+    uint64_t event_stride; /* record every event_stride-th collection */
 } heap;
 
 /* Initial-exec, as wk_gc_frames: allocation reads it for every object, and the
@@ -95,8 +98,15 @@ static void free_heap(void *data) {
     }
     free(h->roots);
     free(h->marking);
+    free(h->events);
     free(h);
     thread_heap = NULL; /* a later destructor of the thread's may still allocate: anew */
+}
+
+static uint64_t now_ns(void) {
+    struct timespec time;
+    clock_gettime(CLOCK_MONOTONIC, &time);
+    return (uint64_t)time.tv_sec * 1000000000u + (uint64_t)time.tv_nsec;
 }
 
 static void make_key(void) { pthread_key_create(&heap_key, free_heap); }
@@ -113,6 +123,8 @@ static heap *this_heap(void) {
     h->handles.next = h->handles.previous = &h->handles;
     h->epoch = 1;
     h->threshold = MIN_THRESHOLD;
+    h->created_ns = now_ns();
+    h->event_stride = 1;
     pthread_once(&heap_key_once, make_key);
     pthread_setspecific(heap_key, h);
     return thread_heap = h;
@@ -197,12 +209,6 @@ static uint64_t sweep_class(heap *h, size_t c) {
     return live;
 }
 
-static uint64_t now_ns(void) {
-    struct timespec time;
-    clock_gettime(CLOCK_MONOTONIC, &time);
-    return (uint64_t)time.tv_sec * 1000000000u + (uint64_t)time.tv_nsec;
-}
-
 /* Clears every mark: before the collection numbers wrap, so that no old mark can equal a new one. */
 static void clear_marks(heap *h) {
     for (size_t c = 0; c < CLASSES; c++) {
@@ -213,8 +219,27 @@ static void clear_marks(heap *h) {
     for (large_object *object = h->large; object; object = object->next) object->header.mark = 0;
 }
 
+/* Keeps `event` if it is an event_stride-th collection; a full list keeps every other
+ * record and doubles the stride. A record that cannot be kept is dropped: the counts
+ * in the statistics stay exact. */
+static void record(heap *h, wk_gc_event event) {
+    if ((h->stats.collections - 1) % h->event_stride) return;
+    if (!h->events) {
+        h->events = malloc(WK_GC_MAX_EVENTS * sizeof *h->events);
+        if (!h->events) return;
+    }
+    if (h->stats.event_count == WK_GC_MAX_EVENTS) {
+        for (uint32_t k = 0; k < WK_GC_MAX_EVENTS / 2; k++) h->events[k] = h->events[2 * k];
+        h->stats.event_count = WK_GC_MAX_EVENTS / 2;
+        h->event_stride *= 2;
+        if ((h->stats.collections - 1) % h->event_stride) return;
+    }
+    h->events[h->stats.event_count++] = event;
+}
+
 static void collect(heap *h) {
     uint64_t start = now_ns();
+    uint64_t heap_before = h->stats.heap_bytes;
     if (h->epoch == UINT32_MAX) {
         clear_marks(h);
         h->epoch = 0;
@@ -245,9 +270,15 @@ static void collect(heap *h) {
     h->stats.collections++;
     h->since_collection = 0;
     h->threshold = live > MIN_THRESHOLD ? live : MIN_THRESHOLD;
-    uint64_t pause = now_ns() - start;
-    h->stats.pause_total_ns += pause;
-    if (pause > h->stats.pause_max_ns) h->stats.pause_max_ns = pause;
+    if (live > h->stats.peak_live_bytes) h->stats.peak_live_bytes = live;
+    uint64_t end = now_ns();
+    h->stats.pause_total_ns += end - start;
+    if (end - start > h->stats.pause_max_ns) h->stats.pause_max_ns = end - start;
+    record(h, (wk_gc_event){.time_ns = end - h->created_ns,
+                            .heap_before_bytes = heap_before,
+                            .heap_bytes = h->stats.heap_bytes,
+                            .live_bytes = live,
+                            .pause_ns = end - start});
 }
 
 void wk_gc_collect(void) { collect(this_heap()); }
@@ -391,7 +422,12 @@ void wk_gc_handle_release(wk_gc_handle *handle) {
 
 /* ---- Statistics and limits ---- */
 
-void wk_gc_stats_get(wk_gc_stats *out) { *out = this_heap()->stats; }
+void wk_gc_stats_get(wk_gc_stats *out) {
+    heap *h = this_heap();
+    *out = h->stats;
+    out->elapsed_ns = now_ns() - h->created_ns;
+    out->events = h->events;
+}
 
 void wk_gc_set_cap(uint64_t bytes) { this_heap()->stats.cap_bytes = bytes; }
 

@@ -450,6 +450,7 @@ struct ModuleLowering {
                 \(module.memories.count),
                 \(prefix)__memory_at,
                 \(prefix)__memory_name,
+                \(hasGCTypes),
             };
 
             """

@@ -28,7 +28,7 @@ public enum CommandDriver {
 
         int main(int argc, char **argv) {
             static const wk_command_grants grants = {
-                dir_host, dir_guest, env, \(grants.inheritEnvironment ? 1 : 0), \(grants.maxMemoryPages ?? 0)u,
+                dir_host, dir_guest, env, \(grants.inheritEnvironment ? 1 : 0), \(grants.maxMemoryPages ?? 0)u, \(grants.maxGCHeapBytes ?? 0)u,
             };
             return wk_command_main(&wk_module_\(prefix), &grants, argc, argv);
         }

@@ -31,14 +31,25 @@ public struct Grants: Sendable, Hashable {
     public var inheritEnvironment: Bool
     /// A cap on every memory, in 64 KiB pages (`--max-memory`); nil: the declared maximum.
     public var maxMemoryPages: UInt32?
+    /// A cap on the GC heap, in bytes (`--max-gc-heap`); nil: none.
+    public var maxGCHeapBytes: UInt64?
 
     public init(directories: [Directory] = [], environment: [String] = [], inheritEnvironment: Bool = false,
-                maxMemoryPages: UInt32? = nil)
+                maxMemoryPages: UInt32? = nil, maxGCHeapBytes: UInt64? = nil)
     {
         self.directories = directories
         self.environment = environment
         self.inheritEnvironment = inheritEnvironment
         self.maxMemoryPages = maxMemoryPages
+        self.maxGCHeapBytes = maxGCHeapBytes
+    }
+
+    /// Bytes in a size such as `64MiB`, `1GiB` or `1048576`: more than zero, at most 1 TiB.
+    public static func bytes(fromSize text: String) throws(ToolchainError) -> UInt64 {
+        guard let bytes = ByteSize.parse(text), bytes > 0, bytes <= UInt64(1) << 40 else {
+            throw ToolchainError("'\(text)' is not a size such as 64MiB, 1GiB or 1048576 (bytes), from 1 byte to 1TiB")
+        }
+        return bytes
     }
 
     /// Pages in a size such as `256MiB`, `1GiB`, `512KiB` or `1048576` (bytes): binary
@@ -95,6 +106,8 @@ public struct Grants: Sendable, Hashable {
         let folders = directories.map { "dir \($0.host.utf8.count):\($0.host) \($0.guest.utf8.count):\($0.guest)" }
         let variables = environment.map { "env \($0.utf8.count):\($0)" }
         let memory = maxMemoryPages.map { "max-memory-pages=\($0)" } ?? "max-memory-pages=none"
-        return (folders + variables + ["inherit=\(inheritEnvironment)", memory]).joined(separator: "\n")
+        // Named only when set, so that the keys of executables built before it stay the same.
+        let gcHeap = maxGCHeapBytes.map { ["max-gc-heap-bytes=\($0)"] } ?? []
+        return (folders + variables + ["inherit=\(inheritEnvironment)", memory] + gcHeap).joined(separator: "\n")
     }
 }

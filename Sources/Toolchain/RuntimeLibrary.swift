@@ -27,6 +27,7 @@ typealias TypeIDFunction = @convention(c) (UnsafePointer<CChar>?) -> UInt32
 typealias MemoryNewFunction = @convention(c) (UInt32, UInt32, UInt32) -> UnsafeMutableRawPointer?
 typealias TableNewFunction = @convention(c) (UInt8, UInt32, UInt32, UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?
 typealias FreeFunction = @convention(c) (UnsafeMutableRawPointer?) -> Void
+typealias GCSetCapFunction = @convention(c) (UInt64) -> Void
 
 /// A `dlopen` handle; libraries are never closed, since instances, and function
 /// references in other instances' tables, may point into them at any time.
@@ -71,6 +72,7 @@ public final class RuntimeLibrary: Sendable {
     let memoryFree: FreeFunction
     let tableNew: TableNewFunction
     let tableFree: FreeFunction
+    let gcSetCap: GCSetCapFunction
 
     private init(_ library: SharedLibrary) throws(LoadError) {
         self.library = library
@@ -82,6 +84,7 @@ public final class RuntimeLibrary: Sendable {
         memoryFree = try library.function("wk_memory_free", as: FreeFunction.self)
         tableNew = try library.function("wk_table_new", as: TableNewFunction.self)
         tableFree = try library.function("wk_table_free", as: FreeFunction.self)
+        gcSetCap = try library.function("wk_gc_set_cap", as: GCSetCapFunction.self)
     }
 
     /// The process's runtime: loads `path` the first time; later calls return that first
@@ -103,6 +106,11 @@ public final class RuntimeLibrary: Sendable {
     /// `wk_type_id`: the process-wide id of a signature string.
     public func typeID(_ signature: String) -> UInt32 {
         typeIDFunction(signature)
+    }
+
+    /// Caps the calling thread's GC heap (`wk_gc_set_cap`): an allocation past it traps.
+    public func setGCHeapCap(_ bytes: UInt64) {
+        gcSetCap(bytes)
     }
 
     /// The spec's text for a trap code (`wk_trap_text`).

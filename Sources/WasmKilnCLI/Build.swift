@@ -17,14 +17,17 @@ struct Build: AsyncParsableCommand {
             inherits the standard streams. Nothing else is granted unless given here: \
             --dir HOST[::GUEST] (the module sees HOST as GUEST, default HOST), \
             --env NAME=VALUE, --inherit-env. --max-memory SIZE (256MiB, 1GiB, ...) caps its \
-            memory: memory.grow past it returns -1. The executable changes these at run time \
-            only through a block of options that comes first and ends with `--`, such as
+            memory: memory.grow past it returns -1; --max-gc-heap SIZE caps the heap of GC \
+            objects (structs and arrays): an allocation past it traps. The executable changes \
+            these at run time only through a block of options that comes first and ends with `--`, such as
               app --wasmkiln-dir=HOST[::GUEST] --wasmkiln-env=NAME=VALUE -- ARGS...
-            (and --wasmkiln-inherit-env, --wasmkiln-max-memory=SIZE); without one, every \
-            argument is the module's. On exit it reports on its memory when the environment \
-            asks: WASMKILN_MEMORY_STATS=text or json (on standard error; text:FILE or json:FILE \
-            to a file), WASMKILN_MEMORY_TRACE=FILE.csv (every grow), \
-            WASMKILN_MEMORY_PLOT=FILE.svg (size over time). Its exit \
+            (and --wasmkiln-inherit-env, --wasmkiln-max-memory=SIZE, --wasmkiln-max-gc-heap=SIZE); \
+            without one, every argument is the module's. On exit it reports on its memory when \
+            the environment asks: WASMKILN_MEMORY_STATS=text or json (on standard error; text:FILE \
+            or json:FILE to a file), WASMKILN_MEMORY_TRACE=FILE.csv (every grow), \
+            WASMKILN_MEMORY_PLOT=FILE.svg (size over time). A module with GC types gets its \
+            GC heap reported too: after the memory in text, as {"memory": ..., "gc": ...} in \
+            JSON, and in FILE.gc.csv (every collection) and FILE.gc.svg. Its exit \
             status is 0 when _start returns, the proc_exit code when the module exits, \
             \(CommandDriver.trapStatus) after a trap (printed as `trap: MESSAGE` on \
             standard error), and 1 when it cannot start (an unreadable directory, an \
@@ -130,7 +133,10 @@ struct GrantArguments: ParsableArguments {
     @Option(help: ArgumentHelp("Cap every memory of the module: memory.grow past it returns -1.", valueName: "SIZE"))
     var maxMemory: String?
 
-    var isEmpty: Bool { directories.isEmpty && environment.isEmpty && !inheritEnv && maxMemory == nil }
+    @Option(help: ArgumentHelp("Cap the module's GC heap: an allocation past it traps.", valueName: "SIZE"))
+    var maxGcHeap: String?
+
+    var isEmpty: Bool { directories.isEmpty && environment.isEmpty && !inheritEnv && maxMemory == nil && maxGcHeap == nil }
 
     /// A bad size is a usage error (exit status 64), named with what would do instead.
     func validate() throws {
@@ -141,12 +147,20 @@ struct GrantArguments: ParsableArguments {
                 throw ValidationError("--max-memory \(error)")
             }
         }
+        if let maxGcHeap {
+            do {
+                _ = try Grants.bytes(fromSize: maxGcHeap)
+            } catch {
+                throw ValidationError("--max-gc-heap \(error)")
+            }
+        }
     }
 
     /// The grants, host directories made absolute and checked.
     func resolved() throws(ToolchainError) -> Grants {
         try Grants(directories: directories.map(Grants.Directory.init(parsing:)), environment: environment,
-                   inheritEnvironment: inheritEnv, maxMemoryPages: maxMemory.map(Grants.pages(fromSize:))).resolved()
+                   inheritEnvironment: inheritEnv, maxMemoryPages: maxMemory.map(Grants.pages(fromSize:)),
+                   maxGCHeapBytes: maxGcHeap.map(Grants.bytes(fromSize:))).resolved()
     }
 }
 

@@ -25,7 +25,9 @@ struct Run: AsyncParsableCommand {
             Exits with status 2 if a call trapped, 1 on any other error.
             On exit a command reports on its memory with --memory-stats (a summary on \
             standard error; =json for tools), --memory-trace FILE.csv (every grow) and \
-            --memory-plot FILE.svg (size over time); --max-memory SIZE caps it.
+            --memory-plot FILE.svg (size over time); --max-memory SIZE caps it. A module \
+            with GC types gets its GC heap reported too (FILE.gc.csv, FILE.gc.svg); \
+            --max-gc-heap SIZE caps that heap, with --invoke too: an allocation past it traps.
             """
     )
 
@@ -59,7 +61,7 @@ struct Run: AsyncParsableCommand {
 
     /// `run`'s options that take a value as the next word (`--dir X`), to find FILE.
     static let valueOptions: Set<String> = [
-        "--invoke", "--bounds-checks", "--dir", "--env", "--max-memory", "--memory-trace", "--memory-plot",
+        "--invoke", "--bounds-checks", "--dir", "--env", "--max-memory", "--max-gc-heap", "--memory-trace", "--memory-plot",
         "-O", "--large-functions-O", "--large-function-size", "--jobs",
     ]
 
@@ -178,7 +180,9 @@ struct Run: AsyncParsableCommand {
     }
 
     func invokeExports(_ module: ValidatedModule) async throws {
-        if !arguments.isEmpty || !grants.isEmpty || !reportEnvironment.isEmpty {
+        var commandGrants = grants
+        commandGrants.maxGcHeap = nil  // also caps the exports' calls
+        if !arguments.isEmpty || !commandGrants.isEmpty || !reportEnvironment.isEmpty {
             printError("\(file): arguments, grants and memory reports are for WASI commands, not with --invoke")
             throw ExitCode.failure
         }
@@ -198,6 +202,9 @@ struct Run: AsyncParsableCommand {
             let builder = try await compiling.builder(progressOnTerminalOnly: true)
             let library = try await ModuleLibrary.load(module, boundsChecks: boundsChecks, builder: builder)
             keepCacheBounded(builder.cache)
+            // The heap is the calling thread's: the calls below run on this thread too
+            // (no suspension point between).
+            if let cap = try grants.maxGcHeap.map(Grants.bytes(fromSize:)) { library.runtime.setGCHeapCap(cap) }
             instance = try library.instantiate()
         } catch {
             printError("\(file): \(error)")
