@@ -960,6 +960,12 @@ struct FunctionLowering {
         mayCollect = true
         let base = stack.count - type.params.count
         let arguments = ([instance] + (base..<stack.count).map { operand($0) }).joined(separator: ", ")
+        // GC references passed from stack slots: the callee holds them now, and a slot
+        // that kept them would keep them alive (in the frame) until overwritten.
+        let passedSlots = (base..<stack.count).filter { depth in
+            let result = depth - base < type.results.count ? type.results[depth - base] : nil
+            return pending[depth] == nil && stack[depth].isGCReference && result?.isGCReference != true
+        }.map { slot($0, stack[$0]) }
         stack.removeLast(type.params.count)
         switch type.results.count {
         case 0:
@@ -971,6 +977,7 @@ struct FunctionLowering {
             for (k, resultType) in type.results.enumerated() { text += " \(push(resultType)) = r_.r\(k);" }
             emit(text + " }", scopes: 1)
         }
+        if !passedSlots.isEmpty { emit(passedSlots.map { "\($0) = NULL;" }.joined(separator: " ")) }
         markSizeChange()
     }
 

