@@ -63,6 +63,9 @@ struct EmbedderAPI {
 
 
             """
+        if !api.gcTypes.names.isEmpty {
+            text += "#include <string.h>\n#include \"wasmkiln-gc.h\"\n\n" + api.gcTypes.declarations(module: module)
+        }
         var resultTypes = Set<String>()
         for type in module.types where type.results.count > 1 {
             let name = names.returnType(type.results)
@@ -204,9 +207,9 @@ struct EmbedderAPI {
         case .function:
             let type = module.functionType(entry.index)!
             let params = parameters(index, type)
-            let plain = "\(names.returnType(type.results)) \(function)(\(params.joined(separator: ", ")))"
+            let plain = "\(apiResultType(type)) \(function)(\(params.joined(separator: ", ")))"
             var tryParams = params
-            if !type.results.isEmpty { tryParams.append("\(names.returnType(type.results)) *result") }
+            if !type.results.isEmpty { tryParams.append("\(apiResultType(type)) *result") }
             return [plain, "wk_result \(prefix)_try_\(name)(\(tryParams.joined(separator: ", ")))"]
         case .memory:
             return ["wk_memory *\(function)(\(prefix) *inst)"]
@@ -225,7 +228,13 @@ struct EmbedderAPI {
     /// `foo *inst` and the function's parameters, named.
     private func parameters(_ index: Int, _ type: FuncType) -> [String] {
         let names = EmbedderNames.parameters(of: index, count: type.params.count, module: module)
-        return ["\(prefix) *inst"] + zip(type.params, names).map { "\($0.cType) \($1)" }
+        return ["\(prefix) *inst"] + zip(type.params, names).map { "\(api.gcTypes.cType($0)) \($1)" }
+    }
+
+    /// A function's result type in the typed API: an exposed GC type's pointer for one
+    /// such result, else as inside the module.
+    private func apiResultType(_ type: FuncType) -> String {
+        type.results.count == 1 ? api.gcTypes.cType(type.results[0]) : names.returnType(type.results)
     }
 
     // MARK: The implementation
@@ -557,7 +566,7 @@ struct EmbedderAPI {
         if type.results.isEmpty {
             text += "    \(tryName)(\(tryArguments));\n"
         } else {
-            text += "    \(resultType) result = {0};\n    \(tryName)(\(tryArguments));\n    return result;\n"
+            text += "    \(apiResultType(type)) result = {0};\n    \(tryName)(\(tryArguments));\n    return result;\n"
         }
         return text + "}\n\n"
     }

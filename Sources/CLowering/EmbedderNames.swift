@@ -8,7 +8,8 @@ import WasmDecoder
 /// - when any of those identifiers is taken, by the fixed API or an earlier export,
 ///   `_2`, `_3`, … is appended to NAME until none is;
 /// - an import becomes the field `MODULE_NAME` of `<prefix>_imports` by the same rule,
-///   unique among the fields (and not `context` or `wasi`, which the struct has).
+///   unique among the fields (and not `context` or `wasi`, which the struct has);
+/// - a GC type the exports hand out is named before the exports (`GCEmbedderTypes`).
 ///
 /// Internal identifiers start with `<prefix>__`, which no derived name can.
 struct EmbedderNames {
@@ -17,6 +18,8 @@ struct EmbedderNames {
     private(set) var exports: [String] = []
     /// Per import, in declaration order: the field name in `<prefix>_imports`.
     private(set) var imports: [String] = []
+    /// The C types and accessors of the GC types the exports hand out.
+    private(set) var gcTypes = GCEmbedderTypes()
 
     /// Identifiers of the fixed API, after `<prefix>_`.
     static let fixed = ["imports", "imports_use_wasi", "new", "free", "trap", "clear_trap"]
@@ -27,6 +30,7 @@ struct EmbedderNames {
         for type in module.types where type.results.count > 1 {
             taken.insert(names.returnType(type.results))
         }
+        gcTypes = GCEmbedderTypes(module: module, prefix: prefix, taken: &taken)
         for entry in module.exports {
             let base = Self.word(entry.name, fallback: "export")
             let isFunction = entry.kind == .function
@@ -46,7 +50,7 @@ struct EmbedderNames {
     }
 
     /// `base`, or `base_2`, `base_3`, … : the first that `claim` accepts.
-    private static func unique(_ base: String, claim: (String) -> Bool) -> String {
+    static func unique(_ base: String, claim: (String) -> Bool) -> String {
         if claim(base) { return base }
         var number = 2
         while !claim("\(base)_\(number)") { number += 1 }

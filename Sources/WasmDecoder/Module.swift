@@ -281,5 +281,8 @@ public struct NameSection: Sendable {
     public var functionNames: [UInt32: String] = [:]
     public var localNames: [UInt32: [UInt32: String]] = [:]
     public var memoryNames: [UInt32: String] = [:]
+    /// Names of types, and of each struct type's fields (GC's extended name section).
+    public var typeNames: [UInt32: String] = [:]
+    public var fieldNames: [UInt32: [UInt32: String]] = [:]
     public init() {}
 }

