@@ -90,6 +90,10 @@ WK_INLINE uint32_t wk_i31_bits_at(const void *ref, const wk_trap_site *site) {
 WK_INLINE bool wk_gc_is_kind(const void *ref, uint8_t kind) {
     return !wk_gc_is_i31(ref) && ((const wk_gc_header *)ref)->type->kind == kind;
 }
+/* eq: an i31, a struct or an array (not a boxed host value). */
+WK_INLINE bool wk_gc_is_eq(const void *ref) {
+    return wk_gc_is_i31(ref) || ((const wk_gc_header *)ref)->type->kind <= WK_GC_ARRAY;
+}
 WK_INLINE bool wk_gc_is_type(const void *ref, const wk_gc_type *type) {
     return !wk_gc_is_i31(ref) && wk_gc_is_subtype(ref, type);
 }

@@ -27,15 +27,20 @@
 extern "C" {
 #endif
 
-enum { WK_GC_STRUCT = 1, WK_GC_ARRAY = 2 };
+/* Kinds of objects: structs and arrays, and the boxes extern conversions make (a host
+ * value entering GC's hierarchy by any.convert_extern, an i31 leaving it by
+ * extern.convert_any), which no cast but to `any` accepts. */
+enum { WK_GC_STRUCT = 1, WK_GC_ARRAY = 2, WK_GC_HOST_BOX = 3, WK_GC_I31_BOX = 4 };
 
 /* A struct or array type as the generated code describes it (one static constant per
  * defined type). */
 typedef struct wk_gc_type {
-    uint8_t kind;       /* WK_GC_STRUCT or WK_GC_ARRAY */
-    bool ref_elements;  /* arrays: the elements are references */
-    uint32_t size;      /* structs: bytes of the fields; arrays: bytes of one element */
-    /* Structs: the byte offsets (from the object's fields) of the reference fields. */
+    uint8_t kind;         /* WK_GC_STRUCT, WK_GC_ARRAY, ... */
+    uint8_t ref_elements; /* arrays: 0 no references, WK_GC_REFS GC references,
+                           * WK_GC_EXTERN_REFS externrefs (which may hold GC objects) */
+    uint32_t size;        /* structs: bytes of the fields; arrays: bytes of one element */
+    /* Structs: the byte offsets (from the object's fields) of the reference fields; an
+     * externref field's offset has WK_GC_EXTERN_FIELD added (offsets are 8-aligned). */
     uint32_t ref_count;
     const uint32_t *ref_offsets;
     /* ref.test and ref.cast in constant time: the chain of declared supertypes from the
@@ -43,6 +48,7 @@ typedef struct wk_gc_type {
     uint32_t depth;
     const struct wk_gc_type *const *supertypes;
 } wk_gc_type;
+enum { WK_GC_REFS = 1, WK_GC_EXTERN_REFS = 2, WK_GC_EXTERN_FIELD = 1 };
 
 /* Every object starts with this header; a struct's fields follow it, an array's length
  * then its elements (both 8-byte aligned). */
@@ -118,9 +124,11 @@ wk_gc_array *wk_gc_array_new(const wk_gc_type *type, uint32_t length);
 
 /* ---- Roots ---- */
 
-/* Calls wk_gc_mark on each reference the source holds. */
+/* Calls wk_gc_mark on each reference the source holds (wk_gc_mark_extern on each
+ * externref, which may be a host value). */
 typedef void (*wk_gc_scan)(void *context);
 void wk_gc_mark(void *reference);
+void wk_gc_mark_extern(void *value);
 /* Registers a root source on the calling thread's heap; removing takes the same pair. */
 void wk_gc_add_roots(wk_gc_scan scan, void *context);
 void wk_gc_remove_roots(wk_gc_scan scan, void *context);
@@ -130,6 +138,18 @@ typedef struct wk_gc_handle wk_gc_handle;
 wk_gc_handle *wk_gc_handle_new(void *reference);
 void *wk_gc_handle_get(const wk_gc_handle *handle);
 void wk_gc_handle_release(wk_gc_handle *handle);
+
+/* ---- Between extern and any ---- */
+
+/* any.convert_extern: a GC object or i31 the module gave out as an externref is itself
+ * again; a host value is boxed (a new object, which may collect first). */
+void *wk_gc_internalize(void *value);
+/* extern.convert_any: an object is its own externref, a boxed host value its host value
+ * again, an i31 is boxed. */
+void *wk_gc_externalize(void *reference);
+/* Whether `value` is an object of the calling thread's heap (for an externref, which may
+ * be a host value). */
+bool wk_gc_is_object(const void *value);
 
 /* ---- Collection, statistics, limits ---- */
 

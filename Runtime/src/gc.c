@@ -47,6 +47,13 @@ struct wk_gc_handle {
     struct wk_gc_handle *previous, *next;
 };
 
+/* Where the heap's memory is, sorted by start, so that an externref can be told to be
+ * one of its objects: a chunk's cells, or a large object (its header, end = start + 1). */
+typedef struct span {
+    uintptr_t start, end;
+    const chunk *chunk; /* NULL for a large object */
+} span;
+
 typedef struct root_source {
     wk_gc_scan scan;
     void *context;
@@ -66,6 +73,8 @@ typedef struct heap {
     bool deferred; /* wk_gc_defer: no collection for now */
     wk_gc_stats stats;
     uint64_t created_ns;
+    span *spans;
+    size_t span_count, span_capacity;
     wk_gc_event *events; /* stats.event_count of them */
     uint64_t event_stride; /* record every event_stride-th collection */
 } heap;
@@ -98,6 +107,7 @@ static void free_heap(void *data) {
     }
     free(h->roots);
     free(h->marking);
+    free(h->spans);
     free(h->events);
     free(h);
     thread_heap = NULL; /* a later destructor of the thread's may still allocate: anew */
@@ -145,6 +155,54 @@ static void note_heap_growth(heap *h, size_t bytes) {
     if (h->stats.heap_bytes > h->stats.peak_heap_bytes) h->stats.peak_heap_bytes = h->stats.heap_bytes;
 }
 
+/* ---- Spans ---- */
+
+/* The index of the first span that starts after `address`. */
+static size_t span_after(const heap *h, uintptr_t address) {
+    size_t low = 0, high = h->span_count;
+    while (low < high) {
+        size_t middle = low + (high - low) / 2;
+        if (h->spans[middle].start <= address) low = middle + 1;
+        else high = middle;
+    }
+    return low;
+}
+
+static void add_span(heap *h, uintptr_t start, uintptr_t end, const chunk *k) {
+    if (h->span_count == h->span_capacity) {
+        size_t capacity = h->span_capacity ? 2 * h->span_capacity : 64;
+        span *grown = realloc(h->spans, capacity * sizeof *grown);
+        if (!grown) out_of_memory();
+        h->spans = grown;
+        h->span_capacity = capacity;
+    }
+    size_t at = span_after(h, start);
+    memmove(h->spans + at + 1, h->spans + at, (h->span_count - at) * sizeof *h->spans);
+    h->spans[at] = (span){start, end, k};
+    h->span_count++;
+}
+
+static void remove_span(heap *h, uintptr_t start) {
+    size_t at = span_after(h, start);
+    if (at == 0 || h->spans[at - 1].start != start) return;
+    at--;
+    memmove(h->spans + at, h->spans + at + 1, (h->span_count - at - 1) * sizeof *h->spans);
+    h->span_count--;
+}
+
+static bool is_object(const heap *h, const void *value) {
+    uintptr_t address = (uintptr_t)value;
+    size_t at = span_after(h, address);
+    if (at == 0) return false;
+    const span *found = &h->spans[at - 1];
+    if (address >= found->end) return false;
+    if (!found->chunk) return address == found->start;
+    /* A cell's start, holding an object (a free cell's type is NULL). */
+    return (address - found->start) % found->chunk->cell_bytes == 0 && ((const wk_gc_header *)value)->type != NULL;
+}
+
+bool wk_gc_is_object(const void *value) { return value && !wk_gc_is_i31(value) && is_object(this_heap(), value); }
+
 /* ---- Marking ---- */
 
 void wk_gc_mark(void *reference) {
@@ -163,17 +221,31 @@ void wk_gc_mark(void *reference) {
     h->marking[h->marking_count++] = reference;
 }
 
+/* An externref: marked if it is one of the heap's objects (not a host value). */
+void wk_gc_mark_extern(void *value) {
+    if (value && !wk_gc_is_i31(value) && is_object(thread_heap, value)) wk_gc_mark(value);
+}
+
 static void trace(heap *h) {
     while (h->marking_count > 0) {
         wk_gc_header *object = h->marking[--h->marking_count];
         const wk_gc_type *type = object->type;
         if (type->kind == WK_GC_STRUCT) {
             uint8_t *fields = wk_gc_fields(object);
-            for (uint32_t i = 0; i < type->ref_count; i++) wk_gc_mark(*(void **)(fields + type->ref_offsets[i]));
+            for (uint32_t i = 0; i < type->ref_count; i++) {
+                uint32_t offset = type->ref_offsets[i];
+                void *reference = *(void **)(fields + (offset & ~(uint32_t)WK_GC_EXTERN_FIELD));
+                if (offset & WK_GC_EXTERN_FIELD) wk_gc_mark_extern(reference);
+                else wk_gc_mark(reference);
+            }
         } else if (type->ref_elements) {
             wk_gc_array *array = (wk_gc_array *)object;
             void **elements = (void **)array->elements;
-            for (uint32_t i = 0; i < array->length; i++) wk_gc_mark(elements[i]);
+            if (type->ref_elements == WK_GC_EXTERN_REFS) {
+                for (uint32_t i = 0; i < array->length; i++) wk_gc_mark_extern(elements[i]);
+            } else {
+                for (uint32_t i = 0; i < array->length; i++) wk_gc_mark(elements[i]);
+            }
         }
     }
 }
@@ -197,6 +269,7 @@ static uint64_t sweep_class(heap *h, size_t c) {
             free_list = cell;
         }
         if (used == 0) {
+            remove_span(h, (uintptr_t)k->memory);
             *link = k->next;
             h->stats.heap_bytes -= sizeof(chunk) + (size_t)k->cells * k->cell_bytes;
             free(k);
@@ -246,7 +319,8 @@ static void collect(heap *h) {
     }
     h->epoch++;
     for (wk_gc_frame *frame = wk_gc_frames; frame; frame = frame->previous) {
-        for (uint32_t i = 0; i < frame->count; i++) wk_gc_mark(frame->slots[i]);
+        /* A frame also holds externrefs (host values or objects) and funcrefs: checked. */
+        for (uint32_t i = 0; i < frame->count; i++) wk_gc_mark_extern(frame->slots[i]);
     }
     for (size_t i = 0; i < h->root_count; i++) h->roots[i].scan(h->roots[i].context);
     for (wk_gc_handle *handle = h->handles.next; handle != &h->handles; handle = handle->next) wk_gc_mark(handle->reference);
@@ -261,6 +335,7 @@ static void collect(heap *h) {
             link = &object->next;
         } else {
             *link = object->next;
+            remove_span(h, (uintptr_t)&object->header);
             h->stats.heap_bytes -= object->bytes;
             free(object);
         }
@@ -307,6 +382,7 @@ static free_cell *new_chunk(heap *h, size_t class) {
     note_heap_growth(h, sizeof(chunk) + (size_t)cells * bytes);
     k->cell_bytes = (uint32_t)bytes;
     k->cells = cells;
+    add_span(h, (uintptr_t)k->memory, (uintptr_t)k->memory + (size_t)cells * bytes, k);
     k->next = h->chunks[class];
     h->chunks[class] = k;
     free_cell *list = NULL;
@@ -349,6 +425,7 @@ static wk_gc_header *allocate(const wk_gc_type *type, size_t bytes) {
         large->bytes = total;
         large->next = h->large;
         h->large = large;
+        add_span(h, (uintptr_t)&large->header, (uintptr_t)&large->header + 1, NULL);
         note_heap_growth(h, total);
         object = &large->header;
         cell = UINT32_MAX;
@@ -476,4 +553,35 @@ const wk_gc_type *wk_gc_type_intern(const char *name, const wk_gc_type *local, c
     interned_types = t;
     pthread_mutex_unlock(&types_lock);
     return &t->type;
+}
+
+/* ---- Between extern and any ---- */
+
+/* The boxes: one pointer-sized field, no reference to trace (a host value is the host's;
+ * a boxed i31 is no object). Depth 0 and no supertypes: no cast but to `any` takes one. */
+static const wk_gc_type host_box = {WK_GC_HOST_BOX, 0, sizeof(void *), 0, NULL, 0, NULL};
+static const wk_gc_type i31_box = {WK_GC_I31_BOX, 0, sizeof(void *), 0, NULL, 0, NULL};
+
+static void *box(const wk_gc_type *type, void *value) {
+    void *object = wk_gc_struct_new(type);
+    memcpy(wk_gc_fields(object), &value, sizeof value);
+    return object;
+}
+
+static void *unbox(void *object) {
+    void *value;
+    memcpy(&value, wk_gc_fields(object), sizeof value);
+    return value;
+}
+
+void *wk_gc_internalize(void *value) {
+    if (!value) return NULL;
+    if (!wk_gc_is_object(value)) return box(&host_box, value);
+    return ((wk_gc_header *)value)->type == &i31_box ? unbox(value) : value;
+}
+
+void *wk_gc_externalize(void *reference) {
+    if (!reference) return NULL;
+    if (wk_gc_is_i31(reference)) return box(&i31_box, reference);
+    return ((wk_gc_header *)reference)->type == &host_box ? unbox(reference) : reference;
 }

@@ -85,6 +85,9 @@ struct FunctionLowering {
     var callsThroughFixedTable = false
     /// The tables whose contents are fixed when compiling, read as constant arrays.
     let fixedTables: FixedTables
+    /// Whether the module has struct or array types: its externref values may then be
+    /// GC objects (extern.convert_any), which frames must hold too.
+    let hasGCTypes: Bool
     /// The locals (params included) that emitted code names.
     var usedLocals: Set<Int> = []
     /// The defined functions this one calls directly (their declarations go with it).
@@ -154,9 +157,10 @@ struct FunctionLowering {
 
     init(module: Module, names: CNames, options: LoweringOptions, index: Int, info: FunctionInfo, tailEntries: Set<Int>,
          mayThrow: Set<Int>, indirectCallsMayThrow: Bool, fixedTables: FixedTables, base: UnsafePointer<UInt8>,
-         lineTable: DWARFLineTable? = nil)
+         lineTable: DWARFLineTable? = nil, hasGCTypes: Bool = false)
     {
         self.lineTable = lineTable
+        self.hasGCTypes = hasGCTypes
         self.fixedTables = fixedTables
         self.mayThrow = mayThrow
         self.indirectCallsMayThrow = indirectCallsMayThrow
@@ -845,7 +849,14 @@ struct FunctionLowering {
                  .refI31, .i31Get, .refEq, .arrayNewData, .arrayNewElem, .arrayInitData, .arrayInitElem:
                 try gcInstruction(rule, code: instructionSet[id].code)
             case .anyConvertExtern, .externConvertAny:
-                throw unsupported(id, at: offset)  // GC: validated, not compiled yet
+                // May box (allocate): see wk_gc_internalize/externalize.
+                mayCollect = true
+                let operand = top()
+                let nullable = stack[stack.count - 1].isNullable
+                stack.removeLast()
+                let (target, function): (ValueKind, String) = rule == .anyConvertExtern
+                    ? (.anyref, "wk_gc_internalize") : (.externref, "wk_gc_externalize")
+                emit("\(push(.reference(to: target, nullable: nullable))) = \(function)(\(operand));")
             }
         }
     }

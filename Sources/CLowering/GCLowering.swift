@@ -35,9 +35,13 @@ struct GCLayout {
         }
     }
 
-    static func isGCReference(_ storage: StorageType) -> Bool {
-        if case .value(let type) = storage { return type.isGCReference }
-        return false
+    /// How the collector marks what a field or element holds: a GC reference as such, an
+    /// externref after checking it is an object (it may be a host value); nil when it holds
+    /// no object (numbers, funcref, exnref).
+    enum Marking { case gc, extern }
+    static func marking(_ storage: StorageType) -> Marking? {
+        guard case .value(let type) = storage, type.isReference else { return nil }
+        return type.isGCReference ? .gc : type.kind.top == .externref ? .extern : nil
     }
 }
 
@@ -58,8 +62,13 @@ struct GCRoots {
 extension FunctionLowering {
     func gcRoots(locals: [ValueType]) -> GCRoots {
         var roots = GCRoots()
-        let gcSlots = slotTypes.indices.filter { slotTypes[$0] & ValueType(.anyref).slotBit != 0 }
-        let gcLocals = usedLocals.sorted().filter { locals[$0].isGCReference }
+        // In a module with GC types an externref may hold an object (extern.convert_any):
+        // its slots (shared with funcref, which the collector tells apart) join the frame.
+        let classes = [ValueType(.anyref)] + (hasGCTypes ? [ValueType(.externref)] : [])
+        let gcSlots = classes.flatMap { type in
+            slotTypes.indices.filter { slotTypes[$0] & type.slotBit != 0 }.map { "s\($0)\(type.slotSuffix)" }
+        }
+        let gcLocals = usedLocals.sorted().filter { locals[$0].isGCReference || (hasGCTypes && locals[$0].kind.top == .externref) }
         guard mayCollect, !(gcSlots.isEmpty && gcLocals.isEmpty) else { return roots }
         var text = "    WK_GC_ROOTS(gc_, \(gcLocals.count + gcSlots.count));\n"
         var macros = ""
@@ -70,9 +79,9 @@ extension FunctionLowering {
             macros += "#define l\(n) gc_[\(k)]\n"
             roots.undefinitions += "#undef l\(n)\n"
         }
-        for (k, depth) in gcSlots.enumerated() {
-            macros += "#define s\(depth)g gc_[\(gcLocals.count + k)]\n"
-            roots.undefinitions += "#undef s\(depth)g\n"
+        for (k, slot) in gcSlots.enumerated() {
+            macros += "#define \(slot) gc_[\(gcLocals.count + k)]\n"
+            roots.undefinitions += "#undef \(slot)\n"
         }
         roots.declarations = text + macros
         return roots
@@ -99,29 +108,48 @@ extension ModuleLowering {
             case .function: continue
             case .structure(let fields):
                 let (offsets, size) = GCLayout.fields(fields)
-                let references = zip(fields, offsets).filter { GCLayout.isGCReference($0.0.storage) }.map { "\($0.1)u" }
+                let references = zip(fields, offsets).compactMap { field, offset in
+                    GCLayout.marking(field.storage).map { "\(offset)u\($0 == .extern ? " + WK_GC_EXTERN_FIELD" : "")" }
+                }
                 if !references.isEmpty {
                     text += "static const uint32_t \(prefix)__gc_refs_\(index)[] = {\(references.joined(separator: ", "))};\n"
                 }
                 let list = references.isEmpty ? "NULL" : "\(prefix)__gc_refs_\(index)"
                 text += "static const wk_gc_type \(prefix)__gc_type_\(index) = {WK_GC_STRUCT, false, \(size)u, \(references.count)u, \(list), 0, NULL};\n"
             case .array(let element):
-                let references = GCLayout.isGCReference(element.storage)
+                let references = switch GCLayout.marking(element.storage) {
+                case .gc?: "WK_GC_REFS"
+                case .extern?: "WK_GC_EXTERN_REFS"
+                case nil: "0"
+                }
                 text += "static const wk_gc_type \(prefix)__gc_type_\(index) = {WK_GC_ARRAY, \(references), \(element.storage.size)u, 0, NULL, 0, NULL};\n"
             }
         }
         text += "\nstatic void \(prefix)__gc_scan(void *context) {\n"
         text += "    WK_UNUSED \(names.instanceType) *inst = context;\n"
-        for (k, global) in module.definedGlobals.enumerated() where global.type.valueType.isGCReference {
-            text += "    wk_gc_mark(inst->global_storage[\(k)].value.ref);\n"
+        // GC references of its own; externrefs, which may be objects, imported ones too.
+        func mark(_ type: ValueType, imported: Bool) -> String? {
+            switch GCLayout.marking(.value(type)) {
+            case .gc? where !imported: "wk_gc_mark"
+            case .extern?: "wk_gc_mark_extern"
+            default: nil
+            }
+        }
+        for (k, global) in module.globals.enumerated() {
+            let imported = k < module.importedGlobalCount
+            guard let marker = mark(global.valueType, imported: imported) else { continue }
+            text += imported ? "    if (inst->globals[\(k)]) \(marker)(inst->globals[\(k)]->value.ref);\n"
+                : "    \(marker)(inst->global_storage[\(k - module.importedGlobalCount)].value.ref);\n"
         }
         let importedTables = module.tables.count - module.definedTables.count
-        for (k, table) in module.definedTables.enumerated() where table.elementType.isGCReference {
-            let object = "inst->tables[\(importedTables + k)]"
-            text += "    if (\(object)) for (uint32_t k = 0; k < \(object)->size; k++) wk_gc_mark(\(object)->elements[k]);\n"
+        for (k, table) in module.tables.enumerated() {
+            guard let marker = mark(table.elementType, imported: k < importedTables) else { continue }
+            let object = "inst->tables[\(k)]"
+            text += "    if (\(object)) for (uint32_t k = 0; k < \(object)->size; k++) \(marker)(\(object)->elements[k]);\n"
         }
-        for (index, segment) in module.elements.enumerated() where segment.type.isGCReference {
-            text += "    if (inst->element_items[\(index)]) for (uint32_t k = 0; k < inst->element_length[\(index)]; k++) wk_gc_mark(inst->element_items[\(index)][k]);\n"
+        for (index, segment) in module.elements.enumerated() {
+            guard let marker = mark(segment.type, imported: false) else { continue }
+            text += "    if (inst->element_items[\(index)]) for (uint32_t k = 0; k < inst->element_length[\(index)]; k++) \(marker)(inst->element_items[\(index)][k]);\n"
         }
         return text + "}\n\n"
     }
@@ -182,8 +210,12 @@ extension ModuleLowering {
             let cType = element.storage.unpacked.cType
             return "({ \(cType) v_ = \(operands[0]); wk_gc_array *a_ = wk_gc_array_new(\(type), \(operands[1])); "
                 + "for (uint32_t k_ = 0; k_ < a_->length; k_++) \(FunctionLowering.store(element.storage, at: "a_->elements + (size_t)k_ * \(size)", "v_")) (void *)a_; })"
+        case .anyConvertExtern:
+            return "wk_gc_internalize(\(pop(1)[0]))"
+        case .externConvertAny:
+            return "wk_gc_externalize(\(pop(1)[0]))"
         default:
-            return "NULL"  // refused before lowering (refuseGC)
+            return "NULL"  // validation allows no other GC instruction here
         }
     }
 
@@ -232,7 +264,7 @@ extension FunctionLowering {
         return operands
     }
 
-    /// GC instructions (those `refuseGC` and the lowering's switch let through).
+    /// GC instructions (those the lowering's switch sends here).
     mutating func gcInstruction(_ rule: Rule, code: UInt32) throws {
         switch rule {
         case .structNew, .structNewDefault:
@@ -384,8 +416,9 @@ extension FunctionLowering {
             case .arrayref: nonNull = "wk_gc_is_kind(\(reference), WK_GC_ARRAY)"
             // The bottom types hold only null.
             case .nullref, .nullfuncref, .nullexternref, .nullexnref: nonNull = "0"
-            // Any other reference of the hierarchy (eq: i31s, structs and arrays are all
-            // there is, since extern values do not enter it yet).
+            // eq: not a boxed host value (any.convert_extern).
+            case .eqref: nonNull = "wk_gc_is_eq(\(reference))"
+            // any: every reference of the hierarchy.
             default: nonNull = "1"
             }
         }

@@ -30,7 +30,6 @@ struct ModuleLowering {
     func reference(_ index: Int) -> String { Self.functionReference(index, module: module) }
 
     func files() throws(LoweringError) -> [GeneratedFile] {
-        try refuseGC()
         let api = EmbedderAPI(module: module, names: names, freestanding: options.freestanding)
         // The module's own DWARF line table, if any: read once, for the functions' line
         // directives and the source files a fault may be named in.
@@ -43,19 +42,6 @@ struct ModuleLowering {
         ]
         files += try functionSources(lineTable: lineTable)
         return files
-    }
-
-    /// Constant expressions that convert between extern and any are not compiled yet:
-    /// such a module is refused here (a function body names the GC instruction it cannot
-    /// lower when lowered).
-    func refuseGC() throws(LoweringError) {
-        for expression in module.valueExpressions {
-            for case .gc(let id, _) in expression.instructions
-            where [.anyConvertExtern, .externConvertAny].contains(InstructionSet.all[id].rule) {
-                throw LoweringError(kind: .unsupported, description: "offset 0x\(String(expression.offset, radix: 16)): \(InstructionSet.all[id].name) in a constant expression is not supported yet",
-                                    feature: .gc)
-            }
-        }
     }
 
     // MARK: Headers
@@ -166,6 +152,7 @@ struct ModuleLowering {
         var callees: [Set<Int>] = []
         var usesSIMD: [Bool] = []
         let tailEntries = tailEntries
+        let hasGCTypes = hasGCTypes
         let (mayThrow, indirectCallsMayThrow) = exceptionFlow
         let result: Result<Void, LoweringError> = module.bytes.withUnsafeBufferPointer { bytes in
             do throws(LoweringError) {
@@ -174,7 +161,8 @@ struct ModuleLowering {
                                                     info: validated.functions[index - module.importedFunctionCount],
                                                     tailEntries: tailEntries, mayThrow: mayThrow,
                                                     indirectCallsMayThrow: indirectCallsMayThrow,
-                                                    fixedTables: fixedTables, base: bytes.baseAddress!, lineTable: lineTable)
+                                                    fixedTables: fixedTables, base: bytes.baseAddress!, lineTable: lineTable,
+                                                    hasGCTypes: hasGCTypes)
                     bodies.append(try lowering.lower())
                     callees.append(lowering.callees)
                     usesSIMD.append(lowering.usesSIMD)

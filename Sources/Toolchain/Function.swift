@@ -13,7 +13,9 @@ public struct Function {
         guard arguments.count == type.params.count else {
             throw .invalidArguments("expects \(type.params.count) argument\(type.params.count == 1 ? "" : "s"), got \(arguments.count)")
         }
-        for (index, (argument, param)) in zip(arguments, type.params).enumerated() where argument.type != param {
+        // A null reference (of any kind) passes for every reference parameter.
+        for (index, (argument, param)) in zip(arguments, type.params).enumerated()
+        where argument.type != param && !(argument.isNullReference && param.isReference) {
             throw .invalidArguments("argument \(index + 1) must be \(param), not \(argument.type)")
         }
         let interface: CallInterface

@@ -28,6 +28,13 @@ public enum Value: Hashable, Sendable {
         }
     }
 
+    public var isNullReference: Bool {
+        switch self {
+        case .funcref(0), .externref(0): true
+        default: false
+        }
+    }
+
     /// Reads a value of `type` stored as its C type at `pointer`.
     static func load(_ type: ValueType, from pointer: UnsafeRawPointer) -> Value {
         switch type.kind {

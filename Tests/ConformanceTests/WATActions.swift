@@ -33,6 +33,8 @@ enum WATActions {
         case .refNull(.abstract(.funcRef)): .funcref(0)
         case .refNull(.abstract(.externRef)): .externref(0)
         case .refExtern(let number): .extern(number)
+        // Another hierarchy's null (GC's, exceptions'): a null pointer, as the host passes it.
+        case .refNull(.abstract): .externref(0)
         case .refNull, .refFunc, .refHost: nil
         }
     }
