@@ -75,24 +75,9 @@ static bool ends_with(const char *text, const char *suffix) {
     return length >= suffix_length && strcmp(text + length - suffix_length, suffix) == 0;
 }
 
-/* Points in the polyline of class `name` (0 if there is none). */
-static size_t polyline_points(const char *svg, const char *name) {
-    char start[64];
-    snprintf(start, sizeof start, "<polyline class=\"%s\"", name);
-    const char *at = strstr(svg, start);
-    if (!at) return 0;
-    at = strstr(at, "points=\"");
-    CHECK(at != NULL);
-    at += strlen("points=\"");
-    const char *end = strchr(at, '"');
-    CHECK(end != NULL && end > at);
-    size_t points = 1;
-    for (const char *c = at; c < end; c++) points += *c == ' ';
-    return points;
-}
-
 /* The polyline of class `name`'s x coordinates in `xs` and y coordinates in `ys` (each
- * `capacity` long at least); returns the number of points, 0 if there is none. */
+ * `capacity` long at least; both NULL to count only); returns the number of points, 0 if
+ * there is none. */
 static size_t polyline_coordinates(const char *svg, const char *name, double *xs, double *ys, size_t capacity) {
     char start[64];
     snprintf(start, sizeof start, "<polyline class=\"%s\"", name);
@@ -108,14 +93,18 @@ static size_t polyline_coordinates(const char *svg, const char *name, double *xs
         CHECK(end != at && *end == ',');
         double y = strtod(end + 1, &end);
         CHECK(*end == ' ' || *end == '"');
-        CHECK(n < capacity);
-        xs[n] = x;
-        ys[n] = y;
+        if (xs) {
+            CHECK(n < capacity);
+            xs[n] = x;
+            ys[n] = y;
+        }
         n++;
         at = *end == ' ' ? end + 1 : end;
     }
     return n;
 }
+
+static size_t polyline_points(const char *svg, const char *name) { return polyline_coordinates(svg, name, NULL, NULL, 0); }
 
 /* The heap's sawtooth: (0 s, 0), a start and an end point per recorded collection, then
  * now; x never decreases, and no collection makes the heap grow (y grows downwards). */
