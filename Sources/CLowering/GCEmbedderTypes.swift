@@ -122,12 +122,14 @@ struct GCEmbedderTypes {
     func declarations(module: Module) -> String {
         guard !names.isEmpty else { return "" }
         var text = """
-            /* GC objects the exports hand out. A struct or array reference stays valid while
-             * the module can reach it, or until the module next allocates (a later call); a
-             * host that keeps one longer holds it with wk_gc_handle_new (wasmkiln-gc.h), on
-             * the instance's thread, until wk_gc_handle_release. Getters of a NULL object, or
-             * of an index past the end, give zero; setters then do nothing. A reference stored
-             * through a setter must be one the module gave out, of the field's type. */
+            /* GC objects the exports hand out. Each thread has a GC heap of its own: use an
+             * instance of this module on the thread that created it. A struct or array
+             * reference stays valid while the module can reach it, or until the module next
+             * allocates (a later call); a host that keeps one longer holds it with
+             * wk_gc_handle_new (wasmkiln-gc.h) until wk_gc_handle_release. Getters of a NULL
+             * object, or of an index past the end, give zero; setters then do nothing. A
+             * reference stored through a setter must be one the module gave out, of the
+             * field's type. */
 
 
             """
