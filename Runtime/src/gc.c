@@ -75,7 +75,8 @@ typedef struct heap {
     uint64_t created_ns;
     span *spans;
     size_t span_count, span_capacity;
-    wk_gc_event *events; /* stats.event_count of them */
+    wk_gc_event *events; /* stats.event_count of them, room for event_capacity */
+    uint32_t event_capacity;
     uint64_t event_stride; /* record every event_stride-th collection */
 } heap;
 
@@ -297,9 +298,12 @@ static void clear_marks(heap *h) {
  * in the statistics stay exact. */
 static void record(heap *h, wk_gc_event event) {
     if ((h->stats.collections - 1) % h->event_stride) return;
-    if (!h->events) {
-        h->events = malloc(WK_GC_MAX_EVENTS * sizeof *h->events);
-        if (!h->events) return;
+    if (h->stats.event_count == h->event_capacity && h->event_capacity < WK_GC_MAX_EVENTS) {
+        uint32_t capacity = h->event_capacity ? 2 * h->event_capacity : 64;
+        wk_gc_event *grown = realloc(h->events, capacity * sizeof *grown);
+        if (!grown) return;
+        h->events = grown;
+        h->event_capacity = capacity;
     }
     if (h->stats.event_count == WK_GC_MAX_EVENTS) {
         for (uint32_t k = 0; k < WK_GC_MAX_EVENTS / 2; k++) h->events[k] = h->events[2 * k];

@@ -89,19 +89,16 @@ extension FunctionLowering {
 }
 
 extension ModuleLowering {
-    /// Whether the module defines struct or array types, whose objects the collector manages.
-    var hasGCTypes: Bool { module.typeKinds.contains { $0 != .funcref } }
-
     /// The instance's fields for GC: each type's process-wide descriptor.
     var gcInstanceFields: String {
-        hasGCTypes ? "    const wk_gc_type *gc_types[\(module.types.count)]; /* interned descriptors, by type index */\n" : ""
+        module.hasGCTypes ? "    const wk_gc_type *gc_types[\(module.types.count)]; /* interned descriptors, by type index */\n" : ""
     }
 
     /// Each struct and array type's descriptor as the module declares it, interned at
     /// instantiation (`wk_gc_type_intern`); and the function that marks the GC references
     /// the instance holds (its globals, tables and element segments of GC's internal types).
     func gcDefinitions() -> String {
-        guard hasGCTypes else { return "" }
+        guard module.hasGCTypes else { return "" }
         var text = ""
         for (index, definition) in module.typeDefinitions.enumerated() {
             switch definition.composite {
@@ -157,7 +154,7 @@ extension ModuleLowering {
     /// Instantiation's GC steps: the types' descriptors, in index order so that a
     /// supertype is interned before its subtypes, and the instance as a root source.
     func gcInstantiation() -> String {
-        guard hasGCTypes else { return "" }
+        guard module.hasGCTypes else { return "" }
         var text = ""
         for (index, definition) in module.typeDefinitions.enumerated() where definition.composite.kind != .funcref {
             let supertype = definition.supertype.map { "inst->gc_types[\($0)]" } ?? "NULL"
@@ -221,11 +218,11 @@ extension ModuleLowering {
 
     /// Registers the instance's references as roots, before anything can allocate.
     var gcRootRegistration: String {
-        hasGCTypes ? "    wk_gc_add_roots(\(prefix)__gc_scan, inst);\n" : ""
+        module.hasGCTypes ? "    wk_gc_add_roots(\(prefix)__gc_scan, inst);\n" : ""
     }
 
     var gcRootRemoval: String {
-        hasGCTypes ? "    wk_gc_remove_roots(\(prefix)__gc_scan, inst);\n" : ""
+        module.hasGCTypes ? "    wk_gc_remove_roots(\(prefix)__gc_scan, inst);\n" : ""
     }
 }
 

@@ -152,7 +152,7 @@ struct ModuleLowering {
         var callees: [Set<Int>] = []
         var usesSIMD: [Bool] = []
         let tailEntries = tailEntries
-        let hasGCTypes = hasGCTypes
+        let hasGCTypes = module.hasGCTypes
         let (mayThrow, indirectCallsMayThrow) = exceptionFlow
         let result: Result<Void, LoweringError> = module.bytes.withUnsafeBufferPointer { bytes in
             do throws(LoweringError) {
@@ -438,7 +438,7 @@ struct ModuleLowering {
                 \(module.memories.count),
                 \(prefix)__memory_at,
                 \(prefix)__memory_name,
-                \(hasGCTypes),
+                \(module.hasGCTypes),
             };
 
             """

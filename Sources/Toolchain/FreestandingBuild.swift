@@ -23,7 +23,7 @@ public enum Freestanding {
             return "it has a 64-bit memory (memory64), which the freestanding runtime does not provide"
         }
         if !module.tags.isEmpty { return "it uses exceptions, which the freestanding runtime does not support" }
-        if module.typeKinds.contains(where: { $0 != .funcref }) {
+        if module.hasGCTypes {
             return "it has struct or array types (garbage collection), which the freestanding runtime does not support"
         }
         let refused: [Feature] = [.simd, .relaxedSIMD, .exceptions, .legacyExceptions, .tailCalls, .threads, .gc]

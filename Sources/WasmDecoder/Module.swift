@@ -54,6 +54,9 @@ public struct Module: Sendable {
     public var importedFunctionCount: Int { functionTypes.count - definedFunctionTypes.count }
     public var importedGlobalCount: Int { globals.count - definedGlobals.count }
 
+    /// Whether the module defines struct or array types (GC's, beside function types).
+    public var hasGCTypes: Bool { typeKinds.contains { $0 != .funcref } }
+
     /// The constant expressions that make values: global and table initializers and
     /// element items (segment offsets, which make only addresses, are not among them).
     public var valueExpressions: [ConstExpr] {
