@@ -147,6 +147,9 @@ void *wk_gc_internalize(void *value);
 /* extern.convert_any: an object is its own externref, a boxed host value its host value
  * again, an i31 is boxed. */
 void *wk_gc_externalize(void *reference);
+/* Whether `reference` (an anyref) is a boxed host value; if so, stores the host value in
+ * *value. False for null, an i31 and every other object. */
+bool wk_gc_host_value(const void *reference, void **value);
 /* Whether `value` is an object of the calling thread's heap (for an externref, which may
  * be a host value). */
 bool wk_gc_is_object(const void *value);

@@ -589,3 +589,9 @@ void *wk_gc_externalize(void *reference) {
     if (wk_gc_is_i31(reference)) return box(&i31_box, reference);
     return ((wk_gc_header *)reference)->type == &host_box ? unbox(reference) : reference;
 }
+
+bool wk_gc_host_value(const void *reference, void **value) {
+    if (!reference || wk_gc_is_i31(reference) || ((const wk_gc_header *)reference)->type != &host_box) return false;
+    *value = unbox((void *)reference);
+    return true;
+}

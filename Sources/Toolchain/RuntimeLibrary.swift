@@ -28,6 +28,8 @@ typealias MemoryNewFunction = @convention(c) (UInt32, UInt32, UInt32) -> UnsafeM
 typealias TableNewFunction = @convention(c) (UInt8, UInt32, UInt32, UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?
 typealias FreeFunction = @convention(c) (UnsafeMutableRawPointer?) -> Void
 typealias GCSetCapFunction = @convention(c) (UInt64) -> Void
+typealias GCConvertFunction = @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?
+typealias GCHostValueFunction = @convention(c) (UnsafeRawPointer?, UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> Bool
 
 /// A `dlopen` handle; libraries are never closed, since instances, and function
 /// references in other instances' tables, may point into them at any time.
@@ -73,6 +75,10 @@ public final class RuntimeLibrary: Sendable {
     let tableNew: TableNewFunction
     let tableFree: FreeFunction
     let gcSetCap: GCSetCapFunction
+    let gcInternalize: GCConvertFunction
+    let gcHostValue: GCHostValueFunction
+    let gcHandleNew: GCConvertFunction
+    let gcHandleRelease: FreeFunction
 
     private init(_ library: SharedLibrary) throws(LoadError) {
         self.library = library
@@ -85,6 +91,10 @@ public final class RuntimeLibrary: Sendable {
         tableNew = try library.function("wk_table_new", as: TableNewFunction.self)
         tableFree = try library.function("wk_table_free", as: FreeFunction.self)
         gcSetCap = try library.function("wk_gc_set_cap", as: GCSetCapFunction.self)
+        gcInternalize = try library.function("wk_gc_internalize", as: GCConvertFunction.self)
+        gcHostValue = try library.function("wk_gc_host_value", as: GCHostValueFunction.self)
+        gcHandleNew = try library.function("wk_gc_handle_new", as: GCConvertFunction.self)
+        gcHandleRelease = try library.function("wk_gc_handle_release", as: FreeFunction.self)
     }
 
     /// The process's runtime: loads `path` the first time; later calls return that first

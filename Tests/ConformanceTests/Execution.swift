@@ -65,7 +65,10 @@ enum Expected: Sendable {
     case gcObject
     case i31
     case eqReference
-    /// A form we cannot check (host references in GC's hierarchy), named.
+    /// `ref.host N`: a host value in GC's hierarchy, which a call returns as the
+    /// externref it was boxed from.
+    case hostValue(UInt32)
+    /// A form we cannot check, named.
     case unsupported(String)
 }
 

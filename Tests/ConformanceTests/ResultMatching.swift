@@ -33,7 +33,7 @@ extension Expected: CustomStringConvertible {
         case (.arithmeticNaN(.f64), .f64(let bits)): bits & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000
         case (.null(nil), .funcref(0)), (.null(nil), .externref(0)): true
         case (.null(.funcref?), .funcref(0)), (.null(.externref?), .externref(0)): true
-        case (.externref(let number?), _): value == .extern(number)
+        case (.externref(let number?), _), (.hostValue(let number), _): value == .extern(number)
         case (.externref(nil), .externref(let address)): address != 0
         case (.funcref, .funcref(let address)): address != 0
         // A reference to a defined type comes back as a funcref (signatures name no kind).
@@ -81,6 +81,7 @@ extension Expected: CustomStringConvertible {
         case .null(.externref?): "ref.null extern"
         case .externref(let number?): "ref.extern \(number)"
         case .externref(nil): "ref.extern"
+        case .hostValue(let number): "ref.host \(number)"
         case .funcref: "ref.func"
         case .gcObject: "ref.struct or ref.array"
         case .i31: "ref.i31"

@@ -33,9 +33,11 @@ enum WATActions {
         case .refNull(.abstract(.funcRef)): .funcref(0)
         case .refNull(.abstract(.externRef)): .externref(0)
         case .refExtern(let number): .extern(number)
+        // A host value in GC's hierarchy: the call boxes an externref passed for an anyref.
+        case .refHost(let number): .extern(number)
         // Another hierarchy's null (GC's, exceptions'): a null pointer, as the host passes it.
         case .refNull(.abstract): .externref(0)
-        case .refNull, .refFunc, .refHost: nil
+        case .refNull, .refFunc: nil
         }
     }
 
@@ -64,7 +66,8 @@ enum WATActions {
         case .refStruct, .refArray: .gcObject
         case .refI31: .i31
         case .refEq: .eqReference
-        case .refNull, .refHost:
+        case .refHost(let number): .hostValue(number)
+        case .refNull:
             .unsupported("expected \(expectation): not supported")
         }
     }

@@ -73,6 +73,33 @@ import WasmDecoder
             == [.f64(0.25), .f32(-2.5), .i64(1 << 40), .i32(0xffff_fffe)])
     }
 
+    @Test func hostValuesEnterAnyrefBoxedAndLeaveAsThemselves() async throws {
+        let instance = try await instantiate("""
+            (module
+              (type $point (struct (field i32)))
+              (func (export "id") (param anyref) (result anyref) (local.get 0))
+              (func (export "swap") (param anyref anyref) (result anyref anyref) (local.get 1) (local.get 0))
+              (func (export "point") (result anyref) (struct.new $point (i32.const 7)))
+              (func (export "is_point") (param anyref) (result i32) (ref.test (ref $point) (local.get 0)))
+              (func (export "is_eq") (param anyref) (result i32) (ref.test eqref (local.get 0)))
+              (func (export "x") (param (ref $point)) (result i32) (struct.get $point 0 (local.get 0))))
+            """)
+        // Odd and even host values alike: an odd one is no i31 here.
+        #expect(try instance.call("id", [.externref(7)]) == [.externref(7)])
+        #expect(try instance.call("swap", [.externref(8), .externref(9)]) == [.externref(9), .externref(8)])
+        #expect(try instance.call("is_eq", [.externref(8)]) == [.i32(0)])
+        #expect(try instance.call("id", [.externref(0)]) == [.externref(0)])
+        // An object the module gave out goes back in as itself.
+        let point = try instance.call("point", [])
+        #expect(point != [.externref(0)])
+        #expect(try instance.call("is_point", point) == [.i32(1)])
+        #expect(try instance.call("id", point) == point)
+        #expect(try instance.call("is_point", [.externref(8)]) == [.i32(0)])
+        // A typed reference parameter takes no host value.
+        #expect(throws: CallError.self) { try instance.call("x", [.externref(8)]) }
+        #expect(throws: CallError.self) { try instance.call("x", [.externref(0)]) }
+    }
+
     @Test func hostFunctionsGlobalsAndMemories() async throws {
         let runtime = try await Self.loadRuntime()
         let double = try Function.host(runtime: runtime, type: FuncType(params: [.i32], results: [.i32])) { arguments in
