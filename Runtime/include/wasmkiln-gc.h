@@ -129,6 +129,9 @@ wk_gc_array *wk_gc_array_new(const wk_gc_type *type, uint32_t length);
 typedef void (*wk_gc_scan)(void *context);
 void wk_gc_mark(void *reference);
 void wk_gc_mark_extern(void *value);
+/* The calling thread, as its heap knows it: an instance with GC types keeps its creator's
+ * and is entered on that thread only, since its roots are that heap's. */
+const void *wk_gc_thread(void);
 /* Registers a root source on the calling thread's heap; removing takes the same pair. */
 void wk_gc_add_roots(wk_gc_scan scan, void *context);
 void wk_gc_remove_roots(wk_gc_scan scan, void *context);

@@ -255,6 +255,7 @@ typedef enum wk_trap_code {
     WK_TRAP_NULL_I31_REFERENCE,    /* i31.get of null */
     WK_TRAP_ARRAY_OUT_OF_BOUNDS,   /* an array index or range past its length */
     WK_TRAP_CAST_FAILURE,          /* ref.cast of a reference not of the type */
+    WK_TRAP_WRONG_THREAD,          /* a GC instance called on a thread other than its own */
 } wk_trap_code;
 
 const char *wk_trap_text(wk_trap_code code);

@@ -360,6 +360,8 @@ static void collect(heap *h) {
                             .pause_ns = end - start});
 }
 
+const void *wk_gc_thread(void) { return &thread_heap; }
+
 void wk_gc_collect(void) { collect(this_heap()); }
 
 void wk_gc_defer(bool defer) { this_heap()->deferred = defer; }

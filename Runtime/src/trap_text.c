@@ -35,6 +35,7 @@ const char *wk_trap_text(wk_trap_code code) {
     case WK_TRAP_NULL_I31_REFERENCE: return "null i31 reference";
     case WK_TRAP_ARRAY_OUT_OF_BOUNDS: return "out of bounds array access";
     case WK_TRAP_CAST_FAILURE: return "cast failure";
+    case WK_TRAP_WRONG_THREAD: return "an instance with GC types called on a thread other than the one that created it";
     }
     return "unknown trap";
 }

@@ -233,6 +233,13 @@ struct EmbedderAPI {
 
     /// A function's result type in the typed API: an exposed GC type's pointer for one
     /// such result, else as inside the module.
+    /// A module with GC types is entered on the thread that instantiated it only (its roots
+    /// are that thread's heap's): on another, a call traps before it starts.
+    private var wrongThreadCheck: String {
+        guard module.hasGCTypes else { return "" }
+        return "    if (inst->gc_thread != wk_gc_thread()) return (wk_result){.trap = WK_TRAP_WRONG_THREAD, .message = wk_trap_text(WK_TRAP_WRONG_THREAD)};\n"
+    }
+
     private func apiResultType(_ type: FuncType) -> String {
         type.results.count == 1 ? api.gcTypes.cType(type.results[0]) : names.returnType(type.results)
     }
@@ -266,7 +273,7 @@ struct EmbedderAPI {
 
             /* Runs body(call) so that a trap comes back as a value, kept in the instance too. */
             WK_UNUSED static wk_result \(prefix)__call(\(prefix) *inst, void (*body)(void *), void *call) {
-                const char *message = NULL;
+            \(wrongThreadCheck)    const char *message = NULL;
                 wk_result outcome = {wk_call_protected(body, call, &message), NULL, NULL, NULL, NULL};
                 if (outcome.trap != WK_TRAP_NONE) {
                     outcome.message = message ? message : wk_trap_text(outcome.trap);

@@ -91,7 +91,9 @@ extension FunctionLowering {
 extension ModuleLowering {
     /// The instance's fields for GC: each type's process-wide descriptor.
     var gcInstanceFields: String {
-        module.hasGCTypes ? "    const wk_gc_type *gc_types[\(module.types.count)]; /* interned descriptors, by type index */\n" : ""
+        guard module.hasGCTypes else { return "" }
+        return "    const wk_gc_type *gc_types[\(module.types.count)]; /* interned descriptors, by type index */\n"
+            + "    const void *gc_thread; /* wk_gc_thread() of the thread whose heap holds the roots */\n"
     }
 
     /// Each struct and array type's descriptor as the module declares it, interned at
@@ -216,13 +218,18 @@ extension ModuleLowering {
         }
     }
 
-    /// Registers the instance's references as roots, before anything can allocate.
+    /// Registers the instance's references as roots, before anything can allocate, on the
+    /// calling thread's heap: the thread the instance is then used on.
     var gcRootRegistration: String {
-        module.hasGCTypes ? "    wk_gc_add_roots(\(prefix)__gc_scan, inst);\n" : ""
+        module.hasGCTypes ? "    inst->gc_thread = wk_gc_thread();\n    wk_gc_add_roots(\(prefix)__gc_scan, inst);\n" : ""
     }
 
+    /// Freed on another thread, an instance stays allocated (leaks): unregistering it would
+    /// change the other heap's roots while its thread may be collecting.
     var gcRootRemoval: String {
-        module.hasGCTypes ? "    wk_gc_remove_roots(\(prefix)__gc_scan, inst);\n" : ""
+        guard module.hasGCTypes else { return "" }
+        return "    if (inst->gc_thread && inst->gc_thread != wk_gc_thread()) return;\n"
+            + "    wk_gc_remove_roots(\(prefix)__gc_scan, inst);\n"
     }
 }
 

@@ -57,7 +57,7 @@ enum CLayout {
         static let imports = offset(\wk_module.imports), exportCount = offset(\wk_module.export_count)
         static let exports = offset(\wk_module.exports), boundsMode = offset(\wk_module.bounds_mode)
         static let instantiate = offset(\wk_module.instantiate), free = offset(\wk_module.free)
-        static let getExport = offset(\wk_module.get_export)
+        static let getExport = offset(\wk_module.get_export), usesGC = offset(\wk_module.uses_gc)
     }
 
     /// `wk_error`: `char message[256]`, then the code.

@@ -1,3 +1,4 @@
+import CWasmKiln
 import CFFI
 import WasmDecoder
 
@@ -20,6 +21,9 @@ public struct Function {
             throw .invalidArguments("argument \(index + 1) must be \(param), not \(argument.type)")
         }
         let hostValues = zip(arguments, type.params).enumerated().filter { Self.entersAny($1.0, $1.1) }.map(\.offset)
+        if let thread = (owner as? Instance)?.gcThread, thread != runtime.gcThread() {
+            throw .trap(Trap(rawCode: WK_TRAP_WRONG_THREAD.rawValue, message: runtime.text(of: WK_TRAP_WRONG_THREAD.rawValue)))
+        }
         let interface: CallInterface
         do {
             interface = try CallInterface.of(type)

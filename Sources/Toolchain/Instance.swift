@@ -6,11 +6,16 @@ public final class Instance {
     public let address: UnsafeMutableRawPointer
     /// Kept alive as long as the instance may use them.
     private let imports: [Extern]
+    /// With GC types, the thread that created it (`wk_gc_thread`), the only one its
+    /// functions may be called on; nil without.
+    let gcThread: UnsafeRawPointer?
 
+    /// Made on the thread that instantiated it.
     init(module: ModuleLibrary, address: UnsafeMutableRawPointer, imports: [Extern]) {
         self.module = module
         self.address = address
         self.imports = imports
+        gcThread = module.usesGC ? module.runtime.gcThread() : nil
     }
 
     deinit { module.free(address) }

@@ -10,6 +10,9 @@ public final class ModuleLibrary: @unchecked Sendable {  // immutable after init
     public let exports: [ExternDescriptor]
     /// How the module checks memory accesses; imported memories must match.
     public let boundsChecks: BoundsChecks
+    /// Whether it has struct or array types: its instances are used on the thread that
+    /// created them (their roots are that thread's GC heap's).
+    public let usesGC: Bool
     /// The `const wk_module *`.
     let module: UnsafeRawPointer
     private let library: SharedLibrary
@@ -31,6 +34,7 @@ public final class ModuleLibrary: @unchecked Sendable {  // immutable after init
         imports = descriptors(count: CLayout.Module.importCount, array: CLayout.Module.imports)
         exports = descriptors(count: CLayout.Module.exportCount, array: CLayout.Module.exports)
         boundsChecks = BoundsChecks(mode: module.load(fromByteOffset: CLayout.Module.boundsMode, as: UInt32.self))
+        usesGC = module.load(fromByteOffset: CLayout.Module.usesGC, as: Bool.self)
     }
 
     /// Builds the module (or finds it in the cache), loads the runtime and then the module.

@@ -28,6 +28,7 @@ typealias MemoryNewFunction = @convention(c) (UInt32, UInt32, UInt32) -> UnsafeM
 typealias TableNewFunction = @convention(c) (UInt8, UInt32, UInt32, UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?
 typealias FreeFunction = @convention(c) (UnsafeMutableRawPointer?) -> Void
 typealias GCSetCapFunction = @convention(c) (UInt64) -> Void
+typealias GCThreadFunction = @convention(c) () -> UnsafeRawPointer?
 typealias GCConvertFunction = @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?
 typealias GCHostValueFunction = @convention(c) (UnsafeRawPointer?, UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> Bool
 
@@ -79,6 +80,7 @@ public final class RuntimeLibrary: Sendable {
     let gcHostValue: GCHostValueFunction
     let gcHandleNew: GCConvertFunction
     let gcHandleRelease: FreeFunction
+    let gcThread: GCThreadFunction
 
     private init(_ library: SharedLibrary) throws(LoadError) {
         self.library = library
@@ -95,6 +97,7 @@ public final class RuntimeLibrary: Sendable {
         gcHostValue = try library.function("wk_gc_host_value", as: GCHostValueFunction.self)
         gcHandleNew = try library.function("wk_gc_handle_new", as: GCConvertFunction.self)
         gcHandleRelease = try library.function("wk_gc_handle_release", as: FreeFunction.self)
+        gcThread = try library.function("wk_gc_thread", as: GCThreadFunction.self)
     }
 
     /// The process's runtime: loads `path` the first time; later calls return that first

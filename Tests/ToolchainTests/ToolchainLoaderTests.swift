@@ -1,6 +1,7 @@
 import CWasmKiln
 import CLowering
 import Foundation
+import Synchronization
 import Testing
 import Toolchain
 import WasmDecoder
@@ -74,7 +75,7 @@ import WasmDecoder
     }
 
     @Test func hostValuesEnterAnyrefBoxedAndLeaveAsThemselves() async throws {
-        let instance = try await instantiate("""
+        let library = try await ModuleLibrary.load(try ToolchainTesting.validated("""
             (module
               (type $point (struct (field i32)))
               (func (export "id") (param anyref) (result anyref) (local.get 0))
@@ -83,7 +84,12 @@ import WasmDecoder
               (func (export "is_point") (param anyref) (result i32) (ref.test (ref $point) (local.get 0)))
               (func (export "is_eq") (param anyref) (result i32) (ref.test eqref (local.get 0)))
               (func (export "x") (param (ref $point)) (result i32) (struct.get $point 0 (local.get 0))))
-            """)
+            """), builder: try await ToolchainTesting.builder())
+        // A GC instance is used on the thread that made it: no suspension point from here.
+        try Self.passHostValues(try library.instantiate())
+    }
+
+    static func passHostValues(_ instance: Instance) throws {
         // Odd and even host values alike: an odd one is no i31 here.
         #expect(try instance.call("id", [.externref(7)]) == [.externref(7)])
         #expect(try instance.call("swap", [.externref(8), .externref(9)]) == [.externref(9), .externref(8)])
@@ -98,6 +104,29 @@ import WasmDecoder
         // A typed reference parameter takes no host value.
         #expect(throws: CallError.self) { try instance.call("x", [.externref(8)]) }
         #expect(throws: CallError.self) { try instance.call("x", [.externref(0)]) }
+    }
+
+    @Test func aGCInstanceIsCalledOnItsOwnThreadOnly() async throws {
+        let library = try await ModuleLibrary.load(try ToolchainTesting.validated("""
+            (module (type $box (struct (field i32)))
+              (func (export "f") (result i32) (struct.get $box 0 (struct.new $box (i32.const 5)))))
+            """), builder: try await ToolchainTesting.builder())
+        let instance = try library.instantiate()
+        #expect(try instance.call("f", []) == [.i32(5)])
+        nonisolated(unsafe) let function = try #require(instance.function("f"))
+        let outcome = Mutex<Result<[Value], CallError>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            outcome.withLock { $0 = Result { () throws(CallError) in try function.call([]) } }
+            done.signal()
+        }.start()
+        done.wait()
+        guard case .failure(.trap(let trap))? = outcome.withLock({ $0 }) else {
+            Issue.record("called on another thread: \(String(describing: outcome.withLock { $0 }))")
+            return
+        }
+        #expect(trap.code == WK_TRAP_WRONG_THREAD)
+        #expect(trap.message.contains("thread other than the one that created it"))
     }
 
     @Test func hostFunctionsGlobalsAndMemories() async throws {

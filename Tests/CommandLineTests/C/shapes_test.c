@@ -1,9 +1,16 @@
 /* The typed header's GC types (LibraryTests.gcObjects): objects an export returns are read
  * and written through their accessors, passed back to other exports, and kept alive
- * across collections by a handle. */
+ * across collections by a handle. The instance refuses calls from another thread. */
 #include "shapes.h"
 
+#include <pthread.h>
 #include <stdio.h>
+
+static void *churn_elsewhere(void *inst) {
+    static wk_result outcome;
+    outcome = shapes_try_churn(inst, 10);
+    return &outcome;
+}
 
 int main(void) {
     wk_error error = {0};
@@ -35,6 +42,12 @@ int main(void) {
 
     shapes_bytes *bytes = shapes_make_bytes(inst);
     printf("bytes: %u of '%c'\n", shapes_bytes_length(bytes), shapes_bytes_get(bytes, 2));
+
+    pthread_t thread;
+    void *outcome = NULL;
+    if (pthread_create(&thread, NULL, churn_elsewhere, inst) != 0 || pthread_join(thread, &outcome) != 0) return 1;
+    printf("from another thread: %s\n", ((wk_result *)outcome)->message);
+    printf("on its own again: sum %d\n", (int)shapes_path_sum(inst, path));
 
     wk_gc_handle_release(handle);
     shapes_free(inst);
