@@ -56,7 +56,11 @@ def main(argv):
     out_fd, out_path = tempfile.mkstemp(prefix="wasi-ref-out-")
     os.close(out_fd)
     try:
-        engine = wasmtime.Engine()
+        # Wasm GC on: the Python fixtures (Fixtures/gc/python) use it.
+        config = wasmtime.Config()
+        config.wasm_gc = True
+        config.wasm_function_references = True
+        engine = wasmtime.Engine(config)
         store = wasmtime.Store(engine)
         linker = wasmtime.Linker(engine)
         linker.define_wasi()

@@ -51,6 +51,25 @@ import Testing
         #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == expected)
     }
 
+    /// Python programs compiled to Wasm GC by p2w, a compiler from PyPI, and made WASI
+    /// commands (Fixtures/gc/python/build): their output is the one wasmtime gave when
+    /// they were built, and wasmtime's now, where it is installed.
+    @Test(arguments: ["binarytrees", "objects"])
+    func pythonProgramsMatchWasmtime(name: String) throws {
+        let module = Self.repository.appendingPathComponent("Fixtures/gc/python/\(name).wasm").path
+        let result = try CommandRunner.run(["run", module], executable: try CommandRunner.executable())
+        let output = result.stdout + "exit: \(result.status)\n"
+        let recorded = try String(contentsOfFile: Self.repository.appendingPathComponent("Fixtures/gc/python/\(name).expected").path,
+                                  encoding: .utf8)
+        #expect(output == recorded, "\(result.stderr)")
+        guard Self.wasmtimeInstalled || ProcessInfo.processInfo.environment["CI"] != nil else { return }
+        let reference = try CommandRunner.run(["python3", Self.repository.appendingPathComponent("Scripts/wasi-reference.py").path, module],
+                                              executable: URL(fileURLWithPath: "/usr/bin/env"))
+        #expect(output == reference.stdout, "wasmtime: \(reference.stderr)")
+    }
+
+    static let wasmtimeInstalled = CommandRunner.succeeds(["python3", "-c", "import wasmtime"])
+
     /// The stress test again with the runtime and the generated code built with
     /// AddressSanitizer and UBSan (through $CFLAGS; the sanitizers preloaded into the tool,
     /// which loads the module): the same result and no report.
