@@ -86,29 +86,53 @@ public enum Signature {
     }
 
     /// The function type a signature string describes (see `TypeCanon`): a reference to
-    /// a defined type (`![i:]`) reads as a funcref and a GC reference as its abstract type,
-    /// which are what calls need; nil for a struct or array type.
+    /// a defined type (`![i:]`) reads as the abstract type of its kind (funcref,
+    /// structref, arrayref) and a GC reference as its abstract type, which are what calls
+    /// need; nil for a struct or array type.
     public static func functionType(_ text: String) -> FuncType? {
-        var body = Substring(text)
+        let name = Substring(text)
+        guard let body = shape(name) else { return nil }
+        let group = name.first == "{" ? groupBodies(name) : []
+        let parts = topLevelParts(body, separator: ":")
+        guard parts.count == 2, let params = valueTypes(parts[0], group: group), let results = valueTypes(parts[1], group: group)
+        else { return nil }
+        return FuncType(params: params, results: results)
+    }
+
+    /// A type name's shape: the body of its position in a recursive group
+    /// ("{BODY,BODY}.k"), without its finality ('~') and supertype ("<NAME>"). A
+    /// function's is "PARAMS:RESULTS", a struct's "s(FIELDS)", an array's "a(FIELD)".
+    static func shape(_ name: Substring) -> Substring? {
+        var body = name
         if body.first == "{" {
-            // A recursive group, "{BODY,BODY}.k": body k.
             guard let close = matching(body), let k = Int(body[body.index(after: close)...].dropFirst()) else { return nil }
-            let bodies = topLevelParts(body[body.index(after: body.startIndex)..<close], separator: ",")
+            let bodies = groupBodies(name)
             guard k < bodies.count else { return nil }
             body = bodies[k]
         }
+        return bareShape(body)
+    }
+
+    /// A recursive group's bodies: "{BODY,BODY}.k" without the braces and position.
+    static func groupBodies(_ name: Substring) -> [Substring] {
+        guard let close = matching(name) else { return [] }
+        return topLevelParts(name[name.index(after: name.startIndex)..<close], separator: ",")
+    }
+
+    /// A body without its finality and supertype.
+    static func bareShape(_ body: Substring) -> Substring? {
+        var body = body
         if body.first == "~" { body = body.dropFirst() }
         if body.first == "<" {
             guard let close = matching(body) else { return nil }
             body = body[body.index(after: close)...]
         }
-        let parts = topLevelParts(body, separator: ":")
-        guard parts.count == 2, let params = valueTypes(parts[0]), let results = valueTypes(parts[1]) else { return nil }
-        return FuncType(params: params, results: results)
+        return body
     }
 
-    /// The value types of a parameter or result list.
-    static func valueTypes(_ text: Substring) -> [ValueType]? {
+    /// The value types of a parameter or result list; `group` holds the bodies of the
+    /// recursive group it is in, which "#k" names.
+    static func valueTypes(_ text: Substring, group: [Substring] = []) -> [ValueType]? {
         var types: [ValueType] = []
         var rest = text
         while let character = rest.first {
@@ -118,7 +142,10 @@ public enum Signature {
             }
             if character == "[" {
                 guard let close = matching(rest) else { return nil }
-                types.append(.funcref)
+                let name = rest[rest.index(after: rest.startIndex)..<close]
+                let member = name.first == "#" ? Int(name.dropFirst()).flatMap { group.indices.contains($0) ? group[$0] : nil } : nil
+                guard let shape = member.map(bareShape) ?? shape(name) else { return nil }
+                types.append(ValueType(shape.hasPrefix("s(") ? .structref : shape.hasPrefix("a(") ? .arrayref : .funcref))
                 rest = rest[rest.index(after: close)...]
                 continue
             }

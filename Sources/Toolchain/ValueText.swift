@@ -199,6 +199,20 @@ public enum ValueText {
         }
     }
 
+    /// A result of `type`: as `format(_:)`, but a reference of GC's hierarchy reads as
+    /// its abstract type and address, or null ("structref 0x7f…", "arrayref null"), and an
+    /// i31 where the type is eqref or i31ref as its signed value ("i31ref -5"). An anyref
+    /// may hold a host value, which looks like an i31, so its bits are shown as they are.
+    public static func format(_ value: Value, as type: ValueType) -> String {
+        guard type.kind.top == .anyref, case .externref(let bits) = value else { return format(value) }
+        let kind = "\(ValueType(type.kind))"
+        if bits == 0 { return kind + " null" }
+        if bits & 1 == 1, type.kind == .eqref || type.kind == .i31ref {
+            return "i31ref \(Int32(truncatingIfNeeded: bits) >> 1)"
+        }
+        return kind + " 0x" + String(bits, radix: 16)
+    }
+
     static func float<F: BinaryFloatingPoint & LosslessStringConvertible>(_ value: F) -> String
         where F.RawSignificand: FixedWidthInteger
     {

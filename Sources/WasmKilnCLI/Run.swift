@@ -214,8 +214,9 @@ struct Run: AsyncParsableCommand {
         var trapped = false
         for call in calls {
             do {
-                for value in try instance.call(call.name, call.arguments) {
-                    printOutput(ValueText.format(value))
+                let function = instance.function(call.name)
+                for (value, type) in zip(try instance.call(call.name, call.arguments), function?.type.results ?? []) {
+                    printOutput(ValueText.format(value, as: type))
                 }
             } catch .trap(let trap) {
                 printOutput("trap: \(trap.message)")

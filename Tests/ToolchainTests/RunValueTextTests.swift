@@ -117,4 +117,16 @@ import WasmDecoder
             #expect(parse(text, .f64) == .f64(bits: bits), "\(text)")
         }
     }
+
+    /// GC references print as their abstract type; an i31 as its value where the type
+    /// holds no host value.
+    @Test func printingGCReferences() {
+        #expect(ValueText.format(.externref(0x7f00_1230), as: ValueType(.structref)) == "structref 0x7f001230")
+        #expect(ValueText.format(.externref(0), as: .reference(to: .arrayref, nullable: true)) == "arrayref null")
+        #expect(ValueText.format(.externref(0xffff_fff7), as: ValueType(.i31ref)) == "i31ref -5")
+        #expect(ValueText.format(.externref(15), as: ValueType(.eqref)) == "i31ref 7")
+        #expect(ValueText.format(.externref(15), as: ValueType(.anyref)) == "anyref 0xf")
+        #expect(ValueText.format(.externref(15), as: .externref) == "externref 15")
+        #expect(ValueText.format(.i32(3), as: .i32) == "i32 3")
+    }
 }

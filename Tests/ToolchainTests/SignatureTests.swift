@@ -17,13 +17,17 @@ import WasmDecoder
         #expect(Signature.functionType("![i:]e:!r") == FuncType(params: [.funcref, .externref], results: [.funcref]))
         #expect(Signature.functionType("A!N:x") == FuncType(params: [ValueType(.anyref), ValueType(.nullref)], results: [.exnref]))
         #expect(Signature.functionType("![i:") == nil)
+        // A struct or array type's reference: structref or arrayref, also in a group.
+        #expect(Signature.functionType("![s(mi)]:[a(8)]") == FuncType(params: [ValueType(.structref)], results: [ValueType(.arrayref)]))
+        #expect(Signature.functionType("[{s([#1]),a(m[#0])}.1]:") == FuncType(params: [ValueType(.arrayref)], results: []))
     }
 
     /// A type of a recursive group is its body in the group; prefixes for finality and a
     /// supertype are skipped; a struct is not a function type.
     @Test func groupsAndSubtypes() {
         let group = "{s(m[#1]),~<[~:]>[#0]:i}"
-        #expect(Signature.functionType(group + ".1") == FuncType(params: [.funcref], results: [.i32]))
+        // "#0", the group's struct: a structref.
+        #expect(Signature.functionType(group + ".1") == FuncType(params: [ValueType(.structref)], results: [.i32]))
         #expect(Signature.functionType(group + ".0") == nil)
         #expect(Signature.functionType(group + ".2") == nil)
         #expect(Signature.functionType("~<:>i:") == FuncType(params: [.i32], results: []))
