@@ -439,9 +439,15 @@ static inline wk_exception *wk_exnref_at(void *exnref, const wk_trap_site *site)
 static inline void wk_exception_done(wk_exception *exception) {
     if (!exception->retained) free(exception);
 }
+/* Its values stay roots of the calling thread's GC heap (if it has one) from now on: a
+ * retained exception is never freed, and may carry GC references anywhere an exnref goes. */
+void wk_gc_root_exception(wk_exception *exception);
 /* A catch clause that gives the exception to Wasm as an exnref. */
 static inline void *wk_exception_retain(wk_exception *exception) {
-    exception->retained = true;
+    if (!exception->retained) {
+        exception->retained = true;
+        wk_gc_root_exception(exception);
+    }
     return exception;
 }
 #endif

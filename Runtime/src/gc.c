@@ -6,6 +6,7 @@
  * LARGE_BYTES are allocated alone. Marks are collection numbers, so no pass clears them. */
 #include "internal.h"
 #include "wasmkiln-gc.h"
+#include "wasmkiln-gen.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -470,6 +471,17 @@ void wk_gc_add_roots(wk_gc_scan scan, void *context) {
         h->root_capacity = capacity;
     }
     h->roots[h->root_count++] = (root_source){scan, context};
+}
+
+static void mark_exception(void *context) {
+    const wk_exception *exception = context;
+    /* The tag's types are not at hand here: each value is marked if it is an object. */
+    for (uint32_t k = 0; k < exception->count; k++) wk_gc_mark_extern(exception->values[k].ref);
+}
+
+void wk_gc_root_exception(wk_exception *exception) {
+    /* Without a heap the thread has no objects for it to hold. */
+    if (thread_heap && exception->count > 0) wk_gc_add_roots(mark_exception, exception);
 }
 
 void wk_gc_remove_roots(wk_gc_scan scan, void *context) {
