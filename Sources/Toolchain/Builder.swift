@@ -1,6 +1,7 @@
 import CLowering
 import Foundation
 import Synchronization
+import WasmDecoder
 
 /// Compiles C translation units in parallel into cached objects and links them.
 public struct Builder: Sendable {

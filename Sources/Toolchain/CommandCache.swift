@@ -1,4 +1,5 @@
 import Foundation
+import WasmDecoder
 
 /// Where `wasmkiln run` keeps the executables it builds for commands:
 /// `executables/<key>/<name>`. The key is computed from the module file's bytes and the

@@ -1,4 +1,5 @@
 import CWasmKiln
+import WasmDecoder
 
 /// The C `main` of a command executable: the grants baked in at build time, handed with
 /// the module to the runtime's `wk_command_main` (Runtime/src/command.c), which adds

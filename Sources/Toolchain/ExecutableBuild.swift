@@ -1,5 +1,6 @@
 import CLowering
 import Foundation
+import WasmDecoder
 import WasmValidator
 
 /// Standalone executables for WASI commands: the module, the runtime and a generated

@@ -1,5 +1,6 @@
 import CLowering
 import Foundation
+import WasmDecoder
 import WasmValidator
 
 /// A module's generated C, written out and compiled.

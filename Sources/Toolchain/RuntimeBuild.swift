@@ -1,4 +1,5 @@
 import Foundation
+import WasmDecoder
 
 /// Builds the C runtime from the sources embedded in the tool (`RuntimeSources`).
 extension Builder {

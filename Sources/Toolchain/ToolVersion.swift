@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import WasmDecoder
 
 /// Which wasmkiln built a cached module.
 public enum ToolVersion {

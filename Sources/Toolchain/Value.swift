@@ -144,7 +144,9 @@ public enum Signature {
                 guard let close = matching(rest) else { return nil }
                 let name = rest[rest.index(after: rest.startIndex)..<close]
                 let member = name.first == "#" ? Int(name.dropFirst()).flatMap { group.indices.contains($0) ? group[$0] : nil } : nil
-                guard let shape = member.map(bareShape) ?? shape(name) else { return nil }
+                // A long name's digest, "@" and its shape's letter: the letter as the shape.
+                let digestShape = name.first == "@" ? name.dropFirst().prefix(1) + "(" : nil
+                guard let shape = digestShape ?? member.map(bareShape) ?? shape(name) else { return nil }
                 types.append(ValueType(shape.hasPrefix("s(") ? .structref : shape.hasPrefix("a(") ? .arrayref : .funcref))
                 rest = rest[rest.index(after: close)...]
                 continue

@@ -10,27 +10,38 @@
 /// ('m') and packing ('8', '6'), and letters for the abstract heap types. A recursive group
 /// is named whole, its types by position: "{BODY,BODY}.1", where a reference inside the
 /// group is "#k". Two types are equal when their names are: iso-recursive equality.
+///
+/// A name longer than `longestEmbeddedName` is referred to by its digest, "@" and its
+/// shape's letter ('f' function, 's' struct, 'a' array) and the SHA-256 of the name:
+/// names embedding names whole would grow with nesting, doubling with each type that
+/// refers to the one before twice.
 public struct TypeCanon: Sendable {
     /// For each type index, its name.
     public let signatures: [String]
     /// For each type index, the first index whose type is equal to it.
     public let canonical: [UInt32]
+    /// For each type index, how another type's name refers to it: its name or its digest.
+    let references: [String]
 
-    public init() { (signatures, canonical) = ([], []) }
+    public static let longestEmbeddedName = 64
+
+    public init() { (signatures, canonical, references) = ([], [], []) }
 
     public init(definitions: [TypeDefinition]) {
         var signatures: [String] = []
         var canonical: [UInt32] = []
+        var references: [String] = []
         var first: [String: UInt32] = [:]
         signatures.reserveCapacity(definitions.count)
         var start = 0
         while start < definitions.count {
             let group = definitions[start].group
-            let bodies = group.map { Self.body(definitions[$0], group: group, signatures: signatures) }
+            let bodies = group.map { Self.body(definitions[$0], group: group, references: references) }
             let recursive = group.count > 1 || bodies[0].contains("#")
             for (offset, index) in group.enumerated() {
                 let name = recursive ? "{" + bodies.joined(separator: ",") + "}.\(offset)" : bodies[0]
                 signatures.append(name)
+                references.append(Self.reference(to: name, shape: definitions[index].composite))
                 if let existing = first[name] {
                     canonical.append(existing)
                 } else {
@@ -42,27 +53,41 @@ public struct TypeCanon: Sendable {
         }
         self.signatures = signatures
         self.canonical = canonical
+        self.references = references
     }
 
     /// A value type's part of a name, outside the type section (a global's type).
     public func letter(_ type: ValueType) -> String {
-        Self.letter(type, group: 0..<0, signatures: signatures)
+        Self.letter(type, group: 0..<0, references: references)
     }
 
-    static func body(_ definition: TypeDefinition, group: Range<Int>, signatures: [String]) -> String {
+    /// How other names refer to the type named `name`.
+    static func reference(to name: String, shape: CompositeType) -> String {
+        guard name.utf8.count > longestEmbeddedName else { return name }
+        let letter = switch shape {
+        case .function: "f"
+        case .structure: "s"
+        case .array: "a"
+        }
+        var digest = SHA256()
+        digest.update(name)
+        return "@" + letter + digest.hexDigest()
+    }
+
+    static func body(_ definition: TypeDefinition, group: Range<Int>, references: [String]) -> String {
         func letters(_ types: [ValueType]) -> String {
-            types.map { letter($0, group: group, signatures: signatures) }.joined()
+            types.map { letter($0, group: group, references: references) }.joined()
         }
         func field(_ field: FieldType) -> String {
             let storage = switch field.storage {
             case .i8: "8"
             case .i16: "6"
-            case .value(let type): letter(type, group: group, signatures: signatures)
+            case .value(let type): letter(type, group: group, references: references)
             }
             return (field.isMutable ? "m" : "") + storage
         }
         var text = definition.isFinal ? "" : "~"
-        if let supertype = definition.supertype { text += "<" + reference(supertype, group: group, signatures: signatures) + ">" }
+        if let supertype = definition.supertype { text += "<" + reference(supertype, group: group, references: references) + ">" }
         switch definition.composite {
         case .function(let type): text += letters(type.params) + ":" + letters(type.results)
         case .structure(let fields): text += "s(" + fields.map(field).joined() + ")"
@@ -71,16 +96,16 @@ public struct TypeCanon: Sendable {
         return text
     }
 
-    /// A type index's part of a name: its position if in `group`, else its name.
-    static func reference(_ index: UInt32, group: Range<Int>, signatures: [String]) -> String {
+    /// A type index's part of a name: its position if in `group`, else its reference.
+    static func reference(_ index: UInt32, group: Range<Int>, references: [String]) -> String {
         if group.contains(Int(index)) { return "#\(Int(index) - group.lowerBound)" }
         // Validation holds indices below the group; an invalid module may name a later one.
-        return Int(index) < signatures.count ? signatures[Int(index)] : "?\(index)"
+        return Int(index) < references.count ? references[Int(index)] : "?\(index)"
     }
 
-    static func letter(_ type: ValueType, group: Range<Int>, signatures: [String]) -> String {
+    static func letter(_ type: ValueType, group: Range<Int>, references: [String]) -> String {
         let nonNull = type.isNullable ? "" : "!"
-        if let index = type.typeIndex { return nonNull + "[" + reference(index, group: group, signatures: signatures) + "]" }
+        if let index = type.typeIndex { return nonNull + "[" + reference(index, group: group, references: references) + "]" }
         return nonNull + String(letter(of: type.kind))
     }
 

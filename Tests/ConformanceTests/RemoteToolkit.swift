@@ -1,6 +1,7 @@
 import Foundation
 @testable import TestSupport
 import Toolchain
+import WasmDecoder
 
 #if canImport(Glibc)
 import Glibc

@@ -55,4 +55,32 @@ import WasmDecoder
         #expect(canon.signatures == [":", "~:", "<~:>:"])
         #expect(Set(canon.canonical).count == 3)
     }
+
+    /// Types that each refer to the one before twice: names embedding names whole would
+    /// double each time (2^40 here); a long name is referred to by its digest instead, so
+    /// names stay short, and equal chains still give equal names.
+    @Test func nestingKeepsNamesShort() {
+        func pair(of target: UInt32, at index: Int) -> TypeDefinition {
+            let field = FieldType(storage: .value(.reference(toType: target, kind: .structref, nullable: true)), isMutable: false)
+            return TypeDefinition(composite: .structure([field, field]), group: index..<index + 1)
+        }
+        func chain(_ count: Int) -> [TypeDefinition] {
+            [TypeDefinition(composite: .structure([FieldType(storage: .value(.i32), isMutable: false)]), group: 0..<1)]
+                + (1..<count).map { pair(of: UInt32($0 - 1), at: $0) }
+        }
+        let canon = TypeCanon(definitions: chain(40) + chain(40).map { definition in
+            var shifted = definition
+            shifted.group = definition.group.lowerBound + 40..<definition.group.upperBound + 40
+            if case .structure(let fields) = definition.composite, fields.count == 2,
+               case .value(let type) = fields[0].storage, let target = type.typeIndex {
+                let field = FieldType(storage: .value(.reference(toType: target + 40, kind: .structref, nullable: true)), isMutable: false)
+                shifted.composite = .structure([field, field])
+            }
+            return shifted
+        })
+        #expect(canon.signatures.allSatisfy { $0.utf8.count <= 2 * (TypeCanon.longestEmbeddedName + 8) })
+        #expect(canon.signatures[39].hasPrefix("s([@s") && canon.signatures[39].hasSuffix("])"))
+        #expect(canon.canonical[40..<80].elementsEqual(0..<40))
+        #expect(Set(canon.signatures[0..<40]).count == 40)
+    }
 }

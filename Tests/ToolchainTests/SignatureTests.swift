@@ -20,6 +20,10 @@ import WasmDecoder
         // A struct or array type's reference: structref or arrayref, also in a group.
         #expect(Signature.functionType("![s(mi)]:[a(8)]") == FuncType(params: [ValueType(.structref)], results: [ValueType(.arrayref)]))
         #expect(Signature.functionType("[{s([#1]),a(m[#0])}.1]:") == FuncType(params: [ValueType(.arrayref)], results: []))
+        // A long name's digest ("@" and its shape's letter) reads by that letter.
+        let digest = String(repeating: "0", count: 64)
+        #expect(Signature.functionType("[@s\(digest)]![@a\(digest)]:[@f\(digest)]")
+            == FuncType(params: [ValueType(.structref), ValueType(.arrayref)], results: [.funcref]))
     }
 
     /// A type of a recursive group is its body in the group; prefixes for finality and a

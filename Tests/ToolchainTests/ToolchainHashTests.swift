@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import Toolchain
 @testable import TestSupport
+import WasmDecoder
 
 @Suite struct ToolchainHashTests {
     @Test func knownDigests() {

@@ -1,5 +1,5 @@
-/// SHA-256 (FIPS 180-4), for cache keys: small enough to own rather than depend on a
-/// crypto library. Feed it with `update`, read the digest with `hexDigest`.
+/// SHA-256 (FIPS 180-4), for cache keys and long type names: small enough to own rather
+/// than depend on a crypto library. Feed it with `update`, read the digest with `hexDigest`.
 public struct SHA256: Sendable {
     private var state: [UInt32] = [
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
