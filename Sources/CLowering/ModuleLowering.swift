@@ -616,12 +616,14 @@ struct ModuleLowering {
             let index = module.importedGlobalCount + k
             text += "    inst->globals[\(index)]->value.\(global.type.valueType.valueField) = \(constant(global.initializer));\n"
         }
-        // Tables with an initializer, which may read the globals.
+        // Tables with an initializer, which may read the globals. The initializer is
+        // evaluated once: every element is the same reference (one object, if it allocates).
         let importedTables = module.tables.count - module.definedTables.count
         for (k, initializer) in module.definedTableInitializers.enumerated() {
             guard let initializer, initializer.instructions != [.refNull(module.definedTables[k].elementType.asNullable)] else { continue }
             let table = "inst->tables[\(importedTables + k)]"
-            text += "    for (uint64_t k = 0; k < \(table)->size; k++) \(table)->elements[k] = \(constant(initializer));\n"
+            text += "    { void *value = (void *)\(constant(initializer)); "
+                + "for (uint64_t k = 0; k < \(table)->size; k++) \(table)->elements[k] = value; }\n"
         }
         for (index, segment) in module.elements.enumerated() {
             let count = segment.items.count

@@ -1,0 +1,17 @@
+;; A table's initializer is evaluated once: every element is the same object. (Made per
+;; element, a table of many entries each with a large array could run out of memory.)
+(module
+  (type $box (struct (field (mut i32))))
+  (type $bytes (array (mut i8)))
+  (table $boxes 10 (ref null $box) (struct.new $box (i32.const 5)))
+  (table $arrays 1000 (ref null $bytes) (array.new_default $bytes (i32.const 100000)))
+  (func (export "same") (result i32)
+    (ref.eq (table.get $boxes (i32.const 0)) (table.get $boxes (i32.const 9))))
+  (func (export "shared") (result i32)
+    (struct.set $box 0 (table.get $boxes (i32.const 3)) (i32.const 8))
+    (struct.get $box 0 (table.get $boxes (i32.const 7))))
+  (func (export "arrays") (result i32)
+    (ref.eq (table.get $arrays (i32.const 0)) (table.get $arrays (i32.const 999)))))
+(assert_return (invoke "same") (i32.const 1))
+(assert_return (invoke "shared") (i32.const 8))
+(assert_return (invoke "arrays") (i32.const 1))
