@@ -46,11 +46,12 @@ static const char *trap_kind(wk_trap_code code) {
     case WK_TRAP_UNALIGNED_ATOMIC: return "misaligned";
     case WK_TRAP_EXPECTED_SHARED_MEMORY: return "unshared-wait";
     case WK_TRAP_GC_HEAP_EXHAUSTED: return "gc-heap";
-    case WK_TRAP_NULL_FUNCTION_REFERENCE: return "null-function";
+    /* wasmtime has one code for every null reference. */
+    case WK_TRAP_NULL_FUNCTION_REFERENCE: return "null-reference";
     case WK_TRAP_NULL_DEREFERENCE: return "null-reference";
-    case WK_TRAP_NULL_STRUCT_REFERENCE: return "null-struct";
-    case WK_TRAP_NULL_ARRAY_REFERENCE: return "null-array";
-    case WK_TRAP_NULL_I31_REFERENCE: return "null-i31";
+    case WK_TRAP_NULL_STRUCT_REFERENCE: return "null-reference";
+    case WK_TRAP_NULL_ARRAY_REFERENCE: return "null-reference";
+    case WK_TRAP_NULL_I31_REFERENCE: return "null-reference";
     case WK_TRAP_ARRAY_OUT_OF_BOUNDS: return "array-bounds";
     case WK_TRAP_CAST_FAILURE: return "cast";
     default: return "other";

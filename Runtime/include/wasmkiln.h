@@ -402,7 +402,7 @@ typedef struct wk_instance wk_instance;
 typedef enum wk_error_code {
     WK_ERROR_NONE = 0,
     WK_ERROR_IMPORT,   /* an import is missing or does not match the module's declaration */
-    WK_ERROR_RESOURCE, /* out of memory, or address space for a memory refused */
+    WK_ERROR_RESOURCE, /* out of memory (the GC heap too), or address space for a memory refused */
     WK_ERROR_SEGMENT,  /* a data or element segment does not fit its memory or table */
     WK_ERROR_START,    /* the start function (or a WASI reactor's _initialize) trapped */
 } wk_error_code;

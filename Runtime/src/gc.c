@@ -452,8 +452,9 @@ void *wk_gc_struct_new(const wk_gc_type *type) {
 
 wk_gc_array *wk_gc_array_new(const wk_gc_type *type, uint32_t length) {
     uint64_t bytes = sizeof(wk_gc_array) + (uint64_t)length * type->size;
-    /* More than the address space can hold is an allocation that fails, not a wrap. */
-    if (bytes > ((uint64_t)1 << 40)) out_of_memory();
+    /* An array of 4 GiB or more fails, as in wasmtime (whose GC heap is 32-bit): more
+     * than a 32-bit memory holds is more than a module can mean to fill. */
+    if (bytes > UINT32_MAX) out_of_memory();
     wk_gc_array *array = (wk_gc_array *)allocate(type, (size_t)bytes);
     array->length = length;
     return array;

@@ -853,8 +853,10 @@ struct ModuleLowering {
                      * instance must outlive them, so it is kept (never freed), as Wasm requires. */
                     const char *text = trap == WK_TRAP_HOST && message ? message : wk_trap_text(trap);
                     if (!inst->starting) {
-                        /* Before the start function only segments trap, or run out of memory. */
-                        return \(prefix)__fail(NULL, error, trap == WK_TRAP_HOST ? WK_ERROR_RESOURCE : WK_ERROR_SEGMENT, text);
+                        /* Before the start function only segments trap, or memory (the system's or
+                         * the GC heap's) runs out. */
+                        wk_error_code code = trap == WK_TRAP_HOST || trap == WK_TRAP_GC_HEAP_EXHAUSTED ? WK_ERROR_RESOURCE : WK_ERROR_SEGMENT;
+                        return \(prefix)__fail(NULL, error, code, text);
                     }
                     char start[sizeof error->message];
                     snprintf(start, sizeof start, "start function trapped: %s", text);
