@@ -231,15 +231,16 @@ struct EmbedderAPI {
         return ["\(prefix) *inst"] + zip(type.params, names).map { "\(api.gcTypes.cType($0)) \($1)" }
     }
 
-    /// A function's result type in the typed API: an exposed GC type's pointer for one
-    /// such result, else as inside the module.
     /// A module with GC types is entered on the thread that instantiated it only (its roots
     /// are that thread's heap's): on another, a call traps before it starts.
     private var wrongThreadCheck: String {
         guard module.hasGCTypes else { return "" }
-        return "    if (inst->gc_thread != wk_gc_thread()) return (wk_result){.trap = WK_TRAP_WRONG_THREAD, .message = wk_trap_text(WK_TRAP_WRONG_THREAD)};\n"
+        return "    if (inst->gc_thread != wk_gc_thread())\n"
+            + "        return (wk_result){.trap = WK_TRAP_WRONG_THREAD, .message = wk_trap_text(WK_TRAP_WRONG_THREAD)};\n"
     }
 
+    /// A function's result type in the typed API: an exposed GC type's pointer for one
+    /// such result, else as inside the module.
     private func apiResultType(_ type: FuncType) -> String {
         type.results.count == 1 ? api.gcTypes.cType(type.results[0]) : names.returnType(type.results)
     }

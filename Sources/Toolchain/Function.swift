@@ -1,5 +1,5 @@
-import CWasmKiln
 import CFFI
+import CWasmKiln
 import WasmDecoder
 
 /// A function (`const wk_func *`): an export of an instance, or a host function.
